@@ -1,0 +1,40 @@
+#pragma once
+// The command-line commands, callable from main and from tests. Each returns the process exit
+// status: 0 success, 1 runtime failure (e.g. unreadable configuration), 2 bad arguments.
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace tthc::app {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+/// Where the settings and holiday tables come from.
+struct SourceOptions {
+  std::optional<std::filesystem::path> config;    ///< --config
+  std::optional<std::filesystem::path> holidays;  ///< --holidays, overrides the config's
+  std::filesystem::path executable_dir;           ///< to find config/ beside build/
+};
+
+struct CalendarCommand {
+  int year = 0;
+  bool json = false;
+};
+
+struct DueCommand {
+  std::string received;
+  std::string limit;
+  bool json = false;
+};
+
+int run_calendar(const SourceOptions& src, const CalendarCommand& cmd, std::ostream& out,
+                 std::ostream& err);
+int run_due(const SourceOptions& src, const DueCommand& cmd, std::ostream& out, std::ostream& err);
+/// The demo for the embedded default: the current year's calendar and the worked examples.
+int run_examples(const SourceOptions& src, std::ostream& out, std::ostream& err);
+
+}  // namespace tthc::app

@@ -1,0 +1,51 @@
+// tthc-monitor: watches how long citizens wait for administrative procedures.
+#include "app/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <climits>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  using namespace tthc::app;
+  CLI::App cli{"tthc-monitor: processing time of administrative procedures (TTHC) against the "
+               "legal and reduced limits, on the Vietnamese working calendar"};
+  cli.require_subcommand(1);
+  SourceOptions src;
+  std::error_code ec;
+  src.executable_dir = std::filesystem::canonical("/proc/self/exe", ec).parent_path();
+  std::string config;
+  std::string holidays;
+  cli.add_option("--config", config, "configuration file (default config/tthc-monitor.toml)");
+  cli.add_option("--holidays", holidays, "folder of holiday tables, one TOML file per year");
+
+  CalendarCommand cal_cmd;
+  auto* cal = cli.add_subcommand("calendar", "days off, make-up Saturdays, Tết and Giỗ Tổ of a year");
+  cal->add_option("--year", cal_cmd.year, "the year")->required();
+  cal->add_flag("--json", cal_cmd.json, "JSON output");
+
+  DueCommand due_cmd;
+  auto* due = cli.add_subcommand("due", "the due moment of a dossier received at a moment");
+  due->add_option("--received", due_cmd.received, "receipt, e.g. 2026-04-24T09:00")->required();
+  due->add_option("--limit", due_cmd.limit, "limit: Nwd, Nwh, Nd, sameday@HH:MM")->required();
+  due->add_flag("--json", due_cmd.json, "JSON output");
+
+  auto* examples = cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "tthc-monitor: error: " << e.what() << " (see --help)\n";
+    return kExitUsage;
+  }
+  if (!config.empty()) src.config = config;
+  if (!holidays.empty()) src.holidays = holidays;
+  if (cal->parsed()) return run_calendar(src, cal_cmd, std::cout, std::cerr);
+  if (due->parsed()) return run_due(src, due_cmd, std::cout, std::cerr);
+  if (examples->parsed()) return run_examples(src, std::cout, std::cerr);
+  return kExitUsage;
+}

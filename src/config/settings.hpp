@@ -1,0 +1,42 @@
+#pragma once
+// The daemon's settings: parsed from TOML, validated once, then immutable. Unknown keys are
+// errors, so a misspelt setting never silently falls back to a default.
+
+#include "calendar/holiday_table.hpp"
+#include "calendar/working_calendar.hpp"
+#include "domain/error.hpp"
+#include "engine/rules.hpp"
+
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+namespace tthc::config {
+
+struct CalendarSettings {
+  /// Folder of holiday tables, one TOML file per year (config/holidays/2026.toml).
+  std::filesystem::path holidays_dir;
+  calendar::WorkingHours hours = calendar::WorkingHours::standard();
+};
+
+struct Settings {
+  std::filesystem::path source;  ///< the file read, empty for built-in defaults
+  CalendarSettings calendar;
+  engine::Settings engine;
+};
+
+/// Parses a configuration; relative paths are resolved against `base_dir`.
+Result<Settings> parse_settings(std::string_view toml_text, std::string_view name,
+                                const std::filesystem::path& base_dir);
+Result<Settings> load_settings(const std::filesystem::path& file);
+
+/// One year's table: `year`, `days_off`, `working_saturdays` (dates "YYYY-MM-DD"), `source`.
+Result<calendar::HolidayTable> parse_holiday_table(std::string_view toml_text,
+                                                   std::string_view name);
+/// Every `*.toml` file of a folder, in year order.
+Result<std::vector<calendar::HolidayTable>> load_holiday_dir(const std::filesystem::path& dir);
+
+/// The working calendar the settings describe.
+Result<calendar::WorkingCalendar> build_calendar(const CalendarSettings& settings);
+
+}  // namespace tthc::config

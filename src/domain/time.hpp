@@ -1,0 +1,58 @@
+#pragma once
+// Moments and durations in Vietnam local time (UTC+7, no daylight saving), to the second.
+// A Moment is local wall-clock time: 2026-04-24T09:00 in Hà Nội is Moment 2026-04-24 09:00.
+
+#include "domain/error.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace tthc {
+
+using Moment = std::chrono::local_seconds;
+using Duration = std::chrono::seconds;
+using Date = std::chrono::local_days;
+
+/// Vietnam's offset from UTC.
+inline constexpr Duration kVietnamUtcOffset = std::chrono::hours(7);
+
+/// A half-open span of time [begin, end).
+struct Interval {
+  Moment begin;
+  Moment end;
+  friend bool operator==(const Interval&, const Interval&) = default;
+};
+
+/// Builds a moment from its parts; the parts must form a valid date and time.
+Moment make_moment(int year, unsigned month, unsigned day, int hour = 0, int minute = 0,
+                   int second = 0);
+Date make_date(int year, unsigned month, unsigned day);
+
+/// The times found in dossier data: `yyyyMMddHHmmss`, or ISO 8601 `yyyy-MM-ddTHH:mm:ss`
+/// with optional fractional seconds (dropped) and optional `Z`/`±hh:mm` offset (converted to
+/// UTC+7). The error names the value: `not a date: "2025-13-40"`.
+Result<Moment> parse_data_moment(std::string_view text);
+
+/// What a person types on the command line: everything parse_data_moment accepts, plus
+/// `yyyy-MM-dd`, `yyyy-MM-ddTHH:mm` and a space instead of `T`.
+Result<Moment> parse_user_moment(std::string_view text);
+
+/// `yyyy-MM-dd`.
+Result<Date> parse_date(std::string_view text);
+
+/// `2026-05-04T09:00:00+07:00`.
+std::string format_iso(Moment m);
+/// `2026-05-04`.
+std::string format_date(Date d);
+/// `yyyyMMddHHmmss`, the MC data format.
+std::string format_compact(Moment m);
+
+/// Seconds into the day of a moment, and the day it falls on.
+inline Date day_of(Moment m) { return std::chrono::floor<std::chrono::days>(m); }
+inline Duration time_of_day(Moment m) { return m - day_of(m); }
+
+/// Working time as `1wd 2h30m` style text (a working day of `day_length`), for people.
+std::string format_working(Duration d, Duration day_length);
+
+}  // namespace tthc

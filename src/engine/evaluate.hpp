@@ -1,0 +1,27 @@
+#pragma once
+// The deadline engine: a pure function of (dossier timeline, procedure rule, calendar,
+// settings, now). It reads nothing else; `now` is the moment the dossier is judged at, and
+// facts dated at or after `now` are not yet known (a report at E sees the dossier as it was).
+
+#include "calendar/working_calendar.hpp"
+#include "domain/dossier.hpp"
+#include "engine/evaluation.hpp"
+#include "engine/rules.hpp"
+
+namespace tthc::engine {
+
+/// `rule` is null for a procedure missing from the catalogue. `timeline.progress` must be
+/// sorted by progress_before. Reuses `out`'s storage: the hot path allocates nothing once warm.
+void evaluate(const DossierTimeline& timeline, const ProcedureRule* rule,
+              const calendar::WorkingCalendar& cal, const Settings& settings, Moment now,
+              Evaluation& out);
+
+inline Evaluation evaluate(const DossierTimeline& timeline, const ProcedureRule* rule,
+                           const calendar::WorkingCalendar& cal, const Settings& settings,
+                           Moment now) {
+  Evaluation out;
+  evaluate(timeline, rule, cal, settings, now, out);
+  return out;
+}
+
+}  // namespace tthc::engine
