@@ -1,8 +1,6 @@
 #include "calendar/limit.hpp"
 
-#include <array>
 #include <charconv>
-#include <cstdio>
 
 namespace tthc::calendar {
 
@@ -60,13 +58,7 @@ std::string to_string(const Limit& l) {
     case Limit::Unit::WorkingDays: return std::to_string(l.amount) + "wd";
     case Limit::Unit::WorkingHours: return std::to_string(l.amount) + "wh";
     case Limit::Unit::CalendarDays: return std::to_string(l.amount) + "d";
-    case Limit::Unit::SameDay: {
-      std::array<char, 24> b{};
-      std::snprintf(b.data(), b.size(), "sameday@%02lld:%02lld",
-                    static_cast<long long>(l.cutoff.count() / 3600),
-                    static_cast<long long>(l.cutoff.count() % 3600 / 60));
-      return std::string(b.data());
-    }
+    case Limit::Unit::SameDay: return "sameday@" + format_hhmm(l.cutoff);
   }
   return "";
 }

@@ -38,13 +38,6 @@ Result<Duration> parse_hhmm(std::string_view s, std::string_view whole) {
   return Duration{hours{h} + minutes{m}};
 }
 
-std::string hhmm(Duration d) {
-  std::array<char, 8> b{};
-  std::snprintf(b.data(), b.size(), "%02lld:%02lld", static_cast<long long>(d.count() / 3600),
-                static_cast<long long>(d.count() % 3600 / 60));
-  return std::string(b.data());
-}
-
 // FNV-1a: a stable fingerprint of the calendar's data for reports, not security.
 void fnv(std::uint64_t& h, std::string_view s) {
   for (const char c : s) {
@@ -71,11 +64,11 @@ Result<WorkingHours> validate_working_hours(WorkingHours h) {
   Duration previous_end{};
   for (const Session& s : h.sessions) {
     if (s.start >= s.end) {
-      return Error{"working hours: session " + hhmm(s.start) + "-" + hhmm(s.end) +
+      return Error{"working hours: session " + format_hhmm(s.start) + "-" + format_hhmm(s.end) +
                    " ends before it starts"};
     }
     if (s.start < previous_end) {
-      return Error{"working hours: session " + hhmm(s.start) + "-" + hhmm(s.end) +
+      return Error{"working hours: session " + format_hhmm(s.start) + "-" + format_hhmm(s.end) +
                    " overlaps or precedes the one before it"};
     }
     if (s.end > hours{24}) return Error{"working hours: session ends after midnight"};
@@ -111,7 +104,7 @@ std::string to_string(const WorkingHours& h) {
   std::string out;
   for (const Session& s : h.sessions) {
     if (!out.empty()) out += ',';
-    out += hhmm(s.start) + "-" + hhmm(s.end);
+    out += format_hhmm(s.start) + "-" + format_hhmm(s.end);
   }
   return out;
 }

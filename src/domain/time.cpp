@@ -166,6 +166,11 @@ std::string format_iso(Moment m) {
          two(static_cast<unsigned>(tod.seconds().count())) + "+07:00";
 }
 
+std::string format_hhmm(Duration tod) {
+  const auto minutes_total = static_cast<unsigned>(tod.count() / 60);
+  return two(minutes_total / 60) + ":" + two(minutes_total % 60);
+}
+
 std::string format_compact(Moment m) {
   const year_month_day ymd{day_of(m)};
   const auto tod = std::chrono::hh_mm_ss<Duration>(time_of_day(m));
@@ -191,13 +196,19 @@ std::string format_working(Duration d, Duration day_length) {
   const auto mi = std::chrono::duration_cast<minutes>(rest);
   rest -= mi;
   bool any = false;
+  if (wd != 0) {
+    out += std::to_string(wd) + "wd";
+    any = true;
+  }
+  // Hours, minutes and seconds run together after one space: "1wd 2h30m".
+  bool first_hms = true;
   auto add = [&](long long v, const char* unit) {
     if (v == 0) return;
-    if (any) out += ' ';
+    if (first_hms && any) out += ' ';
+    first_hms = false;
     out += std::to_string(v) + unit;
     any = true;
   };
-  add(wd, "wd");
   add(h.count(), "h");
   add(mi.count(), "m");
   add(rest.count(), "s");

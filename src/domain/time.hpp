@@ -45,6 +45,8 @@ Result<Date> parse_date(std::string_view text);
 std::string format_iso(Moment m);
 /// `2026-05-04`.
 std::string format_date(Date d);
+/// `HH:MM` of a time of day (an offset from midnight).
+std::string format_hhmm(Duration time_of_day);
 /// `yyyyMMddHHmmss`, the MC data format.
 std::string format_compact(Moment m);
 
