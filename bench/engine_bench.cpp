@@ -80,12 +80,16 @@ DossierTimeline sample_dossier(Moment received) {
   tl.dossier.procedure_code = "1.004227";
   tl.dossier.status = Status::Finished;
   tl.dossier.received = received;
-  const Status flow[8] = {Status::Received, Status::InProcess, Status::InProcess,
+  const Status flow[8] = {Status::Received,           Status::InProcess, Status::InProcess,
                           Status::AwaitingSupplement, Status::InProcess, Status::InProcess,
-                          Status::InProcess, Status::Finished};
-  const char* depts[8] = {"Bộ phận Một cửa", "Phòng Quản lý chuyên ngành",
-                          "Phòng Quản lý chuyên ngành", "Bộ phận Một cửa",
-                          "Phòng Quản lý chuyên ngành", "Lãnh đạo Sở", "Văn thư",
+                          Status::InProcess,          Status::Finished};
+  const char* depts[8] = {"Bộ phận Một cửa",
+                          "Phòng Quản lý chuyên ngành",
+                          "Phòng Quản lý chuyên ngành",
+                          "Bộ phận Một cửa",
+                          "Phòng Quản lý chuyên ngành",
+                          "Lãnh đạo Sở",
+                          "Văn thư",
                           "Bộ phận Một cửa"};
   Moment t = received;
   for (int i = 0; i < 8; ++i) {

@@ -135,8 +135,7 @@ int run_calendar(const SourceOptions& src, const CalendarCommand& cmd, std::ostr
   return kExitOk;
 }
 
-int run_due(const SourceOptions& src, const DueCommand& cmd, std::ostream& out,
-            std::ostream& err) {
+int run_due(const SourceOptions& src, const DueCommand& cmd, std::ostream& out, std::ostream& err) {
   auto received = parse_user_moment(cmd.received);
   if (!received) {
     err << "tthc-monitor: error: --received: " << received.error().message << "\n";

@@ -6,10 +6,13 @@
 #include <climits>
 #include <iostream>
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace tthc::app;
-  CLI::App cli{"tthc-monitor: processing time of administrative procedures (TTHC) against the "
-               "legal and reduced limits, on the Vietnamese working calendar"};
+  CLI::App cli{
+      "tthc-monitor: processing time of administrative procedures (TTHC) against the "
+      "legal and reduced limits, on the Vietnamese working calendar"};
   cli.require_subcommand(1);
   SourceOptions src;
   std::error_code ec;
@@ -20,7 +23,8 @@ int main(int argc, char** argv) {
   cli.add_option("--holidays", holidays, "folder of holiday tables, one TOML file per year");
 
   CalendarCommand cal_cmd;
-  auto* cal = cli.add_subcommand("calendar", "days off, make-up Saturdays, Tết and Giỗ Tổ of a year");
+  auto* cal =
+      cli.add_subcommand("calendar", "days off, make-up Saturdays, Tết and Giỗ Tổ of a year");
   cal->add_option("--year", cal_cmd.year, "the year")->required();
   cal->add_flag("--json", cal_cmd.json, "JSON output");
 
@@ -30,7 +34,8 @@ int main(int argc, char** argv) {
   due->add_option("--limit", due_cmd.limit, "limit: Nwd, Nwh, Nd, sameday@HH:MM")->required();
   due->add_flag("--json", due_cmd.json, "JSON output");
 
-  auto* examples = cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
+  auto* examples =
+      cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
 
   try {
     cli.parse(argc, argv);
@@ -48,4 +53,17 @@ int main(int argc, char** argv) {
   if (due->parsed()) return run_due(src, due_cmd, std::cout, std::cerr);
   if (examples->parsed()) return run_examples(src, std::cout, std::cerr);
   return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "tthc-monitor: error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "tthc-monitor: error: unexpected failure\n";
+  }
+  return tthc::app::kExitFailure;
 }

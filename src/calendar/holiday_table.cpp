@@ -9,7 +9,6 @@ namespace tthc::calendar {
 namespace {
 
 using std::chrono::days;
-using std::chrono::Friday;
 using std::chrono::Monday;
 using std::chrono::Saturday;
 using std::chrono::Sunday;
@@ -25,7 +24,9 @@ void sort_unique(std::vector<Date>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-int year_of(Date d) { return static_cast<int>(std::chrono::year_month_day{d}.year()); }
+int year_of(Date d) {
+  return static_cast<int>(std::chrono::year_month_day{d}.year());
+}
 
 }  // namespace
 

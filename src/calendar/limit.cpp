@@ -24,8 +24,8 @@ Result<Limit> parse_limit(std::string_view text) {
     int h = 0;
     int m = 0;
     if (std::from_chars(hm.data(), hm.data() + 2, h).ptr != hm.data() + 2 ||
-        std::from_chars(hm.data() + 3, hm.data() + 5, m).ptr != hm.data() + 5 || h > 23 ||
-        m > 59 || h < 0 || m < 0) {
+        std::from_chars(hm.data() + 3, hm.data() + 5, m).ptr != hm.data() + 5 || h > 23 || m > 59 ||
+        h < 0 || m < 0) {
       return not_a_limit(text);
     }
     return Limit{Limit::Unit::SameDay, 0, std::chrono::hours{h} + std::chrono::minutes{m}};
@@ -69,8 +69,7 @@ std::optional<Moment> compute_due(const WorkingCalendar& cal, Moment received, c
     case Limit::Unit::None: return std::nullopt;
     case Limit::Unit::WorkingDays: return cal.add(start, l.amount * cal.day_length());
     case Limit::Unit::WorkingHours: return cal.add(start, std::chrono::hours{l.amount});
-    case Limit::Unit::CalendarDays:
-      return cal.normalize(start + std::chrono::days{l.amount});
+    case Limit::Unit::CalendarDays: return cal.normalize(start + std::chrono::days{l.amount});
     case Limit::Unit::SameDay: {
       const Date d = day_of(start);
       if (start - d < l.cutoff) return cal.end_of_day(d);

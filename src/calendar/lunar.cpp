@@ -24,13 +24,17 @@ constexpr double kNewMoonEpoch = 2415021.076998695;
 // Sun-longitude sector (30° each, counted from the March equinox) holding the winter solstice.
 constexpr int kWinterSolsticeSector = 9;
 
-int floor_to_int(double x) { return static_cast<int>(std::floor(x)); }
+int floor_to_int(double x) {
+  return static_cast<int>(std::floor(x));
+}
 
 int jdn_from_date(year_month_day date) {
   return static_cast<int>(sys_days{date}.time_since_epoch().count()) + kUnixEpochJdn;
 }
 
-year_month_day date_from_jdn(int jdn) { return year_month_day{sys_days{days{jdn - kUnixEpochJdn}}}; }
+year_month_day date_from_jdn(int jdn) {
+  return year_month_day{sys_days{days{jdn - kUnixEpochJdn}}};
+}
 
 year_month_day invalid_date() {
   return year_month_day{std::chrono::year{0}, std::chrono::month{0}, std::chrono::day{0}};
@@ -46,12 +50,12 @@ int new_moon_day(int k, double time_zone) {
   double jd1 = 2415020.75933 + 29.53058868 * kk + 0.0001178 * t2 - 0.000000155 * t3;
   jd1 += 0.00033 * std::sin((166.56 + 132.87 * t - 0.009173 * t2) * kRadiansPerDegree);
   // Mean anomalies of the sun (m) and moon (mpr), and the moon's argument of latitude (f).
-  const double m = (359.2242 + 29.10535608 * kk - 0.0000333 * t2 - 0.00000347 * t3) *
-                   kRadiansPerDegree;
-  const double mpr = (306.0253 + 385.81691806 * kk + 0.0107306 * t2 + 0.00001236 * t3) *
-                     kRadiansPerDegree;
-  const double f = (21.2964 + 390.67050646 * kk - 0.0016528 * t2 - 0.00000239 * t3) *
-                   kRadiansPerDegree;
+  const double m =
+      (359.2242 + 29.10535608 * kk - 0.0000333 * t2 - 0.00000347 * t3) * kRadiansPerDegree;
+  const double mpr =
+      (306.0253 + 385.81691806 * kk + 0.0107306 * t2 + 0.00001236 * t3) * kRadiansPerDegree;
+  const double f =
+      (21.2964 + 390.67050646 * kk - 0.0016528 * t2 - 0.00000239 * t3) * kRadiansPerDegree;
   double c1 = (0.1734 - 0.000393 * t) * std::sin(m) + 0.0021 * std::sin(2 * m);
   c1 = c1 - 0.4068 * std::sin(mpr) + 0.0161 * std::sin(2 * mpr);
   c1 = c1 - 0.0004 * std::sin(3 * mpr);
@@ -91,8 +95,8 @@ int sun_longitude_sector(int jdn, double time_zone) {
 // JDN of the first day of lunar month 11 of `year`: the last new moon on or before the winter
 // solstice of that year (month 11 is the month holding the solstice).
 int lunar_month_11(int year, double time_zone) {
-  const int dec31 = jdn_from_date(year_month_day{std::chrono::year{year}, std::chrono::December,
-                                                 std::chrono::day{31}});
+  const int dec31 = jdn_from_date(
+      year_month_day{std::chrono::year{year}, std::chrono::December, std::chrono::day{31}});
   const int k = floor_to_int(static_cast<double>(dec31 - 2415021) / kSynodicMonth);
   const int nm = new_moon_day(k, time_zone);
   // A new moon after the solstice (sun already in sector 9) opens month 12, so take the previous.

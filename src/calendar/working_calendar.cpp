@@ -49,8 +49,8 @@ void fnv(std::uint64_t& h, std::string_view s) {
 }  // namespace
 
 WorkingHours WorkingHours::standard() {
-  return WorkingHours{{Session{hours{7}, hours{11} + minutes{30}},
-                       Session{hours{13} + minutes{30}, hours{17}}}};
+  return WorkingHours{
+      {Session{hours{7}, hours{11} + minutes{30}}, Session{hours{13} + minutes{30}, hours{17}}}};
 }
 
 Duration WorkingHours::day_length() const {
@@ -140,7 +140,8 @@ Result<WorkingCalendar> WorkingCalendar::create(std::vector<HolidayTable> offici
   c.first_day_ = make_date(options.first_year, 1, 1);
   c.day_count_ = (make_date(options.last_year + 1, 1, 1) - c.first_day_).count();
 
-  const auto year_count = static_cast<std::size_t>(c.last_year_ - c.first_year_ + 1);
+  const auto year_count =
+      static_cast<std::size_t>(c.last_year_) - static_cast<std::size_t>(c.first_year_) + 1;
   c.tables_.resize(year_count);
   std::vector<bool> have(year_count, false);
   std::sort(official.begin(), official.end(),
@@ -194,9 +195,9 @@ Result<WorkingCalendar> WorkingCalendar::create(std::vector<HolidayTable> offici
 
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  c.version_ = official.empty() ? std::string("provisional-only@") + hex
-                                : std::to_string(official_min) + "-" +
-                                      std::to_string(official_max) + "@" + hex;
+  c.version_ = official.empty()
+                   ? std::string("provisional-only@") + hex
+                   : std::to_string(official_min) + "-" + std::to_string(official_max) + "@" + hex;
   return c;
 }
 
@@ -206,7 +207,9 @@ const HolidayTable& WorkingCalendar::table(int year) const {
   return tables_[static_cast<std::size_t>(clamped - first_year_)];
 }
 
-std::int64_t WorkingCalendar::index_of(Date d) const { return (d - first_day_).count(); }
+std::int64_t WorkingCalendar::index_of(Date d) const {
+  return (d - first_day_).count();
+}
 
 bool WorkingCalendar::is_working_day(Date d) const {
   const std::int64_t i = index_of(d);
@@ -240,7 +243,9 @@ Moment WorkingCalendar::start_of_working_day(std::int64_t k) const {
          hours_.sessions.front().start;
 }
 
-Moment WorkingCalendar::past_end() const { return first_day_ + days{day_count_}; }
+Moment WorkingCalendar::past_end() const {
+  return first_day_ + days{day_count_};
+}
 
 Moment WorkingCalendar::normalize(Moment m) const {
   const Date d = day_of(m);

@@ -43,14 +43,14 @@ bool same_progress_key(const ProgressEntry& a, const ProgressEntry& b);
 void sort_progress(std::vector<ProgressEntry>& entries);
 
 struct Dossier {
-  std::string code;            ///< MaHoSo, e.g. 000.00.12.H42-250715-0001
-  std::string procedure_code;  ///< MaTTHC
-  std::string procedure_name;  ///< TenTTHC
-  std::string field_code;      ///< MaLinhVuc
-  std::string field_name;      ///< TenLinhVuc
-  std::string unit_name;       ///< DonViXuLy
-  Channel channel = Channel::InPerson;  ///< KenhThucHien; missing = in person
-  Status status = Status::Registered;   ///< TrangThaiHoSo
+  std::string code;                      ///< MaHoSo, e.g. 000.00.12.H42-250715-0001
+  std::string procedure_code;            ///< MaTTHC
+  std::string procedure_name;            ///< TenTTHC
+  std::string field_code;                ///< MaLinhVuc
+  std::string field_name;                ///< TenLinhVuc
+  std::string unit_name;                 ///< DonViXuLy
+  Channel channel = Channel::InPerson;   ///< KenhThucHien; missing = in person
+  Status status = Status::Registered;    ///< TrangThaiHoSo
   std::optional<Moment> submitted;       ///< NgayNopHoSo
   std::optional<Moment> received;        ///< NgayTiepNhan: the clock starts here
   std::optional<Moment> promised_due;    ///< NgayHenTra as in this snapshot

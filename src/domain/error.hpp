@@ -27,24 +27,45 @@ class ErrorException : public std::runtime_error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  T& operator*() & { assert(has_value()); return std::get<0>(v_); }
-  const T& operator*() const& { assert(has_value()); return std::get<0>(v_); }
-  T&& operator*() && { assert(has_value()); return std::get<0>(std::move(v_)); }
-  T* operator->() { assert(has_value()); return &std::get<0>(v_); }
-  const T* operator->() const { assert(has_value()); return &std::get<0>(v_); }
+  T& operator*() & {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  const T& operator*() const& {
+    assert(has_value());
+    return std::get<0>(v_);
+  }
+  T&& operator*() && {
+    assert(has_value());
+    return std::get<0>(std::move(v_));
+  }
+  T* operator->() {
+    assert(has_value());
+    return &std::get<0>(v_);
+  }
+  const T* operator->() const {
+    assert(has_value());
+    return &std::get<0>(v_);
+  }
 
   const T& value() const& {
     if (!has_value()) throw ErrorException(error().message);
     return std::get<0>(v_);
   }
-  const Error& error() const& { assert(!has_value()); return std::get<1>(v_); }
-  Error&& error() && { assert(!has_value()); return std::get<1>(std::move(v_)); }
+  const Error& error() const& {
+    assert(!has_value());
+    return std::get<1>(v_);
+  }
+  Error&& error() && {
+    assert(!has_value());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
   std::variant<T, Error> v_;

@@ -22,16 +22,22 @@ enum class Status : std::uint8_t {
 };
 
 std::optional<Status> status_from_code(long long code);
-inline int status_code(Status s) { return static_cast<int>(s); }
+inline int status_code(Status s) {
+  return static_cast<int>(s);
+}
 
 /// 7, 8, 9, 10: the dossier has left processing.
-inline bool is_end_status(Status s) { return static_cast<int>(s) >= 7; }
+inline bool is_end_status(Status s) {
+  return static_cast<int>(s) >= 7;
+}
 /// 5, 6: the applicant holds the dossier; the clock stops.
 inline bool is_pause_status(Status s) {
   return s == Status::AwaitingSupplement || s == Status::AwaitingPayment;
 }
 /// 1 and 3 never count: not yet received, or refused at the desk.
-inline bool is_counted_status(Status s) { return s != Status::Registered && s != Status::Refused; }
+inline bool is_counted_status(Status s) {
+  return s != Status::Registered && s != Status::Refused;
+}
 
 /// Vietnamese name as users know it ("Đang xử lý").
 std::string_view status_name_vi(Status s);

@@ -6,7 +6,6 @@
 
 namespace tthc {
 
-
 namespace {
 
 using std::chrono::day;

@@ -51,8 +51,12 @@ std::string format_hhmm(Duration time_of_day);
 std::string format_compact(Moment m);
 
 /// Seconds into the day of a moment, and the day it falls on.
-inline Date day_of(Moment m) { return std::chrono::floor<std::chrono::days>(m); }
-inline Duration time_of_day(Moment m) { return m - day_of(m); }
+inline Date day_of(Moment m) {
+  return std::chrono::floor<std::chrono::days>(m);
+}
+inline Duration time_of_day(Moment m) {
+  return m - day_of(m);
+}
 
 /// Working time as `1wd 2h30m` style text (a working day of `day_length`), for people.
 std::string format_working(Duration d, Duration day_length);

@@ -60,10 +60,16 @@ Duration margin(const WorkingCalendar& cal, Moment from, Moment due) {
   return from <= due ? cal.between(from, due) : -cal.between(due, from);
 }
 
+// §5: overdue after the due; early on an earlier calendar day; on time otherwise or undated.
+Outcome judge_finished(Moment end, std::optional<Moment> due) {
+  if (!due) return Outcome::OnTime;
+  if (end > *due) return Outcome::Overdue;
+  return day_of(end) < day_of(*due) ? Outcome::Early : Outcome::OnTime;
+}
+
 bool is_round_due(const Dossier& d, Moment v) {
-  return std::any_of(d.rounds.begin(), d.rounds.end(), [&](const SupplementRound& r) {
-    return r.due_after && *r.due_after == v;
-  });
+  return std::any_of(d.rounds.begin(), d.rounds.end(),
+                     [&](const SupplementRound& r) { return r.due_after && *r.due_after == v; });
 }
 
 }  // namespace
@@ -206,15 +212,7 @@ void evaluate(const DossierTimeline& tl, const ProcedureRule* rule, const Workin
   out.used = cal.between(*out.clock_start, horizon, out.pauses);
   if (out.effective_due) out.left = margin(cal, horizon, *out.effective_due);
   if (out.ended) {
-    if (!out.effective_due) {
-      out.outcome = Outcome::OnTime;
-    } else if (*out.end > *out.effective_due) {
-      out.outcome = Outcome::Overdue;
-    } else if (day_of(*out.end) < day_of(*out.effective_due)) {
-      out.outcome = Outcome::Early;
-    } else {
-      out.outcome = Outcome::OnTime;
-    }
+    out.outcome = judge_finished(*out.end, out.effective_due);
   } else if (out.effective_due && now > *out.effective_due) {
     out.pending = PendingState::Overdue;
   } else if (out.paused_now) {

@@ -29,12 +29,12 @@ enum class BaseDueSource : std::uint8_t {
 
 enum class EndSource : std::uint8_t {
   None,
-  ProcessingEnd,     ///< NgayKetThucXuLy
-  FinishedEntry,     ///< first progress entry with status 9
-  ReturnedEntry,     ///< first progress entry with status 10
-  StoppedEntry,      ///< first progress entry with status 8
-  WithdrawnEntry,    ///< first progress entry with status 7
-  ReturnDate,        ///< NgayTra
+  ProcessingEnd,   ///< NgayKetThucXuLy
+  FinishedEntry,   ///< first progress entry with status 9
+  ReturnedEntry,   ///< first progress entry with status 10
+  StoppedEntry,    ///< first progress entry with status 8
+  WithdrawnEntry,  ///< first progress entry with status 7
+  ReturnDate,      ///< NgayTra
 };
 
 enum class Outcome : std::uint8_t { Early, OnTime, Overdue };
@@ -42,23 +42,23 @@ enum class PendingState : std::uint8_t { InTime, DueSoon, Paused, Overdue };
 
 /// Data-quality and judging notes, as bits.
 enum Flag : std::uint32_t {
-  kFlagDueMismatch = 1U << 0,         ///< NgayHenTra differs from the computed due
-  kFlagUnknownProcedure = 1U << 1,    ///< MaTTHC not in the catalogue
-  kFlagNoDueDate = 1U << 2,           ///< neither NgayHenTra nor a limit
-  kFlagEndMissing = 1U << 3,          ///< ended but no end time: not counted
-  kFlagEndBeforeReceipt = 1U << 4,    ///< end clamped to the receipt
-  kFlagDueBeforeReceipt = 1U << 5,    ///< base due at or before the receipt (kept as it is)
-  kFlagExtended = 1U << 6,            ///< NgayHenTra changed outside a supplementation round
+  kFlagDueMismatch = 1U << 0,       ///< NgayHenTra differs from the computed due
+  kFlagUnknownProcedure = 1U << 1,  ///< MaTTHC not in the catalogue
+  kFlagNoDueDate = 1U << 2,         ///< neither NgayHenTra nor a limit
+  kFlagEndMissing = 1U << 3,        ///< ended but no end time: not counted
+  kFlagEndBeforeReceipt = 1U << 4,  ///< end clamped to the receipt
+  kFlagDueBeforeReceipt = 1U << 5,  ///< base due at or before the receipt (kept as it is)
+  kFlagExtended = 1U << 6,          ///< NgayHenTra changed outside a supplementation round
 };
 
 /// One step of the internal workflow (a progress entry and the time until the next one).
 struct Step {
-  std::uint32_t entry = 0;          ///< index into DossierTimeline::progress
-  Moment start{};                   ///< NgayBatDau, else ThoiDiemXuLy
-  std::optional<Moment> end;        ///< next entry's ThoiDiemXuLy or the dossier's end; none: open
-  std::optional<Moment> deadline;   ///< NgayKetThucTheoQuyDinh
-  bool overdue = false;             ///< closed, or still open at the evaluation moment, after it
-  Duration late{};                  ///< working time past the deadline
+  std::uint32_t entry = 0;         ///< index into DossierTimeline::progress
+  Moment start{};                  ///< NgayBatDau, else ThoiDiemXuLy
+  std::optional<Moment> end;       ///< next entry's ThoiDiemXuLy or the dossier's end; none: open
+  std::optional<Moment> deadline;  ///< NgayKetThucTheoQuyDinh
+  bool overdue = false;            ///< closed, or still open at the evaluation moment, after it
+  Duration late{};                 ///< working time past the deadline
 };
 
 struct Evaluation {
@@ -71,16 +71,16 @@ struct Evaluation {
   std::optional<Moment> received;     ///< NgayTiepNhan as recorded
   std::optional<Moment> clock_start;  ///< the receipt normalised to a working moment
 
-  calendar::Limit limit;              ///< the operative limit (§8.3); none if unknown procedure
+  calendar::Limit limit;  ///< the operative limit (§8.3); none if unknown procedure
   std::optional<Moment> computed_due;
   std::optional<Moment> base_due;
   BaseDueSource base_due_source = BaseDueSource::None;
-  std::vector<Moment> extensions;     ///< each NgayHenTra change outside a supplementation round
+  std::vector<Moment> extensions;  ///< each NgayHenTra change outside a supplementation round
 
-  std::vector<Interval> pauses;       ///< merged, clipped to [receipt, end or now)
-  Duration paused{};                  ///< working time inside the pauses
-  bool paused_now = false;            ///< a pause is open at the evaluation moment
-  std::optional<Moment> restart_from; ///< policy restart: the last supplement received
+  std::vector<Interval> pauses;        ///< merged, clipped to [receipt, end or now)
+  Duration paused{};                   ///< working time inside the pauses
+  bool paused_now = false;             ///< a pause is open at the evaluation moment
+  std::optional<Moment> restart_from;  ///< policy restart: the last supplement received
   std::optional<Moment> effective_due;
 
   bool ended = false;
@@ -95,7 +95,7 @@ struct Evaluation {
 
   std::vector<Step> steps;
   std::optional<std::uint32_t> current_step;  ///< index into steps of the open step
-  bool at_risk = false;  ///< pending and its current step is overdue (§8.12)
+  bool at_risk = false;                       ///< pending and its current step is overdue (§8.12)
 };
 
 std::string_view to_string(Exclusion e);

@@ -15,13 +15,13 @@ namespace tthc::engine {
 
 /// One row of the procedure catalogue (config/procedures.csv).
 struct ProcedureRule {
-  std::string code;        ///< MaTTHC
-  std::string name;        ///< TenTTHC
-  std::string field_code;  ///< MaLinhVuc
-  std::string field_name;  ///< TenLinhVuc
-  calendar::Limit legal;   ///< thời hạn theo quy định
-  calendar::Limit reduced; ///< thời hạn sau cắt giảm (the province's commitment)
-  calendar::Limit online;  ///< limit for online (channel 2) dossiers, when different
+  std::string code;         ///< MaTTHC
+  std::string name;         ///< TenTTHC
+  std::string field_code;   ///< MaLinhVuc
+  std::string field_name;   ///< TenLinhVuc
+  calendar::Limit legal;    ///< thời hạn theo quy định
+  calendar::Limit reduced;  ///< thời hạn sau cắt giảm (the province's commitment)
+  calendar::Limit online;   ///< limit for online (channel 2) dossiers, when different
 };
 
 /// domain.md §8.3: channel 2 uses the online limit when set, else the reduced one when set,

@@ -9,10 +9,18 @@
 namespace tthc::engine {
 
 // Readable failures.
-void PrintTo(PendingState s, std::ostream* os) { *os << to_string(s); }
-void PrintTo(Outcome o, std::ostream* os) { *os << to_string(o); }
-void PrintTo(EndSource s, std::ostream* os) { *os << to_string(s); }
-void PrintTo(Exclusion e, std::ostream* os) { *os << to_string(e); }
+void PrintTo(PendingState s, std::ostream* os) {
+  *os << to_string(s);
+}
+void PrintTo(Outcome o, std::ostream* os) {
+  *os << to_string(o);
+}
+void PrintTo(EndSource s, std::ostream* os) {
+  *os << to_string(s);
+}
+void PrintTo(Exclusion e, std::ostream* os) {
+  *os << to_string(e);
+}
 
 namespace {
 
@@ -24,7 +32,9 @@ Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
   return make_moment(y, mo, d, h, mi, s);
 }
 
-calendar::Limit limit(std::string_view text) { return parse_limit(text).value(); }
+calendar::Limit limit(std::string_view text) {
+  return parse_limit(text).value();
+}
 
 ProcedureRule rule(std::string_view legal, std::string_view reduced = "",
                    std::string_view online = "") {
@@ -199,9 +209,9 @@ TEST_F(EngineTest, FinishedEarlyOnTimeOverdue) {
     tl.dossier.processing_end = end;
     return eval(tl, &three_days, at(2026, 4, 1)).outcome;
   };
-  EXPECT_EQ(judged(at(2026, 3, 4, 16)), Outcome::Early);      // an earlier calendar day
-  EXPECT_EQ(judged(at(2026, 3, 5, 8)), Outcome::OnTime);      // same day, before the due
-  EXPECT_EQ(judged(at(2026, 3, 5, 9)), Outcome::OnTime);      // exactly at the due
+  EXPECT_EQ(judged(at(2026, 3, 4, 16)), Outcome::Early);  // an earlier calendar day
+  EXPECT_EQ(judged(at(2026, 3, 5, 8)), Outcome::OnTime);  // same day, before the due
+  EXPECT_EQ(judged(at(2026, 3, 5, 9)), Outcome::OnTime);  // exactly at the due
   EXPECT_EQ(judged(at(2026, 3, 5, 9, 0, 1)), Outcome::Overdue);
   EXPECT_EQ(judged(at(2026, 3, 6, 7)), Outcome::Overdue);
 }
@@ -264,8 +274,7 @@ TEST_F(EngineTest, RunningStatusesArePending) {
 TEST_F(EngineTest, PauseStatusesArePausedWhileOpen) {
   for (Status s : {Status::AwaitingSupplement, Status::AwaitingPayment}) {
     auto tl = dossier(s);
-    tl.progress = {entry(at(2026, 3, 2, 9), Status::Received),
-                   entry(at(2026, 3, 3, 9), s)};
+    tl.progress = {entry(at(2026, 3, 2, 9), Status::Received), entry(at(2026, 3, 3, 9), s)};
     const auto e = eval(tl, &three_days, at(2026, 3, 20));
     EXPECT_EQ(e.pending, PendingState::Paused) << status_code(s);
     EXPECT_TRUE(e.paused_now);
@@ -451,7 +460,7 @@ TEST_F(EngineTest, PauseAfterTheDueDoesNotRescue) {
 
 TEST_F(EngineTest, LaterPausesCountOnlyWhenTheyBeginBeforeTheMovedDue) {
   auto tl = dossier();
-  tl.dossier.rounds = {round_of(at(2026, 3, 3, 9), at(2026, 3, 4, 9)),   // due → Fri 09:00
+  tl.dossier.rounds = {round_of(at(2026, 3, 3, 9), at(2026, 3, 4, 9)),     // due → Fri 09:00
                        round_of(at(2026, 3, 5, 15), at(2026, 3, 5, 17))};  // before Fri: +2 h
   const auto e = eval(tl, &three_days, at(2026, 3, 20));
   EXPECT_EQ(e.effective_due, at(2026, 3, 6, 11));
@@ -522,11 +531,10 @@ TEST_F(EngineTest, RestartWithoutReceivedSupplementBehavesLikePause) {
 
 TEST_F(EngineTest, StepsCarryTheirDepartmentDeadlineAndLateness) {
   auto tl = dossier();
-  tl.progress = {
-      entry(at(2026, 3, 2, 9), Status::Received, "Bộ phận Một cửa", at(2026, 3, 2, 11)),
-      entry(at(2026, 3, 2, 10), Status::InProcess, "Phòng Quản lý chuyên ngành",
-            at(2026, 3, 3, 10)),
-      entry(at(2026, 3, 4, 10), Status::InProcess, "Lãnh đạo Sở", at(2026, 3, 4, 14))};
+  tl.progress = {entry(at(2026, 3, 2, 9), Status::Received, "Bộ phận Một cửa", at(2026, 3, 2, 11)),
+                 entry(at(2026, 3, 2, 10), Status::InProcess, "Phòng Quản lý chuyên ngành",
+                       at(2026, 3, 3, 10)),
+                 entry(at(2026, 3, 4, 10), Status::InProcess, "Lãnh đạo Sở", at(2026, 3, 4, 14))};
   tl.progress[1].step_start = at(2026, 3, 2, 9, 30);
   const auto e = eval(tl, &three_days, at(2026, 3, 4, 15));
   ASSERT_EQ(e.steps.size(), 3U);

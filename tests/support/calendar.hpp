@@ -10,7 +10,9 @@
 
 namespace tthc::test {
 
-inline std::filesystem::path source_dir() { return TTHC_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+  return TTHC_SOURCE_DIR;
+}
 
 /// Built once per test binary; the calendar is immutable and thread-safe.
 inline const calendar::WorkingCalendar& official_calendar() {
