@@ -20,14 +20,13 @@ Result<Limit> parse_limit(std::string_view text) {
   constexpr std::string_view kSameDay = "sameday@";
   if (text.starts_with(kSameDay)) {
     const std::string_view hm = text.substr(kSameDay.size());
-    if (hm.size() != 5 || hm[2] != ':') return not_a_limit(text);
-    int h = 0;
-    int m = 0;
-    if (std::from_chars(hm.data(), hm.data() + 2, h).ptr != hm.data() + 2 ||
-        std::from_chars(hm.data() + 3, hm.data() + 5, m).ptr != hm.data() + 5 || h > 23 || m > 59 ||
-        h < 0 || m < 0) {
+    auto digit = [&](std::size_t k) { return hm[k] >= '0' && hm[k] <= '9'; };
+    if (hm.size() != 5 || hm[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
       return not_a_limit(text);
     }
+    const int h = (hm[0] - '0') * 10 + (hm[1] - '0');
+    const int m = (hm[3] - '0') * 10 + (hm[4] - '0');
+    if (h > 23 || m > 59) return not_a_limit(text);
     return Limit{Limit::Unit::SameDay, 0, std::chrono::hours{h} + std::chrono::minutes{m}};
   }
   int n = 0;

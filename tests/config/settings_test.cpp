@@ -1,0 +1,367 @@
+#include "config/settings.hpp"
+
+#include "support/calendar.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using tthc::format_date;
+using tthc::make_date;
+using tthc::config::build_calendar;
+using tthc::config::load_holiday_dir;
+using tthc::config::load_settings;
+using tthc::config::parse_holiday_table;
+using tthc::config::parse_settings;
+using tthc::config::Settings;
+using tthc::engine::JudgeBy;
+using tthc::engine::PausePolicy;
+
+// A fresh folder under the system temp directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("tthc-settings-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  fs::path write(const std::string& name, std::string_view text) const {
+    const fs::path p = path_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    return p;
+  }
+
+ private:
+  fs::path path_;
+};
+
+const fs::path kBase = "/etc/tthc-monitor";
+
+Settings parse_ok(std::string_view text) {
+  auto s = parse_settings(text, "test.toml", kBase);
+  EXPECT_TRUE(s) << (s ? "" : s.error().message);
+  return s ? *s : Settings{};
+}
+
+// The error must exist and contain every given fragment.
+void expect_error(std::string_view text, std::initializer_list<std::string_view> fragments) {
+  auto s = parse_settings(text, "test.toml", kBase);
+  ASSERT_FALSE(s) << "accepted:\n" << text;
+  for (std::string_view f : fragments) {
+    EXPECT_NE(s.error().message.find(f), std::string::npos)
+        << "\"" << f << "\" missing from: " << s.error().message;
+  }
+}
+
+// --- The shipped configuration ---------------------------------------------------------------
+
+TEST(ParseSettings, ShippedConfiguration) {
+  const fs::path file = tthc::test::source_dir() / "config" / "tthc-monitor.toml";
+  auto s = load_settings(file);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->source, file);
+  EXPECT_EQ(s->calendar.holidays_dir.lexically_normal(),
+            (tthc::test::source_dir() / "config" / "holidays").lexically_normal());
+  EXPECT_TRUE(fs::is_directory(s->calendar.holidays_dir));
+  EXPECT_EQ(s->calendar.hours, tthc::calendar::WorkingHours::standard());
+  EXPECT_EQ(s->engine.pause_policy, PausePolicy::Pause);
+  EXPECT_EQ(s->engine.judge_by, JudgeBy::ProcessingEnd);
+  EXPECT_EQ(s->engine.due_soon, 8h);
+
+  auto cal = build_calendar(s->calendar);
+  ASSERT_TRUE(cal) << cal.error().message;
+  EXPECT_FALSE(cal->is_provisional(2026));
+  EXPECT_EQ(cal->version(), tthc::test::official_calendar().version());
+}
+
+TEST(ParseSettings, DefaultsWhenSectionsAreMissing) {
+  const Settings s = parse_ok("");
+  EXPECT_EQ(s.calendar.holidays_dir, kBase / "holidays");
+  EXPECT_EQ(s.calendar.hours, tthc::calendar::WorkingHours::standard());
+  EXPECT_EQ(s.engine.pause_policy, PausePolicy::Pause);
+  EXPECT_EQ(s.engine.judge_by, JudgeBy::ProcessingEnd);
+  EXPECT_EQ(s.engine.due_soon, 8h);
+  EXPECT_TRUE(s.source.empty());
+
+  const Settings only_engine = parse_ok("[engine]\njudge_by = \"return\"\n");
+  EXPECT_EQ(only_engine.calendar.holidays_dir, kBase / "holidays");
+  EXPECT_EQ(only_engine.calendar.hours, tthc::calendar::WorkingHours::standard());
+  EXPECT_EQ(only_engine.engine.judge_by, JudgeBy::Return);
+  EXPECT_EQ(only_engine.engine.pause_policy, PausePolicy::Pause);
+
+  const Settings only_calendar = parse_ok("[calendar]\nholidays_dir = \"h\"\n");
+  EXPECT_EQ(only_calendar.engine.due_soon, 8h);
+  EXPECT_EQ(only_calendar.engine.pause_policy, PausePolicy::Pause);
+
+  const Settings empty_sections = parse_ok("[calendar]\n[engine]\n");
+  EXPECT_EQ(empty_sections.calendar.holidays_dir, kBase / "holidays");
+  EXPECT_EQ(empty_sections.engine.due_soon, 8h);
+}
+
+TEST(ParseSettings, AlternativeValues) {
+  const Settings s = parse_ok(
+      "[calendar]\n"
+      "working_hours = [\"08:00-12:00\"]\n"
+      "[engine]\n"
+      "pause_policy = \"restart\"\n"
+      "judge_by = \"return\"\n"
+      "due_soon = \"2wd\"\n");
+  EXPECT_EQ(s.engine.pause_policy, PausePolicy::Restart);
+  EXPECT_EQ(s.engine.judge_by, JudgeBy::Return);
+  ASSERT_EQ(s.calendar.hours.sessions.size(), 1U);
+  EXPECT_EQ(s.calendar.hours.sessions[0].start, 8h);
+  EXPECT_EQ(s.calendar.hours.sessions[0].end, 12h);
+  EXPECT_EQ(s.engine.due_soon, 8h);  // 2 working days of 4 h
+
+  EXPECT_EQ(parse_ok("[engine]\ndue_soon = \"3wh\"\n").engine.due_soon, 3h);
+  EXPECT_EQ(parse_ok("[engine]\ndue_soon = \"1wd\"\n").engine.due_soon, 8h);
+  EXPECT_EQ(parse_ok("[engine]\ndue_soon = \"3wd\"\n").engine.due_soon, 24h);
+  const Settings three =
+      parse_ok("[calendar]\nworking_hours = [\"07:30-11:30\", \"13:00-16:30\", \"18:00-19:00\"]\n");
+  EXPECT_EQ(tthc::calendar::to_string(three.calendar.hours), "07:30-11:30,13:00-16:30,18:00-19:00");
+  EXPECT_EQ(three.calendar.hours.day_length(), 8h + 30min);
+}
+
+// --- Unknown keys ----------------------------------------------------------------------------
+
+TEST(ParseSettings, UnknownTopLevelKeyIsAnErrorNamingIt) {
+  expect_error("colour = \"blue\"\n", {"\"colour\"", "test.toml"});
+  expect_error("[metrics]\nport = 9100\n", {"\"metrics\""});
+  expect_error("[calendar]\n[Engine]\n", {"\"Engine\""});
+}
+
+TEST(ParseSettings, UnknownKeyInASectionIsAnErrorNamingIt) {
+  expect_error("[calendar]\nholiday_dir = \"h\"\n", {"\"calendar.holiday_dir\"", "test.toml:2"});
+  expect_error("[engine]\npause_policy = \"pause\"\npause = \"pause\"\n",
+               {"\"engine.pause\"", "test.toml:3"});
+  expect_error("[engine]\ndue_soon_hours = 8\n", {"engine.due_soon_hours"});
+}
+
+// --- Wrong types -------------------------------------------------------------------------------
+
+TEST(ParseSettings, WrongTypes) {
+  expect_error("calendar = 5\n", {"calendar", "table"});
+  expect_error("engine = \"pause\"\n", {"engine", "table"});
+  expect_error("[calendar]\nholidays_dir = 3\n", {"calendar.holidays_dir", "string"});
+  expect_error("[calendar]\nworking_hours = \"07:00-11:30\"\n", {"calendar.working_hours"});
+  expect_error("[calendar]\nworking_hours = [7, 11]\n", {"calendar.working_hours", "string"});
+  expect_error("[engine]\npause_policy = 1\n", {"engine.pause_policy", "string"});
+  expect_error("[engine]\njudge_by = true\n", {"engine.judge_by", "string"});
+  expect_error("[engine]\ndue_soon = 8\n", {"engine.due_soon", "string"});
+}
+
+// --- Bad values --------------------------------------------------------------------------------
+
+TEST(ParseSettings, BadValuesAreNamed) {
+  expect_error("[engine]\npause_policy = \"stop\"\n", {"engine.pause_policy", "\"stop\""});
+  expect_error("[engine]\npause_policy = \"Pause\"\n", {"\"Pause\""});
+  expect_error("[engine]\njudge_by = \"returned\"\n", {"engine.judge_by", "\"returned\""});
+  expect_error("[engine]\ndue_soon = \"8x\"\n", {"engine.due_soon", "\"8x\""});
+  expect_error("[engine]\ndue_soon = \"10d\"\n", {"engine.due_soon", "\"10d\""});
+  expect_error("[engine]\ndue_soon = \"sameday@15:00\"\n", {"\"sameday@15:00\""});
+  expect_error("[engine]\ndue_soon = \"0wh\"\n", {"\"0wh\""});
+  expect_error("[calendar]\nworking_hours = [\"07:00-25:00\"]\n",
+               {"calendar.working_hours", "25:00"});
+  expect_error("[calendar]\nworking_hours = [\"7-11\"]\n", {"calendar.working_hours", "7-11"});
+  expect_error("[calendar]\nworking_hours = [\"13:30-17:00\", \"07:00-11:30\"]\n",
+               {"calendar.working_hours", "07:00-11:30"});
+  expect_error("[calendar]\nworking_hours = [\"11:30-07:00\"]\n", {"11:30-07:00"});
+}
+
+TEST(ParseSettings, TomlSyntaxErrorNamesTheFileAndLine) {
+  expect_error("[engine]\npause_policy = \"pause\n", {"test.toml:2"});
+  expect_error("[engine\n", {"test.toml:1"});
+}
+
+// --- Paths -------------------------------------------------------------------------------------
+
+TEST(ParseSettings, RelativeHolidaysDirIsResolvedAgainstTheConfigFolder) {
+  EXPECT_EQ(parse_ok("[calendar]\nholidays_dir = \"tables\"\n").calendar.holidays_dir,
+            kBase / "tables");
+  EXPECT_EQ(parse_ok("[calendar]\nholidays_dir = \"../shared/h\"\n").calendar.holidays_dir,
+            kBase / "../shared/h");
+  EXPECT_EQ(parse_ok("[calendar]\nholidays_dir = \"/srv/holidays\"\n").calendar.holidays_dir,
+            fs::path("/srv/holidays"));
+}
+
+TEST(LoadSettings, ResolvesAgainstTheFilesFolder) {
+  TempDir dir;
+  const fs::path file = dir.write("conf/monitor.toml", "[calendar]\nholidays_dir = \"years\"\n");
+  auto s = load_settings(file);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->source, file);
+  EXPECT_EQ(s->calendar.holidays_dir, dir.path() / "conf" / "years");
+}
+
+TEST(LoadSettings, MissingFileAndErrorsNameTheFile) {
+  TempDir dir;
+  auto missing = load_settings(dir.path() / "nope.toml");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("nope.toml"), std::string::npos)
+      << missing.error().message;
+
+  const fs::path bad = dir.write("bad.toml", "[engine]\njudge_by = \"never\"\n");
+  auto s = load_settings(bad);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().message.find(bad.string()), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("\"never\""), std::string::npos) << s.error().message;
+}
+
+// --- Holiday tables ----------------------------------------------------------------------------
+
+TEST(ParseHolidayTable, NativeDatesAndStrings) {
+  auto t = parse_holiday_table(
+      "year = 2030\n"
+      "source = \"Thông báo 2030\"\n"
+      "days_off = [2030-09-03, \"2030-01-01\", 2030-09-02]\n"
+      "working_saturdays = [\"2030-02-09\"]\n",
+      "2030.toml");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->year, 2030);
+  EXPECT_EQ(t->source, "Thông báo 2030");
+  EXPECT_FALSE(t->provisional);
+  ASSERT_EQ(t->days_off.size(), 3U);
+  EXPECT_EQ(format_date(t->days_off[0]), "2030-01-01");  // sorted
+  EXPECT_EQ(format_date(t->days_off[1]), "2030-09-02");
+  EXPECT_EQ(format_date(t->days_off[2]), "2030-09-03");
+  ASSERT_EQ(t->working_saturdays.size(), 1U);
+  EXPECT_EQ(t->working_saturdays[0], make_date(2030, 2, 9));
+
+  auto minimal = parse_holiday_table("year = 2031\n", "2031.toml");
+  ASSERT_TRUE(minimal) << minimal.error().message;
+  EXPECT_TRUE(minimal->days_off.empty());
+  EXPECT_TRUE(minimal->working_saturdays.empty());
+}
+
+void expect_table_error(std::string_view text, std::initializer_list<std::string_view> fragments) {
+  auto t = parse_holiday_table(text, "y.toml");
+  ASSERT_FALSE(t) << "accepted:\n" << text;
+  for (std::string_view f : fragments) {
+    EXPECT_NE(t.error().message.find(f), std::string::npos)
+        << "\"" << f << "\" missing from: " << t.error().message;
+  }
+}
+
+TEST(ParseHolidayTable, Errors) {
+  expect_table_error("year = 2030\ndays_off = [\"2030-02-30\"]\n", {"y.toml", "2030-02-30"});
+  expect_table_error("year = 2030\ndays_off = [\"30/04/2030\"]\n", {"y.toml", "30/04/2030"});
+  expect_table_error("year = 2030\ndays_off = [2030-02-30]\n", {"y.toml"});
+  expect_table_error("days_off = [\"2030-01-01\"]\n", {"y.toml", "year"});
+  expect_table_error("year = \"2030\"\n", {"y.toml", "year"});
+  expect_table_error("year = 2030\ndays_off = \"2030-01-01\"\n", {"days_off"});
+  expect_table_error("year = 2030\ndays_off = [1]\n", {"days_off"});
+  expect_table_error("year = 2030\nsource = 1\n", {"source"});
+  expect_table_error("year = 2030\nholidays = []\n", {"\"holidays\""});
+  // validate_table's rules, with the file named.
+  expect_table_error("year = 2030\ndays_off = [2030-02-02]\n", {"y.toml", "2030-02-02"});
+  expect_table_error("year = 2030\nworking_saturdays = [2030-02-08]\n", {"y.toml", "2030-02-08"});
+  expect_table_error("year = 2030\ndays_off = [2031-01-01]\n", {"y.toml", "2031-01-01"});
+  expect_table_error("year = 1800\n", {"y.toml", "1800"});
+}
+
+TEST(LoadHolidayDir, ShippedFolder) {
+  auto tables = load_holiday_dir(tthc::test::source_dir() / "config" / "holidays");
+  ASSERT_TRUE(tables) << tables.error().message;
+  ASSERT_EQ(tables->size(), 6U);
+  for (std::size_t i = 0; i < tables->size(); ++i) {
+    EXPECT_EQ((*tables)[i].year, 2021 + static_cast<int>(i));
+  }
+}
+
+TEST(LoadHolidayDir, YearOrderIgnoresOtherFilesAndEmptyFolder) {
+  TempDir dir;
+  auto empty = load_holiday_dir(dir.path());
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_TRUE(empty->empty());
+
+  dir.write("a-later.toml", "year = 2031\n");
+  dir.write("b-earlier.toml", "year = 2030\n");
+  dir.write("README.md", "not a table = at all [");
+  dir.write("2032.toml.bak", "garbage [");
+  auto tables = load_holiday_dir(dir.path());
+  ASSERT_TRUE(tables) << tables.error().message;
+  ASSERT_EQ(tables->size(), 2U);
+  EXPECT_EQ((*tables)[0].year, 2030);
+  EXPECT_EQ((*tables)[1].year, 2031);
+}
+
+TEST(LoadHolidayDir, Errors) {
+  TempDir dir;
+  auto missing = load_holiday_dir(dir.path() / "absent");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("absent"), std::string::npos) << missing.error().message;
+
+  dir.write("one.toml", "year = 2030\n");
+  dir.write("two.toml", "year = 2030\ndays_off = [2030-01-01]\n");
+  auto twice = load_holiday_dir(dir.path());
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("2030"), std::string::npos) << twice.error().message;
+  EXPECT_NE(twice.error().message.find("two"), std::string::npos) << twice.error().message;
+
+  TempDir other;
+  const fs::path bad = other.write("2030.toml", "year = 2030\ndays_off = [\"2030-13-01\"]\n");
+  auto r = load_holiday_dir(other.path());
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(bad.string()), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("2030-13-01"), std::string::npos) << r.error().message;
+}
+
+// --- build_calendar ----------------------------------------------------------------------------
+
+TEST(BuildCalendar, FromATempFolder) {
+  TempDir dir;
+  // An official 2030 table that adds Tuesday 5/3 and works Saturday 9/2.
+  dir.write("2030.toml",
+            "year = 2030\n"
+            "days_off = [2030-01-01, 2030-03-05]\n"
+            "working_saturdays = [2030-02-09]\n");
+  tthc::config::CalendarSettings s;
+  s.holidays_dir = dir.path();
+  s.hours = tthc::calendar::WorkingHours{{tthc::calendar::Session{8h, 16h}}};
+  auto cal = build_calendar(s);
+  ASSERT_TRUE(cal) << cal.error().message;
+  EXPECT_FALSE(cal->is_provisional(2030));
+  EXPECT_TRUE(cal->is_provisional(2031));
+  EXPECT_TRUE(cal->is_provisional(2026));  // not in this folder
+  EXPECT_FALSE(cal->is_working_day(make_date(2030, 3, 5)));
+  EXPECT_TRUE(cal->is_working_day(make_date(2030, 2, 9)));
+  // The official table replaces the provisional one: Tết days are working days in it.
+  EXPECT_TRUE(cal->is_working_day(make_date(2030, 2, 4)));
+  EXPECT_EQ(cal->day_length(), 8h);
+  EXPECT_EQ(tthc::calendar::to_string(cal->hours()), "08:00-16:00");
+  EXPECT_EQ(cal->version().rfind("2030-2030@", 0), 0U) << cal->version();
+
+  s.holidays_dir = dir.path() / "missing";
+  EXPECT_FALSE(build_calendar(s));
+
+  dir.write("bad.toml", "year = 2031\ndays_off = [2031-01-04]\n");  // a Saturday
+  s.holidays_dir = dir.path();
+  auto bad = build_calendar(s);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("2031-01-04"), std::string::npos) << bad.error().message;
+}
+
+}  // namespace

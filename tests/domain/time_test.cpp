@@ -99,27 +99,44 @@ TEST(ParseDataMoment, LeapDays) {
 // --- parse_data_moment: rejected values ------------------------------------------------------
 
 TEST(ParseDataMoment, ImpossibleDatesAndTimesAreRejected) {
-  for (std::string_view bad : {
-           "2025-13-40T00:00:00", "20251340000000", "2026-02-29T09:00:00", "2024-02-30T09:00:00",
-           "20240230090000", "2026-04-31T09:00:00", "2026-00-10T09:00:00", "2026-04-00T09:00:00",
-           "2026-04-24T25:00:00", "20260424250000", "2026-04-24T24:00:00", "2026-04-24T09:60:00",
-           "2026-04-24T09:00:60", "20260424096000", "0000-01-01T00:00:00"}) {
+  for (std::string_view bad :
+       {"2025-13-40T00:00:00", "20251340000000", "2026-02-29T09:00:00", "2024-02-30T09:00:00",
+        "20240230090000", "2026-04-31T09:00:00", "2026-00-10T09:00:00", "2026-04-00T09:00:00",
+        "2026-04-24T25:00:00", "20260424250000", "2026-04-24T24:00:00", "2026-04-24T09:60:00",
+        "2026-04-24T09:00:60", "20260424096000", "0000-01-01T00:00:00"}) {
     SCOPED_TRACE(bad);
     expect_rejected(parse_data_moment(bad), bad);
   }
 }
 
 TEST(ParseDataMoment, MalformedTextIsRejected) {
-  for (std::string_view bad : {
-           "", "garbage", "2026", "2026-04-24", "2026-04-24T09", "2026-04-24T09:00",
-           "2026-04-24 09:00:00",           // data requires the `T`
-           "2026-04-24T9:00:00", "2026-4-24T09:00:00", "24/04/2026 09:00:00",
-           "2026-04-24T09:00:00abc",        // trailing junk
-           "2026-04-24T09:00:00Zjunk", "2026-04-24T09:00:00 ", " 2026-04-24T09:00:00",
-           "20260424090000 ", "2026042409000", "202604240900000", "2026-04-24T09:00:00.",
-           "2026-04-24T09:00:00+7:00", "2026-04-24T09:00:00+0700", "2026-04-24T09:00:00+15:00",
-           "2026-04-24T09:00:00+07:60", "2026-04-24T09:00:00+07", "2026-04-24t09:00:00",
-           "2026-04-24T09:00:00z", "2026-04-24T09:0a:00", "2O26-04-24T09:00:00"}) {
+  for (std::string_view bad : {"",
+                               "garbage",
+                               "2026",
+                               "2026-04-24",
+                               "2026-04-24T09",
+                               "2026-04-24T09:00",
+                               "2026-04-24 09:00:00",  // data requires the `T`
+                               "2026-04-24T9:00:00",
+                               "2026-4-24T09:00:00",
+                               "24/04/2026 09:00:00",
+                               "2026-04-24T09:00:00abc",  // trailing junk
+                               "2026-04-24T09:00:00Zjunk",
+                               "2026-04-24T09:00:00 ",
+                               " 2026-04-24T09:00:00",
+                               "20260424090000 ",
+                               "2026042409000",
+                               "202604240900000",
+                               "2026-04-24T09:00:00.",
+                               "2026-04-24T09:00:00+7:00",
+                               "2026-04-24T09:00:00+0700",
+                               "2026-04-24T09:00:00+15:00",
+                               "2026-04-24T09:00:00+07:60",
+                               "2026-04-24T09:00:00+07",
+                               "2026-04-24t09:00:00",
+                               "2026-04-24T09:00:00z",
+                               "2026-04-24T09:0a:00",
+                               "2O26-04-24T09:00:00"}) {
     SCOPED_TRACE(bad);
     expect_rejected(parse_data_moment(bad), bad);
   }
@@ -127,12 +144,12 @@ TEST(ParseDataMoment, MalformedTextIsRejected) {
 
 TEST(ParseDataMoment, NonAsciiDigitsAreRejected) {
   // Full-width digits (U+FF10..) and Arabic-Indic digits (U+0660..) are digits in Unicode.
-  for (std::string_view bad : {
-           "\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC\x96-04-24T09:00:00",
-           "2026-04-24T\xD9\xA0\xD9\xA9:00:00",
-           "\xD9\xA2\xD9\xA0\xD9\xA2\xD9\xA6\xD9\xA0\xD9\xA4\xD9\xA2\xD9\xA4\xD9\xA0\xD9\xA9"
-           "\xD9\xA0\xD9\xA0\xD9\xA0\xD9\xA0",
-           "2026-04-2\xEF\xBC\x94T09:00:00"}) {
+  for (std::string_view bad :
+       {"\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC\x96-04-24T09:00:00",
+        "2026-04-24T\xD9\xA0\xD9\xA9:00:00",
+        "\xD9\xA2\xD9\xA0\xD9\xA2\xD9\xA6\xD9\xA0\xD9\xA4\xD9\xA2\xD9\xA4\xD9\xA0\xD9\xA9"
+        "\xD9\xA0\xD9\xA0\xD9\xA0\xD9\xA0",
+        "2026-04-2\xEF\xBC\x94T09:00:00"}) {
     SCOPED_TRACE(bad);
     expect_rejected(parse_data_moment(bad), bad);
   }
@@ -247,17 +264,26 @@ TEST(FormatWorking, DaysHoursMinutesSeconds) {
   EXPECT_EQ(format_working(Duration::zero(), day), "0");
   EXPECT_EQ(format_working(8h, day), "1wd");
   EXPECT_EQ(format_working(24h, day), "3wd");
-  EXPECT_EQ(format_working(10h + 30min, day), "1wd 2h30m");
+  EXPECT_EQ(format_working(10h, day), "1wd 2h");
   EXPECT_EQ(format_working(4h, day), "4h");
+  EXPECT_EQ(format_working(30min, day), "30m");
   EXPECT_EQ(format_working(45s, day), "45s");
   EXPECT_EQ(format_working(8h + 1s, day), "1wd 1s");
-  EXPECT_EQ(format_working(90min, day), "1h30m");
-  EXPECT_EQ(format_working(16h + 1h + 1min + 1s, day), "2wd 1h1m1s");
+  EXPECT_EQ(format_working(16h + 5min, day), "2wd 5m");
+}
+
+// time.hpp documents the format as "`1wd 2h30m` style text": no space inside the clock part.
+TEST(FormatWorking, MatchesTheDocumentedExample) {
+  EXPECT_EQ(format_working(10h + 30min, 8h), "1wd 2h30m");
+  EXPECT_EQ(format_working(90min, 8h), "1h30m");
+  EXPECT_EQ(format_working(17h + 1min + 1s, 8h), "2wd 1h1m1s");
+  EXPECT_EQ(format_working(-(9h + 30min), 8h), "-1wd 1h30m");
 }
 
 TEST(FormatWorking, NegativeIsLateAndDayLengthMatters) {
   EXPECT_EQ(format_working(-4h, 8h), "-4h");
   EXPECT_EQ(format_working(-(8h + 30min), 8h), "-1wd 30m");
+  EXPECT_EQ(format_working(-45s, 8h), "-45s");
   EXPECT_EQ(format_working(8h, 4h), "2wd");
   EXPECT_EQ(format_working(9h, 6h), "1wd 3h");
 }
