@@ -1,5 +1,7 @@
 #include "domain/time.hpp"
 
+#include "domain/text.hpp"
+
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -17,7 +19,7 @@ using std::chrono::year;
 using std::chrono::year_month_day;
 
 Error not_a_date(std::string_view text) {
-  return Error{"not a date: \"" + std::string(text) + "\""};
+  return Error{"not a date: " + quote_for_error(text)};
 }
 
 // Reads exactly `n` ASCII digits at `pos`; -1 when they are not all digits.

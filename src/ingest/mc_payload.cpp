@@ -1,0 +1,407 @@
+#include "ingest/mc_payload.hpp"
+
+#include "domain/text.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <optional>
+
+namespace tthc::ingest {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kDossierService = "DongBoHoSoMC";
+constexpr std::string_view kProgressService = "CapNhatTienDoHoSoMC";
+
+std::string_view kind_name(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "a boolean";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_: return "a number";
+    case json::kind::string: return "a string";
+    case json::kind::array: return "an array";
+    case json::kind::object: return "an object";
+  }
+  return "a value";
+}
+
+std::string number_text(const json::value& v) {
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v.get_double());
+  return std::string(buf, res.ptr);
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Reads the fields of one JSON object, naming them with `prefix` in errors.
+class Reader {
+ public:
+  Reader(const json::object& o, const Limits& limits, std::string prefix)
+      : o_(o), limits_(limits), prefix_(std::move(prefix)) {}
+
+  std::string name(std::string_view key) const { return prefix_ + std::string(key); }
+  const json::value* find(std::string_view key) const { return o_.if_contains(key); }
+
+  // A code: string or number, trimmed, no control characters.
+  Result<std::optional<std::string>> code(std::string_view key) const {
+    return text_impl(key, limits_.max_code_bytes, true);
+  }
+  // Free text, kept byte-exact.
+  Result<std::optional<std::string>> text(std::string_view key) const {
+    return text_impl(key, limits_.max_text_bytes, false);
+  }
+
+  Result<std::optional<Moment>> moment(std::string_view key) const {
+    const json::value* v = find(key);
+    if (v == nullptr || v->is_null()) return std::optional<Moment>();
+    std::string text;
+    if (v->is_string()) {
+      text = std::string(trim(v->get_string()));
+    } else if (v->is_int64() || v->is_uint64()) {
+      text = number_text(*v);
+    } else {
+      return Error{name(key) + ": expected a date string, got " + std::string(kind_name(*v))};
+    }
+    if (text.empty()) return std::optional<Moment>();
+    auto m = parse_data_moment(text);
+    if (!m) return with_field(name(key), std::move(m).error());
+    const int year = static_cast<int>(std::chrono::year_month_day{day_of(*m)}.year());
+    if (year < limits_.min_year || year > limits_.max_year) {
+      return Error{name(key) + ": out of range: " + quote_for_error(text) + " (years " +
+                   std::to_string(limits_.min_year) + "–" + std::to_string(limits_.max_year) +
+                   ")"};
+    }
+    return std::optional<Moment>(*m);
+  }
+
+  // A small integer code (status, channel): number or string of digits; empty = absent.
+  Result<std::optional<long long>> small_int(std::string_view key) const {
+    const json::value* v = find(key);
+    if (v == nullptr || v->is_null()) return std::optional<long long>();
+    if (v->is_int64()) return std::optional<long long>(v->get_int64());
+    if (v->is_double()) {
+      const double d = v->get_double();
+      if (d >= -1e9 && d <= 1e9 && static_cast<double>(static_cast<long long>(d)) == d) {
+        return std::optional<long long>(static_cast<long long>(d));
+      }
+      return Error{name(key) + ": not a whole number: " + number_text(*v)};
+    }
+    if (v->is_string()) {
+      const std::string_view s = trim(v->get_string());
+      if (s.empty()) return std::optional<long long>();
+      long long n = 0;
+      const auto res = std::from_chars(s.data(), s.data() + s.size(), n);
+      if (res.ec != std::errc{} || res.ptr != s.data() + s.size()) {
+        return Error{name(key) + ": not a number: " + quote_for_error(s)};
+      }
+      return std::optional<long long>(n);
+    }
+    if (v->is_uint64()) return Error{name(key) + ": out of range: " + number_text(*v)};
+    return Error{name(key) + ": expected a number, got " + std::string(kind_name(*v))};
+  }
+
+ private:
+  Result<std::optional<std::string>> text_impl(std::string_view key, std::size_t max,
+                                               bool is_code) const {
+    const json::value* v = find(key);
+    if (v == nullptr || v->is_null()) return std::optional<std::string>();
+    std::string_view s;
+    std::string number;
+    if (v->is_string()) {
+      s = v->get_string();
+    } else if (v->is_number()) {
+      number = number_text(*v);
+      s = number;
+    } else {
+      return Error{name(key) + ": expected a string, got " + std::string(kind_name(*v))};
+    }
+    if (is_code) s = trim(s);
+    if (!is_valid_utf8(s)) return Error{name(key) + ": invalid UTF-8: " + quote_for_error(s)};
+    if (s.size() > max) {
+      return Error{name(key) + ": too long: " + std::to_string(s.size()) + " bytes (at most " +
+                   std::to_string(max) + "): " + quote_for_error(s)};
+    }
+    if (is_code) {
+      for (const char c : s) {
+        if (static_cast<unsigned char>(c) < 0x20) {
+          return Error{name(key) + ": control character in a code: " + quote_for_error(s)};
+        }
+      }
+    }
+    if (s.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(std::string(s));
+  }
+
+  const json::object& o_;
+  const Limits& limits_;
+  std::string prefix_;
+};
+
+// Assigns an optional field or returns the error from the enclosing function.
+#define TTHC_READ(target, expr)                  \
+  do {                                           \
+    auto tthc_read_result = (expr);              \
+    if (!tthc_read_result) {                     \
+      return std::move(tthc_read_result).error(); \
+    }                                            \
+    target = std::move(*tthc_read_result);       \
+  } while (false)
+
+Result<Status> read_status(const Reader& r, std::string_view key) {
+  std::optional<long long> code;
+  TTHC_READ(code, r.small_int(key));
+  if (!code) return Error{r.name(key) + ": missing"};
+  auto s = status_from_code(*code);
+  if (!s) return Error{r.name(key) + ": not a status code (1–10): " + std::to_string(*code)};
+  return *s;
+}
+
+Result<ProgressEntry> read_progress(const json::object& o, const Limits& limits,
+                                    const std::string& prefix) {
+  const Reader r(o, limits, prefix);
+  ProgressEntry e;
+  std::optional<Moment> at;
+  TTHC_READ(at, r.moment("ThoiDiemXuLy"));
+  if (!at) return Error{r.name("ThoiDiemXuLy") + ": missing"};
+  e.at = *at;
+  TTHC_READ(e.status, read_status(r, "TrangThai"));
+  std::optional<std::string> s;
+  TTHC_READ(s, r.text("PhongBanXuLy"));
+  e.department = s.value_or("");
+  TTHC_READ(s, r.text("NguoiXuLy"));
+  e.handler = s.value_or("");
+  TTHC_READ(s, r.text("ChucDanh"));
+  e.handler_title = s.value_or("");
+  TTHC_READ(s, r.text("NoiDungXuLy"));
+  e.action = s.value_or("");
+  TTHC_READ(e.step_start, r.moment("NgayBatDau"));
+  TTHC_READ(e.step_deadline, r.moment("NgayKetThucTheoQuyDinh"));
+  return e;
+}
+
+Result<const json::array*> read_list(const Reader& r, const json::object& o, std::string_view key,
+                                     const Limits& limits) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) return static_cast<const json::array*>(nullptr);
+  if (v->is_string() && v->get_string().empty()) return static_cast<const json::array*>(nullptr);
+  if (!v->is_array()) {
+    return Error{r.name(key) + ": expected an array, got " + std::string(kind_name(*v))};
+  }
+  if (v->get_array().size() > limits.max_list_items) {
+    return Error{r.name(key) + ": too many items: " + std::to_string(v->get_array().size()) +
+                 " (at most " + std::to_string(limits.max_list_items) + ")"};
+  }
+  return &v->get_array();
+}
+
+Result<DossierSnapshot> read_dossier(json::object& o, const Limits& limits) {
+  const Reader r(o, limits, "");
+  DossierSnapshot snap;
+  Dossier& d = snap.dossier;
+  std::optional<std::string> s;
+  TTHC_READ(s, r.code("MaHoSo"));
+  if (!s) return Error{"MaHoSo: missing"};
+  d.code = std::move(*s);
+  TTHC_READ(d.status, read_status(r, "TrangThaiHoSo"));
+  std::optional<long long> channel;
+  TTHC_READ(channel, r.small_int("KenhThucHien"));
+  if (channel) {
+    auto c = channel_from_code(*channel);
+    if (!c) {
+      return Error{"KenhThucHien: not a channel (1 in person, 2 online, 3 postal): " +
+                   std::to_string(*channel)};
+    }
+    d.channel = *c;
+  }
+  TTHC_READ(s, r.code("MaTTHC"));
+  d.procedure_code = s.value_or("");
+  TTHC_READ(s, r.text("TenTTHC"));
+  d.procedure_name = s.value_or("");
+  TTHC_READ(s, r.code("MaLinhVuc"));
+  d.field_code = s.value_or("");
+  TTHC_READ(s, r.text("TenLinhVuc"));
+  d.field_name = s.value_or("");
+  TTHC_READ(s, r.text("DonViXuLy"));
+  d.unit_name = s.value_or("");
+  TTHC_READ(d.submitted, r.moment("NgayNopHoSo"));
+  TTHC_READ(d.received, r.moment("NgayTiepNhan"));
+  TTHC_READ(d.promised_due, r.moment("NgayHenTra"));
+  TTHC_READ(d.processing_end, r.moment("NgayKetThucXuLy"));
+  TTHC_READ(d.returned, r.moment("NgayTra"));
+
+  const json::array* rounds = nullptr;
+  TTHC_READ(rounds, read_list(r, o, "DanhSachHoSoBoSung", limits));
+  if (rounds != nullptr) {
+    for (std::size_t i = 0; i < rounds->size(); ++i) {
+      const std::string prefix = "DanhSachHoSoBoSung[" + std::to_string(i) + "]";
+      const json::value& item = (*rounds)[i];
+      if (!item.is_object()) {
+        return Error{prefix + ": expected an object, got " + std::string(kind_name(item))};
+      }
+      const Reader rr(item.get_object(), limits, prefix + ".");
+      SupplementRound round;
+      TTHC_READ(round.requested, rr.moment("NgayBoSung"));
+      TTHC_READ(round.received, rr.moment("NgayTiepNhanBoSung"));
+      TTHC_READ(round.due_before, rr.moment("NgayHenTraTruoc"));
+      TTHC_READ(round.due_after, rr.moment("NgayHenTraMoi"));
+      d.rounds.push_back(round);
+    }
+  }
+
+  const json::array* progress = nullptr;
+  TTHC_READ(progress, read_list(r, o, "QuaTrinhXuLy", limits));
+  std::uint64_t progress_hash = 0;
+  if (progress != nullptr) {
+    for (std::size_t i = 0; i < progress->size(); ++i) {
+      const std::string prefix = "QuaTrinhXuLy[" + std::to_string(i) + "]";
+      const json::value& item = (*progress)[i];
+      if (!item.is_object()) {
+        return Error{prefix + ": expected an object, got " + std::string(kind_name(item))};
+      }
+      const Reader pr(item.get_object(), limits, prefix + ".");
+      std::optional<std::string> code;
+      TTHC_READ(code, pr.code("MaHoSo"));
+      if (code && *code != d.code) {
+        return Error{pr.name("MaHoSo") + ": " + quote_for_error(*code) +
+                     " is not the dossier's code " + quote_for_error(d.code)};
+      }
+      ProgressEntry e;
+      TTHC_READ(e, read_progress(item.get_object(), limits, prefix + "."));
+      snap.progress.push_back(std::move(e));
+    }
+    progress_hash = content_hash(json::serialize(*progress));
+    o.erase("QuaTrinhXuLy");
+  }
+  sort_progress(snap.progress);
+  snap.freshness = snapshot_freshness(d, snap.progress);
+  snap.raw = json::serialize(o);
+  snap.content_hash = content_hash(snap.raw) ^ (progress_hash * 0x9E3779B97F4A7C15ULL);
+  return snap;
+}
+
+Result<ProgressUpdate> read_progress_update(const json::object& o, const Limits& limits) {
+  const Reader r(o, limits, "");
+  ProgressUpdate u;
+  std::optional<std::string> code;
+  TTHC_READ(code, r.code("MaHoSo"));
+  if (!code) return Error{"MaHoSo: missing"};
+  u.dossier_code = std::move(*code);
+  TTHC_READ(u.entry, read_progress(o, limits, ""));
+  return u;
+}
+
+#undef TTHC_READ
+
+// The record's MaHoSo for a rejection, when it is a readable string.
+std::string code_of(const json::value& record) {
+  if (!record.is_object()) return "";
+  const json::value* v = record.get_object().if_contains("MaHoSo");
+  if (v == nullptr || !v->is_string()) return "";
+  const std::string_view s = v->get_string();
+  if (s.size() > 128 || !is_valid_utf8(s)) return "";
+  return std::string(s);
+}
+
+enum class Kind { Dossier, Progress };
+
+void read_record(json::value& record, Kind kind, std::size_t index, const std::string& prefix,
+                 const Limits& limits, Batch& out) {
+  ++out.records;
+  auto reject = [&](std::string reason) {
+    out.rejected.push_back(Rejection{index, code_of(record), prefix + std::move(reason)});
+  };
+  if (!record.is_object()) {
+    reject("expected an object, got " + std::string(kind_name(record)));
+    return;
+  }
+  if (kind == Kind::Dossier) {
+    auto snap = read_dossier(record.get_object(), limits);
+    if (!snap) return reject(std::move(snap).error().message);
+    out.dossiers.push_back(std::move(*snap));
+  } else {
+    auto update = read_progress_update(record.get_object(), limits);
+    if (!update) return reject(std::move(update).error().message);
+    out.progress.push_back(std::move(*update));
+  }
+}
+
+Result<json::value> parse_json(std::string_view text, json::storage_ptr sp) {
+  json::parse_options opts;
+  opts.allow_invalid_utf8 = true;  // checked per field, so one bad record rejects only itself
+  opts.max_depth = 16;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec, std::move(sp), opts);
+  if (ec) return Error{"malformed JSON: " + ec.message()};
+  return v;
+}
+
+// Fills `out` from an envelope object; an error concerns the envelope.
+std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_line,
+                                   const Limits& limits, Batch& out) {
+  const json::value* service = env.if_contains("service");
+  if (service == nullptr) return Error{"service: missing"};
+  if (!service->is_string()) {
+    return Error{"service: expected a string, got " + std::string(kind_name(*service))};
+  }
+  Kind kind{};
+  if (service->get_string() == kDossierService) {
+    kind = Kind::Dossier;
+  } else if (service->get_string() == kProgressService) {
+    kind = Kind::Progress;
+  } else {
+    return Error{"service: unknown service " + quote_for_error(service->get_string()) +
+                 " (expected DongBoHoSoMC or CapNhatTienDoHoSoMC)"};
+  }
+  json::value* data = env.if_contains("data");
+  if (data == nullptr) return Error{"data: missing"};
+  if (!data->is_array()) {
+    return Error{"data: expected an array, got " + std::string(kind_name(*data))};
+  }
+  json::array& records = data->get_array();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::string prefix = is_line ? "data[" + std::to_string(i) + "]: " : "";
+    read_record(records[i], kind, is_line ? line : i, prefix, limits, out);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Batch> parse_envelope(std::string_view body, const Limits& limits) {
+  json::monotonic_resource mr;
+  auto v = parse_json(body, &mr);
+  if (!v) return std::move(v).error();
+  if (!v->is_object()) {
+    return Error{"expected an MC envelope object, got " + std::string(kind_name(*v))};
+  }
+  Batch out;
+  if (auto e = read_envelope(v->get_object(), 0, false, limits, out)) return *e;
+  return out;
+}
+
+Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits) {
+  json::monotonic_resource mr;
+  auto v = parse_json(line, &mr);
+  if (!v) return std::move(v).error();
+  Batch out;
+  if (v->is_object() && v->get_object().contains("service") &&
+      v->get_object().contains("data")) {
+    if (auto e = read_envelope(v->get_object(), line_number, true, limits, out)) return *e;
+    return out;
+  }
+  read_record(*v, Kind::Dossier, line_number, "", limits, out);
+  return out;
+}
+
+}  // namespace tthc::ingest

@@ -1,0 +1,53 @@
+#pragma once
+// The MC sync payloads the one-stop systems send to the national portal (domain.md §2):
+//   {"service": "DongBoHoSoMC", "data": [<dossier>, ...], ...}
+//   {"service": "CapNhatTienDoHoSoMC", "data": [<progress entry>, ...], ...}
+// parsed and validated into domain values. One parser serves the webhook and the file import.
+//
+// A record is accepted or rejected whole; a rejection names the record's index, its MaHoSo when
+// readable, and the field and value at fault: `NgayTiepNhan: not a date: "2025-13-40"`.
+// Codes may be JSON strings or numbers; dates `yyyyMMddHHmmss` or ISO 8601; empty = absent.
+
+#include "domain/error.hpp"
+#include "domain/snapshot.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tthc::ingest {
+
+/// Bounds that keep a hostile payload from costing more than a legitimate one.
+struct Limits {
+  std::size_t max_code_bytes = 128;     ///< MaHoSo, MaTTHC, MaLinhVuc, ...
+  std::size_t max_text_bytes = 4096;    ///< names, departments, action texts
+  std::size_t max_list_items = 1000;    ///< QuaTrinhXuLy / DanhSachHoSoBoSung per dossier
+  int min_year = 2000;                  ///< dates outside [min_year, max_year] are errors
+  int max_year = 2100;
+};
+
+struct Rejection {
+  std::size_t index = 0;  ///< position in `data` (or the line number for imports)
+  std::string code;       ///< MaHoSo when it could be read
+  std::string reason;
+};
+
+/// A parsed envelope or line: accepted records and rejections.
+struct Batch {
+  std::vector<DossierSnapshot> dossiers;
+  std::vector<ProgressUpdate> progress;
+  std::vector<Rejection> rejected;
+  std::size_t records = 0;  ///< records seen
+};
+
+/// A whole MC envelope. An error concerns the envelope itself (malformed JSON, not an object,
+/// unknown service, `data` not an array): nothing in it was accepted.
+Result<Batch> parse_envelope(std::string_view body, const Limits& limits = {});
+
+/// One JSON Lines line: a dossier record (QuaTrinhXuLy embedded or not) or a whole envelope.
+/// Rejections carry `index` = `line_number`.
+Result<Batch> parse_line(std::string_view line, std::size_t line_number,
+                         const Limits& limits = {});
+
+}  // namespace tthc::ingest
