@@ -3,7 +3,7 @@
 function(tthc_target_defaults target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wnon-virtual-dtor
-    -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough)
+    -Wold-style-cast -Woverloaded-virtual -Wimplicit-fallthrough)
   if(TTHC_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
