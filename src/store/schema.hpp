@@ -1,0 +1,111 @@
+#pragma once
+// The schema as numbered migrations: each runs once, in its own transaction, and is recorded
+// in schema_migrations. Upgrading the program upgrades the file on first open; a file written
+// by a newer program is refused rather than misread.
+
+#include <string_view>
+
+namespace tthc::store {
+
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;
+};
+
+inline constexpr Migration kMigrations[] = {
+    {1, "dossiers, snapshots, due changes, progress, batches, catalogue, cursors", R"sql(
+CREATE TABLE batches (
+  id        INTEGER PRIMARY KEY,
+  arrived   INTEGER NOT NULL,            -- Unix seconds (UTC) the batch arrived
+  source    TEXT    NOT NULL,            -- webhook, import, poll:<name>
+  records   INTEGER NOT NULL DEFAULT 0,
+  accepted  INTEGER NOT NULL DEFAULT 0,
+  unchanged INTEGER NOT NULL DEFAULT 0,
+  rejected  INTEGER NOT NULL DEFAULT 0
+);
+
+-- The dossier as its freshest snapshot says (domain.md §8.1), with the first promised due.
+CREATE TABLE dossiers (
+  id             INTEGER PRIMARY KEY,
+  code           TEXT    NOT NULL UNIQUE,   -- MaHoSo
+  unit_code      TEXT    NOT NULL,          -- MaHoSo before the first '-'
+  procedure_code TEXT    NOT NULL,          -- MaTTHC
+  procedure_name TEXT    NOT NULL,
+  field_code     TEXT    NOT NULL,          -- MaLinhVuc
+  field_name     TEXT    NOT NULL,
+  unit_name      TEXT    NOT NULL,          -- DonViXuLy
+  channel        INTEGER NOT NULL,          -- KenhThucHien 1..3
+  status         INTEGER NOT NULL,          -- TrangThaiHoSo 1..10
+  submitted      INTEGER,                   -- NgayNopHoSo (local seconds)
+  received       INTEGER,                   -- NgayTiepNhan
+  promised_due   INTEGER,                   -- NgayHenTra of this snapshot
+  processing_end INTEGER,                   -- NgayKetThucXuLy
+  returned       INTEGER,                   -- NgayTra
+  base_due       INTEGER,                   -- the first non-empty NgayHenTra received
+  rounds         TEXT,                      -- DanhSachHoSoBoSung: JSON [[requested, received, due_before, due_after], ...]
+  freshness      INTEGER NOT NULL,          -- latest moment the snapshot contains
+  content_hash   INTEGER NOT NULL,
+  first_batch    INTEGER NOT NULL REFERENCES batches(id),
+  last_batch     INTEGER NOT NULL REFERENCES batches(id)  -- last batch that changed anything
+);
+
+-- Append-only: every distinct snapshot received, applied or (older than the stored one) not.
+CREATE TABLE snapshots (
+  id           INTEGER PRIMARY KEY,
+  dossier_id   INTEGER NOT NULL REFERENCES dossiers(id),
+  batch_id     INTEGER NOT NULL REFERENCES batches(id),
+  freshness    INTEGER NOT NULL,
+  status       INTEGER NOT NULL,
+  promised_due INTEGER,
+  applied      INTEGER NOT NULL,            -- 1: became the dossier's fields
+  content_hash INTEGER NOT NULL,
+  raw          TEXT    NOT NULL             -- the record as received, without QuaTrinhXuLy
+);
+CREATE INDEX snapshots_by_dossier ON snapshots(dossier_id, content_hash);
+
+-- Append-only: NgayHenTra in arrival order; seq 1 is the base due, later ones extensions or
+-- supplementation due dates.
+CREATE TABLE due_changes (
+  dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+  seq        INTEGER NOT NULL,
+  value      INTEGER NOT NULL,
+  batch_id   INTEGER NOT NULL REFERENCES batches(id),
+  PRIMARY KEY (dossier_id, seq)
+) WITHOUT ROWID;
+
+-- Append-only, merged by (MaHoSo, ThoiDiemXuLy, TrangThai, PhongBanXuLy). Keyed by the code,
+-- so a progress entry may arrive before its dossier.
+CREATE TABLE progress (
+  dossier_code  TEXT    NOT NULL,
+  at            INTEGER NOT NULL,           -- ThoiDiemXuLy
+  status        INTEGER NOT NULL,           -- TrangThai
+  department    TEXT    NOT NULL,           -- PhongBanXuLy
+  handler       TEXT    NOT NULL,           -- NguoiXuLy (personal data)
+  handler_title TEXT    NOT NULL,           -- ChucDanh
+  action        TEXT    NOT NULL,           -- NoiDungXuLy
+  step_start    INTEGER,                    -- NgayBatDau
+  step_deadline INTEGER,                    -- NgayKetThucTheoQuyDinh
+  batch_id      INTEGER NOT NULL REFERENCES batches(id),
+  PRIMARY KEY (dossier_code, at, status, department)
+) WITHOUT ROWID;
+
+CREATE TABLE procedures (
+  code          TEXT PRIMARY KEY,           -- MaTTHC
+  name          TEXT NOT NULL,
+  field_code    TEXT NOT NULL,
+  field_name    TEXT NOT NULL,
+  legal_limit   TEXT NOT NULL,
+  reduced_limit TEXT NOT NULL,
+  online_limit  TEXT NOT NULL
+);
+
+CREATE TABLE cursors (
+  source   TEXT PRIMARY KEY,
+  value    TEXT NOT NULL,
+  batch_id INTEGER NOT NULL REFERENCES batches(id)
+);
+)sql"},
+};
+
+}  // namespace tthc::store

@@ -1,0 +1,123 @@
+#include "store/sqlite.hpp"
+
+namespace tthc::store::sql {
+
+Result<Db> Db::open(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Error{"store: cannot open " + path + ": " + msg};
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return Db(db);
+}
+
+Db& Db::operator=(Db&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(db_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+Db::~Db() { sqlite3_close(db_); }
+
+std::optional<Error> Db::exec(std::string_view sql, std::string_view what) {
+  char* err = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    Error e{"store: " + std::string(what) + ": " + (err != nullptr ? err : message())};
+    sqlite3_free(err);
+    return e;
+  }
+  return std::nullopt;
+}
+
+Result<Stmt> Stmt::prepare(Db& db, std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db.get(), sql.data(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+    return Error{"store: prepare failed: " + db.message() + " in: " + std::string(sql.substr(0, 80))};
+  }
+  return Stmt(s);
+}
+
+Stmt& Stmt::operator=(Stmt&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(s_);
+    s_ = std::exchange(other.s_, nullptr);
+  }
+  return *this;
+}
+
+Stmt::~Stmt() { sqlite3_finalize(s_); }
+
+Stmt& Stmt::bind(int i, std::int64_t v) {
+  sqlite3_bind_int64(s_, i, v);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::string_view v) {
+  // The bound text must outlive step(): callers bind views of values they hold until then,
+  // so SQLITE_STATIC saves a copy per column on the hot import path.
+  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::nullopt_t) {
+  sqlite3_bind_null(s_, i);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, const std::optional<std::int64_t>& v) {
+  return v ? bind(i, *v) : bind(i, std::nullopt);
+}
+
+Result<bool> Stmt::step() {
+  const int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error e{std::string("store: ") + sqlite3_errmsg(sqlite3_db_handle(s_)) + " (" +
+          sqlite3_errstr(rc) + ")"};
+  sqlite3_reset(s_);
+  return e;
+}
+
+std::optional<Error> Stmt::run() {
+  auto r = step();
+  reset();
+  if (!r) return std::move(r).error();
+  return std::nullopt;
+}
+
+void Stmt::reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+std::string_view Stmt::text(int col) const {
+  const auto* p = sqlite3_column_text(s_, col);
+  if (p == nullptr) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
+}
+
+Result<Transaction> Transaction::begin(Db& db) {
+  if (auto e = db.exec("BEGIN IMMEDIATE", "begin transaction")) return *e;
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_ != nullptr) sqlite3_exec(db_->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+std::optional<Error> Transaction::commit() {
+  if (auto e = db_->exec("COMMIT", "commit")) return e;
+  db_ = nullptr;
+  return std::nullopt;
+}
+
+}  // namespace tthc::store::sql

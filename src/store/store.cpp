@@ -1,0 +1,550 @@
+#include "store/store.hpp"
+
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+#include <charconv>
+#include <ctime>
+
+namespace tthc::store {
+
+namespace {
+
+std::int64_t to_db(Moment m) { return m.time_since_epoch().count(); }
+std::optional<std::int64_t> to_db(const std::optional<Moment>& m) {
+  return m ? std::optional<std::int64_t>(to_db(*m)) : std::nullopt;
+}
+Moment from_db(std::int64_t v) { return Moment{Duration{v}}; }
+std::optional<Moment> from_db(const std::optional<std::int64_t>& v) {
+  return v ? std::optional<Moment>(from_db(*v)) : std::nullopt;
+}
+std::int64_t hash_to_db(std::uint64_t h) { return static_cast<std::int64_t>(h); }
+
+// Rounds as a JSON array of [requested, received, due_before, due_after] (null when absent).
+std::optional<std::string> rounds_to_db(const std::vector<SupplementRound>& rounds) {
+  if (rounds.empty()) return std::nullopt;
+  std::string out = "[";
+  auto put = [&](const std::optional<Moment>& m) {
+    out += m ? std::to_string(to_db(*m)) : std::string("null");
+  };
+  for (std::size_t i = 0; i < rounds.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '[';
+    put(rounds[i].requested);
+    out += ',';
+    put(rounds[i].received);
+    out += ',';
+    put(rounds[i].due_before);
+    out += ',';
+    put(rounds[i].due_after);
+    out += ']';
+  }
+  out += ']';
+  return out;
+}
+
+std::vector<SupplementRound> rounds_from_db(std::string_view s) {
+  std::vector<SupplementRound> rounds;
+  std::optional<Moment> values[4];
+  int field = -1;
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    if (c == '[') {
+      field = field < 0 ? -2 : 0;  // the outer bracket, then each round's
+      if (field == 0) {
+        for (auto& v : values) v.reset();
+      }
+      ++i;
+    } else if (c == ']') {
+      if (field >= 0) {
+        rounds.push_back(SupplementRound{values[0], values[1], values[2], values[3]});
+        field = -2;
+      }
+      ++i;
+    } else if (c == ',') {
+      if (field >= 0) ++field;
+      ++i;
+    } else if (c == 'n') {
+      i += 4;  // null
+    } else {
+      std::int64_t v = 0;
+      const auto res = std::from_chars(s.data() + i, s.data() + s.size(), v);
+      if (res.ptr == s.data() + i) break;  // not written by rounds_to_db
+      if (field >= 0 && field < 4) values[field] = from_db(v);
+      i = static_cast<std::size_t>(res.ptr - s.data());
+    }
+  }
+  return rounds;
+}
+
+std::optional<Error> configure(sql::Db& db, const Options& o, bool writer) {
+  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=" +
+                        std::to_string(o.busy_timeout_ms) + "; PRAGMA cache_size=-65536;";
+  if (writer) {
+    pragmas += "PRAGMA journal_mode=WAL; PRAGMA temp_store=MEMORY; PRAGMA synchronous=";
+    pragmas += o.durable_commits ? "FULL;" : "NORMAL;";
+  }
+  return db.exec(pragmas, "configure the connection");
+}
+
+Result<int> current_version(sql::Db& db) {
+  auto st = sql::Stmt::prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!st) return std::move(st).error();
+  auto row = st->step();
+  if (!row) return std::move(row).error();
+  return static_cast<int>(st->int64(0));
+}
+
+std::optional<Error> migrate(sql::Db& db) {
+  if (auto e = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                       " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+                       " applied_at TEXT NOT NULL)",
+                       "create schema_migrations")) {
+    return e;
+  }
+  auto version = current_version(db);
+  if (!version) return std::move(version).error();
+  if (*version > latest_schema_version()) {
+    return Error{"store: the database has schema version " + std::to_string(*version) +
+                 ", newer than this program's " + std::to_string(latest_schema_version()) +
+                 "; run a newer tthc-monitor"};
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *version) continue;
+    auto tx = sql::Transaction::begin(db);
+    if (!tx) return std::move(tx).error();
+    if (auto e = db.exec(m.sql, "migration " + std::to_string(m.version))) return e;
+    auto rec = sql::Stmt::prepare(
+        db, "INSERT INTO schema_migrations(version, description, applied_at)"
+            " VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+    if (!rec) return std::move(rec).error();
+    rec->bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description);
+    if (auto e = rec->run()) return e;
+    if (auto e = tx->commit()) return e;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+// ---------------------------------------------------------------------------------------------
+
+struct Writer::Impl {
+  sql::Db db;
+  sql::Stmt find_dossier, insert_dossier, update_dossier, touch_dossier, has_snapshot,
+      insert_snapshot, last_due, insert_due, set_base_due, insert_progress, insert_batch,
+      update_batch, upsert_cursor;
+
+  static Result<std::unique_ptr<Impl>> create(sql::Db db);
+
+  std::optional<Error> merge_progress(std::string_view code, const ProgressEntry& e,
+                                      std::int64_t batch, ApplyCounts& counts);
+  std::optional<Error> apply_snapshot(const DossierSnapshot& s, std::int64_t batch,
+                                      ApplyCounts& counts);
+  std::optional<Error> record_due(std::int64_t dossier_id, Moment due, bool applied,
+                                  std::int64_t batch);
+};
+
+Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(db);
+  struct Def {
+    sql::Stmt* target;
+    std::string_view sql;
+  };
+  const Def defs[] = {
+      {&impl->find_dossier, "SELECT id, freshness, content_hash FROM dossiers WHERE code=?1"},
+      {&impl->insert_dossier,
+       "INSERT INTO dossiers(code, unit_code, procedure_code, procedure_name, field_code,"
+       " field_name, unit_name, channel, status, submitted, received, promised_due,"
+       " processing_end, returned, base_due, rounds, freshness, content_hash, first_batch,"
+       " last_batch) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?12,?15,?16,?17,"
+       "?18,?18)"},
+      {&impl->update_dossier,
+       "UPDATE dossiers SET unit_code=?2, procedure_code=?3, procedure_name=?4, field_code=?5,"
+       " field_name=?6, unit_name=?7, channel=?8, status=?9, submitted=?10, received=?11,"
+       " promised_due=?12, processing_end=?13, returned=?14, rounds=?15, freshness=?16,"
+       " content_hash=?17, last_batch=?18 WHERE code=?1"},
+      {&impl->touch_dossier, "UPDATE dossiers SET last_batch=?2 WHERE code=?1"},
+      {&impl->has_snapshot,
+       "SELECT 1 FROM snapshots WHERE dossier_id=?1 AND content_hash=?2 LIMIT 1"},
+      {&impl->insert_snapshot,
+       "INSERT INTO snapshots(dossier_id, batch_id, freshness, status, promised_due, applied,"
+       " content_hash, raw) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"},
+      {&impl->last_due,
+       "SELECT seq, value FROM due_changes WHERE dossier_id=?1 ORDER BY seq DESC LIMIT 1"},
+      {&impl->insert_due,
+       "INSERT INTO due_changes(dossier_id, seq, value, batch_id) VALUES(?1,?2,?3,?4)"},
+      {&impl->set_base_due, "UPDATE dossiers SET base_due=?2 WHERE id=?1 AND base_due IS NULL"},
+      {&impl->insert_progress,
+       "INSERT OR IGNORE INTO progress(dossier_code, at, status, department, handler,"
+       " handler_title, action, step_start, step_deadline, batch_id)"
+       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"},
+      {&impl->insert_batch, "INSERT INTO batches(arrived, source) VALUES(?1, ?2)"},
+      {&impl->update_batch,
+       "UPDATE batches SET records=?2, accepted=?3, unchanged=?4, rejected=?5 WHERE id=?1"},
+      {&impl->upsert_cursor,
+       "INSERT INTO cursors(source, value, batch_id) VALUES(?1,?2,?3) ON CONFLICT(source)"
+       " DO UPDATE SET value=excluded.value, batch_id=excluded.batch_id"},
+  };
+  for (const Def& d : defs) {
+    auto st = sql::Stmt::prepare(impl->db, d.sql);
+    if (!st) return std::move(st).error();
+    *d.target = std::move(*st);
+  }
+  return impl;
+}
+
+std::optional<Error> Writer::Impl::merge_progress(std::string_view code, const ProgressEntry& e,
+                                                  std::int64_t batch, ApplyCounts& counts) {
+  insert_progress.bind(1, code)
+      .bind(2, to_db(e.at))
+      .bind(3, static_cast<std::int64_t>(status_code(e.status)))
+      .bind(4, e.department)
+      .bind(5, e.handler)
+      .bind(6, e.handler_title)
+      .bind(7, e.action)
+      .bind(8, to_db(e.step_start))
+      .bind(9, to_db(e.step_deadline))
+      .bind(10, batch);
+  if (auto err = insert_progress.run()) return err;
+  if (db.changes() > 0) {
+    ++counts.progress_added;
+  } else {
+    ++counts.progress_known;
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> Writer::Impl::record_due(std::int64_t dossier_id, Moment due, bool applied,
+                                              std::int64_t batch) {
+  auto row = last_due.bind(1, dossier_id).step();
+  if (!row) return std::move(row).error();
+  std::int64_t seq = 0;
+  std::optional<std::int64_t> last;
+  if (*row) {
+    seq = last_due.int64(0);
+    last = last_due.int64(1);
+  }
+  last_due.reset();
+  // The first value is the base due whatever the snapshot's age; a later different value
+  // counts only from a snapshot at least as fresh as the stored one.
+  if (last && (!applied || *last == to_db(due))) return std::nullopt;
+  insert_due.bind(1, dossier_id).bind(2, seq + 1).bind(3, to_db(due)).bind(4, batch);
+  if (auto e = insert_due.run()) return e;
+  if (!last) {
+    set_base_due.bind(1, dossier_id).bind(2, to_db(due));
+    return set_base_due.run();
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std::int64_t batch,
+                                                  ApplyCounts& counts) {
+  const Dossier& d = s.dossier;
+  auto found = find_dossier.bind(1, d.code).step();
+  if (!found) return std::move(found).error();
+  std::optional<std::int64_t> id;
+  std::int64_t stored_freshness = 0;
+  std::int64_t stored_hash = 0;
+  if (*found) {
+    id = find_dossier.int64(0);
+    stored_freshness = find_dossier.int64(1);
+    stored_hash = find_dossier.int64(2);
+  }
+  find_dossier.reset();
+
+  const std::int64_t hash = hash_to_db(s.content_hash);
+  if (id) {
+    if (stored_hash == hash) {
+      ++counts.unchanged;
+      return std::nullopt;
+    }
+    auto seen = has_snapshot.bind(1, *id).bind(2, hash).step();
+    if (!seen) return std::move(seen).error();
+    has_snapshot.reset();
+    if (*seen) {
+      ++counts.unchanged;
+      return std::nullopt;
+    }
+  }
+
+  const bool applied = !id || to_db(s.freshness) >= stored_freshness;
+  const std::optional<std::string> rounds = rounds_to_db(d.rounds);
+  const std::string unit_code(d.unit_code());
+  if (applied) {
+    sql::Stmt& st = id ? update_dossier : insert_dossier;
+    st.bind(1, d.code)
+        .bind(2, unit_code)
+        .bind(3, d.procedure_code)
+        .bind(4, d.procedure_name)
+        .bind(5, d.field_code)
+        .bind(6, d.field_name)
+        .bind(7, d.unit_name)
+        .bind(8, static_cast<std::int64_t>(d.channel))
+        .bind(9, static_cast<std::int64_t>(status_code(d.status)))
+        .bind(10, to_db(d.submitted))
+        .bind(11, to_db(d.received))
+        .bind(12, to_db(d.promised_due))
+        .bind(13, to_db(d.processing_end))
+        .bind(14, to_db(d.returned));
+    if (rounds) {
+      st.bind(15, std::string_view(*rounds));
+    } else {
+      st.bind(15, std::nullopt);
+    }
+    st.bind(16, to_db(s.freshness)).bind(17, hash).bind(18, batch);
+    if (auto e = st.run()) return e;
+    if (!id) id = db.last_insert_rowid();
+  }
+  insert_snapshot.bind(1, *id)
+      .bind(2, batch)
+      .bind(3, to_db(s.freshness))
+      .bind(4, static_cast<std::int64_t>(status_code(d.status)))
+      .bind(5, to_db(d.promised_due))
+      .bind(6, std::int64_t{applied ? 1 : 0})
+      .bind(7, hash)
+      .bind(8, s.raw);
+  if (auto e = insert_snapshot.run()) return e;
+  if (d.promised_due) {
+    if (auto e = record_due(*id, *d.promised_due, applied, batch)) return e;
+  }
+  const std::size_t added_before = counts.progress_added;
+  for (const ProgressEntry& e : s.progress) {
+    if (auto err = merge_progress(d.code, e, batch, counts)) return err;
+  }
+  if (!*found) {
+    ++counts.new_dossiers;
+  } else if (applied) {
+    ++counts.updated;
+  } else {
+    ++counts.stale;
+  }
+  if (applied || counts.progress_added > added_before) ++counts.accepted;
+  return std::nullopt;
+}
+
+Writer::Writer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Writer::Writer(Writer&&) noexcept = default;
+Writer& Writer::operator=(Writer&&) noexcept = default;
+Writer::~Writer() = default;
+
+Result<Writer> Writer::open(const Options& options) {
+  auto db = sql::Db::open(options.path.string(), false);
+  if (!db) return std::move(db).error();
+  if (auto e = configure(*db, options, true)) return *e;
+  if (auto e = migrate(*db)) return *e;
+  auto impl = Impl::create(std::move(*db));
+  if (!impl) return std::move(impl).error();
+  return Writer(std::move(*impl));
+}
+
+Result<ApplyCounts> Writer::apply(std::span<const DossierSnapshot> dossiers,
+                                  std::span<const ProgressUpdate> progress,
+                                  const BatchInfo& info) {
+  Impl& w = *impl_;
+  auto tx = sql::Transaction::begin(w.db);
+  if (!tx) return std::move(tx).error();
+  ApplyCounts counts;
+  w.insert_batch.bind(1, info.arrived_unix).bind(2, info.source);
+  if (auto e = w.insert_batch.run()) return *e;
+  counts.batch_id = w.db.last_insert_rowid();
+
+  for (const DossierSnapshot& s : dossiers) {
+    if (auto e = w.apply_snapshot(s, counts.batch_id, counts)) {
+      return Error{e->message + " (dossier " + s.dossier.code + ")"};
+    }
+  }
+  for (const ProgressUpdate& u : progress) {
+    const std::size_t before = counts.progress_added;
+    if (auto e = w.merge_progress(u.dossier_code, u.entry, counts.batch_id, counts)) return *e;
+    if (counts.progress_added > before) {
+      ++counts.accepted;
+      w.touch_dossier.bind(1, u.dossier_code).bind(2, counts.batch_id);
+      if (auto e = w.touch_dossier.run()) return *e;
+    } else {
+      ++counts.unchanged;
+    }
+  }
+  if (info.cursor) {
+    w.upsert_cursor.bind(1, info.source).bind(2, *info.cursor).bind(3, counts.batch_id);
+    if (auto e = w.upsert_cursor.run()) return *e;
+  }
+  const std::size_t stored = dossiers.size() + progress.size();
+  w.update_batch.bind(1, counts.batch_id)
+      .bind(2, static_cast<std::int64_t>(stored + info.rejected))
+      .bind(3, static_cast<std::int64_t>(counts.accepted))
+      .bind(4, static_cast<std::int64_t>(stored - counts.accepted))
+      .bind(5, static_cast<std::int64_t>(info.rejected));
+  if (auto e = w.update_batch.run()) return *e;
+  if (auto e = tx->commit()) return *e;
+  return counts;
+}
+
+Result<std::size_t> Writer::replace_catalogue(std::span<const CatalogueRow> rows) {
+  Impl& w = *impl_;
+  auto tx = sql::Transaction::begin(w.db);
+  if (!tx) return std::move(tx).error();
+  if (auto e = w.db.exec("DELETE FROM procedures", "clear the catalogue")) return *e;
+  auto ins = sql::Stmt::prepare(
+      w.db,
+      "INSERT INTO procedures(code, name, field_code, field_name, legal_limit, reduced_limit,"
+      " online_limit) VALUES(?1,?2,?3,?4,?5,?6,?7)");
+  if (!ins) return std::move(ins).error();
+  for (const CatalogueRow& r : rows) {
+    ins->bind(1, r.code)
+        .bind(2, r.name)
+        .bind(3, r.field_code)
+        .bind(4, r.field_name)
+        .bind(5, r.legal_limit)
+        .bind(6, r.reduced_limit)
+        .bind(7, r.online_limit);
+    if (auto e = ins->run()) return Error{e->message + " (procedure " + r.code + ")"};
+  }
+  if (auto e = tx->commit()) return *e;
+  return rows.size();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Reader::Impl {
+  sql::Db db;
+};
+
+Reader::Reader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Reader::Reader(Reader&&) noexcept = default;
+Reader& Reader::operator=(Reader&&) noexcept = default;
+Reader::~Reader() = default;
+
+Result<Reader> Reader::open(const std::filesystem::path& path) {
+  auto db = sql::Db::open(path.string(), true);
+  if (!db) return std::move(db).error();
+  Options o;
+  o.path = path;
+  if (auto e = configure(*db, o, false)) return *e;
+  return Reader(std::make_unique<Impl>(Impl{std::move(*db)}));
+}
+
+Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
+  sql::Db& db = impl_->db;
+  auto st = sql::Stmt::prepare(
+      db,
+      "SELECT id, procedure_code, procedure_name, field_code, field_name, unit_name, channel,"
+      " status, submitted, received, promised_due, processing_end, returned, rounds"
+      " FROM dossiers WHERE code=?1");
+  if (!st) return std::move(st).error();
+  auto row = st->bind(1, code).step();
+  if (!row) return std::move(row).error();
+  if (!*row) return std::optional<DossierTimeline>();
+  DossierTimeline tl;
+  Dossier& d = tl.dossier;
+  const std::int64_t id = st->int64(0);
+  d.code = std::string(code);
+  d.procedure_code = std::string(st->text(1));
+  d.procedure_name = std::string(st->text(2));
+  d.field_code = std::string(st->text(3));
+  d.field_name = std::string(st->text(4));
+  d.unit_name = std::string(st->text(5));
+  d.channel = channel_from_code(st->int64(6)).value_or(Channel::InPerson);
+  d.status = status_from_code(st->int64(7)).value_or(Status::Registered);
+  d.submitted = from_db(st->opt_int64(8));
+  d.received = from_db(st->opt_int64(9));
+  d.promised_due = from_db(st->opt_int64(10));
+  d.processing_end = from_db(st->opt_int64(11));
+  d.returned = from_db(st->opt_int64(12));
+  if (!st->is_null(13)) d.rounds = rounds_from_db(st->text(13));
+
+  auto dues = sql::Stmt::prepare(db, "SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq");
+  if (!dues) return std::move(dues).error();
+  dues->bind(1, id);
+  for (;;) {
+    auto r = dues->step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+    tl.due_history.push_back(from_db(dues->int64(0)));
+  }
+  auto prog = sql::Stmt::prepare(
+      db,
+      "SELECT at, status, department, handler, handler_title, action, step_start, step_deadline"
+      " FROM progress WHERE dossier_code=?1 ORDER BY at, status, department");
+  if (!prog) return std::move(prog).error();
+  prog->bind(1, code);
+  for (;;) {
+    auto r = prog->step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+    ProgressEntry e;
+    e.at = from_db(prog->int64(0));
+    e.status = status_from_code(prog->int64(1)).value_or(Status::InProcess);
+    e.department = std::string(prog->text(2));
+    e.handler = std::string(prog->text(3));
+    e.handler_title = std::string(prog->text(4));
+    e.action = std::string(prog->text(5));
+    e.step_start = from_db(prog->opt_int64(6));
+    e.step_deadline = from_db(prog->opt_int64(7));
+    tl.progress.push_back(std::move(e));
+  }
+  return std::optional<DossierTimeline>(std::move(tl));
+}
+
+Result<Totals> Reader::totals() {
+  auto st = sql::Stmt::prepare(
+      impl_->db,
+      "SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM snapshots),"
+      " (SELECT count(*) FROM progress), (SELECT count(*) FROM due_changes),"
+      " (SELECT count(*) FROM batches)");
+  if (!st) return std::move(st).error();
+  auto row = st->step();
+  if (!row) return std::move(row).error();
+  return Totals{st->int64(0), st->int64(1), st->int64(2), st->int64(3), st->int64(4)};
+}
+
+Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {
+  auto st = sql::Stmt::prepare(
+      impl_->db,
+      "SELECT procedure_code, min(procedure_name), count(*) FROM dossiers d"
+      " WHERE NOT EXISTS (SELECT 1 FROM procedures p WHERE p.code = d.procedure_code)"
+      " GROUP BY procedure_code ORDER BY count(*) DESC, procedure_code");
+  if (!st) return std::move(st).error();
+  std::vector<UnknownProcedure> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+    out.push_back({std::string(st->text(0)), std::string(st->text(1)), st->int64(2)});
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> Reader::cursor(std::string_view source) {
+  auto st = sql::Stmt::prepare(impl_->db, "SELECT value FROM cursors WHERE source=?1");
+  if (!st) return std::move(st).error();
+  auto r = st->bind(1, source).step();
+  if (!r) return std::move(r).error();
+  if (!*r) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(st->text(0)));
+}
+
+Result<std::vector<CatalogueRow>> Reader::catalogue() {
+  auto st = sql::Stmt::prepare(
+      impl_->db,
+      "SELECT code, name, field_code, field_name, legal_limit, reduced_limit, online_limit"
+      " FROM procedures ORDER BY code");
+  if (!st) return std::move(st).error();
+  std::vector<CatalogueRow> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+    out.push_back({std::string(st->text(0)), std::string(st->text(1)), std::string(st->text(2)),
+                   std::string(st->text(3)), std::string(st->text(4)), std::string(st->text(5)),
+                   std::string(st->text(6))});
+  }
+  return out;
+}
+
+Result<int> Reader::schema_version() { return current_version(impl_->db); }
+
+}  // namespace tthc::store

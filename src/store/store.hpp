@@ -1,0 +1,114 @@
+#pragma once
+// The SQLite store (the embedded default): dossiers as their freshest snapshot, and the
+// append-only timeline every figure can be recomputed from — every distinct snapshot received,
+// every NgayHenTra change, every progress entry — plus the procedure catalogue and the intake
+// cursors. Times are stored as seconds since 1970-01-01 00:00 Vietnam local time, so
+// `datetime(received, 'unixepoch')` shows the local time in SQL.
+//
+// One Writer per database file, owned by one thread: every batch is one transaction. Readers
+// have their own connections (WAL mode: they never block the writer). Neither is thread-safe;
+// use one per thread.
+
+#include "domain/dossier.hpp"
+#include "domain/error.hpp"
+#include "domain/snapshot.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace tthc::store {
+
+struct Options {
+  std::filesystem::path path;
+  /// synchronous=FULL: a commit survives power loss, not only a crash of the process.
+  bool durable_commits = false;
+  int busy_timeout_ms = 5000;
+};
+
+/// Where a batch came from, and the intake cursor it advances (committed with its records).
+struct BatchInfo {
+  std::string source;                 ///< "webhook", "import", "poll:<name>"
+  std::int64_t arrived_unix = 0;      ///< arrival, seconds since the Unix epoch (UTC)
+  std::optional<std::string> cursor;  ///< new cursor value for `source`
+  std::size_t rejected = 0;           ///< records of the batch rejected before the store
+};
+
+struct ApplyCounts {
+  std::int64_t batch_id = 0;
+  std::size_t new_dossiers = 0;   ///< first snapshot of a dossier
+  std::size_t updated = 0;        ///< a fresher (or equally fresh) snapshot replaced the fields
+  std::size_t stale = 0;          ///< an older snapshot: recorded, fields kept
+  std::size_t unchanged = 0;      ///< the same snapshot again: nothing written
+  std::size_t progress_added = 0; ///< progress entries new to the store
+  std::size_t progress_known = 0; ///< progress entries already stored
+  /// Records that changed something: new, updated, or stale with new progress entries.
+  std::size_t accepted = 0;
+};
+
+/// One row of the procedure catalogue as stored (limits in the calendar's syntax).
+struct CatalogueRow {
+  std::string code, name, field_code, field_name, legal_limit, reduced_limit, online_limit;
+};
+
+struct UnknownProcedure {
+  std::string code;
+  std::string name;
+  std::int64_t dossiers = 0;
+};
+
+struct Totals {
+  std::int64_t dossiers = 0, snapshots = 0, progress = 0, due_changes = 0, batches = 0;
+};
+
+class Writer {
+ public:
+  /// Opens (creating if needed) and migrates the database. Fatal errors: unreadable file,
+  /// a schema newer than this program.
+  static Result<Writer> open(const Options& options);
+  Writer(Writer&&) noexcept;
+  Writer& operator=(Writer&&) noexcept;
+  ~Writer();
+
+  /// Applies one batch in one transaction; on error nothing of it is kept.
+  Result<ApplyCounts> apply(std::span<const DossierSnapshot> dossiers,
+                            std::span<const ProgressUpdate> progress, const BatchInfo& info);
+  /// Replaces the stored catalogue.
+  Result<std::size_t> replace_catalogue(std::span<const CatalogueRow> rows);
+
+ private:
+  struct Impl;
+  explicit Writer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Reader {
+ public:
+  static Result<Reader> open(const std::filesystem::path& path);
+  Reader(Reader&&) noexcept;
+  Reader& operator=(Reader&&) noexcept;
+  ~Reader();
+
+  /// The dossier's timeline, progress sorted as the engine wants it; nullopt if unknown.
+  Result<std::optional<DossierTimeline>> timeline(std::string_view code);
+  Result<Totals> totals();
+  /// Procedure codes of stored dossiers missing from the catalogue, most dossiers first.
+  Result<std::vector<UnknownProcedure>> unknown_procedures();
+  Result<std::optional<std::string>> cursor(std::string_view source);
+  Result<std::vector<CatalogueRow>> catalogue();
+  Result<int> schema_version();
+
+ private:
+  struct Impl;
+  explicit Reader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The newest schema version this program knows.
+int latest_schema_version();
+
+}  // namespace tthc::store
