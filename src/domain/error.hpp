@@ -58,6 +58,14 @@ class [[nodiscard]] Result {
     if (!has_value()) throw ErrorException(error().message);
     return std::get<0>(v_);
   }
+  T& value() & {
+    if (!has_value()) throw ErrorException(error().message);
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    if (!has_value()) throw ErrorException(error().message);
+    return std::get<0>(std::move(v_));
+  }
   const Error& error() const& {
     assert(!has_value());
     return std::get<1>(v_);

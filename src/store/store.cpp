@@ -46,23 +46,21 @@ std::optional<std::string> rounds_to_db(const std::vector<SupplementRound>& roun
 std::vector<SupplementRound> rounds_from_db(std::string_view s) {
   std::vector<SupplementRound> rounds;
   std::optional<Moment> values[4];
-  int field = -1;
+  int depth = 0;
+  std::size_t field = 0;
   for (std::size_t i = 0; i < s.size();) {
     const char c = s[i];
     if (c == '[') {
-      field = field < 0 ? -2 : 0;  // the outer bracket, then each round's
-      if (field == 0) {
+      if (++depth == 2) {
+        field = 0;
         for (auto& v : values) v.reset();
       }
       ++i;
     } else if (c == ']') {
-      if (field >= 0) {
-        rounds.push_back(SupplementRound{values[0], values[1], values[2], values[3]});
-        field = -2;
-      }
+      if (depth-- == 2) rounds.push_back(SupplementRound{values[0], values[1], values[2], values[3]});
       ++i;
     } else if (c == ',') {
-      if (field >= 0) ++field;
+      if (depth == 2) ++field;
       ++i;
     } else if (c == 'n') {
       i += 4;  // null
@@ -70,7 +68,7 @@ std::vector<SupplementRound> rounds_from_db(std::string_view s) {
       std::int64_t v = 0;
       const auto res = std::from_chars(s.data() + i, s.data() + s.size(), v);
       if (res.ptr == s.data() + i) break;  // not written by rounds_to_db
-      if (field >= 0 && field < 4) values[field] = from_db(v);
+      if (depth == 2 && field < 4) values[field] = from_db(v);
       i = static_cast<std::size_t>(res.ptr - s.data());
     }
   }

@@ -1,0 +1,268 @@
+// The MC payload parser on good, bad and hostile payloads (domain.md §2).
+#include "ingest/mc_payload.hpp"
+
+#include "domain/text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace tthc::ingest {
+namespace {
+
+std::string envelope(std::string_view service, std::string_view data) {
+  return R"({"session":"s","madonvi":"000.00.12.H42","service":")" + std::string(service) +
+         R"(","isUpdating":"True","data":[)" + std::string(data) + "]}";
+}
+
+constexpr std::string_view kDossier = R"({
+  "MaHoSo": "000.00.12.H42-260302-0001",
+  "MaTTHC": "1.004227", "TenTTHC": "Cấp giấy phép tiến hành công việc bức xạ",
+  "MaLinhVuc": "AT-BX", "TenLinhVuc": "An toàn bức xạ và hạt nhân",
+  "KenhThucHien": 2, "NgayNopHoSo": "20260301200000", "NgayTiepNhan": "20260302090000",
+  "NgayHenTra": "2026-03-05T09:00:00+07:00", "TrangThaiHoSo": "4",
+  "DonViXuLy": "Sở Khoa học và Công nghệ", "TruongLaNhungGiKhac": {"giữ": "nguyên"},
+  "DanhSachHoSoBoSung": [{"NgayBoSung": "20260303090000", "NgayTiepNhanBoSung": "",
+                          "NgayHenTraTruoc": "20260305090000", "NgayHenTraMoi": null}],
+  "QuaTrinhXuLy": [
+    {"MaHoSo": "000.00.12.H42-260302-0001", "NguoiXuLy": "Nguyễn Văn A", "ChucDanh": "Chuyên viên",
+     "ThoiDiemXuLy": "20260302100000", "PhongBanXuLy": "Phòng Quản lý chuyên ngành",
+     "NoiDungXuLy": "Thẩm định hồ sơ", "TrangThai": 4, "NgayBatDau": "20260302093000",
+     "NgayKetThucTheoQuyDinh": "20260303170000"},
+    {"NguoiXuLy": "Trần Thị B", "ThoiDiemXuLy": "2026-03-02T09:00:00", "PhongBanXuLy": "Bộ phận Một cửa",
+     "TrangThai": "2"}
+  ]
+})";
+
+TEST(McPayload, ParsesADossierWithEverything) {
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", kDossier));
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->dossiers.size(), 1U);
+  EXPECT_TRUE(batch->rejected.empty());
+  const DossierSnapshot& s = batch->dossiers[0];
+  const Dossier& d = s.dossier;
+  EXPECT_EQ(d.code, "000.00.12.H42-260302-0001");
+  EXPECT_EQ(d.unit_code(), "000.00.12.H42");
+  EXPECT_EQ(d.procedure_name, "Cấp giấy phép tiến hành công việc bức xạ");  // byte-exact
+  EXPECT_EQ(d.channel, Channel::Online);
+  EXPECT_EQ(d.status, Status::InProcess);
+  EXPECT_EQ(d.received, make_moment(2026, 3, 2, 9));
+  EXPECT_EQ(d.promised_due, make_moment(2026, 3, 5, 9));
+  EXPECT_FALSE(d.processing_end);
+  ASSERT_EQ(d.rounds.size(), 1U);
+  EXPECT_EQ(d.rounds[0].requested, make_moment(2026, 3, 3, 9));
+  EXPECT_FALSE(d.rounds[0].received);  // "" is absent
+  EXPECT_FALSE(d.rounds[0].due_after);  // null is absent
+  ASSERT_EQ(s.progress.size(), 2U);
+  // Sorted by time: the one-stop desk's entry first.
+  EXPECT_EQ(s.progress[0].department, "Bộ phận Một cửa");
+  EXPECT_EQ(s.progress[0].status, Status::Received);
+  EXPECT_EQ(s.progress[1].handler, "Nguyễn Văn A");
+  EXPECT_EQ(s.progress[1].step_start, make_moment(2026, 3, 2, 9, 30));
+  EXPECT_EQ(s.progress[1].step_deadline, make_moment(2026, 3, 3, 17));
+  // Freshness is the latest dated field, here the step deadline.
+  EXPECT_EQ(s.freshness, make_moment(2026, 3, 5, 9));
+  // The raw record keeps unknown fields and leaves the progress entries to their table.
+  EXPECT_NE(s.raw.find("TruongLaNhungGiKhac"), std::string::npos);
+  EXPECT_EQ(s.raw.find("QuaTrinhXuLy"), std::string::npos);
+}
+
+TEST(McPayload, CodesAsNumbersAndNumbersAsStrings) {
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo": 12345, "MaTTHC": 1.004227,
+      "MaLinhVuc": 7, "TrangThaiHoSo": 2.0, "KenhThucHien": "3", "NgayTiepNhan": 20260302090000})"));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->dossiers.size(), 1U) << batch->rejected[0].reason;
+  const Dossier& d = batch->dossiers[0].dossier;
+  EXPECT_EQ(d.code, "12345");
+  EXPECT_EQ(d.procedure_code, "1.004227");
+  EXPECT_EQ(d.field_code, "7");
+  EXPECT_EQ(d.status, Status::Received);
+  EXPECT_EQ(d.channel, Channel::Postal);
+  EXPECT_EQ(d.received, make_moment(2026, 3, 2, 9));
+}
+
+TEST(McPayload, MissingChannelIsInPerson) {
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"A-1","TrangThaiHoSo":2})"));
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->dossiers.at(0).dossier.channel, Channel::InPerson);
+}
+
+TEST(McPayload, IsoTimesWithOffsetsAreConvertedToVietnamTime) {
+  auto batch = parse_envelope(envelope("DongBoHoSoMC",
+      R"({"MaHoSo":"A-1","TrangThaiHoSo":2,"NgayTiepNhan":"2026-03-02T02:00:00.123Z",
+          "NgayHenTra":"2026-03-05T10:00:00+08:00"})"));
+  ASSERT_TRUE(batch);
+  const Dossier& d = batch->dossiers.at(0).dossier;
+  EXPECT_EQ(d.received, make_moment(2026, 3, 2, 9));
+  EXPECT_EQ(d.promised_due, make_moment(2026, 3, 5, 9));
+}
+
+// Each bad record is rejected with its index, code and the field and value; the rest is kept.
+struct BadCase {
+  std::string record;
+  std::string reason;
+};
+
+class BadRecords : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadRecords, RejectedWithAClearReasonAndTheGoodOnesKept) {
+  const std::string good = R"({"MaHoSo":"GOOD-1","TrangThaiHoSo":4})";
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", good + "," + GetParam().record + "," +
+                                                           R"({"MaHoSo":"GOOD-2","TrangThaiHoSo":9})"));
+  ASSERT_TRUE(batch) << batch.error().message;
+  EXPECT_EQ(batch->records, 3U);
+  ASSERT_EQ(batch->dossiers.size(), 2U);
+  EXPECT_EQ(batch->dossiers[0].dossier.code, "GOOD-1");
+  EXPECT_EQ(batch->dossiers[1].dossier.code, "GOOD-2");
+  ASSERT_EQ(batch->rejected.size(), 1U);
+  EXPECT_EQ(batch->rejected[0].index, 1U);
+  EXPECT_EQ(batch->rejected[0].reason, GetParam().reason);
+  EXPECT_TRUE(is_valid_utf8(batch->rejected[0].reason));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    McPayload, BadRecords,
+    ::testing::Values(
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})",
+                R"(NgayTiepNhan: not a date: "2025-13-40")"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":"20250230090000"})",
+                R"(NgayTiepNhan: not a date: "20250230090000")"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":"18990101090000"})",
+                R"(NgayTiepNhan: out of range: "18990101090000" (years 2000–2100))"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":[2025]})",
+                "NgayTiepNhan: expected a date string, got an array"},
+        BadCase{R"({"TrangThaiHoSo":4})", "MaHoSo: missing"},
+        BadCase{R"({"MaHoSo":"","TrangThaiHoSo":4})", "MaHoSo: missing"},
+        BadCase{R"({"MaHoSo":{"a":1},"TrangThaiHoSo":4})",
+                "MaHoSo: expected a string, got an object"},
+        BadCase{R"({"MaHoSo":"B-1"})", "TrangThaiHoSo: missing"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":11})",
+                "TrangThaiHoSo: not a status code (1–10): 11"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":"bốn"})",
+                R"(TrangThaiHoSo: not a number: "bốn")"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":true})",
+                "TrangThaiHoSo: expected a number, got a boolean"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4.5})", "TrangThaiHoSo: not a whole number: 4.5"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"KenhThucHien":5})",
+                "KenhThucHien: not a channel (1 in person, 2 online, 3 postal): 5"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"DanhSachHoSoBoSung":{}})",
+                "DanhSachHoSoBoSung: expected an array, got an object"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"DanhSachHoSoBoSung":[{"NgayBoSung":"x"}]})",
+                R"(DanhSachHoSoBoSung[0].NgayBoSung: not a date: "x")"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[{"TrangThai":4}]})",
+                "QuaTrinhXuLy[0].ThoiDiemXuLy: missing"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[{"MaHoSo":"B-2",
+                   "ThoiDiemXuLy":"20260302090000","TrangThai":4}]})",
+                R"(QuaTrinhXuLy[0].MaHoSo: "B-2" is not the dossier's code "B-1")"},
+        BadCase{R"("not an object")", "expected an object, got a string"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"TenTTHC":")" + std::string(5000, 'x') +
+                    R"("})",
+                "TenTTHC: too long: 5000 bytes (at most 4096): \"" + std::string(60, 'x') +
+                    "…\""}));
+
+TEST(McPayload, InvalidUtf8RejectsOnlyItsRecord) {
+  const std::string bad = "{\"MaHoSo\":\"B-1\",\"TrangThaiHoSo\":4,\"TenTTHC\":\"C\xE1\xBA\"}";
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"G","TrangThaiHoSo":4},)" + bad));
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->dossiers.size(), 1U);
+  ASSERT_EQ(batch->rejected.size(), 1U);
+  EXPECT_EQ(batch->rejected[0].code, "B-1");
+  EXPECT_EQ(batch->rejected[0].reason.rfind("TenTTHC: invalid UTF-8: ", 0), 0U);
+  EXPECT_TRUE(is_valid_utf8(batch->rejected[0].reason));
+}
+
+TEST(McPayload, EnvelopeErrorsRejectTheWholeBody) {
+  EXPECT_EQ(parse_envelope("{not json").error().message.rfind("malformed JSON", 0), 0U);
+  EXPECT_EQ(parse_envelope("[]").error().message, "expected an MC envelope object, got an array");
+  EXPECT_EQ(parse_envelope(R"({"data":[]})").error().message, "service: missing");
+  EXPECT_EQ(parse_envelope(R"({"service":"XoaHoSo","data":[]})").error().message,
+            R"(service: unknown service "XoaHoSo" (expected DongBoHoSoMC or CapNhatTienDoHoSoMC))");
+  EXPECT_EQ(parse_envelope(R"({"service":"DongBoHoSoMC"})").error().message, "data: missing");
+  EXPECT_EQ(parse_envelope(R"({"service":"DongBoHoSoMC","data":{}})").error().message,
+            "data: expected an array, got an object");
+  EXPECT_FALSE(parse_envelope(""));
+  EXPECT_FALSE(parse_envelope(std::string(100, '[') + std::string(100, ']')));  // too deep
+}
+
+TEST(McPayload, EmptyDataIsFine) {
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", ""));
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->records, 0U);
+}
+
+TEST(McPayload, DuplicateCodesInOneBatchAreAllKeptInOrder) {
+  auto batch = parse_envelope(envelope("DongBoHoSoMC",
+      R"({"MaHoSo":"D-1","TrangThaiHoSo":4},{"MaHoSo":"D-1","TrangThaiHoSo":9})"));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->dossiers.size(), 2U);
+  EXPECT_EQ(batch->dossiers[1].dossier.status, Status::Finished);
+}
+
+TEST(McPayload, ProgressService) {
+  auto batch = parse_envelope(envelope("CapNhatTienDoHoSoMC",
+      R"({"MaHoSo":"P-1","ThoiDiemXuLy":"20260302100000","TrangThai":5,"PhongBanXuLy":"Một cửa",
+          "NguoiXuLy":"Lê C","NgayKetThucTheoQuyDinh":""},
+         {"MaHoSo":"P-1","TrangThai":5},
+         {"ThoiDiemXuLy":"20260302100000","TrangThai":5})"));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->progress.size(), 1U);
+  EXPECT_EQ(batch->progress[0].dossier_code, "P-1");
+  EXPECT_EQ(batch->progress[0].entry.status, Status::AwaitingSupplement);
+  EXPECT_EQ(batch->progress[0].entry.department, "Một cửa");
+  EXPECT_FALSE(batch->progress[0].entry.step_deadline);
+  ASSERT_EQ(batch->rejected.size(), 2U);
+  EXPECT_EQ(batch->rejected[0].reason, "ThoiDiemXuLy: missing");
+  EXPECT_EQ(batch->rejected[0].code, "P-1");
+  EXPECT_EQ(batch->rejected[1].reason, "MaHoSo: missing");
+}
+
+TEST(McPayload, SameRecordSameHashDifferentContentDifferentHash) {
+  auto a = parse_envelope(envelope("DongBoHoSoMC", kDossier)).value();
+  auto b = parse_envelope(envelope("DongBoHoSoMC", kDossier)).value();
+  EXPECT_EQ(a.dossiers[0].content_hash, b.dossiers[0].content_hash);
+  std::string changed(kDossier);
+  changed.replace(changed.find("Thẩm định hồ sơ"), std::string("Thẩm định hồ sơ").size(), "Duyệt");
+  auto c = parse_envelope(envelope("DongBoHoSoMC", changed)).value();
+  EXPECT_NE(a.dossiers[0].content_hash, c.dossiers[0].content_hash);  // only a progress entry differs
+}
+
+TEST(McPayload, JsonLinesTakeDossiersOrEnvelopes) {
+  auto d = parse_line(R"({"MaHoSo":"L-1","TrangThaiHoSo":2})", 7);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->dossiers.size(), 1U);
+  auto bad = parse_line(R"({"MaHoSo":"L-1","TrangThaiHoSo":0})", 7);
+  ASSERT_TRUE(bad);
+  ASSERT_EQ(bad->rejected.size(), 1U);
+  EXPECT_EQ(bad->rejected[0].index, 7U);
+  auto env = parse_line(envelope("DongBoHoSoMC", R"({"MaHoSo":"L-2","TrangThaiHoSo":2},{"x":1})"), 9);
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->dossiers.size(), 1U);
+  ASSERT_EQ(env->rejected.size(), 1U);
+  EXPECT_EQ(env->rejected[0].index, 9U);
+  EXPECT_EQ(env->rejected[0].reason, "data[1]: MaHoSo: missing");
+  EXPECT_FALSE(parse_line("{", 3));
+}
+
+TEST(McPayload, HostileSizesAreBounded) {
+  Limits limits;
+  limits.max_list_items = 10;
+  std::string entries;
+  for (int i = 0; i < 11; ++i) {
+    entries += std::string(i ? "," : "") + R"({"ThoiDiemXuLy":"20260302100000","TrangThai":4})";
+  }
+  auto batch = parse_envelope(
+      envelope("DongBoHoSoMC", R"({"MaHoSo":"H-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[)" + entries + "]}"),
+      limits);
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->rejected.size(), 1U);
+  EXPECT_EQ(batch->rejected[0].reason, "QuaTrinhXuLy: too many items: 11 (at most 10)");
+  auto code = parse_envelope(envelope("DongBoHoSoMC",
+      R"({"MaHoSo":")" + std::string(1 << 20, 'M') + R"(","TrangThaiHoSo":4})"));
+  ASSERT_TRUE(code);
+  ASSERT_EQ(code->rejected.size(), 1U);
+  EXPECT_LT(code->rejected[0].reason.size(), 300U);  // a megabyte is not echoed back
+  EXPECT_EQ(code->rejected[0].code, "");
+}
+
+}  // namespace
+}  // namespace tthc::ingest

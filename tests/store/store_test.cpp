@@ -1,0 +1,339 @@
+// The SQLite store on real temporary files: idempotency, snapshot order, due history, progress
+// merge, atomic batches, migrations, and a writer killed with SIGKILL mid-stream.
+#include "store/store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <random>
+#include <string>
+
+namespace tthc::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("tthc-store-" + std::to_string(rd()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  fs::path file(const std::string& name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+ProgressEntry entry(Moment at, Status s, std::string dept, std::string handler = "Nguyễn Văn A") {
+  ProgressEntry e;
+  e.at = at;
+  e.status = s;
+  e.department = std::move(dept);
+  e.handler = std::move(handler);
+  return e;
+}
+
+// A snapshot as fresh as `latest`, whose content hash follows its fields as the parser's would.
+DossierSnapshot snapshot(std::string code, Status status, Moment latest,
+                         std::optional<Moment> due = std::nullopt,
+                         std::vector<ProgressEntry> progress = {}) {
+  DossierSnapshot s;
+  s.dossier.code = std::move(code);
+  s.dossier.procedure_code = "1.004227";
+  s.dossier.procedure_name = "Cấp giấy phép";
+  s.dossier.status = status;
+  s.dossier.received = make_moment(2026, 3, 2, 9);
+  s.dossier.processing_end = status == Status::Finished ? std::optional(latest) : std::nullopt;
+  s.dossier.promised_due = due;
+  s.progress = std::move(progress);
+  sort_progress(s.progress);
+  s.freshness = latest;
+  s.raw = "{\"MaHoSo\":\"" + s.dossier.code + "\",\"TrangThaiHoSo\":" +
+          std::to_string(status_code(status)) + ",\"t\":\"" + format_compact(latest) + "\"}";
+  s.content_hash = content_hash(s.raw + std::to_string(s.progress.size()) +
+                                (due ? format_compact(*due) : std::string()));
+  return s;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Options o;
+    o.path = dir.file("tthc.db");
+    auto w = Writer::open(o);
+    ASSERT_TRUE(w) << w.error().message;
+    writer.emplace(std::move(*w));
+    auto r = Reader::open(o.path);
+    ASSERT_TRUE(r) << r.error().message;
+    reader.emplace(std::move(*r));
+  }
+  ApplyCounts apply(std::vector<DossierSnapshot> dossiers, std::vector<ProgressUpdate> progress = {},
+                    std::optional<std::string> cursor = std::nullopt) {
+    BatchInfo info{"test", 1760000000, std::move(cursor), 0};
+    auto r = writer->apply(dossiers, progress, info);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : ApplyCounts{};
+  }
+  DossierTimeline timeline(std::string_view code) {
+    auto t = reader->timeline(code);
+    EXPECT_TRUE(t) << t.error().message;
+    EXPECT_TRUE(t && *t) << "no dossier " << code;
+    return t && *t ? **t : DossierTimeline{};
+  }
+
+  TempDir dir;
+  std::optional<Writer> writer;
+  std::optional<Reader> reader;
+  const Moment t1 = make_moment(2026, 3, 2, 10);
+  const Moment t2 = make_moment(2026, 3, 3, 10);
+  const Moment t3 = make_moment(2026, 3, 4, 10);
+};
+
+TEST_F(StoreTest, NewDossierIsStoredWithItsTimeline) {
+  auto s = snapshot("A-1", Status::InProcess, t1, make_moment(2026, 3, 5, 9),
+                    {entry(t1, Status::InProcess, "Phòng B"), entry(t1, Status::Received, "Một cửa")});
+  s.dossier.rounds = {SupplementRound{t1, std::nullopt, make_moment(2026, 3, 5, 9), std::nullopt}};
+  const auto c = apply({s});
+  EXPECT_EQ(c.new_dossiers, 1U);
+  EXPECT_EQ(c.accepted, 1U);
+  EXPECT_EQ(c.progress_added, 2U);
+  const auto tl = timeline("A-1");
+  EXPECT_EQ(tl.dossier.procedure_name, "Cấp giấy phép");
+  EXPECT_EQ(tl.dossier.status, Status::InProcess);
+  EXPECT_EQ(tl.dossier.received, make_moment(2026, 3, 2, 9));
+  EXPECT_EQ(tl.dossier.rounds, s.dossier.rounds);
+  ASSERT_EQ(tl.due_history.size(), 1U);
+  EXPECT_EQ(tl.due_history[0], make_moment(2026, 3, 5, 9));
+  ASSERT_EQ(tl.progress.size(), 2U);
+  EXPECT_EQ(tl.progress[0].status, Status::Received);  // engine order: time, status, department
+  EXPECT_EQ(tl.progress[1].handler, "Nguyễn Văn A");
+}
+
+TEST_F(StoreTest, TheSameSnapshotTwiceChangesNothing) {
+  const auto s = snapshot("A-1", Status::InProcess, t1, std::nullopt, {entry(t1, Status::InProcess, "P")});
+  apply({s});
+  const auto before = reader->totals().value();
+  const auto c = apply({s, s});
+  EXPECT_EQ(c.unchanged, 2U);
+  EXPECT_EQ(c.accepted, 0U);
+  const auto after = reader->totals().value();
+  EXPECT_EQ(after.snapshots, before.snapshots);
+  EXPECT_EQ(after.progress, before.progress);
+  EXPECT_EQ(after.dossiers, 1);
+}
+
+TEST_F(StoreTest, AnOlderSnapshotDoesNotOverwriteButItsNewProgressMerges) {
+  apply({snapshot("A-1", Status::Finished, t3, std::nullopt, {entry(t3, Status::Finished, "P")})});
+  const auto c = apply({snapshot("A-1", Status::InProcess, t2, std::nullopt,
+                                 {entry(t2, Status::InProcess, "P")})});
+  EXPECT_EQ(c.stale, 1U);
+  EXPECT_EQ(c.progress_added, 1U);
+  EXPECT_EQ(c.accepted, 1U);  // it brought a new progress entry
+  const auto tl = timeline("A-1");
+  EXPECT_EQ(tl.dossier.status, Status::Finished);
+  EXPECT_EQ(tl.progress.size(), 2U);
+  // The old snapshot again: already recorded.
+  const auto again = apply({snapshot("A-1", Status::InProcess, t2, std::nullopt,
+                                     {entry(t2, Status::InProcess, "P")})});
+  EXPECT_EQ(again.unchanged, 1U);
+  EXPECT_EQ(reader->totals().value().snapshots, 2);
+}
+
+TEST_F(StoreTest, EqualFreshnessLaterArrivalWins) {
+  apply({snapshot("A-1", Status::InProcess, t2)});
+  auto other = snapshot("A-1", Status::AwaitingSupplement, t2);
+  const auto c = apply({other});
+  EXPECT_EQ(c.updated, 1U);
+  EXPECT_EQ(timeline("A-1").dossier.status, Status::AwaitingSupplement);
+}
+
+TEST_F(StoreTest, DueHistoryKeepsTheFirstAndLaterChangesFromFreshSnapshots) {
+  const Moment due1 = make_moment(2026, 3, 5, 9);
+  const Moment due2 = make_moment(2026, 3, 9, 17);
+  apply({snapshot("A-1", Status::InProcess, t1)});                // no NgayHenTra yet
+  apply({snapshot("A-1", Status::InProcess, t2, due1)});          // first value: the base due
+  apply({snapshot("A-1", Status::InProcess, t3, due1)});          // same value: nothing
+  apply({snapshot("A-1", Status::InProcess, make_moment(2026, 3, 1), due2)});  // stale: ignored
+  auto tl = timeline("A-1");
+  ASSERT_EQ(tl.due_history.size(), 1U);
+  apply({snapshot("A-1", Status::InProcess, make_moment(2026, 3, 6), due2)});  // extension
+  tl = timeline("A-1");
+  ASSERT_EQ(tl.due_history.size(), 2U);
+  EXPECT_EQ(tl.due_history[0], due1);
+  EXPECT_EQ(tl.due_history[1], due2);
+}
+
+TEST_F(StoreTest, FirstDueMayComeFromAStaleSnapshot) {
+  apply({snapshot("A-1", Status::Finished, t3)});
+  apply({snapshot("A-1", Status::InProcess, t1, make_moment(2026, 3, 5, 9))});
+  const auto tl = timeline("A-1");
+  ASSERT_EQ(tl.due_history.size(), 1U);
+  EXPECT_EQ(tl.due_history[0], make_moment(2026, 3, 5, 9));
+  EXPECT_EQ(tl.dossier.status, Status::Finished);
+}
+
+TEST_F(StoreTest, ProgressMergesByKeyAndMayArriveBeforeItsDossier) {
+  const auto c = apply({}, {ProgressUpdate{"A-1", entry(t1, Status::InProcess, "P", "X")},
+                            ProgressUpdate{"A-1", entry(t1, Status::InProcess, "P", "Y")},
+                            ProgressUpdate{"A-1", entry(t1, Status::InProcess, "Q")}});
+  EXPECT_EQ(c.progress_added, 2U);
+  EXPECT_EQ(c.progress_known, 1U);
+  EXPECT_EQ(c.accepted, 2U);
+  EXPECT_EQ(c.unchanged, 1U);
+  apply({snapshot("A-1", Status::InProcess, t2)});
+  const auto tl = timeline("A-1");
+  ASSERT_EQ(tl.progress.size(), 2U);
+  EXPECT_EQ(tl.progress[0].handler, "X");  // the first arrival of a key is kept
+}
+
+TEST_F(StoreTest, CursorIsCommittedWithItsBatch) {
+  apply({snapshot("A-1", Status::InProcess, t1)}, {}, std::string("2026-03-02T10:00:00"));
+  EXPECT_EQ(reader->cursor("test").value(), "2026-03-02T10:00:00");
+  EXPECT_FALSE(reader->cursor("other").value());
+}
+
+TEST_F(StoreTest, AFailingBatchKeepsNothingOfItself) {
+  // A trigger makes the third record fail inside the batch's transaction.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("tthc.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER boom BEFORE INSERT ON progress WHEN NEW.department='BOOM'"
+                         " BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const auto before = reader->totals().value();
+  BatchInfo info{"test", 1, std::string("cursor-1"), 0};
+  std::vector<DossierSnapshot> batch = {snapshot("A-1", Status::InProcess, t1),
+                                        snapshot("A-2", Status::InProcess, t1),
+                                        snapshot("A-3", Status::InProcess, t1, std::nullopt,
+                                                 {entry(t1, Status::InProcess, "BOOM")})};
+  auto r = writer->apply(batch, {}, info);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("boom"), std::string::npos);
+  EXPECT_NE(r.error().message.find("A-3"), std::string::npos);
+  const auto after = reader->totals().value();
+  EXPECT_EQ(after.dossiers, before.dossiers);
+  EXPECT_EQ(after.batches, before.batches);
+  EXPECT_FALSE(reader->cursor("test").value());
+  // The writer is still usable.
+  EXPECT_TRUE(writer->apply(std::vector{snapshot("A-1", Status::InProcess, t1)}, {}, info));
+}
+
+TEST_F(StoreTest, CatalogueAndUnknownProcedures) {
+  auto known = snapshot("A-1", Status::InProcess, t1);
+  auto unknown = snapshot("A-2", Status::InProcess, t1);
+  unknown.dossier.procedure_code = "9.999999";
+  unknown.dossier.procedure_name = "Thủ tục lạ";
+  auto unknown2 = unknown;
+  unknown2.dossier.code = "A-3";
+  apply({known, unknown, unknown2});
+  const std::vector<CatalogueRow> rows = {
+      {"1.004227", "Cấp giấy phép", "AT", "An toàn", "15wd", "10wd", ""}};
+  ASSERT_EQ(writer->replace_catalogue(rows).value(), 1U);
+  const auto missing = reader->unknown_procedures().value();
+  ASSERT_EQ(missing.size(), 1U);
+  EXPECT_EQ(missing[0].code, "9.999999");
+  EXPECT_EQ(missing[0].name, "Thủ tục lạ");
+  EXPECT_EQ(missing[0].dossiers, 2);
+  EXPECT_EQ(reader->catalogue().value().at(0).reduced_limit, "10wd");
+}
+
+TEST(StoreMigrations, RecordedOnceAndNewerSchemasRefused) {
+  TempDir dir;
+  Options o;
+  o.path = dir.file("m.db");
+  { ASSERT_TRUE(Writer::open(o)); }
+  { ASSERT_TRUE(Writer::open(o)); }  // reopening runs nothing twice
+  auto r = Reader::open(o.path).value();
+  EXPECT_EQ(r.schema_version().value(), latest_schema_version());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(o.path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES(999, 'future', 'x')", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto w = Writer::open(o);
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().message.find("schema version 999"), std::string::npos);
+}
+
+TEST(StoreOpen, UnwritablePathIsAClearError) {
+  Options o;
+  o.path = "/nonexistent-dir/tthc.db";
+  auto w = Writer::open(o);
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().message.find("/nonexistent-dir/tthc.db"), std::string::npos);
+}
+
+// A writer process acknowledges each committed batch on a pipe and is killed with SIGKILL at
+// an arbitrary moment: every acknowledged batch must be there and the file must be consistent.
+TEST(StoreCrash, KillNineLosesNoAcknowledgedBatch) {
+  TempDir dir;
+  const fs::path path = dir.file("crash.db");
+  { ASSERT_TRUE(Writer::open(Options{path, false, 5000})); }
+  int pipefd[2];
+  ASSERT_EQ(pipe(pipefd), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(pipefd[0]);
+    auto w = Writer::open(Options{path, false, 5000});
+    if (!w) _exit(3);
+    for (int b = 0;; ++b) {
+      std::vector<DossierSnapshot> batch;
+      for (int i = 0; i < 50; ++i) {
+        const std::string code = "K-" + std::to_string(b) + "-" + std::to_string(i);
+        batch.push_back(snapshot(code, Status::InProcess, make_moment(2026, 3, 2, 10), std::nullopt,
+                                 {entry(make_moment(2026, 3, 2, 10), Status::InProcess, "P")}));
+      }
+      if (!w->apply(batch, {}, BatchInfo{"crash", 1, std::to_string(b), 0})) _exit(4);
+      if (write(pipefd[1], &b, sizeof b) != sizeof b) _exit(5);
+    }
+  }
+  close(pipefd[1]);
+  int acked = -1;
+  for (int n = 0; n < 40; ++n) {  // let it commit a few dozen batches, then kill it mid-stream
+    int b = 0;
+    ASSERT_EQ(read(pipefd[0], &b, sizeof b), static_cast<ssize_t>(sizeof b));
+    acked = b;
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  close(pipefd[0]);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  auto reader = Reader::open(path).value();
+  const auto totals = reader.totals().value();
+  EXPECT_GE(totals.dossiers, static_cast<std::int64_t>(acked + 1) * 50);
+  EXPECT_EQ(totals.dossiers % 50, 0);  // whole batches only
+  EXPECT_EQ(totals.progress, totals.dossiers);
+  const int cursor = std::stoi(reader.cursor("crash").value().value());
+  EXPECT_GE(cursor, acked);
+  EXPECT_EQ(totals.dossiers, static_cast<std::int64_t>(cursor + 1) * 50);
+  // The last acknowledged batch's dossiers are readable.
+  EXPECT_TRUE(reader.timeline("K-" + std::to_string(acked) + "-49").value());
+}
+
+}  // namespace
+}  // namespace tthc::store
