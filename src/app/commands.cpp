@@ -1,5 +1,7 @@
 #include "app/commands.hpp"
 
+#include "app/loading.hpp"
+
 #include "calendar/limit.hpp"
 #include "calendar/lunar.hpp"
 #include "config/settings.hpp"
@@ -22,48 +24,6 @@ constexpr std::array<const char*, 7> kWeekdayVi = {"CN", "T2", "T3", "T4", "T5",
 
 std::string weekday_vi(Date d) {
   return kWeekdayVi[std::chrono::weekday{d}.c_encoding()];
-}
-
-std::optional<fs::path> find_config(const SourceOptions& src) {
-  if (src.config) return src.config;
-  const std::array<fs::path, 3> candidates = {
-      fs::path("config/tthc-monitor.toml"),
-      src.executable_dir / ".." / "config" / "tthc-monitor.toml",
-      fs::path("/etc/tthc-monitor/tthc-monitor.toml")};
-  std::error_code ec;
-  for (const auto& c : candidates) {
-    if (fs::is_regular_file(c, ec)) return c;
-  }
-  return std::nullopt;
-}
-
-// Settings and calendar for a command; prints the error and gives nullopt on failure.
-struct Loaded {
-  config::Settings settings;
-  WorkingCalendar calendar;
-};
-
-std::optional<Loaded> load(const SourceOptions& src, std::ostream& err) {
-  config::Settings settings;
-  if (auto file = find_config(src)) {
-    auto s = config::load_settings(*file);
-    if (!s) {
-      err << "tthc-monitor: error: " << s.error().message << "\n";
-      return std::nullopt;
-    }
-    settings = std::move(*s);
-  } else if (!src.holidays) {
-    err << "tthc-monitor: error: no configuration found (config/tthc-monitor.toml); "
-           "pass --config FILE or --holidays DIR\n";
-    return std::nullopt;
-  }
-  if (src.holidays) settings.calendar.holidays_dir = *src.holidays;
-  auto cal = config::build_calendar(settings.calendar);
-  if (!cal) {
-    err << "tthc-monitor: error: " << cal.error().message << "\n";
-    return std::nullopt;
-  }
-  return Loaded{std::move(settings), std::move(*cal)};
 }
 
 json::array date_array(const std::vector<Date>& dates) {
@@ -107,7 +67,7 @@ void print_calendar(const WorkingCalendar& cal, int year, std::ostream& out) {
 
 int run_calendar(const SourceOptions& src, const CalendarCommand& cmd, std::ostream& out,
                  std::ostream& err) {
-  auto loaded = load(src, err);
+  auto loaded = load_with_calendar(src, err);
   if (!loaded) return kExitFailure;
   const WorkingCalendar& cal = loaded->calendar;
   if (!cal.covers_year(cmd.year)) {
@@ -146,7 +106,7 @@ int run_due(const SourceOptions& src, const DueCommand& cmd, std::ostream& out, 
     err << "tthc-monitor: error: --limit: " << limit.error().message << "\n";
     return kExitUsage;
   }
-  auto loaded = load(src, err);
+  auto loaded = load_with_calendar(src, err);
   if (!loaded) return kExitFailure;
   const WorkingCalendar& cal = loaded->calendar;
   const int year = static_cast<int>(std::chrono::year_month_day{day_of(*received)}.year());

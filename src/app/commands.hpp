@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tthc::app {
 
@@ -30,6 +31,18 @@ struct DueCommand {
   std::string limit;
   bool json = false;
 };
+
+struct ImportCommand {
+  std::vector<std::string> files;
+  std::optional<std::string> db;  ///< --db, overrides the configuration's store.path
+  bool progress_bar = false;      ///< draw progress on stderr (a terminal)
+};
+
+/// Exit status kExitRejected when the import completed but some records were rejected.
+inline constexpr int kExitRejected = 3;
+
+int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream& out,
+               std::ostream& err);
 
 int run_calendar(const SourceOptions& src, const CalendarCommand& cmd, std::ostream& out,
                  std::ostream& err);

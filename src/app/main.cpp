@@ -6,6 +6,8 @@
 #include <climits>
 #include <iostream>
 
+#include <unistd.h>
+
 namespace {
 
 int run(int argc, char** argv) {
@@ -34,6 +36,12 @@ int run(int argc, char** argv) {
   due->add_option("--limit", due_cmd.limit, "limit: Nwd, Nwh, Nd, sameday@HH:MM")->required();
   due->add_flag("--json", due_cmd.json, "JSON output");
 
+  ImportCommand import_cmd;
+  std::string db;
+  auto* import = cli.add_subcommand("import", "import dossiers from JSON Lines files or MC envelopes");
+  import->add_option("files", import_cmd.files, "files (- for standard input)")->required();
+  import->add_option("--db", db, "SQLite file (default: the configuration's store.path)");
+
   auto* examples =
       cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
 
@@ -52,6 +60,11 @@ int run(int argc, char** argv) {
   if (cal->parsed()) return run_calendar(src, cal_cmd, std::cout, std::cerr);
   if (due->parsed()) return run_due(src, due_cmd, std::cout, std::cerr);
   if (examples->parsed()) return run_examples(src, std::cout, std::cerr);
+  if (import->parsed()) {
+    if (!db.empty()) import_cmd.db = db;
+    import_cmd.progress_bar = isatty(STDERR_FILENO) != 0;
+    return run_import(src, import_cmd, std::cout, std::cerr);
+  }
   return kExitUsage;
 }
 

@@ -3,6 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -88,17 +91,119 @@ Result<Duration> parse_working_amount(std::string_view text, std::string_view wh
                "\" (expected Nwh or Nwd)"};
 }
 
+Result<bool> get_bool(const toml::node& n, std::string_view name, std::string_view key) {
+  if (const auto* b = n.as_boolean()) return b->get();
+  return Error{where(name, n) + ": " + std::string(key) + ": expected true or false"};
+}
+
+// "8MiB", "512KiB", "1048576": a size in bytes.
+Result<std::size_t> get_size(const toml::node& n, std::string_view name, std::string_view key) {
+  std::string text;
+  if (const auto* i = n.as_integer()) {
+    text = std::to_string(i->get());
+  } else if (const auto* str = n.as_string()) {
+    text = str->get();
+  } else {
+    return Error{where(name, n) + ": " + std::string(key) + ": expected a size like \"8MiB\""};
+  }
+  std::size_t value = 0;
+  const auto res = std::from_chars(text.data(), text.data() + text.size(), value);
+  const std::string_view unit(res.ptr, static_cast<std::size_t>(text.data() + text.size() - res.ptr));
+  std::size_t mult = 0;
+  if (unit.empty() || unit == "B") mult = 1;
+  if (unit == "KiB") mult = 1024;
+  if (unit == "MiB") mult = 1024 * 1024;
+  if (res.ec != std::errc{} || res.ptr == text.data() || mult == 0 || value == 0 ||
+      value > (std::size_t{1} << 40) / mult) {
+    return Error{where(name, n) + ": " + std::string(key) + ": not a size: \"" + text +
+                 "\" (expected a number of bytes, KiB or MiB)"};
+  }
+  return value * mult;
+}
+
+// "127.0.0.1:8080"
+Result<std::pair<std::string, std::uint16_t>> get_listen(const toml::node& n, std::string_view name,
+                                                          std::string_view key) {
+  auto v = get_string(n, name, key);
+  if (!v) return std::move(v).error();
+  const auto colon = v->rfind(':');
+  unsigned port = 0;
+  const char* end = v->data() + v->size();
+  if (colon == std::string::npos || colon == 0 ||
+      std::from_chars(v->data() + colon + 1, end, port).ptr != end || port > 65535) {
+    return Error{where(name, n) + ": " + std::string(key) + ": not an address:port: \"" + *v +
+                 "\""};
+  }
+  std::string address = v->substr(0, colon);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
+    address = address.substr(1, address.size() - 2);
+  }
+  return std::pair{address, static_cast<std::uint16_t>(port)};
+}
+
+// The secret itself never appears in an error message.
+Result<std::optional<std::string>> read_secret(const toml::table& t, std::string_view name,
+                                               const fs::path& base_dir) {
+  const auto* file = t.get("secret_file");
+  const auto* env = t.get("secret_env");
+  if (file != nullptr && env != nullptr) {
+    return Error{std::string(name) + ": webhook: give secret_file or secret_env, not both"};
+  }
+  std::string secret;
+  if (file != nullptr) {
+    auto v = get_string(*file, name, "webhook.secret_file");
+    if (!v) return std::move(v).error();
+    if (v->empty()) return std::optional<std::string>();
+    const fs::path p = base_dir / fs::path(*v);
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return Error{where(name, *file) + ": webhook.secret_file: cannot read " + p.string()};
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    secret = buf.str();
+  } else if (env != nullptr) {
+    auto v = get_string(*env, name, "webhook.secret_env");
+    if (!v) return std::move(v).error();
+    if (v->empty()) return std::optional<std::string>();
+    const char* value = std::getenv(v->c_str());
+    if (value == nullptr) {
+      return Error{where(name, *env) + ": webhook.secret_env: environment variable " + *v +
+                   " is not set"};
+    }
+    secret = value;
+  } else {
+    return std::optional<std::string>();
+  }
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) return Error{std::string(name) + ": webhook: the secret is empty"};
+  return std::optional<std::string>(std::move(secret));
+}
+
 }  // namespace
+
+Settings default_settings(const fs::path& base_dir) {
+  Settings s;
+  s.calendar.holidays_dir = base_dir / "holidays";
+  s.store.path = base_dir / ".." / "data" / "tthc-monitor.db";
+  s.catalogue_file = base_dir / "procedures.csv";
+  return s;
+}
 
 Result<Settings> parse_settings(std::string_view text, std::string_view name,
                                 const fs::path& base_dir) {
   auto parsed = parse_toml(text, name);
   if (!parsed) return parsed.error();
   const toml::table& root = *parsed;
-  if (auto e = unknown_keys(root, name, "", {"calendar", "engine"})) return *e;
+  if (auto e = unknown_keys(root, name, "",
+                            {"calendar", "engine", "store", "catalogue", "http", "webhook"})) {
+    return *e;
+  }
 
-  Settings s;
-  s.calendar.holidays_dir = base_dir / "holidays";
+  Settings s = default_settings(base_dir);
+  for (const char* section : {"calendar", "engine", "store", "catalogue", "http", "webhook"}) {
+    if (root.contains(section) && !root[section].is_table()) {
+      return Error{std::string(name) + ": " + section + ": expected a table"};
+    }
+  }
   if (const auto* cal = root["calendar"].as_table()) {
     if (auto e = unknown_keys(*cal, name, "calendar", {"holidays_dir", "working_hours"})) return *e;
     if (const auto* n = cal->get("holidays_dir")) {
@@ -122,8 +227,6 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
       if (!hours) return with_field(where(name, *n) + ": calendar.working_hours", hours.error());
       s.calendar.hours = *hours;
     }
-  } else if (root.contains("calendar")) {
-    return Error{std::string(name) + ": calendar: expected a table"};
   }
   if (const auto* eng = root["engine"].as_table()) {
     if (auto e = unknown_keys(*eng, name, "engine", {"pause_policy", "judge_by", "due_soon"})) {
@@ -161,8 +264,57 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
       if (!amount) return amount.error();
       s.engine.due_soon = *amount;
     }
-  } else if (root.contains("engine")) {
-    return Error{std::string(name) + ": engine: expected a table"};
+  }
+  if (const auto* st = root["store"].as_table()) {
+    if (auto e = unknown_keys(*st, name, "store", {"path", "durable_commits"})) return *e;
+    if (const auto* n = st->get("path")) {
+      auto v = get_string(*n, name, "store.path");
+      if (!v) return v.error();
+      s.store.path = base_dir / fs::path(*v);
+    }
+    if (const auto* n = st->get("durable_commits")) {
+      auto v = get_bool(*n, name, "store.durable_commits");
+      if (!v) return v.error();
+      s.store.durable_commits = *v;
+    }
+  }
+  if (const auto* cat = root["catalogue"].as_table()) {
+    if (auto e = unknown_keys(*cat, name, "catalogue", {"file"})) return *e;
+    if (const auto* n = cat->get("file")) {
+      auto v = get_string(*n, name, "catalogue.file");
+      if (!v) return v.error();
+      s.catalogue_file = base_dir / fs::path(*v);
+    }
+  }
+  if (const auto* http = root["http"].as_table()) {
+    if (auto e = unknown_keys(*http, name, "http", {"listen", "body_limit"})) return *e;
+    if (const auto* n = http->get("listen")) {
+      auto v = get_listen(*n, name, "http.listen");
+      if (!v) return v.error();
+      s.http.address = v->first;
+      s.http.port = v->second;
+    }
+    if (const auto* n = http->get("body_limit")) {
+      auto v = get_size(*n, name, "http.body_limit");
+      if (!v) return v.error();
+      s.http.body_limit = *v;
+    }
+  }
+  if (const auto* hook = root["webhook"].as_table()) {
+    if (auto e = unknown_keys(*hook, name, "webhook",
+                              {"signature_header", "secret_file", "secret_env"})) {
+      return *e;
+    }
+    if (const auto* n = hook->get("signature_header")) {
+      auto v = get_string(*n, name, "webhook.signature_header");
+      if (!v) return v.error();
+      std::string lower;
+      for (const char c : *v) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      s.webhook.signature_header = lower;
+    }
+    auto secret = read_secret(*hook, name, base_dir);
+    if (!secret) return std::move(secret).error();
+    s.webhook.secret = std::move(*secret);
   }
   return s;
 }

@@ -7,7 +7,10 @@
 #include "domain/error.hpp"
 #include "engine/rules.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,11 +22,36 @@ struct CalendarSettings {
   calendar::WorkingHours hours = calendar::WorkingHours::standard();
 };
 
+struct StoreSettings {
+  std::filesystem::path path;    ///< the SQLite file
+  bool durable_commits = false;  ///< synchronous=FULL: commits survive power loss too
+};
+
+struct HttpSettings {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::size_t body_limit = 8 * 1024 * 1024;
+};
+
+struct WebhookSettings {
+  /// Header carrying the HMAC-SHA256 of the raw body, hex (a `sha256=` prefix is accepted).
+  std::string signature_header = "x-signature";
+  /// The shared secret, read from `secret_file` or `secret_env`; none: bodies are not signed.
+  std::optional<std::string> secret;
+};
+
 struct Settings {
   std::filesystem::path source;  ///< the file read, empty for built-in defaults
   CalendarSettings calendar;
   engine::Settings engine;
+  StoreSettings store;
+  std::filesystem::path catalogue_file;
+  HttpSettings http;
+  WebhookSettings webhook;
 };
+
+/// Built-in defaults, paths relative to `base_dir`.
+Settings default_settings(const std::filesystem::path& base_dir);
 
 /// Parses a configuration; relative paths are resolved against `base_dir`.
 Result<Settings> parse_settings(std::string_view toml_text, std::string_view name,

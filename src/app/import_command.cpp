@@ -1,0 +1,128 @@
+// `tthc-monitor import FILE...`
+#include "app/commands.hpp"
+#include "app/loading.hpp"
+#include "config/catalogue.hpp"
+#include "ingest/file_import.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+
+namespace tthc::app {
+
+namespace {
+
+std::string thousands(std::uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
+}  // namespace
+
+int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream& out,
+               std::ostream& err) {
+  auto settings = load_settings_for(src, err);
+  if (!settings) return kExitFailure;
+  if (cmd.db) settings->store.path = *cmd.db;
+
+  std::vector<store::CatalogueRow> rows;
+  std::error_code ec;
+  if (std::filesystem::exists(settings->catalogue_file, ec)) {
+    auto catalogue = config::load_catalogue(settings->catalogue_file);
+    if (!catalogue) {
+      err << "tthc-monitor: error: " << catalogue.error().message << "\n";
+      return kExitFailure;
+    }
+    for (const auto& r : *catalogue) {
+      rows.push_back({r.code, r.name, r.field_code, r.field_name, calendar::to_string(r.legal),
+                      calendar::to_string(r.reduced), calendar::to_string(r.online)});
+    }
+  } else {
+    err << "tthc-monitor: warning: no procedure catalogue at " << settings->catalogue_file.string()
+        << "; every dossier is judged by its NgayHenTra\n";
+  }
+
+  if (settings->store.path.has_parent_path()) {
+    std::filesystem::create_directories(settings->store.path.parent_path(), ec);
+  }
+  auto writer = store::Writer::open(store::Options{settings->store.path,
+                                                   settings->store.durable_commits, 5000});
+  if (!writer) {
+    err << "tthc-monitor: error: " << writer.error().message << "\n";
+    return kExitFailure;
+  }
+  if (auto n = writer->replace_catalogue(rows); !n) {
+    err << "tthc-monitor: error: " << n.error().message << "\n";
+    return kExitFailure;
+  }
+
+  std::vector<std::filesystem::path> files(cmd.files.begin(), cmd.files.end());
+  const auto started = std::chrono::steady_clock::now();
+  ingest::ImportOptions options;
+  options.arrived_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  std::size_t shown = 0;
+  constexpr std::size_t kMaxShown = 20;
+  ingest::ImportCallbacks callbacks;
+  callbacks.rejected = [&](const std::string& file, const ingest::Rejection& r) {
+    if (++shown > kMaxShown) return;
+    if (cmd.progress_bar) err << "\r\033[K";
+    err << file << ":" << r.index << ": " << (r.code.empty() ? "" : r.code + ": ") << r.reason
+        << "\n";
+  };
+  if (cmd.progress_bar) {
+    callbacks.progress = [&](const ingest::ImportProgress& p) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const auto rate = secs > 0 ? static_cast<std::uint64_t>(static_cast<double>(p.records) / secs) : 0;
+      constexpr int kWidth = 30;
+      const double frac = p.bytes_total > 0 ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 0.0;
+      const int filled = static_cast<int>(frac * kWidth);
+      err << "\r\033[K" << p.file << " [" << std::string(static_cast<std::size_t>(filled), '#')
+          << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] "
+          << static_cast<int>(frac * 100) << "% " << thousands(p.records) << " records, "
+          << thousands(rate) << "/s" << std::flush;
+    };
+  }
+  auto summary = ingest::import_files(files, *writer, options, callbacks);
+  if (cmd.progress_bar) err << "\r\033[K" << std::flush;
+  if (!summary) {
+    err << "tthc-monitor: error: " << summary.error().message << "\n";
+    return kExitFailure;
+  }
+  if (shown > kMaxShown) err << "… and " << thousands(shown - kMaxShown) << " more rejected records\n";
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const auto& c = summary->counts;
+  char timing[64];
+  std::snprintf(timing, sizeof timing, "%.2f s", secs);
+  out << "imported " << summary->files << " file(s): " << thousands(summary->records)
+      << " records in " << timing << " ("
+      << thousands(static_cast<std::uint64_t>(secs > 0 ? static_cast<double>(summary->records) / secs : 0))
+      << " records/s)\n"
+      << "  new dossiers       " << thousands(c.new_dossiers) << "\n"
+      << "  updated            " << thousands(c.updated) << "\n"
+      << "  older snapshots    " << thousands(c.stale) << " (recorded, fields kept)\n"
+      << "  unchanged          " << thousands(c.unchanged) << "\n"
+      << "  rejected           " << thousands(summary->rejected) << "\n"
+      << "  progress entries   " << thousands(c.progress_added) << " new, "
+      << thousands(c.progress_known) << " already stored\n";
+  auto reader = store::Reader::open(settings->store.path);
+  if (reader) {
+    if (auto unknown = reader->unknown_procedures(); unknown && !unknown->empty()) {
+      std::int64_t dossiers = 0;
+      for (const auto& u : *unknown) dossiers += u.dossiers;
+      out << "procedures missing from the catalogue: " << unknown->size() << " code(s), "
+          << thousands(static_cast<std::uint64_t>(dossiers)) << " dossier(s) judged by NgayHenTra only\n";
+      for (std::size_t i = 0; i < unknown->size() && i < 10; ++i) {
+        out << "  " << (*unknown)[i].code << "  " << thousands(static_cast<std::uint64_t>((*unknown)[i].dossiers))
+            << "  " << (*unknown)[i].name << "\n";
+      }
+    }
+  }
+  out << "database: " << settings->store.path.string() << "\n";
+  return summary->rejected > 0 ? kExitRejected : kExitOk;
+}
+
+}  // namespace tthc::app

@@ -1,0 +1,52 @@
+#include "app/loading.hpp"
+
+#include <array>
+
+namespace tthc::app {
+
+namespace fs = std::filesystem;
+
+std::optional<fs::path> find_config(const SourceOptions& src) {
+  if (src.config) return src.config;
+  const std::array<fs::path, 3> candidates = {
+      fs::path("config/tthc-monitor.toml"),
+      src.executable_dir / ".." / "config" / "tthc-monitor.toml",
+      fs::path("/etc/tthc-monitor/tthc-monitor.toml")};
+  std::error_code ec;
+  for (const auto& c : candidates) {
+    if (fs::is_regular_file(c, ec)) return c;
+  }
+  return std::nullopt;
+}
+
+std::optional<config::Settings> load_settings_for(const SourceOptions& src, std::ostream& err) {
+  config::Settings settings = config::default_settings("config");
+  if (auto file = find_config(src)) {
+    auto s = config::load_settings(*file);
+    if (!s) {
+      err << "tthc-monitor: error: " << s.error().message << "\n";
+      return std::nullopt;
+    }
+    settings = std::move(*s);
+  }
+  if (src.holidays) settings.calendar.holidays_dir = *src.holidays;
+  return settings;
+}
+
+std::optional<Loaded> load_with_calendar(const SourceOptions& src, std::ostream& err) {
+  if (!find_config(src) && !src.holidays) {
+    err << "tthc-monitor: error: no configuration found (config/tthc-monitor.toml); "
+           "pass --config FILE or --holidays DIR\n";
+    return std::nullopt;
+  }
+  auto settings = load_settings_for(src, err);
+  if (!settings) return std::nullopt;
+  auto cal = config::build_calendar(settings->calendar);
+  if (!cal) {
+    err << "tthc-monitor: error: " << cal.error().message << "\n";
+    return std::nullopt;
+  }
+  return Loaded{std::move(*settings), std::move(*cal)};
+}
+
+}  // namespace tthc::app
