@@ -1,6 +1,7 @@
 #include "domain/snapshot.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace tthc {
 
@@ -28,12 +29,33 @@ Moment snapshot_freshness(const Dossier& d, const std::vector<ProgressEntry>& pr
   return latest;
 }
 
-std::uint64_t content_hash(std::string_view text) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
+std::uint64_t content_hash(std::string_view text, std::uint64_t seed) {
+  // MurmurHash64A (Austin Appleby, public domain): 8 bytes a step, stable across platforms
+  // of the same endianness, which is all a stored fingerprint needs.
+  constexpr std::uint64_t m = 0xc6a4a7935bd1e995ULL;
+  constexpr int r = 47;
+  std::uint64_t h = seed ^ (text.size() * m);
+  const char* p = text.data();
+  const char* end = p + (text.size() / 8) * 8;
+  for (; p != end; p += 8) {
+    std::uint64_t k = 0;
+    std::memcpy(&k, p, 8);
+    k *= m;
+    k ^= k >> r;
+    k *= m;
+    h ^= k;
+    h *= m;
   }
+  const std::size_t rest = text.size() & 7U;
+  if (rest != 0) {
+    std::uint64_t k = 0;
+    std::memcpy(&k, p, rest);
+    h ^= k;
+    h *= m;
+  }
+  h ^= h >> r;
+  h *= m;
+  h ^= h >> r;
   return h;
 }
 

@@ -13,8 +13,8 @@ namespace tthc {
 struct DossierSnapshot {
   Dossier dossier;
   std::vector<ProgressEntry> progress;  ///< QuaTrinhXuLy embedded in the record, if any
-  /// The record as received, without QuaTrinhXuLy (kept in the progress table): the fields
-  /// the monitor does not read are kept here, never required.
+  /// The record's fields the monitor does not read, as a JSON object ("{}" when none): kept,
+  /// never required. The fields it reads are in `dossier`, its progress entries in `progress`.
   std::string raw;
   /// §8.1: the latest moment the snapshot contains (dated fields and progress entries).
   Moment freshness{};
@@ -30,7 +30,8 @@ struct ProgressUpdate {
 /// The freshness of a dossier record: its latest dated field or progress entry.
 Moment snapshot_freshness(const Dossier& d, const std::vector<ProgressEntry>& progress);
 
-/// A 64-bit FNV-1a hash of text: a content fingerprint, not a security measure.
-std::uint64_t content_hash(std::string_view text);
+/// A 64-bit hash of text (MurmurHash64A): a content fingerprint, not a security measure.
+/// Stored in the database, so it must never change for the same input.
+std::uint64_t content_hash(std::string_view text, std::uint64_t seed = 0x9E3779B97F4A7C15ULL);
 
 }  // namespace tthc

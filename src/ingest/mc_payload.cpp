@@ -14,6 +14,12 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kDossierService = "DongBoHoSoMC";
+// The dossier fields read into Dossier and ProgressEntry; everything else stays raw.
+// DanhSachHoSoBoSung stays in raw too: rounds may carry fields of their own (a reason).
+constexpr std::string_view kReadFields[] = {
+    "MaHoSo",      "MaTTHC",       "TenTTHC",       "MaLinhVuc",       "TenLinhVuc",
+    "KenhThucHien", "NgayNopHoSo", "NgayTiepNhan",  "NgayHenTra",      "TrangThaiHoSo",
+    "NgayKetThucXuLy", "NgayTra",  "DonViXuLy",     "QuaTrinhXuLy"};
 constexpr std::string_view kProgressService = "CapNhatTienDoHoSoMC";
 
 std::string_view kind_name(const json::value& v) {
@@ -44,10 +50,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The limits, and whether strings still need a UTF-8 check (the strict parse did it already).
+struct Context : Limits {
+  bool check_utf8 = false;
+};
+
 // Reads the fields of one JSON object, naming them with `prefix` in errors.
 class Reader {
  public:
-  Reader(const json::object& o, const Limits& limits, std::string prefix)
+  Reader(const json::object& o, const Context& limits, std::string prefix)
       : o_(o), limits_(limits), prefix_(std::move(prefix)) {}
 
   std::string name(std::string_view key) const { return prefix_ + std::string(key); }
@@ -127,7 +138,9 @@ class Reader {
       return Error{name(key) + ": expected a string, got " + std::string(kind_name(*v))};
     }
     if (is_code) s = trim(s);
-    if (!is_valid_utf8(s)) return Error{name(key) + ": invalid UTF-8: " + quote_for_error(s)};
+    if (limits_.check_utf8 && !is_valid_utf8(s)) {
+      return Error{name(key) + ": invalid UTF-8: " + quote_for_error(s)};
+    }
     if (s.size() > max) {
       return Error{name(key) + ": too long: " + std::to_string(s.size()) + " bytes (at most " +
                    std::to_string(max) + "): " + quote_for_error(s)};
@@ -144,7 +157,7 @@ class Reader {
   }
 
   const json::object& o_;
-  const Limits& limits_;
+  const Context& limits_;
   std::string prefix_;
 };
 
@@ -167,7 +180,7 @@ Result<Status> read_status(const Reader& r, std::string_view key) {
   return *s;
 }
 
-Result<ProgressEntry> read_progress(const json::object& o, const Limits& limits,
+Result<ProgressEntry> read_progress(const json::object& o, const Context& limits,
                                     const std::string& prefix) {
   const Reader r(o, limits, prefix);
   ProgressEntry e;
@@ -191,7 +204,7 @@ Result<ProgressEntry> read_progress(const json::object& o, const Limits& limits,
 }
 
 Result<const json::array*> read_list(const Reader& r, const json::object& o, std::string_view key,
-                                     const Limits& limits) {
+                                     const Context& limits) {
   const json::value* v = o.if_contains(key);
   if (v == nullptr || v->is_null()) return static_cast<const json::array*>(nullptr);
   if (v->is_string() && v->get_string().empty()) return static_cast<const json::array*>(nullptr);
@@ -205,7 +218,7 @@ Result<const json::array*> read_list(const Reader& r, const json::object& o, std
   return &v->get_array();
 }
 
-Result<DossierSnapshot> read_dossier(json::object& o, const Limits& limits) {
+Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
   const Reader r(o, limits, "");
   DossierSnapshot snap;
   Dossier& d = snap.dossier;
@@ -261,7 +274,6 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Limits& limits) {
 
   const json::array* progress = nullptr;
   TTHC_READ(progress, read_list(r, o, "QuaTrinhXuLy", limits));
-  std::uint64_t progress_hash = 0;
   if (progress != nullptr) {
     for (std::size_t i = 0; i < progress->size(); ++i) {
       const std::string prefix = "QuaTrinhXuLy[" + std::to_string(i) + "]";
@@ -280,17 +292,17 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Limits& limits) {
       TTHC_READ(e, read_progress(item.get_object(), limits, prefix + "."));
       snap.progress.push_back(std::move(e));
     }
-    progress_hash = content_hash(json::serialize(*progress));
-    o.erase("QuaTrinhXuLy");
   }
   sort_progress(snap.progress);
   snap.freshness = snapshot_freshness(d, snap.progress);
+  // The fingerprint covers the whole record; `raw` keeps what the monitor does not read.
+  snap.content_hash = content_hash(json::serialize(o));
+  for (const std::string_view key : kReadFields) o.erase(key);
   snap.raw = json::serialize(o);
-  snap.content_hash = content_hash(snap.raw) ^ (progress_hash * 0x9E3779B97F4A7C15ULL);
   return snap;
 }
 
-Result<ProgressUpdate> read_progress_update(const json::object& o, const Limits& limits) {
+Result<ProgressUpdate> read_progress_update(const json::object& o, const Context& limits) {
   const Reader r(o, limits, "");
   ProgressUpdate u;
   std::optional<std::string> code;
@@ -316,7 +328,7 @@ std::string code_of(const json::value& record) {
 enum class Kind { Dossier, Progress };
 
 void read_record(json::value& record, Kind kind, std::size_t index, const std::string& prefix,
-                 const Limits& limits, Batch& out) {
+                 const Context& limits, Batch& out) {
   ++out.records;
   auto reject = [&](std::string reason) {
     out.rejected.push_back(Rejection{index, code_of(record), prefix + std::move(reason)});
@@ -336,19 +348,30 @@ void read_record(json::value& record, Kind kind, std::size_t index, const std::s
   }
 }
 
-Result<json::value> parse_json(std::string_view text, json::storage_ptr sp) {
+// Strict UTF-8 parsing first: the parser checks every string at once, so the fields need no
+// check of their own. Only a body with invalid UTF-8 is parsed again leniently, and then each
+// field is checked, so one bad record rejects only itself.
+struct Parsed {
+  json::value value;
+  bool utf8_checked = false;
+};
+
+Result<Parsed> parse_json(std::string_view text, const json::storage_ptr& sp) {
   json::parse_options opts;
-  opts.allow_invalid_utf8 = true;  // checked per field, so one bad record rejects only itself
   opts.max_depth = 16;
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec, std::move(sp), opts);
-  if (ec) return Error{"malformed JSON: " + ec.message()};
-  return v;
+  json::value v = json::parse(text, ec, sp, opts);
+  if (!ec) return Parsed{std::move(v), true};
+  opts.allow_invalid_utf8 = true;
+  boost::system::error_code lenient_ec;
+  v = json::parse(text, lenient_ec, sp, opts);
+  if (lenient_ec) return Error{"malformed JSON: " + lenient_ec.message()};
+  return Parsed{std::move(v), false};
 }
 
 // Fills `out` from an envelope object; an error concerns the envelope.
 std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_line,
-                                   const Limits& limits, Batch& out) {
+                                   const Context& limits, Batch& out) {
   const json::value* service = env.if_contains("service");
   if (service == nullptr) return Error{"service: missing"};
   if (!service->is_string()) {
@@ -379,28 +402,33 @@ std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_
 }  // namespace
 
 Result<Batch> parse_envelope(std::string_view body, const Limits& limits) {
-  json::monotonic_resource mr;
-  auto v = parse_json(body, &mr);
-  if (!v) return std::move(v).error();
-  if (!v->is_object()) {
-    return Error{"expected an MC envelope object, got " + std::string(kind_name(*v))};
+  unsigned char arena[64 * 1024];
+  json::monotonic_resource mr(arena, sizeof arena);
+  auto parsed = parse_json(body, &mr);
+  if (!parsed) return std::move(parsed).error();
+  json::value& v = parsed->value;
+  if (!v.is_object()) {
+    return Error{"expected an MC envelope object, got " + std::string(kind_name(v))};
   }
+  Context ctx{limits, !parsed->utf8_checked};
   Batch out;
-  if (auto e = read_envelope(v->get_object(), 0, false, limits, out)) return *e;
+  if (auto e = read_envelope(v.get_object(), 0, false, ctx, out)) return *e;
   return out;
 }
 
 Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits) {
-  json::monotonic_resource mr;
-  auto v = parse_json(line, &mr);
-  if (!v) return std::move(v).error();
+  unsigned char arena[64 * 1024];  // a line's DOM fits: no heap allocation per record
+  json::monotonic_resource mr(arena, sizeof arena);
+  auto parsed = parse_json(line, &mr);
+  if (!parsed) return std::move(parsed).error();
+  json::value& v = parsed->value;
+  Context ctx{limits, !parsed->utf8_checked};
   Batch out;
-  if (v->is_object() && v->get_object().contains("service") &&
-      v->get_object().contains("data")) {
-    if (auto e = read_envelope(v->get_object(), line_number, true, limits, out)) return *e;
+  if (v.is_object() && v.get_object().contains("service") && v.get_object().contains("data")) {
+    if (auto e = read_envelope(v.get_object(), line_number, true, ctx, out)) return *e;
     return out;
   }
-  read_record(*v, Kind::Dossier, line_number, "", limits, out);
+  read_record(v, Kind::Dossier, line_number, "", ctx, out);
   return out;
 }
 
