@@ -2,6 +2,7 @@
 // The command-line commands, callable from main and from tests. Each returns the process exit
 // status: 0 success, 1 runtime failure (e.g. unreadable configuration), 2 bad arguments.
 
+#include <cstdint>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
@@ -42,6 +43,15 @@ struct ImportCommand {
 inline constexpr int kExitRejected = 3;
 
 int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream& out,
+               std::ostream& err);
+
+struct RunCommand {
+  std::optional<std::string> db;             ///< --db, overrides store.path
+  std::optional<std::uint16_t> listen_port;  ///< --port, overrides http.listen's port (0: any)
+};
+
+/// The daemon; returns when SIGINT or SIGTERM arrives, after a graceful stop.
+int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,
                std::ostream& err);
 
 int run_calendar(const SourceOptions& src, const CalendarCommand& cmd, std::ostream& out,

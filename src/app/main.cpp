@@ -42,6 +42,14 @@ int run(int argc, char** argv) {
   import->add_option("files", import_cmd.files, "files (- for standard input)")->required();
   import->add_option("--db", db, "SQLite file (default: the configuration's store.path)");
 
+  RunCommand run_cmd;
+  std::string run_db;
+  int run_port = -1;
+  auto* run_sub = cli.add_subcommand("run", "the daemon: webhook intake into the store");
+  run_sub->add_option("--db", run_db, "SQLite file (default: the configuration's store.path)");
+  run_sub->add_option("--port", run_port, "listen port (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+
   auto* examples =
       cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
 
@@ -60,6 +68,11 @@ int run(int argc, char** argv) {
   if (cal->parsed()) return run_calendar(src, cal_cmd, std::cout, std::cerr);
   if (due->parsed()) return run_due(src, due_cmd, std::cout, std::cerr);
   if (examples->parsed()) return run_examples(src, std::cout, std::cerr);
+  if (run_sub->parsed()) {
+    if (!run_db.empty()) run_cmd.db = run_db;
+    if (run_port >= 0) run_cmd.listen_port = static_cast<std::uint16_t>(run_port);
+    return run_daemon(src, run_cmd, std::cout, std::cerr);
+  }
   if (import->parsed()) {
     if (!db.empty()) import_cmd.db = db;
     import_cmd.progress_bar = isatty(STDERR_FILENO) != 0;

@@ -148,6 +148,7 @@ struct Writer::Impl {
                                       ApplyCounts& counts);
   std::optional<Error> record_due(std::int64_t dossier_id, Moment due, bool applied,
                                   std::int64_t batch);
+  Result<ApplyCounts> apply_in_transaction(const BatchInput& in);
 };
 
 Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
@@ -350,46 +351,64 @@ Result<Writer> Writer::open(const Options& options) {
   return Writer(std::move(*impl));
 }
 
-Result<ApplyCounts> Writer::apply(std::span<const DossierSnapshot> dossiers,
-                                  std::span<const ProgressUpdate> progress,
-                                  const BatchInfo& info) {
-  Impl& w = *impl_;
-  auto tx = sql::Transaction::begin(w.db);
-  if (!tx) return std::move(tx).error();
+Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
   ApplyCounts counts;
-  w.insert_batch.bind(1, info.arrived_unix).bind(2, info.source);
-  if (auto e = w.insert_batch.run()) return *e;
-  counts.batch_id = w.db.last_insert_rowid();
+  insert_batch.bind(1, in.info.arrived_unix).bind(2, in.info.source);
+  if (auto e = insert_batch.run()) return *e;
+  counts.batch_id = db.last_insert_rowid();
 
-  for (const DossierSnapshot& s : dossiers) {
-    if (auto e = w.apply_snapshot(s, counts.batch_id, counts)) {
+  for (const DossierSnapshot& s : in.dossiers) {
+    if (auto e = apply_snapshot(s, counts.batch_id, counts)) {
       return Error{e->message + " (dossier " + s.dossier.code + ")"};
     }
   }
-  for (const ProgressUpdate& u : progress) {
+  for (const ProgressUpdate& u : in.progress) {
     const std::size_t before = counts.progress_added;
-    if (auto e = w.merge_progress(u.dossier_code, u.entry, counts.batch_id, counts)) return *e;
+    if (auto e = merge_progress(u.dossier_code, u.entry, counts.batch_id, counts)) return *e;
     if (counts.progress_added > before) {
       ++counts.accepted;
-      w.touch_dossier.bind(1, u.dossier_code).bind(2, counts.batch_id);
-      if (auto e = w.touch_dossier.run()) return *e;
+      touch_dossier.bind(1, u.dossier_code).bind(2, counts.batch_id);
+      if (auto e = touch_dossier.run()) return *e;
     } else {
       ++counts.unchanged;
     }
   }
-  if (info.cursor) {
-    w.upsert_cursor.bind(1, info.source).bind(2, *info.cursor).bind(3, counts.batch_id);
-    if (auto e = w.upsert_cursor.run()) return *e;
+  if (in.info.cursor) {
+    upsert_cursor.bind(1, in.info.source).bind(2, *in.info.cursor).bind(3, counts.batch_id);
+    if (auto e = upsert_cursor.run()) return *e;
   }
-  const std::size_t stored = dossiers.size() + progress.size();
-  w.update_batch.bind(1, counts.batch_id)
-      .bind(2, static_cast<std::int64_t>(stored + info.rejected))
+  const std::size_t stored = in.dossiers.size() + in.progress.size();
+  update_batch.bind(1, counts.batch_id)
+      .bind(2, static_cast<std::int64_t>(stored + in.info.rejected))
       .bind(3, static_cast<std::int64_t>(counts.accepted))
       .bind(4, static_cast<std::int64_t>(stored - counts.accepted))
-      .bind(5, static_cast<std::int64_t>(info.rejected));
-  if (auto e = w.update_batch.run()) return *e;
-  if (auto e = tx->commit()) return *e;
+      .bind(5, static_cast<std::int64_t>(in.info.rejected));
+  if (auto e = update_batch.run()) return *e;
   return counts;
+}
+
+Result<ApplyCounts> Writer::apply(std::span<const DossierSnapshot> dossiers,
+                                  std::span<const ProgressUpdate> progress,
+                                  const BatchInfo& info) {
+  const BatchInput one{dossiers, progress, info};
+  auto all = apply_all(std::span(&one, 1));
+  if (!all) return std::move(all).error();
+  return all->front();
+}
+
+Result<std::vector<ApplyCounts>> Writer::apply_all(std::span<const BatchInput> batches) {
+  Impl& w = *impl_;
+  auto tx = sql::Transaction::begin(w.db);
+  if (!tx) return std::move(tx).error();
+  std::vector<ApplyCounts> out;
+  out.reserve(batches.size());
+  for (const BatchInput& in : batches) {
+    auto counts = w.apply_in_transaction(in);
+    if (!counts) return std::move(counts).error();
+    out.push_back(*counts);
+  }
+  if (auto e = tx->commit()) return *e;
+  return out;
 }
 
 Result<std::size_t> Writer::replace_catalogue(std::span<const CatalogueRow> rows) {

@@ -77,6 +77,15 @@ class Writer {
   /// Applies one batch in one transaction; on error nothing of it is kept.
   Result<ApplyCounts> apply(std::span<const DossierSnapshot> dossiers,
                             std::span<const ProgressUpdate> progress, const BatchInfo& info);
+
+  struct BatchInput {
+    std::span<const DossierSnapshot> dossiers;
+    std::span<const ProgressUpdate> progress;
+    BatchInfo info;
+  };
+  /// Applies several batches in one transaction (a group commit), each recorded as its own
+  /// batch with its own counts; on error nothing of any of them is kept.
+  Result<std::vector<ApplyCounts>> apply_all(std::span<const BatchInput> batches);
   /// Replaces the stored catalogue.
   Result<std::size_t> replace_catalogue(std::span<const CatalogueRow> rows);
 

@@ -1,0 +1,123 @@
+// `tthc-monitor run`: the daemon. Today it serves the MC webhook into the store; the live
+// figures, metrics and alerts build on it.
+#include "api/mc_webhook.hpp"
+#include "app/commands.hpp"
+#include "app/loading.hpp"
+#include "config/catalogue.hpp"
+#include "http/server.hpp"
+#include "ingest/intake.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <ostream>
+#include <pthread.h>
+
+namespace tthc::app {
+
+namespace {
+
+std::vector<store::CatalogueRow> catalogue_rows(const std::vector<engine::ProcedureRule>& rules) {
+  std::vector<store::CatalogueRow> rows;
+  for (const auto& r : rules) {
+    rows.push_back({r.code, r.name, r.field_code, r.field_name, calendar::to_string(r.legal),
+                    calendar::to_string(r.reduced), calendar::to_string(r.online)});
+  }
+  return rows;
+}
+
+}  // namespace
+
+int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,
+               std::ostream& err) {
+  // Signals are taken by sigwait below; every thread started from here inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto loaded = load_with_calendar(src, err);
+  if (!loaded) return kExitFailure;
+  config::Settings& settings = loaded->settings;
+  if (cmd.db) settings.store.path = *cmd.db;
+  if (cmd.listen_port) settings.http.port = *cmd.listen_port;
+
+  auto log = spdlog::stderr_color_mt("tthc");
+  log->set_pattern("%Y-%m-%dT%H:%M:%S%z %l %v");
+
+  std::vector<engine::ProcedureRule> rules;
+  std::error_code ec;
+  if (std::filesystem::exists(settings.catalogue_file, ec)) {
+    auto catalogue = config::load_catalogue(settings.catalogue_file);
+    if (!catalogue) {
+      err << "tthc-monitor: error: " << catalogue.error().message << "\n";
+      return kExitFailure;
+    }
+    rules = std::move(*catalogue);
+  } else {
+    log->warn("no procedure catalogue at {}; dossiers are judged by their NgayHenTra",
+              settings.catalogue_file.string());
+  }
+  if (settings.store.path.has_parent_path()) {
+    std::filesystem::create_directories(settings.store.path.parent_path(), ec);
+  }
+  auto writer = store::Writer::open(
+      store::Options{settings.store.path, settings.store.durable_commits, 5000});
+  if (!writer) {
+    err << "tthc-monitor: error: " << writer.error().message << "\n";
+    return kExitFailure;
+  }
+  ingest::Intake intake(std::move(*writer));
+  auto synced = intake
+                    .run_on_writer([rows = catalogue_rows(rules)](store::Writer& w) {
+                      return w.replace_catalogue(rows);
+                    })
+                    .get();
+  if (!synced) {
+    err << "tthc-monitor: error: " << synced.error().message << "\n";
+    return kExitFailure;
+  }
+
+  http::Router router;
+  api::WebhookOptions hook;
+  hook.secret = settings.webhook.secret;
+  hook.signature_header = settings.webhook.signature_header;
+  api::add_mc_webhook(router, intake, hook);
+  router.add("GET", "/healthz", [](const http::Request&) {
+    http::Response r;
+    r.body = R"({"status":"ok"})";
+    return r;
+  });
+
+  http::ServerOptions options;
+  options.address = settings.http.address;
+  options.port = settings.http.port;
+  options.body_limit = settings.http.body_limit;
+  options.worker_threads = 8;  // handlers wait for group commits; more of them, bigger groups
+  options.log = [log](std::string_view message) { log->error("http: {}", message); };
+  http::Server server(options, std::move(router));
+  auto port = server.start();
+  if (!port) {
+    err << "tthc-monitor: error: " << port.error().message << "\n";
+    return kExitFailure;
+  }
+  log->info("store {} ({} procedures in the catalogue, calendar {})",
+            settings.store.path.string(), rules.size(), loaded->calendar.version());
+  if (!settings.webhook.secret) {
+    log->warn("webhook accepts unsigned bodies: set webhook.secret_file or secret_env");
+  }
+  out << "tthc-monitor: listening on http://" << settings.http.address << ":" << *port << "\n"
+      << std::flush;
+  log->info("listening on http://{}:{}", settings.http.address, *port);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log->info("signal {}: stopping", sig);
+  server.stop(std::chrono::seconds(10));
+  log->info("stopped");
+  return kExitOk;
+}
+
+}  // namespace tthc::app

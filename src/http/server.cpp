@@ -1,0 +1,653 @@
+// The server on Boost.Beast, in three layers as in Beast's examples:
+//   Listener  accepts connections and enforces max_connections;
+//   Session   one per connection, on its own strand: reads a request (a timeout before every
+//             read and write, limits on every parser), hands it to the worker pool, writes the
+//             response posted back to its strand, and keeps the connection alive or closes it;
+//   Server    owns the io_context, the threads and the shutdown sequence
+//             (stop accepting -> close idle connections -> bounded wait -> close all -> join).
+// Routing is the Router's (router.cpp); this file only moves bytes.
+
+#include "http/server.hpp"
+
+#include "http/target.hpp"
+#include "http/worker_pool.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+
+namespace tthc::http {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr std::size_t kFirstRead = 4096;
+/// After a response that closes the connection, what the client still sends is read and
+/// dropped for at most this long, so that closing does not reset the connection (and destroy
+/// the response in flight) while the client is still sending, e.g. the body of a 413.
+constexpr std::chrono::milliseconds kMaxLinger{1000};
+/// After the grace period and closing every socket, how long stop waits for the connections'
+/// last handlers before stopping the io_context regardless.
+constexpr std::chrono::milliseconds kCloseWait{1000};
+
+bool header_is_ours(std::string_view name) {
+  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+         beast::iequals(name, "connection");
+}
+
+/// A header a handler may send: a token name and a value without CR, LF or NUL, so that no
+/// value can split the response.
+bool header_is_safe(std::string_view name, std::string_view value) {
+  static constexpr std::string_view kSeparators = "()<>@,;:\\\"/[]?={} \t";
+  const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20U && u < 0x7FU && kSeparators.find(c) == std::string_view::npos;
+  });
+  return name_ok && value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+class Session;
+
+/// What the server, its listener and its sessions share; every session keeps it alive, so it
+/// outlives whichever of them goes last.
+struct State {
+  State(ServerOptions o, Router r)
+      : options(std::move(o)), router(std::move(r)), workers(options.max_queued_requests) {}
+
+  const ServerOptions options;
+  const Router router;
+  detail::WorkerPool workers;
+  std::atomic<bool> stopping{false};
+
+  std::atomic<std::uint64_t> requests{0};
+  std::atomic<std::uint64_t> rejected_too_large{0};
+  std::atomic<std::uint64_t> rejected_overload{0};
+  std::atomic<std::uint64_t> bad_requests{0};
+  std::atomic<std::uint64_t> timeouts{0};
+  std::atomic<std::uint64_t> handler_errors{0};
+
+  void log(const std::string& message) const noexcept {
+    if (!options.log) return;
+    try {
+      options.log(message);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): logging never breaks the server
+    }
+  }
+
+  /// Runs on a worker thread: the handler's response, or a 500 when it throws.
+  Response handle(Request request) {
+    std::string what = request.method + ' ' + request.path;
+    try {
+      return router.dispatch(std::move(request));
+    } catch (const std::exception& e) {
+      log("handler for " + what + " threw: " + e.what());
+    } catch (...) {
+      log("handler for " + what + " threw a non-standard exception");
+    }
+    ++handler_errors;
+    return error_response(500, "internal server error");
+  }
+
+  // The live sessions, so that stop can reach them; guarded by `mutex`.
+  std::mutex mutex;
+  std::condition_variable sessions_changed;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+
+  void add(const std::shared_ptr<Session>& session) {
+    const std::lock_guard lock(mutex);
+    sessions.emplace(session.get(), session);
+  }
+  void remove(const Session* session) {
+    {
+      const std::lock_guard lock(mutex);
+      sessions.erase(session);
+    }
+    sessions_changed.notify_all();
+  }
+  std::size_t session_count() {
+    const std::lock_guard lock(mutex);
+    return sessions.size();
+  }
+  std::vector<std::shared_ptr<Session>> live_sessions() {
+    std::vector<std::shared_ptr<Session>> out;
+    const std::lock_guard lock(mutex);
+    for (const auto& [key, weak] : sessions) {
+      if (auto session = weak.lock()) out.push_back(std::move(session));
+    }
+    return out;
+  }
+  bool wait_for_no_sessions(Clock::time_point deadline) {
+    std::unique_lock lock(mutex);
+    return sessions_changed.wait_until(lock, deadline, [this] { return sessions.empty(); });
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Session: one connection. Every member function runs on the connection's strand, except
+// the three entry points start, shutdown and force_close, which post to it.
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<State> state)
+      : stream_(std::move(socket)),
+        executor_(stream_.get_executor()),
+        state_(std::move(state)),
+        opts_(state_->options),
+        buffer_(std::max<std::size_t>(opts_.header_limit, std::size_t{64} * 1024)) {
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      const std::string address = peer.address().to_string();
+      remote_ = (peer.address().is_v6() ? '[' + address + ']' : address) + ':' +
+                std::to_string(peer.port());
+    }
+  }
+
+  ~Session() { state_->remove(this); }
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start() {
+    net::dispatch(executor_, [self = shared_from_this()] { self->wait_for_request(); });
+  }
+
+  /// Graceful stop: a connection waiting for its next request closes now; one with a request
+  /// in flight finishes it (its response says "Connection: close").
+  void shutdown() {
+    net::post(executor_, [self = shared_from_this()] {
+      if (self->phase_ == Phase::idle || self->phase_ == Phase::lingering) self->stream_.cancel();
+    });
+  }
+
+  void force_close() {
+    net::post(executor_, [self = shared_from_this()] { self->close(); });
+  }
+
+  /// Only once no thread runs the io_context any more.
+  void close_now() { close(); }
+
+ private:
+  enum class Phase { idle, reading, handling, writing, lingering, closed };
+
+  void wait_for_request() {
+    if (state_->stopping) return close();
+    if (buffer_.size() > 0) return read_request(Clock::now() + opts_.read_timeout);  // pipelined
+    // A new connection gets read_timeout for its whole first request, first byte included;
+    // a kept-alive one waits idle_timeout for the first byte, then read_timeout for the rest.
+    phase_ = Phase::idle;
+    const Clock::time_point deadline = Clock::now() + opts_.read_timeout;
+    stream_.expires_after(fresh_ ? opts_.read_timeout : opts_.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead), [self = shared_from_this(), deadline](
+                                                             beast::error_code ec, std::size_t n) {
+      self->on_first_bytes(ec, n, deadline);
+    });
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t n, Clock::time_point deadline) {
+    if (ec) {
+      // An idle keep-alive connection timing out is normal; a new one sending nothing is not.
+      if (ec == beast::error::timeout && fresh_) ++state_->timeouts;
+      return close();
+    }
+    buffer_.commit(n);
+    read_request(fresh_ ? deadline : Clock::now() + opts_.read_timeout);
+  }
+
+  void read_request(Clock::time_point deadline) {
+    phase_ = Phase::reading;
+    deadline_ = deadline;
+    parser_.emplace();
+    parser_->body_limit(static_cast<std::uint64_t>(opts_.body_limit));
+    parser_->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(opts_.header_limit, std::numeric_limits<std::uint32_t>::max())));
+    stream_.expires_at(deadline_);
+    // The head first: an oversized Content-Length is refused before any body is read, and a
+    // client waiting for "100 Continue" gets it.
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    if (parser_->is_done()) return on_read({});
+    const auto& head = parser_->get();
+    if (head.version() >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue")) {
+      continue_.emplace(bhttp::status::continue_, 11);
+      stream_.expires_after(opts_.write_timeout);
+      bhttp::async_write(stream_, *continue_,
+                         [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                           self->continue_.reset();
+                           if (wec) {
+                             if (wec == beast::error::timeout) ++self->state_->timeouts;
+                             return self->close();
+                           }
+                           self->read_body();
+                         });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_at(deadline_);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == beast::error::timeout) {
+      ++state_->timeouts;
+      return close();
+    }
+    if (ec == bhttp::error::body_limit) {
+      ++state_->rejected_too_large;
+      return send(error_response(413, "request body larger than " +
+                                          std::to_string(opts_.body_limit) + " bytes"),
+                  false, 11, false);
+    }
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+      ++state_->bad_requests;
+      return send(error_response(431, "request header fields too large"), false, 11, false);
+    }
+    // The client went away, in between requests or in the middle of one.
+    if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message) return close();
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+      ++state_->bad_requests;
+      return send(error_response(400, "malformed request: " + ec.message()), false, 11, false);
+    }
+    close();  // a socket error or a cancellation by stop
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    ++state_->requests;
+    fresh_ = false;
+    auto& message = parser_->get();
+    const bool head = message.method() == bhttp::verb::head;
+    const unsigned version = message.version();
+    const bool keep_alive = message.keep_alive();
+
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    auto target = detail::parse_target(request.target);
+    if (!target) {
+      ++state_->bad_requests;
+      parser_.reset();
+      return send(error_response(400, target.error().message), head, version, false);
+    }
+    request.path = std::move(target->path);
+    request.query = std::move(target->query);
+    request.headers.reserve(
+        static_cast<std::size_t>(std::distance(message.begin(), message.end())));
+    for (const auto& field : message) {
+      request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    request.remote = remote_;
+    parser_.reset();
+
+    phase_ = Phase::handling;
+    const bool queued =
+        state_->workers.try_post([self = shared_from_this(), request = std::move(request), head,
+                                  version, keep_alive]() mutable {
+          Response response = self->state_->handle(std::move(request));
+          net::post(self->executor_,
+                    [self, response = std::move(response), head, version, keep_alive]() mutable {
+                      self->send(std::move(response), head, version, keep_alive);
+                    });
+        });
+    if (!queued) {
+      ++state_->rejected_overload;
+      Response busy = error_response(503, "server busy: too many queued requests");
+      busy.headers.emplace_back("Retry-After", "1");
+      send(std::move(busy), head, version, keep_alive);
+    }
+  }
+
+  void send(Response r, bool head, unsigned version, bool keep_alive) {
+    if (phase_ == Phase::closed) return;  // closed by stop while the handler ran
+    phase_ = Phase::writing;
+    close_after_ = !keep_alive || state_->stopping;
+    response_.emplace();
+    auto& res = *response_;
+    const int status = (r.status >= 100 && r.status <= 999) ? r.status : 500;
+    res.result(static_cast<unsigned>(status));
+    res.version(version == 10 ? 10 : 11);
+    res.set(bhttp::field::server, "tthc-monitor");
+    if (!r.content_type.empty() && header_is_safe("content-type", r.content_type)) {
+      res.set(bhttp::field::content_type, r.content_type);
+    }
+    for (const auto& [name, value] : r.headers) {
+      if (!header_is_ours(name) && header_is_safe(name, value)) res.insert(name, value);
+    }
+    res.keep_alive(!close_after_);
+    const bool bodiless = status < 200 || status == 204 || status == 304;
+    if (bodiless) {
+      // No body and no Content-Length for these statuses.
+    } else if (head) {
+      res.content_length(r.body.size());  // what GET would send
+    } else {
+      res.body() = std::move(r.body);
+      res.prepare_payload();
+    }
+    stream_.expires_after(opts_.write_timeout);
+    bhttp::async_write(
+        stream_, res,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+  }
+
+  void on_write(beast::error_code ec) {
+    response_.reset();
+    if (ec) {
+      if (ec == beast::error::timeout) ++state_->timeouts;
+      return close();
+    }
+    if (close_after_) return linger_close();
+    wait_for_request();
+  }
+
+  void linger_close() {
+    phase_ = Phase::lingering;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || state_->stopping) return close();
+    linger_deadline_ = Clock::now() + std::min(opts_.read_timeout, kMaxLinger);
+    drain();
+  }
+
+  void drain() {
+    stream_.expires_at(linger_deadline_);
+    stream_.async_read_some(net::buffer(drain_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();  // EOF, the deadline, or stop
+                              self->drain();
+                            });
+  }
+
+  void close() {
+    phase_ = Phase::closed;
+    stream_.close();  // cancels whatever is pending
+  }
+
+  beast::tcp_stream stream_;
+  const net::any_io_executor executor_;  // the connection's strand
+  const std::shared_ptr<State> state_;
+  const ServerOptions& opts_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::array<char, 4096> drain_{};
+  Phase phase_ = Phase::idle;
+  bool fresh_ = true;  // no request read yet
+  bool close_after_ = false;
+  Clock::time_point deadline_{};
+  Clock::time_point linger_deadline_{};
+};
+
+// ---------------------------------------------------------------------------------------------
+// Listener: accepts connections on its own strand.
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(net::io_context& ioc, tcp::acceptor&& acceptor, std::shared_ptr<State> state)
+      : ioc_(ioc),
+        acceptor_(std::move(acceptor)),
+        retry_(acceptor_.get_executor()),
+        state_(std::move(state)) {}
+
+  void start() {
+    net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->accept(); });
+  }
+
+  void stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ec;
+      self->retry_.cancel();
+      self->acceptor_.close(ec);
+    });
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      // Running out of descriptors fails again at once: pause instead of spinning.
+      state_->log("http: accept failed: " + ec.message());
+      retry_.expires_after(100ms);
+      retry_.async_wait([self = shared_from_this()](beast::error_code wec) {
+        if (!wec) self->accept();
+      });
+      return;
+    }
+    if (state_->session_count() >= state_->options.max_connections) {
+      ++state_->rejected_overload;
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      auto session = std::make_shared<Session>(std::move(socket), state_);
+      state_->add(session);
+      session->start();
+    }
+    accept();
+  }
+
+  net::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  net::steady_timer retry_;
+  const std::shared_ptr<State> state_;
+};
+
+std::string validate(const ServerOptions& o) {
+  if (o.io_threads == 0) return "io_threads must be at least 1";
+  if (o.worker_threads == 0) return "worker_threads must be at least 1";
+  if (o.max_connections == 0) return "max_connections must be at least 1";
+  if (o.max_queued_requests == 0) return "max_queued_requests must be at least 1";
+  if (o.header_limit == 0) return "header_limit must be positive";
+  if (o.read_timeout <= 0ms || o.write_timeout <= 0ms || o.idle_timeout <= 0ms) {
+    return "timeouts must be positive";
+  }
+  return {};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+struct Server::Impl {
+  Impl(ServerOptions options, Router router)
+      : state(std::make_shared<State>(std::move(options), std::move(router))),
+        ioc(static_cast<int>(std::clamp<std::size_t>(state->options.io_threads, 1, 64))) {}
+
+  Result<std::uint16_t> start();
+  void stop(std::chrono::milliseconds grace);
+  void stop_locked(std::chrono::milliseconds grace);  // `lifecycle` held
+  void run_io();
+
+  enum class Phase { created, running, stopped };
+
+  std::mutex lifecycle;  // start and stop, one at a time
+  Phase phase = Phase::created;
+  const std::shared_ptr<State> state;
+  net::io_context ioc;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::thread> threads;
+  std::atomic<std::uint16_t> port{0};
+};
+
+Result<std::uint16_t> Server::Impl::start() {
+  const std::lock_guard lock(lifecycle);
+  const ServerOptions& o = state->options;
+  const std::string where = o.address + ':' + std::to_string(o.port);
+  const auto fail = [&](const std::string& why) {
+    return Error{"cannot listen on " + where + ": " + why};
+  };
+  if (phase == Phase::running) return fail("the server is already running");
+  if (phase == Phase::stopped) return fail("the server was stopped; it cannot start again");
+  if (const std::string invalid = validate(o); !invalid.empty()) return fail(invalid);
+
+  beast::error_code ec;
+  tcp::endpoint endpoint;
+  const net::ip::address address = net::ip::make_address(o.address, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, o.port);
+  } else {
+    tcp::resolver resolver(ioc);
+    const auto results =
+        resolver.resolve(o.address, std::to_string(o.port), tcp::resolver::numeric_service, ec);
+    if (ec || results.empty()) return fail("cannot resolve the address: " + ec.message());
+    endpoint = results.begin()->endpoint();
+  }
+
+  tcp::acceptor acceptor(net::make_strand(ioc));
+  if (acceptor.open(endpoint.protocol(), ec); ec) return fail(ec.message());
+  // Lets a restarted daemon bind while old connections sit in TIME_WAIT; on Linux it does
+  // not allow two listeners on one port.
+  if (acceptor.set_option(net::socket_base::reuse_address(true), ec); ec) {
+    return fail(ec.message());
+  }
+  if (acceptor.bind(endpoint, ec); ec) return fail(ec.message());
+  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
+    return fail(ec.message());
+  }
+  const std::uint16_t bound = acceptor.local_endpoint(ec).port();
+  if (ec) return fail(ec.message());
+
+  try {
+    state->workers.start(o.worker_threads);
+    listener = std::make_shared<Listener>(ioc, std::move(acceptor), state);
+    listener->start();
+    work.emplace(ioc.get_executor());
+    for (std::size_t i = 0; i < o.io_threads; ++i) threads.emplace_back([this] { run_io(); });
+  } catch (const std::system_error& e) {  // no thread could be created: undo the rest
+    phase = Phase::running;
+    stop_locked(0ms);
+    return fail(e.what());
+  }
+  port = bound;
+  phase = Phase::running;
+  return bound;
+}
+
+void Server::Impl::run_io() {
+  while (true) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      state->log(std::string("http: io thread: ") + e.what());
+    } catch (...) {
+      state->log("http: io thread: a non-standard exception");
+    }
+  }
+}
+
+void Server::Impl::stop(std::chrono::milliseconds grace) {
+  const std::lock_guard lock(lifecycle);
+  stop_locked(grace);
+}
+
+void Server::Impl::stop_locked(std::chrono::milliseconds grace) {
+  if (phase != Phase::running) return;
+
+  // 1. Stop accepting; idle connections close, busy ones finish their request.
+  state->stopping = true;
+  if (listener) listener->stop();
+  for (const auto& session : state->live_sessions()) session->shutdown();
+
+  // 2. The bounded wait.
+  if (!state->wait_for_no_sessions(Clock::now() + grace)) {
+    // 3. Out of time: close every connection.
+    for (const auto& session : state->live_sessions()) session->force_close();
+  }
+  // Queued requests are dropped; running handlers are waited for (they cannot be cancelled).
+  state->workers.stop();
+  work.reset();
+  state->wait_for_no_sessions(Clock::now() + kCloseWait);
+
+  // 4. Stop the io_context and join its threads.
+  ioc.stop();
+  for (std::thread& t : threads) {
+    if (t.joinable()) t.join();
+  }
+  threads.clear();
+  // Nothing runs any more: close what is left without posting.
+  for (const auto& session : state->live_sessions()) session->close_now();
+  listener.reset();
+  phase = Phase::stopped;
+}
+
+Server::Server(ServerOptions options, Router router)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
+
+Server::~Server() {
+  try {
+    impl_->stop(std::chrono::milliseconds(5000));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws
+  }
+}
+
+Result<std::uint16_t> Server::start() {
+  return impl_->start();
+}
+
+std::uint16_t Server::port() const {
+  return impl_->port;
+}
+
+void Server::stop(std::chrono::milliseconds grace) {
+  impl_->stop(grace);
+}
+
+Server::Stats Server::stats() const {
+  const State& s = *impl_->state;
+  return Stats{s.requests,     s.rejected_too_large, s.rejected_overload,
+               s.bad_requests, s.timeouts,           s.handler_errors};
+}
+
+}  // namespace tthc::http

@@ -1,0 +1,151 @@
+#pragma once
+// A generic HTTP/1.1 server: a listener accepts connections, a session per connection reads
+// requests and writes responses on its own strand, a router maps method and path to a handler.
+// Handlers run on a bounded worker pool, never on the socket threads, so they may block (SQLite,
+// file I/O). It knows nothing of dossiers; the api module registers the endpoints.
+//
+// Boost.Beast and Boost.Asio stay in server.cpp: this header is all a caller compiles.
+
+#include "domain/error.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tthc::http {
+
+/// One request as a handler sees it. A plain value: copy it, read it from any thread.
+struct Request {
+  std::string method;  ///< "GET", "POST", ... as received (methods are case-sensitive)
+  std::string target;  ///< as received, e.g. "/api/v1/dossiers?state=overdue"
+  std::string path;    ///< percent-decoded path without the query
+  std::string query;   ///< raw query string without '?'
+  std::vector<std::pair<std::string, std::string>> headers;  ///< names lower-cased, in order
+  std::string body;
+  std::string remote;  ///< the peer, "127.0.0.1:54321"
+  /// The "{name}" segments of the matched route, percent-decoded; filled by Router::dispatch.
+  std::vector<std::pair<std::string, std::string>> params;
+
+  /// The first header of that name (compared case-insensitively).
+  std::optional<std::string_view> header(std::string_view lower_name) const;
+  /// The first query parameter of that name, percent-decoded, '+' read as a space (HTML forms);
+  /// "" for a key without '='; nullopt when absent or when the query is not well-formed.
+  std::optional<std::string> query_param(std::string_view name) const;
+  /// The value of a "{name}" segment of the matched route.
+  std::optional<std::string_view> param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";  ///< empty: no Content-Type header
+  std::string body;
+  /// Extra headers. Content-Length, Transfer-Encoding and Connection are the server's: ignored.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// A JSON error body {"error": "<message>"} with that status. The message is JSON-escaped and
+/// invalid UTF-8 in it becomes U+FFFD, so a hostile value quoted in it cannot break the JSON.
+Response error_response(int status, std::string_view message);
+
+/// Must be safe to call concurrently: the server runs handlers on several worker threads.
+/// An exception thrown by a handler becomes a 500 JSON error.
+using Handler = std::function<Response(const Request&)>;
+
+/// Maps method and path to a handler. Patterns are exact paths whose segments may be "{name}"
+/// placeholders matching one whole non-empty segment, e.g. "/api/v1/dossiers/{code}". Segments
+/// are compared after percent-decoding, one by one, so "%2F" inside a segment stays in it.
+/// When several patterns match, the one with a literal segment earliest wins
+/// ("/a/summary" over "/a/{code}"). HEAD falls back to the GET handler (the server drops the
+/// body).
+///
+/// Build it before the server starts; afterwards it is only read, so dispatch is thread-safe.
+class Router {
+ public:
+  /// Throws std::invalid_argument for a malformed pattern (not starting with '/', a '{' that is
+  /// not a whole "{name}" segment), an empty method or handler, or a duplicate route: these are
+  /// programming errors found at start-up.
+  void add(std::string method, std::string pattern, Handler handler);
+
+  /// Calls the matching handler with the request, its `params` filled in. Taken by value so the
+  /// params can be stored in it: move a request in to avoid copying its body.
+  /// 404 JSON error when no pattern matches the path; 405 with an Allow header when the path
+  /// matches but not the method. Exceptions from the handler propagate to the caller.
+  Response dispatch(Request request) const;
+
+ private:
+  struct Segment {
+    std::string text;  ///< the literal, or the placeholder's name
+    bool is_param = false;
+  };
+  struct Route {
+    std::string method;
+    std::string pattern;
+    std::vector<Segment> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";  ///< an IP address or a host name
+  std::uint16_t port = 0;             ///< 0: any free port
+  /// Larger request bodies get 413 and never reach a handler (Content-Length or chunked).
+  std::size_t body_limit = std::size_t{8} * 1024 * 1024;
+  /// Larger request heads (request line and headers) get 431.
+  std::size_t header_limit = std::size_t{16} * 1024;
+  std::chrono::milliseconds read_timeout{30000};  ///< per request, head and body
+  std::chrono::milliseconds write_timeout{30000};
+  std::chrono::milliseconds idle_timeout{60000};  ///< keep-alive wait for the next request
+  std::size_t io_threads = 1;
+  std::size_t worker_threads = 2;          ///< handlers run here, never on the socket threads
+  std::size_t max_connections = 1024;      ///< beyond: accepted and closed at once
+  std::size_t max_queued_requests = 4096;  ///< waiting for a worker; beyond: 503
+  /// Told about what the server cannot answer for: a handler's exception, an accept failure.
+  /// Called from the server's threads; must not throw. Empty: nothing is reported.
+  std::function<void(std::string_view message)> log;
+};
+
+/// Thread-safe: start, stop and stats from any thread (but not stop from inside a handler: stop
+/// waits for the running handlers).
+class Server {
+ public:
+  Server(ServerOptions options, Router router);
+  ~Server();  ///< stops if running (with the default grace); never throws
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds and listens; returns the bound port. The error names address:port and the reason.
+  /// A server starts once: starting it again, or after stop, is an error.
+  Result<std::uint16_t> start();
+  /// The bound port; 0 before start.
+  std::uint16_t port() const;
+
+  /// Stops accepting and closes idle keep-alive connections at once; requests in flight (being
+  /// read, queued, handled or written) get `grace` to finish, their responses saying
+  /// "Connection: close". Then every connection is closed and the threads are joined. Queued
+  /// requests not started by then are dropped; a handler already running is waited for.
+  /// Idempotent; a no-op before start.
+  void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000));
+
+  struct Stats {
+    std::uint64_t requests = 0;            ///< complete requests read
+    std::uint64_t rejected_too_large = 0;  ///< 413
+    std::uint64_t rejected_overload = 0;   ///< 503 (queue full) and connections over the limit
+    std::uint64_t bad_requests = 0;        ///< 400 and 431: unparsable requests
+    std::uint64_t timeouts = 0;  ///< read or write timeouts (an idle keep-alive close is not one)
+    std::uint64_t handler_errors = 0;  ///< handlers that threw: 500
+  };
+  Stats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tthc::http

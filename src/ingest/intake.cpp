@@ -1,0 +1,114 @@
+#include "ingest/intake.hpp"
+
+namespace tthc::ingest {
+
+namespace {
+
+std::size_t records_of(const Batch& b) { return b.dossiers.size() + b.progress.size(); }
+
+}  // namespace
+
+Intake::Intake(store::Writer writer, IntakeOptions options)
+    : writer_(std::move(writer)), options_(options), thread_([this] { loop(); }) {}
+
+Intake::~Intake() {
+  {
+    std::lock_guard lock(m_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+std::future<Intake::Outcome> Intake::submit(Batch batch, store::BatchInfo info) {
+  Item item;
+  item.batch = std::move(batch);
+  item.info = std::move(info);
+  auto future = item.done.get_future();
+  const std::size_t n = records_of(item.batch);
+  {
+    std::lock_guard lock(m_);
+    if (stopping_) {
+      item.done.set_value(IntakeError{true, "intake is shutting down"});
+      return future;
+    }
+    if (pending_records_ > 0 && pending_records_ + n > options_.max_pending_records) {
+      item.done.set_value(IntakeError{true, "intake queue full (" +
+                                                std::to_string(pending_records_) +
+                                                " records waiting); retry later"});
+      return future;
+    }
+    pending_records_ += n;
+    queue_.push_back(std::move(item));
+  }
+  cv_.notify_one();
+  return future;
+}
+
+std::future<Result<std::size_t>> Intake::run_on_writer(
+    std::function<Result<std::size_t>(store::Writer&)> fn) {
+  Item item;
+  item.task = std::move(fn);
+  auto future = item.task_done.get_future();
+  {
+    std::lock_guard lock(m_);
+    queue_.push_back(std::move(item));
+  }
+  cv_.notify_one();
+  return future;
+}
+
+void Intake::loop() {
+  for (;;) {
+    std::vector<Item> group;
+    {
+      std::unique_lock lock(m_);
+      cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, nothing left
+      if (queue_.front().task) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      } else {
+        std::size_t records = 0;
+        while (!queue_.empty() && !queue_.front().task &&
+               (group.empty() || records + records_of(queue_.front().batch) <=
+                                     options_.max_group_records)) {
+          records += records_of(queue_.front().batch);
+          group.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        pending_records_ -= records;
+      }
+    }
+    if (group.front().task) {
+      group.front().task_done.set_value(group.front().task(writer_));
+      continue;
+    }
+    commit(group);
+  }
+}
+
+void Intake::commit(std::vector<Item>& group) {
+  std::vector<store::Writer::BatchInput> inputs;
+  inputs.reserve(group.size());
+  for (Item& item : group) {
+    item.info.rejected = item.batch.rejected.size();
+    inputs.push_back({item.batch.dossiers, item.batch.progress, item.info});
+  }
+  auto result = writer_.apply_all(inputs);
+  if (result) {
+    for (std::size_t i = 0; i < group.size(); ++i) group[i].done.set_value((*result)[i]);
+    return;
+  }
+  // One batch may be at fault (or the disk): commit each alone so the others still land.
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    auto one = writer_.apply_all(std::span(&inputs[i], 1));
+    if (one) {
+      group[i].done.set_value(one->front());
+    } else {
+      group[i].done.set_value(IntakeError{false, one.error().message});
+    }
+  }
+}
+
+}  // namespace tthc::ingest

@@ -1,0 +1,71 @@
+#pragma once
+// The single writer behind the webhook (and, later, the poller): request handlers submit parsed
+// batches and wait for their commit; one thread takes every batch waiting and commits them in
+// one transaction (a group commit), each keeping its own counts. A full queue answers at once
+// with an error, so a flood slows the senders down instead of exhausting memory.
+//
+// Thread-safe: submit from any thread.
+
+#include "domain/error.hpp"
+#include "ingest/mc_payload.hpp"
+#include "store/store.hpp"
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <functional>
+#include <thread>
+#include <variant>
+#include <vector>
+
+namespace tthc::ingest {
+
+struct IntakeOptions {
+  std::size_t max_pending_records = 200'000;  ///< records queued; beyond, submit fails (busy)
+  std::size_t max_group_records = 50'000;     ///< records per group transaction
+};
+
+/// Why a submission failed: the queue is full (retry later) or the store failed.
+struct IntakeError {
+  bool busy = false;
+  std::string message;
+};
+
+class Intake {
+ public:
+  Intake(store::Writer writer, IntakeOptions options = {});
+  ~Intake();  ///< commits what is queued, then stops
+  Intake(const Intake&) = delete;
+  Intake& operator=(const Intake&) = delete;
+
+  using Outcome = std::variant<store::ApplyCounts, IntakeError>;
+  /// Queues the batch's accepted records; the future resolves once they are committed.
+  std::future<Outcome> submit(Batch batch, store::BatchInfo info);
+
+  /// Runs `fn` on the writer thread between transactions (catalogue updates and the like).
+  std::future<Result<std::size_t>> run_on_writer(std::function<Result<std::size_t>(store::Writer&)> fn);
+
+ private:
+  struct Item {
+    Batch batch;
+    store::BatchInfo info;
+    std::promise<Outcome> done;
+    std::function<Result<std::size_t>(store::Writer&)> task;
+    std::promise<Result<std::size_t>> task_done;
+  };
+  void loop();
+  void commit(std::vector<Item>& group);
+
+  store::Writer writer_;
+  IntakeOptions options_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  std::size_t pending_records_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace tthc::ingest
