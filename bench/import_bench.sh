@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Import benchmark: N generated dossiers (6 progress entries each) as JSON Lines imported by
+# `tthc-monitor import`, against the floor: the sqlite3 shell's .import of the very rows the
+# store wrote (exported as CSV) into the same schema with the same pragmas.
+#   bench/import_bench.sh [N=1000000] [RUNS=3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+runs=${2:-3}
+work=${TTHC_BENCH_DIR:-/tmp/tthc-import-bench}
+mkdir -p "$work"
+cmake --build build -j2 --target tthc-monitor generate_mc >/dev/null
+[ -s "$work/dossiers-$n.jsonl" ] || build/bench/generate_mc "$n" "$work/dossiers-$n.jsonl"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+now() { date +%s.%N; }
+
+import_times=()
+for i in $(seq "$runs"); do
+  rm -f "$work"/import.db*
+  t0=$(now)
+  build/tthc-monitor import "$work/dossiers-$n.jsonl" --db "$work/import.db" >/dev/null
+  t1=$(now)
+  import_times+=("$(awk "BEGIN{printf \"%.2f\", $t1 - $t0}")")
+done
+
+# The same rows as CSV, and the schema, from the imported database.
+sqlite3 "$work/import.db" .schema | grep -v sqlite_sequence > "$work/schema.sql"
+tables=(schema_migrations batches dossiers snapshots due_changes progress procedures)
+for t in "${tables[@]}"; do sqlite3 -csv "$work/import.db" "SELECT * FROM $t" > "$work/$t.csv"; done
+
+floor_times=()
+for i in $(seq "$runs"); do
+  rm -f "$work"/floor.db*
+  {
+    echo "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+    echo "PRAGMA cache_size=-131072; PRAGMA wal_autocheckpoint=16384;"
+    echo ".read $work/schema.sql"
+    echo "BEGIN;"
+    for t in "${tables[@]}"; do echo ".import --csv $work/$t.csv $t"; done
+    echo "COMMIT;"
+  } > "$work/floor.sql"
+  t0=$(now)
+  sqlite3 "$work/floor.db" < "$work/floor.sql" >/dev/null
+  t1=$(now)
+  floor_times+=("$(awk "BEGIN{printf \"%.2f\", $t1 - $t0}")")
+done
+
+imp=$(printf '%s\n' "${import_times[@]}" | median)
+flo=$(printf '%s\n' "${floor_times[@]}" | median)
+echo "dossiers: $n (6 progress entries each), runs: $runs"
+echo "tthc-monitor import: median ${imp} s ($(awk "BEGIN{printf \"%d\", $n / $imp}") dossiers/s)  runs: ${import_times[*]}"
+echo "sqlite3 .import CSV: median ${flo} s  runs: ${floor_times[*]}"
+echo "ratio import / floor: $(awk "BEGIN{printf \"%.2f\", $imp / $flo}")"
