@@ -14,7 +14,17 @@ bool same_progress_key(const ProgressEntry& a, const ProgressEntry& b) {
 }
 
 void sort_progress(std::vector<ProgressEntry>& entries) {
-  std::stable_sort(entries.begin(), entries.end(), progress_before);
+  // Stable (the first of equal keys stays first) and without a temporary buffer: the lists are
+  // short and usually already in order, where insertion sort is a single pass.
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    if (!progress_before(entries[i], entries[i - 1])) continue;
+    ProgressEntry moving = std::move(entries[i]);
+    std::size_t j = i;
+    for (; j > 0 && progress_before(moving, entries[j - 1]); --j) {
+      entries[j] = std::move(entries[j - 1]);
+    }
+    entries[j] = std::move(moving);
+  }
 }
 
 std::string_view Dossier::unit_code() const {

@@ -55,13 +55,18 @@ struct Context : Limits {
   bool check_utf8 = false;
 };
 
-// Reads the fields of one JSON object, naming them with `prefix` in errors.
+// Reads the fields of one JSON object, naming them (with their list and index) in errors.
 class Reader {
  public:
-  Reader(const json::object& o, const Context& limits, std::string prefix)
-      : o_(o), limits_(limits), prefix_(std::move(prefix)) {}
+  /// Fields of an item of a list are named `list[index].key`; the name is built only for errors.
+  Reader(const json::object& o, const Context& limits, std::string_view list = {},
+         std::size_t index = 0)
+      : o_(o), limits_(limits), list_(list), index_(index) {}
 
-  std::string name(std::string_view key) const { return prefix_ + std::string(key); }
+  std::string name(std::string_view key) const {
+    if (list_.empty()) return std::string(key);
+    return std::string(list_) + "[" + std::to_string(index_) + "]." + std::string(key);
+  }
   const json::value* find(std::string_view key) const { return o_.if_contains(key); }
 
   // A code: string or number, trimmed, no control characters.
@@ -158,7 +163,8 @@ class Reader {
 
   const json::object& o_;
   const Context& limits_;
-  std::string prefix_;
+  std::string_view list_;
+  std::size_t index_;
 };
 
 // Assigns an optional field or returns the error from the enclosing function.
@@ -180,9 +186,7 @@ Result<Status> read_status(const Reader& r, std::string_view key) {
   return *s;
 }
 
-Result<ProgressEntry> read_progress(const json::object& o, const Context& limits,
-                                    const std::string& prefix) {
-  const Reader r(o, limits, prefix);
+Result<ProgressEntry> read_progress(const Reader& r) {
   ProgressEntry e;
   std::optional<Moment> at;
   TTHC_READ(at, r.moment("ThoiDiemXuLy"));
@@ -219,7 +223,7 @@ Result<const json::array*> read_list(const Reader& r, const json::object& o, std
 }
 
 Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
-  const Reader r(o, limits, "");
+  const Reader r(o, limits);
   DossierSnapshot snap;
   Dossier& d = snap.dossier;
   std::optional<std::string> s;
@@ -257,12 +261,12 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
   TTHC_READ(rounds, read_list(r, o, "DanhSachHoSoBoSung", limits));
   if (rounds != nullptr) {
     for (std::size_t i = 0; i < rounds->size(); ++i) {
-      const std::string prefix = "DanhSachHoSoBoSung[" + std::to_string(i) + "]";
       const json::value& item = (*rounds)[i];
       if (!item.is_object()) {
-        return Error{prefix + ": expected an object, got " + std::string(kind_name(item))};
+        return Error{"DanhSachHoSoBoSung[" + std::to_string(i) + "]: expected an object, got " +
+                     std::string(kind_name(item))};
       }
-      const Reader rr(item.get_object(), limits, prefix + ".");
+      const Reader rr(item.get_object(), limits, "DanhSachHoSoBoSung", i);
       SupplementRound round;
       TTHC_READ(round.requested, rr.moment("NgayBoSung"));
       TTHC_READ(round.received, rr.moment("NgayTiepNhanBoSung"));
@@ -275,13 +279,14 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
   const json::array* progress = nullptr;
   TTHC_READ(progress, read_list(r, o, "QuaTrinhXuLy", limits));
   if (progress != nullptr) {
+    snap.progress.reserve(progress->size());
     for (std::size_t i = 0; i < progress->size(); ++i) {
-      const std::string prefix = "QuaTrinhXuLy[" + std::to_string(i) + "]";
       const json::value& item = (*progress)[i];
       if (!item.is_object()) {
-        return Error{prefix + ": expected an object, got " + std::string(kind_name(item))};
+        return Error{"QuaTrinhXuLy[" + std::to_string(i) + "]: expected an object, got " +
+                     std::string(kind_name(item))};
       }
-      const Reader pr(item.get_object(), limits, prefix + ".");
+      const Reader pr(item.get_object(), limits, "QuaTrinhXuLy", i);
       std::optional<std::string> code;
       TTHC_READ(code, pr.code("MaHoSo"));
       if (code && *code != d.code) {
@@ -289,7 +294,7 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
                      " is not the dossier's code " + quote_for_error(d.code)};
       }
       ProgressEntry e;
-      TTHC_READ(e, read_progress(item.get_object(), limits, prefix + "."));
+      TTHC_READ(e, read_progress(pr));
       snap.progress.push_back(std::move(e));
     }
   }
@@ -303,13 +308,13 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
 }
 
 Result<ProgressUpdate> read_progress_update(const json::object& o, const Context& limits) {
-  const Reader r(o, limits, "");
+  const Reader r(o, limits);
   ProgressUpdate u;
   std::optional<std::string> code;
   TTHC_READ(code, r.code("MaHoSo"));
   if (!code) return Error{"MaHoSo: missing"};
   u.dossier_code = std::move(*code);
-  TTHC_READ(u.entry, read_progress(o, limits, ""));
+  TTHC_READ(u.entry, read_progress(r));
   return u;
 }
 

@@ -98,8 +98,8 @@ std::optional<Error> Stmt::run() {
 }
 
 void Stmt::reset() {
+  // Bindings are kept: every caller binds every parameter before each step.
   sqlite3_reset(s_);
-  sqlite3_clear_bindings(s_);
 }
 
 std::string_view Stmt::text(int col) const {
