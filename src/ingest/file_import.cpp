@@ -54,11 +54,25 @@ class Queue {
     cancelled_ = true;
     not_full_.notify_all();
   }
+  /// Applied work goes back to the producer to be freed there: freeing thousands of strings
+  /// allocated by another thread was a tenth of the writer's time.
+  void recycle(Work w) {
+    std::lock_guard lock(m_);
+    spent_.push_back(std::move(w));
+  }
+  void free_spent() {
+    std::deque<Work> spent;
+    {
+      std::lock_guard lock(m_);
+      spent.swap(spent_);
+    }
+  }
 
  private:
   std::mutex m_;
   std::condition_variable not_full_, not_empty_;
   std::deque<Work> q_;
+  std::deque<Work> spent_;
   std::size_t capacity_;
   bool closed_ = false;
   bool cancelled_ = false;
@@ -121,6 +135,7 @@ std::optional<Error> produce(const fs::path& path, const ImportOptions& options,
     if (work.batch.dossiers.size() + work.batch.progress.size() >= options.batch_size) {
       work.lines = line_number;
       work.bytes_done = done;
+      queue.free_spent();
       if (!queue.push(std::move(work))) return std::nullopt;
       work = Work{name, {}, 0, 0, total};
     }
@@ -180,6 +195,7 @@ Result<ImportSummary> import_files(const std::vector<fs::path>& files, store::Wr
       callbacks.progress(ImportProgress{work->file, work->bytes_done, work->bytes_total,
                                         summary.records});
     }
+    queue.recycle(std::move(*work));
   }
   producer.join();
   if (write_error) return *write_error;

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <cstring>
 #include <optional>
 
 namespace tthc::ingest {
@@ -34,6 +35,46 @@ std::string_view kind_name(const json::value& v) {
     case json::kind::object: return "an object";
   }
   return "a value";
+}
+
+// A fingerprint of a JSON value from its parsed form: the same content gives the same hash
+// whatever its whitespace, so a record re-sent through the webhook or a file matches itself.
+// Object members are hashed in their order (a sender re-serialising a record keeps it).
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdULL;
+}
+
+std::uint64_t hash_value(const json::value& v, std::uint64_t h);
+
+std::uint64_t hash_object(const json::object& o, std::uint64_t h) {
+  for (const auto& kv : o) {
+    h = mix(h, content_hash(kv.key(), h));
+    h = hash_value(kv.value(), h);
+  }
+  return mix(h, o.size());
+}
+
+std::uint64_t hash_value(const json::value& v, std::uint64_t h) {
+  h = mix(h, static_cast<std::uint64_t>(v.kind()));
+  switch (v.kind()) {
+    case json::kind::null: return h;
+    case json::kind::bool_: return mix(h, v.get_bool() ? 1 : 0);
+    case json::kind::int64: return mix(h, static_cast<std::uint64_t>(v.get_int64()));
+    case json::kind::uint64: return mix(h, v.get_uint64());
+    case json::kind::double_: {
+      std::uint64_t bits = 0;
+      const double d = v.get_double();
+      std::memcpy(&bits, &d, sizeof bits);
+      return mix(h, bits);
+    }
+    case json::kind::string: return mix(h, content_hash(v.get_string(), h));
+    case json::kind::array:
+      for (const json::value& item : v.get_array()) h = hash_value(item, h);
+      return mix(h, v.get_array().size());
+    case json::kind::object: return hash_object(v.get_object(), h);
+  }
+  return h;
 }
 
 std::string number_text(const json::value& v) {
@@ -301,7 +342,7 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
   sort_progress(snap.progress);
   snap.freshness = snapshot_freshness(d, snap.progress);
   // The fingerprint covers the whole record; `raw` keeps what the monitor does not read.
-  snap.content_hash = content_hash(json::serialize(o));
+  snap.content_hash = hash_object(o, 0x2545F4914F6CDD1DULL);
   for (const std::string_view key : kReadFields) o.erase(key);
   snap.raw = json::serialize(o);
   return snap;

@@ -68,8 +68,8 @@ CREATE TABLE snapshots (
 );
 CREATE INDEX snapshots_by_dossier ON snapshots(dossier_id, content_hash);
 
--- Append-only: NgayHenTra in arrival order; seq 1 is the base due, later ones extensions or
--- supplementation due dates.
+-- Append-only: the NgayHenTra values after the base due (dossiers.base_due), in arrival order:
+-- extensions or supplementation due dates.
 CREATE TABLE due_changes (
   dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
   seq        INTEGER NOT NULL,

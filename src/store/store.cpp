@@ -178,7 +178,9 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
        "INSERT INTO snapshots(dossier_id, batch_id, freshness, status, promised_due, applied,"
        " content_hash, raw) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)"},
       {&impl->last_due,
-       "SELECT seq, value FROM due_changes WHERE dossier_id=?1 ORDER BY seq DESC LIMIT 1"},
+       "SELECT coalesce((SELECT max(seq) FROM due_changes WHERE dossier_id=?1), 0),"
+       " coalesce((SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq DESC LIMIT 1),"
+       " base_due) FROM dossiers WHERE id=?1"},
       {&impl->insert_due,
        "INSERT INTO due_changes(dossier_id, seq, value, batch_id) VALUES(?1,?2,?3,?4)"},
       {&impl->set_base_due, "UPDATE dossiers SET base_due=?2 WHERE id=?1 AND base_due IS NULL"},
@@ -224,25 +226,25 @@ std::optional<Error> Writer::Impl::merge_progress(std::string_view code, const P
 
 std::optional<Error> Writer::Impl::record_due(std::int64_t dossier_id, Moment due, bool applied,
                                               std::int64_t batch) {
+  // The base due lives in dossiers.base_due; due_changes holds the later values.
   auto row = last_due.bind(1, dossier_id).step();
   if (!row) return std::move(row).error();
   std::int64_t seq = 0;
   std::optional<std::int64_t> last;
   if (*row) {
     seq = last_due.int64(0);
-    last = last_due.int64(1);
+    last = last_due.opt_int64(1);
   }
   last_due.reset();
-  // The first value is the base due whatever the snapshot's age; a later different value
-  // counts only from a snapshot at least as fresh as the stored one.
-  if (last && (!applied || *last == to_db(due))) return std::nullopt;
-  insert_due.bind(1, dossier_id).bind(2, seq + 1).bind(3, to_db(due)).bind(4, batch);
-  if (auto e = insert_due.run()) return e;
   if (!last) {
+    // No base due yet: the first value is the base whatever the snapshot's age.
     set_base_due.bind(1, dossier_id).bind(2, to_db(due));
     return set_base_due.run();
   }
-  return std::nullopt;
+  // A later different value counts only from a snapshot at least as fresh as the stored one.
+  if (!applied || *last == to_db(due)) return std::nullopt;
+  insert_due.bind(1, dossier_id).bind(2, seq + 1).bind(3, to_db(due)).bind(4, batch);
+  return insert_due.run();
 }
 
 std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std::int64_t batch,
@@ -312,14 +314,9 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
       .bind(7, hash)
       .bind(8, s.raw);
   if (auto e = insert_snapshot.run()) return e;
-  if (d.promised_due) {
-    if (!*found) {
-      // A new dossier has no history: its NgayHenTra is the base due (already in its row).
-      insert_due.bind(1, *id).bind(2, std::int64_t{1}).bind(3, to_db(*d.promised_due)).bind(4, batch);
-      if (auto e = insert_due.run()) return e;
-    } else if (auto e = record_due(*id, *d.promised_due, applied, batch)) {
-      return e;
-    }
+  // A new dossier's NgayHenTra is its base due, already written in its row.
+  if (d.promised_due && *found) {
+    if (auto e = record_due(*id, *d.promised_due, applied, batch)) return e;
   }
   const std::size_t added_before = counts.progress_added;
   for (const ProgressEntry& e : s.progress) {
@@ -460,7 +457,7 @@ Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
   auto st = sql::Stmt::prepare(
       db,
       "SELECT id, procedure_code, procedure_name, field_code, field_name, unit_name, channel,"
-      " status, submitted, received, promised_due, processing_end, returned, rounds"
+      " status, submitted, received, promised_due, processing_end, returned, rounds, base_due"
       " FROM dossiers WHERE code=?1");
   if (!st) return std::move(st).error();
   auto row = st->bind(1, code).step();
@@ -483,6 +480,7 @@ Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
   d.processing_end = from_db(st->opt_int64(11));
   d.returned = from_db(st->opt_int64(12));
   if (!st->is_null(13)) d.rounds = rounds_from_db(st->text(13));
+  if (!st->is_null(14)) tl.due_history.push_back(from_db(st->int64(14)));
 
   auto dues = sql::Stmt::prepare(db, "SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq");
   if (!dues) return std::move(dues).error();

@@ -1,7 +1,7 @@
 #pragma once
 // The SQLite store (the embedded default): dossiers as their freshest snapshot, and the
 // append-only timeline every figure can be recomputed from — every distinct snapshot received,
-// every NgayHenTra change, every progress entry — plus the procedure catalogue and the intake
+// the base due and every later NgayHenTra change, every progress entry — plus the procedure catalogue and the intake
 // cursors. Times are stored as seconds since 1970-01-01 00:00 Vietnam local time, so
 // `datetime(received, 'unixepoch')` shows the local time in SQL.
 //
