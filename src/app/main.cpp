@@ -16,6 +16,7 @@ int run(int argc, char** argv) {
       "tthc-monitor: processing time of administrative procedures (TTHC) against the "
       "legal and reduced limits, on the Vietnamese working calendar"};
   cli.require_subcommand(1);
+  cli.fallthrough();  // --config and --holidays may follow the subcommand too
   SourceOptions src;
   std::error_code ec;
   src.executable_dir = std::filesystem::canonical("/proc/self/exe", ec).parent_path();

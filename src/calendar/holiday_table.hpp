@@ -2,7 +2,7 @@
 // A year's table of days off and make-up working Saturdays, from the official notice or, for a
 // year with no notice yet, derived from the Labour Code 2019 art. 112 (a provisional table).
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "domain/time.hpp"
 
 #include <string>

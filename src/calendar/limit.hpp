@@ -7,7 +7,7 @@
 //   (empty)        no due date
 
 #include "calendar/working_calendar.hpp"
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "domain/time.hpp"
 
 #include <cstdint>

@@ -7,7 +7,7 @@
 // k-th working day is looked up directly (all working days have the same sessions).
 
 #include "calendar/holiday_table.hpp"
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "domain/time.hpp"
 
 #include <cstdint>

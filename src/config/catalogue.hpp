@@ -4,7 +4,7 @@
 //   procedure_code,procedure_name,field_code,field_name,legal_limit,reduced_limit,online_limit
 // in any order (other columns are ignored), RFC 4180 quoting, limits in the calendar's syntax.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "engine/rules.hpp"
 
 #include <filesystem>

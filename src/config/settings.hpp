@@ -4,7 +4,7 @@
 
 #include "calendar/holiday_table.hpp"
 #include "calendar/working_calendar.hpp"
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "engine/rules.hpp"
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // Moments and durations in Vietnam local time (UTC+7, no daylight saving), to the second.
 // A Moment is local wall-clock time: 2026-04-24T09:00 in Hà Nội is Moment 2026-04-24 09:00.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 
 #include <chrono>
 #include <string>

@@ -3,7 +3,7 @@
 // health checks: one request at a time, a timeout on every connect, write and read.
 // Boost.Beast stays in client.cpp.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "http/server.hpp"
 
 #include <chrono>

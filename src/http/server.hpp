@@ -6,7 +6,7 @@
 //
 // Boost.Beast and Boost.Asio stay in server.cpp: this header is all a caller compiles.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // Internal to the http module: splitting a request target into its decoded path and raw query.
 // Kept apart so server.cpp (Beast) does not also compile Boost.URL.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 
 #include <string>
 #include <string_view>

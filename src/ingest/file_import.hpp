@@ -4,7 +4,7 @@
 // on its own thread and hands batches to the writer through a bounded queue, so the two cores
 // parse and write at once. Re-importing a file changes nothing (the store is idempotent).
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "ingest/mc_payload.hpp"
 #include "store/store.hpp"
 

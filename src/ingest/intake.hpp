@@ -6,7 +6,7 @@
 //
 // Thread-safe: submit from any thread.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "ingest/mc_payload.hpp"
 #include "store/store.hpp"
 

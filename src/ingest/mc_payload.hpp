@@ -8,7 +8,7 @@
 // readable, and the field and value at fault: `NgayTiepNhan: not a date: "2025-13-40"`.
 // Codes may be JSON strings or numbers; dates `yyyyMMddHHmmss` or ISO 8601; empty = absent.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "domain/snapshot.hpp"
 
 #include <cstddef>

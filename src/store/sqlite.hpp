@@ -3,7 +3,7 @@
 // a connection, prepared statements that reset themselves, and a transaction that rolls back
 // unless committed. Nothing here throws; failures are Error values naming the operation.
 
-#include "domain/error.hpp"
+#include "base/result.hpp"
 
 #include <sqlite3.h>
 

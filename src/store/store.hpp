@@ -10,7 +10,7 @@
 // use one per thread.
 
 #include "domain/dossier.hpp"
-#include "domain/error.hpp"
+#include "base/result.hpp"
 #include "domain/snapshot.hpp"
 
 #include <cstdint>
