@@ -19,7 +19,8 @@ struct Procedure {
 };
 
 constexpr std::array<Procedure, 6> kProcedures = {{
-    {"1.004227", "Cấp giấy phép tiến hành công việc bức xạ", "ATBXHN", "An toàn bức xạ và hạt nhân"},
+    {"1.004227", "Cấp giấy phép tiến hành công việc bức xạ", "ATBXHN",
+     "An toàn bức xạ và hạt nhân"},
     {"1.004337", "Cấp Giấy chứng nhận đăng ký hoạt động khoa học và công nghệ", "HDKHCN",
      "Hoạt động khoa học và công nghệ"},
     {"1.004410", "Đăng ký hợp đồng chuyển giao công nghệ", "CGCN", "Chuyển giao công nghệ"},
@@ -34,8 +35,8 @@ constexpr std::array<const char*, 4> kUnits = {"000.00.12.H42", "000.00.13.H42",
 constexpr std::array<const char*, 5> kDepartments = {
     "Bộ phận Một cửa", "Phòng Quản lý chuyên ngành", "Phòng Kế hoạch - Tài chính", "Lãnh đạo Sở",
     "Văn thư"};
-constexpr std::array<const char*, 4> kHandlers = {"Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường",
-                                                  "Phạm Thu Dung"};
+constexpr std::array<const char*, 4> kHandlers = {"Nguyễn Văn An", "Trần Thị Bình",
+                                                  "Lê Hoàng Cường", "Phạm Thu Dung"};
 
 // yyyyMMddHHmmss from days since 2025-01-01 and seconds of day (every month 28+ days is fine
 // for benchmark data: days are folded into valid dates).
@@ -87,8 +88,8 @@ int main(int argc, char** argv) {
     line += std::to_string(1 + rng() % 3);
     line += ",\"NgayNopHoSo\":\"" + stamp(day, start) + "\",\"NgayTiepNhan\":\"" +
             stamp(day, start + 600) + "\",\"NgayHenTra\":\"" + stamp(day + 14, 17 * 3600) +
-            "\",\"TrangThaiHoSo\":" + std::to_string(status) +
-            ",\"NgayKetThucXuLy\":\"" + (status >= 9 ? stamp(day + 10, 15 * 3600) : "") +
+            "\",\"TrangThaiHoSo\":" + std::to_string(status) + ",\"NgayKetThucXuLy\":\"" +
+            (status >= 9 ? stamp(day + 10, 15 * 3600) : "") +
             "\",\"NgayTra\":\"\",\"DonViXuLy\":\"Sở Khoa học và Công nghệ\",\"QuaTrinhXuLy\":[";
     for (int k = 0; k < 6; ++k) {
       if (k > 0) line += ',';
@@ -97,7 +98,8 @@ int main(int argc, char** argv) {
       line += "\",\"NguoiXuLy\":\"";
       line += kHandlers[rng() % kHandlers.size()];
       line += "\",\"ChucDanh\":\"Chuyên viên\",\"ThoiDiemXuLy\":\"" + stamp(day + k, start + 900) +
-              "\",\"PhongBanXuLy\":\"" + kDepartments[static_cast<std::size_t>(k) % kDepartments.size()] +
+              "\",\"PhongBanXuLy\":\"" +
+              kDepartments[static_cast<std::size_t>(k) % kDepartments.size()] +
               "\",\"NoiDungXuLy\":\"Xử lý bước " + std::to_string(k + 1) +
               "\",\"TrangThai\":" + std::to_string(k == 0 ? 2 : 4) + ",\"NgayBatDau\":\"" +
               stamp(day + k, start + 900) + "\",\"NgayKetThucTheoQuyDinh\":\"" +

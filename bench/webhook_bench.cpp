@@ -19,11 +19,12 @@ using namespace tthc;
 namespace {
 
 std::string record(const std::string& code) {
-  std::string r = R"({"MaHoSo":")" + code +
-                  R"(","MaTTHC":"1.004227","TenTTHC":"Cấp giấy phép tiến hành công việc bức xạ",)"
-                  R"("MaLinhVuc":"ATBXHN","TenLinhVuc":"An toàn bức xạ và hạt nhân","KenhThucHien":2,)"
-                  R"("NgayTiepNhan":"20260302090000","NgayHenTra":"20260330170000","TrangThaiHoSo":4,)"
-                  R"("DonViXuLy":"Sở Khoa học và Công nghệ","QuaTrinhXuLy":[)";
+  std::string r =
+      R"({"MaHoSo":")" + code +
+      R"(","MaTTHC":"1.004227","TenTTHC":"Cấp giấy phép tiến hành công việc bức xạ",)"
+      R"("MaLinhVuc":"ATBXHN","TenLinhVuc":"An toàn bức xạ và hạt nhân","KenhThucHien":2,)"
+      R"("NgayTiepNhan":"20260302090000","NgayHenTra":"20260330170000","TrangThaiHoSo":4,)"
+      R"("DonViXuLy":"Sở Khoa học và Công nghệ","QuaTrinhXuLy":[)";
   for (int k = 0; k < 6; ++k) {
     if (k > 0) r += ',';
     r += R"({"NguoiXuLy":"Nguyễn Văn An","ThoiDiemXuLy":"2026030)" + std::to_string(2 + k) +
@@ -67,8 +68,8 @@ int main(int argc, char** argv) {
       std::string body = R"({"service":"DongBoHoSoMC","data":[)";
       for (int k = 0; k < per_request; ++k) {
         if (k > 0) body += ',';
-        body += record("000.00.12.H42-260302-" + std::to_string(t) + "-" + std::to_string(i) +
-                       "-" + std::to_string(k));
+        body += record("000.00.12.H42-260302-" + std::to_string(t) + "-" + std::to_string(i) + "-" +
+                       std::to_string(k));
       }
       bodies[static_cast<std::size_t>(t)].push_back(body + "]}");
     }
@@ -86,15 +87,18 @@ int main(int argc, char** argv) {
       }
       for (const std::string& body : bodies[static_cast<std::size_t>(t)]) {
         const auto t0 = std::chrono::steady_clock::now();
-        auto r = conn->send(http::ClientRequest{"POST", "/api/v1/mc", body, "application/json", {}});
+        auto r =
+            conn->send(http::ClientRequest{"POST", "/api/v1/mc", body, "application/json", {}});
         latencies[static_cast<std::size_t>(t)].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
         if (!r || r->status != 200) ++failures;
       }
     });
   }
   for (auto& c : clients) c.join();
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   server.stop();
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());

@@ -19,7 +19,7 @@
 namespace tthc::api {
 
 struct WebhookOptions {
-  std::optional<std::string> secret;           ///< none: unsigned bodies are accepted
+  std::optional<std::string> secret;             ///< none: unsigned bodies are accepted
   std::string signature_header = "x-signature";  ///< lower-case
   ingest::Limits limits;
   std::chrono::seconds commit_timeout{30};

@@ -50,8 +50,8 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
   if (settings->store.path.has_parent_path()) {
     std::filesystem::create_directories(settings->store.path.parent_path(), ec);
   }
-  auto writer = store::Writer::open(store::Options{settings->store.path,
-                                                   settings->store.durable_commits, 5000});
+  auto writer = store::Writer::open(
+      store::Options{settings->store.path, settings->store.durable_commits, 5000});
   if (!writer) {
     err << "tthc-monitor: error: " << writer.error().message << "\n";
     return kExitFailure;
@@ -64,10 +64,9 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
   std::vector<std::filesystem::path> files(cmd.files.begin(), cmd.files.end());
   const auto started = std::chrono::steady_clock::now();
   ingest::ImportOptions options;
-  options.arrived_unix =
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  options.arrived_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
   std::size_t shown = 0;
   constexpr std::size_t kMaxShown = 20;
   ingest::ImportCallbacks callbacks;
@@ -79,10 +78,14 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
   };
   if (cmd.progress_bar) {
     callbacks.progress = [&](const ingest::ImportProgress& p) {
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      const auto rate = secs > 0 ? static_cast<std::uint64_t>(static_cast<double>(p.records) / secs) : 0;
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const auto rate =
+          secs > 0 ? static_cast<std::uint64_t>(static_cast<double>(p.records) / secs) : 0;
       constexpr int kWidth = 30;
-      const double frac = p.bytes_total > 0 ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total) : 0.0;
+      const double frac =
+          p.bytes_total > 0 ? static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total)
+                            : 0.0;
       const int filled = static_cast<int>(frac * kWidth);
       err << "\r\033[K" << p.file << " [" << std::string(static_cast<std::size_t>(filled), '#')
           << std::string(static_cast<std::size_t>(kWidth - filled), '.') << "] "
@@ -96,14 +99,17 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
     err << "tthc-monitor: error: " << summary.error().message << "\n";
     return kExitFailure;
   }
-  if (shown > kMaxShown) err << "… and " << thousands(shown - kMaxShown) << " more rejected records\n";
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (shown > kMaxShown)
+    err << "… and " << thousands(shown - kMaxShown) << " more rejected records\n";
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const auto& c = summary->counts;
   char timing[64];
   std::snprintf(timing, sizeof timing, "%.2f s", secs);
   out << "imported " << summary->files << " file(s): " << thousands(summary->records)
       << " records in " << timing << " ("
-      << thousands(static_cast<std::uint64_t>(secs > 0 ? static_cast<double>(summary->records) / secs : 0))
+      << thousands(static_cast<std::uint64_t>(
+             secs > 0 ? static_cast<double>(summary->records) / secs : 0))
       << " records/s)\n"
       << "  new dossiers       " << thousands(c.new_dossiers) << "\n"
       << "  updated            " << thousands(c.updated) << "\n"
@@ -118,10 +124,12 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
       std::int64_t dossiers = 0;
       for (const auto& u : *unknown) dossiers += u.dossiers;
       out << "procedures missing from the catalogue: " << unknown->size() << " code(s), "
-          << thousands(static_cast<std::uint64_t>(dossiers)) << " dossier(s) judged by NgayHenTra only\n";
+          << thousands(static_cast<std::uint64_t>(dossiers))
+          << " dossier(s) judged by NgayHenTra only\n";
       for (std::size_t i = 0; i < unknown->size() && i < 10; ++i) {
-        out << "  " << (*unknown)[i].code << "  " << thousands(static_cast<std::uint64_t>((*unknown)[i].dossiers))
-            << "  " << (*unknown)[i].name << "\n";
+        out << "  " << (*unknown)[i].code << "  "
+            << thousands(static_cast<std::uint64_t>((*unknown)[i].dossiers)) << "  "
+            << (*unknown)[i].name << "\n";
       }
     }
   }

@@ -39,7 +39,8 @@ int run(int argc, char** argv) {
 
   ImportCommand import_cmd;
   std::string db;
-  auto* import = cli.add_subcommand("import", "import dossiers from JSON Lines files or MC envelopes");
+  auto* import =
+      cli.add_subcommand("import", "import dossiers from JSON Lines files or MC envelopes");
   import->add_option("files", import_cmd.files, "files (- for standard input)")->required();
   import->add_option("--db", db, "SQLite file (default: the configuration's store.path)");
 

@@ -10,9 +10,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
 #include <csignal>
 #include <ostream>
-#include <pthread.h>
 
 namespace tthc::app {
 
@@ -103,8 +103,8 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     err << "tthc-monitor: error: " << port.error().message << "\n";
     return kExitFailure;
   }
-  log->info("store {} ({} procedures in the catalogue, calendar {})",
-            settings.store.path.string(), rules.size(), loaded->calendar.version());
+  log->info("store {} ({} procedures in the catalogue, calendar {})", settings.store.path.string(),
+            rules.size(), loaded->calendar.version());
   if (!settings.webhook.secret) {
     log->warn("webhook accepts unsigned bodies: set webhook.secret_file or secret_env");
   }

@@ -6,8 +6,8 @@
 //   sameday@15:00  received before 15:00 → end of that day, else end of the next working day
 //   (empty)        no due date
 
-#include "calendar/working_calendar.hpp"
 #include "base/result.hpp"
+#include "calendar/working_calendar.hpp"
 #include "domain/time.hpp"
 
 #include <cstdint>

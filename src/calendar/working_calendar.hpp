@@ -6,8 +6,8 @@
 // Every operation is O(1): a day index maps to the count of working days before it, and the
 // k-th working day is looked up directly (all working days have the same sessions).
 
-#include "calendar/holiday_table.hpp"
 #include "base/result.hpp"
+#include "calendar/holiday_table.hpp"
 #include "domain/time.hpp"
 
 #include <cstdint>

@@ -68,7 +68,8 @@ Result<std::vector<std::pair<std::size_t, std::vector<std::string>>>> split_csv(
       any = true;
     }
   }
-  if (quoted) return Error{std::string(name) + ":" + std::to_string(record_line) + ": unclosed quote"};
+  if (quoted)
+    return Error{std::string(name) + ":" + std::to_string(record_line) + ": unclosed quote"};
   if (any || !field.empty()) {
     fields.push_back(std::move(field));
     records.emplace_back(record_line, std::move(fields));

@@ -108,7 +108,8 @@ Result<std::size_t> get_size(const toml::node& n, std::string_view name, std::st
   }
   std::size_t value = 0;
   const auto res = std::from_chars(text.data(), text.data() + text.size(), value);
-  const std::string_view unit(res.ptr, static_cast<std::size_t>(text.data() + text.size() - res.ptr));
+  const std::string_view unit(res.ptr,
+                              static_cast<std::size_t>(text.data() + text.size() - res.ptr));
   std::size_t mult = 0;
   if (unit.empty() || unit == "B") mult = 1;
   if (unit == "KiB") mult = 1024;
@@ -123,7 +124,7 @@ Result<std::size_t> get_size(const toml::node& n, std::string_view name, std::st
 
 // "127.0.0.1:8080"
 Result<std::pair<std::string, std::uint16_t>> get_listen(const toml::node& n, std::string_view name,
-                                                          std::string_view key) {
+                                                         std::string_view key) {
   auto v = get_string(n, name, key);
   if (!v) return std::move(v).error();
   const auto colon = v->rfind(':');
@@ -309,7 +310,8 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
       auto v = get_string(*n, name, "webhook.signature_header");
       if (!v) return v.error();
       std::string lower;
-      for (const char c : *v) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (const char c : *v)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       s.webhook.signature_header = lower;
     }
     auto secret = read_secret(*hook, name, base_dir);

@@ -2,9 +2,9 @@
 // The daemon's settings: parsed from TOML, validated once, then immutable. Unknown keys are
 // errors, so a misspelt setting never silently falls back to a default.
 
+#include "base/result.hpp"
 #include "calendar/holiday_table.hpp"
 #include "calendar/working_calendar.hpp"
-#include "base/result.hpp"
 #include "engine/rules.hpp"
 
 #include <cstdint>

@@ -61,7 +61,8 @@ std::string quote_for_error(std::string_view s, std::size_t max_chars) {
       ++i;
     } else if (n == 1 && (static_cast<unsigned char>(s[i]) < 0x20 || s[i] == '"' || s[i] == '\\')) {
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(s[i])));
+      std::snprintf(buf, sizeof buf, "\\x%02x",
+                    static_cast<unsigned>(static_cast<unsigned char>(s[i])));
       out += (s[i] == '"' || s[i] == '\\') ? std::string("\\") + s[i] : std::string(buf);
       ++i;
     } else {

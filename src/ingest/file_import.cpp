@@ -183,7 +183,8 @@ Result<ImportSummary> import_files(const std::vector<fs::path>& files, store::Wr
     if (callbacks.rejected) {
       for (const Rejection& r : work->batch.rejected) callbacks.rejected(work->file, r);
     }
-    store::BatchInfo info{"import", options.arrived_unix, std::nullopt, work->batch.rejected.size()};
+    store::BatchInfo info{"import", options.arrived_unix, std::nullopt,
+                          work->batch.rejected.size()};
     auto counts = writer.apply(work->batch.dossiers, work->batch.progress, info);
     if (!counts) {
       write_error = std::move(counts).error();
@@ -192,8 +193,8 @@ Result<ImportSummary> import_files(const std::vector<fs::path>& files, store::Wr
     }
     add(summary.counts, *counts);
     if (callbacks.progress) {
-      callbacks.progress(ImportProgress{work->file, work->bytes_done, work->bytes_total,
-                                        summary.records});
+      callbacks.progress(
+          ImportProgress{work->file, work->bytes_done, work->bytes_total, summary.records});
     }
     queue.recycle(std::move(*work));
   }

@@ -4,7 +4,9 @@ namespace tthc::ingest {
 
 namespace {
 
-std::size_t records_of(const Batch& b) { return b.dossiers.size() + b.progress.size(); }
+std::size_t records_of(const Batch& b) {
+  return b.dossiers.size() + b.progress.size();
+}
 
 }  // namespace
 
@@ -71,8 +73,8 @@ void Intake::loop() {
       } else {
         std::size_t records = 0;
         while (!queue_.empty() && !queue_.front().task &&
-               (group.empty() || records + records_of(queue_.front().batch) <=
-                                     options_.max_group_records)) {
+               (group.empty() ||
+                records + records_of(queue_.front().batch) <= options_.max_group_records)) {
           records += records_of(queue_.front().batch);
           group.push_back(std::move(queue_.front()));
           queue_.pop_front();

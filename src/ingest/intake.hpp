@@ -13,9 +13,9 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <future>
 #include <mutex>
-#include <functional>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -45,7 +45,8 @@ class Intake {
   std::future<Outcome> submit(Batch batch, store::BatchInfo info);
 
   /// Runs `fn` on the writer thread between transactions (catalogue updates and the like).
-  std::future<Result<std::size_t>> run_on_writer(std::function<Result<std::size_t>(store::Writer&)> fn);
+  std::future<Result<std::size_t>> run_on_writer(
+      std::function<Result<std::size_t>(store::Writer&)> fn);
 
  private:
   struct Item {

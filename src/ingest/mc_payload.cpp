@@ -18,9 +18,9 @@ constexpr std::string_view kDossierService = "DongBoHoSoMC";
 // The dossier fields read into Dossier and ProgressEntry; everything else stays raw.
 // DanhSachHoSoBoSung stays in raw too: rounds may carry fields of their own (a reason).
 constexpr std::string_view kReadFields[] = {
-    "MaHoSo",      "MaTTHC",       "TenTTHC",       "MaLinhVuc",       "TenLinhVuc",
-    "KenhThucHien", "NgayNopHoSo", "NgayTiepNhan",  "NgayHenTra",      "TrangThaiHoSo",
-    "NgayKetThucXuLy", "NgayTra",  "DonViXuLy",     "QuaTrinhXuLy"};
+    "MaHoSo",          "MaTTHC",      "TenTTHC",      "MaLinhVuc",   "TenLinhVuc",
+    "KenhThucHien",    "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra",  "TrangThaiHoSo",
+    "NgayKetThucXuLy", "NgayTra",     "DonViXuLy",    "QuaTrinhXuLy"};
 constexpr std::string_view kProgressService = "CapNhatTienDoHoSoMC";
 
 std::string_view kind_name(const json::value& v) {
@@ -119,6 +119,10 @@ class Reader {
     return text_impl(key, limits_.max_text_bytes, false);
   }
 
+  /// Absent fields read as "".
+  Result<std::string> code_or_empty(std::string_view key) const { return or_empty(code(key)); }
+  Result<std::string> text_or_empty(std::string_view key) const { return or_empty(text(key)); }
+
   Result<std::optional<Moment>> moment(std::string_view key) const {
     const json::value* v = find(key);
     if (v == nullptr || v->is_null()) return std::optional<Moment>();
@@ -136,8 +140,7 @@ class Reader {
     const int year = static_cast<int>(std::chrono::year_month_day{day_of(*m)}.year());
     if (year < limits_.min_year || year > limits_.max_year) {
       return Error{name(key) + ": out of range: " + quote_for_error(text) + " (years " +
-                   std::to_string(limits_.min_year) + "–" + std::to_string(limits_.max_year) +
-                   ")"};
+                   std::to_string(limits_.min_year) + "–" + std::to_string(limits_.max_year) + ")"};
     }
     return std::optional<Moment>(*m);
   }
@@ -169,6 +172,11 @@ class Reader {
   }
 
  private:
+  static Result<std::string> or_empty(Result<std::optional<std::string>> r) {
+    if (!r) return std::move(r).error();
+    return std::move(*r).value_or(std::string());
+  }
+
   Result<std::optional<std::string>> text_impl(std::string_view key, std::size_t max,
                                                bool is_code) const {
     const json::value* v = find(key);
@@ -209,13 +217,13 @@ class Reader {
 };
 
 // Assigns an optional field or returns the error from the enclosing function.
-#define TTHC_READ(target, expr)                  \
-  do {                                           \
-    auto tthc_read_result = (expr);              \
-    if (!tthc_read_result) {                     \
+#define TTHC_READ(target, expr)                   \
+  do {                                            \
+    auto tthc_read_result = (expr);               \
+    if (!tthc_read_result) {                      \
       return std::move(tthc_read_result).error(); \
-    }                                            \
-    target = std::move(*tthc_read_result);       \
+    }                                             \
+    target = std::move(*tthc_read_result);        \
   } while (false)
 
 Result<Status> read_status(const Reader& r, std::string_view key) {
@@ -234,15 +242,10 @@ Result<ProgressEntry> read_progress(const Reader& r) {
   if (!at) return Error{r.name("ThoiDiemXuLy") + ": missing"};
   e.at = *at;
   TTHC_READ(e.status, read_status(r, "TrangThai"));
-  std::optional<std::string> s;
-  TTHC_READ(s, r.text("PhongBanXuLy"));
-  e.department = s.value_or("");
-  TTHC_READ(s, r.text("NguoiXuLy"));
-  e.handler = s.value_or("");
-  TTHC_READ(s, r.text("ChucDanh"));
-  e.handler_title = s.value_or("");
-  TTHC_READ(s, r.text("NoiDungXuLy"));
-  e.action = s.value_or("");
+  TTHC_READ(e.department, r.text_or_empty("PhongBanXuLy"));
+  TTHC_READ(e.handler, r.text_or_empty("NguoiXuLy"));
+  TTHC_READ(e.handler_title, r.text_or_empty("ChucDanh"));
+  TTHC_READ(e.action, r.text_or_empty("NoiDungXuLy"));
   TTHC_READ(e.step_start, r.moment("NgayBatDau"));
   TTHC_READ(e.step_deadline, r.moment("NgayKetThucTheoQuyDinh"));
   return e;
@@ -282,16 +285,11 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
     }
     d.channel = *c;
   }
-  TTHC_READ(s, r.code("MaTTHC"));
-  d.procedure_code = s.value_or("");
-  TTHC_READ(s, r.text("TenTTHC"));
-  d.procedure_name = s.value_or("");
-  TTHC_READ(s, r.code("MaLinhVuc"));
-  d.field_code = s.value_or("");
-  TTHC_READ(s, r.text("TenLinhVuc"));
-  d.field_name = s.value_or("");
-  TTHC_READ(s, r.text("DonViXuLy"));
-  d.unit_name = s.value_or("");
+  TTHC_READ(d.procedure_code, r.code_or_empty("MaTTHC"));
+  TTHC_READ(d.procedure_name, r.text_or_empty("TenTTHC"));
+  TTHC_READ(d.field_code, r.code_or_empty("MaLinhVuc"));
+  TTHC_READ(d.field_name, r.text_or_empty("TenLinhVuc"));
+  TTHC_READ(d.unit_name, r.text_or_empty("DonViXuLy"));
   TTHC_READ(d.submitted, r.moment("NgayNopHoSo"));
   TTHC_READ(d.received, r.moment("NgayTiepNhan"));
   TTHC_READ(d.promised_due, r.moment("NgayHenTra"));

@@ -20,10 +20,10 @@ namespace tthc::ingest {
 
 /// Bounds that keep a hostile payload from costing more than a legitimate one.
 struct Limits {
-  std::size_t max_code_bytes = 128;     ///< MaHoSo, MaTTHC, MaLinhVuc, ...
-  std::size_t max_text_bytes = 4096;    ///< names, departments, action texts
-  std::size_t max_list_items = 1000;    ///< QuaTrinhXuLy / DanhSachHoSoBoSung per dossier
-  int min_year = 2000;                  ///< dates outside [min_year, max_year] are errors
+  std::size_t max_code_bytes = 128;   ///< MaHoSo, MaTTHC, MaLinhVuc, ...
+  std::size_t max_text_bytes = 4096;  ///< names, departments, action texts
+  std::size_t max_list_items = 1000;  ///< QuaTrinhXuLy / DanhSachHoSoBoSung per dossier
+  int min_year = 2000;                ///< dates outside [min_year, max_year] are errors
   int max_year = 2100;
 };
 
@@ -47,7 +47,6 @@ Result<Batch> parse_envelope(std::string_view body, const Limits& limits = {});
 
 /// One JSON Lines line: a dossier record (QuaTrinhXuLy embedded or not) or a whole envelope.
 /// Rejections carry `index` = `line_number`.
-Result<Batch> parse_line(std::string_view line, std::size_t line_number,
-                         const Limits& limits = {});
+Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits = {});
 
 }  // namespace tthc::ingest

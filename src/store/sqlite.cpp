@@ -7,8 +7,9 @@ Result<Db> Db::open(const std::string& path, bool read_only) {
   static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)configured;
   sqlite3* db = nullptr;
-  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -27,7 +28,9 @@ Db& Db::operator=(Db&& other) noexcept {
   return *this;
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+  sqlite3_close(db_);
+}
 
 std::optional<Error> Db::exec(std::string_view sql, std::string_view what) {
   char* err = nullptr;
@@ -44,7 +47,8 @@ Result<Stmt> Stmt::prepare(Db& db, std::string_view sql) {
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v3(db.get(), sql.data(), static_cast<int>(sql.size()),
                          SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
-    return Error{"store: prepare failed: " + db.message() + " in: " + std::string(sql.substr(0, 80))};
+    return Error{"store: prepare failed: " + db.message() +
+                 " in: " + std::string(sql.substr(0, 80))};
   }
   return Stmt(s);
 }
@@ -57,7 +61,9 @@ Stmt& Stmt::operator=(Stmt&& other) noexcept {
   return *this;
 }
 
-Stmt::~Stmt() { sqlite3_finalize(s_); }
+Stmt::~Stmt() {
+  sqlite3_finalize(s_);
+}
 
 Stmt& Stmt::bind(int i, std::int64_t v) {
   sqlite3_bind_int64(s_, i, v);
@@ -105,7 +111,8 @@ void Stmt::reset() {
 std::string_view Stmt::text(int col) const {
   const auto* p = sqlite3_column_text(s_, col);
   if (p == nullptr) return {};
-  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
+  return {reinterpret_cast<const char*>(p),
+          static_cast<std::size_t>(sqlite3_column_bytes(s_, col))};
 }
 
 Result<Transaction> Transaction::begin(Db& db) {

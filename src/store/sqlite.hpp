@@ -74,8 +74,7 @@ class Stmt {
 class Transaction {
  public:
   static Result<Transaction> begin(Db& db);
-  Transaction(Transaction&& other) noexcept
-      : db_(std::exchange(other.db_, nullptr)) {}
+  Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   Transaction& operator=(Transaction&&) = delete;

@@ -10,15 +10,21 @@ namespace tthc::store {
 
 namespace {
 
-std::int64_t to_db(Moment m) { return m.time_since_epoch().count(); }
+std::int64_t to_db(Moment m) {
+  return m.time_since_epoch().count();
+}
 std::optional<std::int64_t> to_db(const std::optional<Moment>& m) {
   return m ? std::optional<std::int64_t>(to_db(*m)) : std::nullopt;
 }
-Moment from_db(std::int64_t v) { return Moment{Duration{v}}; }
+Moment from_db(std::int64_t v) {
+  return Moment{Duration{v}};
+}
 std::optional<Moment> from_db(const std::optional<std::int64_t>& v) {
   return v ? std::optional<Moment>(from_db(*v)) : std::nullopt;
 }
-std::int64_t hash_to_db(std::uint64_t h) { return static_cast<std::int64_t>(h); }
+std::int64_t hash_to_db(std::uint64_t h) {
+  return static_cast<std::int64_t>(h);
+}
 
 // Rounds as a JSON array of [requested, received, due_before, due_after] (null when absent).
 std::optional<std::string> rounds_to_db(const std::vector<SupplementRound>& rounds) {
@@ -57,7 +63,8 @@ std::vector<SupplementRound> rounds_from_db(std::string_view s) {
       }
       ++i;
     } else if (c == ']') {
-      if (depth-- == 2) rounds.push_back(SupplementRound{values[0], values[1], values[2], values[3]});
+      if (depth-- == 2)
+        rounds.push_back(SupplementRound{values[0], values[1], values[2], values[3]});
       ++i;
     } else if (c == ',') {
       if (depth == 2) ++field;
@@ -78,13 +85,14 @@ std::vector<SupplementRound> rounds_from_db(std::string_view s) {
 std::optional<Error> configure(sql::Db& db, const Options& o, bool writer) {
   // 64 MiB of page cache per connection (the writer's 128 MiB): the hot B-tree pages of a
   // million dossiers stay in memory.
-  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=" +
-                        std::to_string(o.busy_timeout_ms) + "; PRAGMA cache_size=" +
-                        (writer ? "-131072;" : "-65536;");
+  std::string pragmas =
+      "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=" + std::to_string(o.busy_timeout_ms) +
+      "; PRAGMA cache_size=" + (writer ? "-131072;" : "-65536;");
   if (writer) {
     // A larger WAL between checkpoints: fewer checkpoint syncs during bulk intake.
-    pragmas += "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;"
-               " PRAGMA synchronous=";
+    pragmas +=
+        "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=16384; PRAGMA temp_store=MEMORY;"
+        " PRAGMA synchronous=";
     pragmas += o.durable_commits ? "FULL;" : "NORMAL;";
   }
   return db.exec(pragmas, "configure the connection");
@@ -117,9 +125,9 @@ std::optional<Error> migrate(sql::Db& db) {
     auto tx = sql::Transaction::begin(db);
     if (!tx) return std::move(tx).error();
     if (auto e = db.exec(m.sql, "migration " + std::to_string(m.version))) return e;
-    auto rec = sql::Stmt::prepare(
-        db, "INSERT INTO schema_migrations(version, description, applied_at)"
-            " VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+    auto rec = sql::Stmt::prepare(db,
+                                  "INSERT INTO schema_migrations(version, description, applied_at)"
+                                  " VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
     if (!rec) return std::move(rec).error();
     rec->bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description);
     if (auto e = rec->run()) return e;
@@ -130,7 +138,9 @@ std::optional<Error> migrate(sql::Db& db) {
 
 }  // namespace
 
-int latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+int latest_schema_version() {
+  return kMigrations[std::size(kMigrations) - 1].version;
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -385,8 +395,7 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
 }
 
 Result<ApplyCounts> Writer::apply(std::span<const DossierSnapshot> dossiers,
-                                  std::span<const ProgressUpdate> progress,
-                                  const BatchInfo& info) {
+                                  std::span<const ProgressUpdate> progress, const BatchInfo& info) {
   const BatchInput one{dossiers, progress, info};
   auto all = apply_all(std::span(&one, 1));
   if (!all) return std::move(all).error();
@@ -482,7 +491,8 @@ Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
   if (!st->is_null(13)) d.rounds = rounds_from_db(st->text(13));
   if (!st->is_null(14)) tl.due_history.push_back(from_db(st->int64(14)));
 
-  auto dues = sql::Stmt::prepare(db, "SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq");
+  auto dues =
+      sql::Stmt::prepare(db, "SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq");
   if (!dues) return std::move(dues).error();
   dues->bind(1, id);
   for (;;) {
@@ -516,11 +526,11 @@ Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
 }
 
 Result<Totals> Reader::totals() {
-  auto st = sql::Stmt::prepare(
-      impl_->db,
-      "SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM snapshots),"
-      " (SELECT count(*) FROM progress), (SELECT count(*) FROM due_changes),"
-      " (SELECT count(*) FROM batches)");
+  auto st =
+      sql::Stmt::prepare(impl_->db,
+                         "SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM snapshots),"
+                         " (SELECT count(*) FROM progress), (SELECT count(*) FROM due_changes),"
+                         " (SELECT count(*) FROM batches)");
   if (!st) return std::move(st).error();
   auto row = st->step();
   if (!row) return std::move(row).error();
@@ -571,6 +581,8 @@ Result<std::vector<CatalogueRow>> Reader::catalogue() {
   return out;
 }
 
-Result<int> Reader::schema_version() { return current_version(impl_->db); }
+Result<int> Reader::schema_version() {
+  return current_version(impl_->db);
+}
 
 }  // namespace tthc::store

@@ -1,16 +1,16 @@
 #pragma once
 // The SQLite store (the embedded default): dossiers as their freshest snapshot, and the
 // append-only timeline every figure can be recomputed from — every distinct snapshot received,
-// the base due and every later NgayHenTra change, every progress entry — plus the procedure catalogue and the intake
-// cursors. Times are stored as seconds since 1970-01-01 00:00 Vietnam local time, so
-// `datetime(received, 'unixepoch')` shows the local time in SQL.
+// the base due and every later NgayHenTra change, every progress entry — plus the procedure
+// catalogue and the intake cursors. Times are stored as seconds since 1970-01-01 00:00 Vietnam
+// local time, so `datetime(received, 'unixepoch')` shows the local time in SQL.
 //
 // One Writer per database file, owned by one thread: every batch is one transaction. Readers
 // have their own connections (WAL mode: they never block the writer). Neither is thread-safe;
 // use one per thread.
 
-#include "domain/dossier.hpp"
 #include "base/result.hpp"
+#include "domain/dossier.hpp"
 #include "domain/snapshot.hpp"
 
 #include <cstdint>
@@ -40,12 +40,12 @@ struct BatchInfo {
 
 struct ApplyCounts {
   std::int64_t batch_id = 0;
-  std::size_t new_dossiers = 0;   ///< first snapshot of a dossier
-  std::size_t updated = 0;        ///< a fresher (or equally fresh) snapshot replaced the fields
-  std::size_t stale = 0;          ///< an older snapshot: recorded, fields kept
-  std::size_t unchanged = 0;      ///< the same snapshot again: nothing written
-  std::size_t progress_added = 0; ///< progress entries new to the store
-  std::size_t progress_known = 0; ///< progress entries already stored
+  std::size_t new_dossiers = 0;    ///< first snapshot of a dossier
+  std::size_t updated = 0;         ///< a fresher (or equally fresh) snapshot replaced the fields
+  std::size_t stale = 0;           ///< an older snapshot: recorded, fields kept
+  std::size_t unchanged = 0;       ///< the same snapshot again: nothing written
+  std::size_t progress_added = 0;  ///< progress entries new to the store
+  std::size_t progress_known = 0;  ///< progress entries already stored
   /// Records that changed something: new, updated, or stale with new progress entries.
   std::size_t accepted = 0;
 };

@@ -4,9 +4,9 @@
 #include "http/client.hpp"
 #include "support/temp_dir.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <boost/json.hpp>
 
 #include <latch>
 #include <thread>
@@ -23,7 +23,8 @@ std::string envelope(std::string_view data) {
 
 std::string dossier(std::string_view code, int status = 4) {
   return R"({"MaHoSo":")" + std::string(code) + R"(","MaTTHC":"1.004227","TrangThaiHoSo":)" +
-         std::to_string(status) + R"(,"NgayTiepNhan":"20260302090000","NgayHenTra":"20260305090000"})";
+         std::to_string(status) +
+         R"(,"NgayTiepNhan":"20260302090000","NgayHenTra":"20260305090000"})";
 }
 
 class WebhookTest : public ::testing::Test {
@@ -47,7 +48,8 @@ class WebhookTest : public ::testing::Test {
   void TearDown() override {
     if (server) server->stop();
   }
-  http::Response post(std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+  http::Response post(std::string body,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::ClientRequest req;
     req.method = "POST";
     req.target = "/api/v1/mc";
@@ -105,7 +107,7 @@ TEST_F(WebhookTest, BadRecordsAreListedAndGoodOnesKept) {
 TEST_F(WebhookTest, MalformedBodiesAre400WithAJsonError) {
   start();
   for (const std::string& body : {std::string("{not json"), std::string("[]"),
-                                 std::string(R"({"service":"X","data":[]})"), std::string("")}) {
+                                  std::string(R"({"service":"X","data":[]})"), std::string("")}) {
     auto r = post(body);
     EXPECT_EQ(r.status, 400) << body;
     EXPECT_TRUE(body_of(r).contains("error")) << r.body;
@@ -115,7 +117,8 @@ TEST_F(WebhookTest, MalformedBodiesAre400WithAJsonError) {
 
 TEST_F(WebhookTest, WrongMethodIs405AndTooLargeIs413) {
   start({}, {}, 4096);
-  auto get = http::request("127.0.0.1", port_, http::ClientRequest{"GET", "/api/v1/mc", "", "", {}});
+  auto get =
+      http::request("127.0.0.1", port_, http::ClientRequest{"GET", "/api/v1/mc", "", "", {}});
   ASSERT_TRUE(get);
   EXPECT_EQ(get->status, 405);
   EXPECT_TRUE(body_of(*get).contains("error"));
@@ -173,9 +176,12 @@ TEST_F(WebhookTest, ConcurrentSendersAreGroupCommittedAndAllLand) {
       auto conn = http::Connection::open("127.0.0.1", port_);
       if (!conn) return;
       for (int i = 0; i < kRequests; ++i) {
-        http::ClientRequest req{"POST", "/api/v1/mc",
-                                envelope(dossier("C-" + std::to_string(t) + "-" + std::to_string(i))),
-                                "application/json", {}};
+        http::ClientRequest req{
+            "POST",
+            "/api/v1/mc",
+            envelope(dossier("C-" + std::to_string(t) + "-" + std::to_string(i))),
+            "application/json",
+            {}};
         auto r = conn->send(req);
         if (r && r->status == 200) ++ok;
       }

@@ -1,5 +1,7 @@
 #include "app/commands.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -40,26 +42,7 @@ const fs::path kExecutable = TTHC_EXECUTABLE;
 const fs::path kConfig = kSourceDir / "config" / "tthc-monitor.toml";
 
 // A fresh folder under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("tthc-commands-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using tthc::test::TempDir;
 
 struct RunResult {
   int status = -1;  ///< exit status, or -1 when the process did not exit normally

@@ -71,16 +71,19 @@ const std::string kGood =
 TEST(ImportCommand, ImportsReportsRejectionsByLineAndIsIdempotent) {
   test::TempDir dir;
   const auto file = dir.file("in.jsonl");
-  write_file(file, kGood + "\n\n" +
-                       R"({"MaHoSo":"000.00.12.H42-260302-0002","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})" +
-                       "\n{broken\n" +
-                       R"({"service":"CapNhatTienDoHoSoMC","data":[{"MaHoSo":"000.00.12.H42-260302-0001","ThoiDiemXuLy":"20260303100000","TrangThai":9}]})" +
-                       "\n");
+  write_file(
+      file,
+      kGood + "\n\n" +
+          R"({"MaHoSo":"000.00.12.H42-260302-0002","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})" +
+          "\n{broken\n" +
+          R"({"service":"CapNhatTienDoHoSoMC","data":[{"MaHoSo":"000.00.12.H42-260302-0001","ThoiDiemXuLy":"20260303100000","TrangThai":9}]})" +
+          "\n");
   const std::string db = dir.file("t.db").string();
   Outcome r = run({"import", file.string(), "--db", db});
   EXPECT_EQ(r.status, 3) << r.err;  // completed, with rejected records
-  EXPECT_NE(r.err.find("in.jsonl:3: 000.00.12.H42-260302-0002: NgayTiepNhan: not a date: \"2025-13-40\""),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("in.jsonl:3: 000.00.12.H42-260302-0002: NgayTiepNhan: not a date: \"2025-13-40\""),
+      std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("in.jsonl:4: malformed JSON"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("new dossiers       1"), std::string::npos) << r.out;
@@ -103,7 +106,8 @@ TEST(ImportCommand, ImportsReportsRejectionsByLineAndIsIdempotent) {
 TEST(ImportCommand, AWholeFileEnvelopeAndACleanRunExitZero) {
   test::TempDir dir;
   const auto file = dir.file("envelope.json");
-  write_file(file, "{\n  \"service\": \"DongBoHoSoMC\",\n  \"data\": [\n    " + kGood + "\n  ]\n}\n");
+  write_file(file,
+             "{\n  \"service\": \"DongBoHoSoMC\",\n  \"data\": [\n    " + kGood + "\n  ]\n}\n");
   Outcome r = run({"import", file.string(), "--db", dir.file("t.db").string()});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("new dossiers       1"), std::string::npos) << r.out;
@@ -141,13 +145,16 @@ TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   ASSERT_NE(colon, std::string::npos) << line;
   const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
 
-  http::ClientRequest req{"POST", "/api/v1/mc",
+  http::ClientRequest req{"POST",
+                          "/api/v1/mc",
                           R"({"service":"DongBoHoSoMC","data":[)" + kGood + "]}",
-                          "application/json", {}};
+                          "application/json",
+                          {}};
   auto r = http::request("127.0.0.1", port, req);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->status, 200) << r->body;
-  auto health = http::request("127.0.0.1", port, http::ClientRequest{"GET", "/healthz", "", "", {}});
+  auto health =
+      http::request("127.0.0.1", port, http::ClientRequest{"GET", "/healthz", "", "", {}});
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
 

@@ -21,8 +21,8 @@ namespace {
 
 using namespace std::chrono;
 using tthc::calendar::gio_to;
-using tthc::calendar::LunarDate;
 using tthc::calendar::lunar_to_solar;
+using tthc::calendar::LunarDate;
 using tthc::calendar::solar_to_lunar;
 using tthc::calendar::tet;
 
@@ -38,7 +38,9 @@ std::string iso(year_month_day d) {
                 static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
   return buf;
 }
-std::string iso(sys_days d) { return iso(year_month_day{d}); }
+std::string iso(sys_days d) {
+  return iso(year_month_day{d});
+}
 
 // --- Reference data -------------------------------------------------------------------------
 //
@@ -63,15 +65,16 @@ constexpr std::array<HolidayRow, 61> kTet{{
     {1994, 2, 10, 2, 10}, {1995, 1, 31, 1, 31}, {1996, 2, 19, 2, 19}, {1997, 2, 7, 2, 7},
     {1998, 1, 28, 1, 28}, {1999, 2, 16, 2, 16}, {2000, 2, 5, 2, 5},   {2001, 1, 24, 1, 24},
     {2002, 2, 12, 2, 12}, {2003, 2, 1, 2, 1},   {2004, 1, 22, 1, 22}, {2005, 2, 9, 2, 9},
-    {2006, 1, 29, 1, 29},
-    {2007, 2, 17, 2, 18},  // differs: new moon 2007-02-17 16:14 UTC, before midnight at UTC+7
+    {2006, 1, 29, 1, 29}, {2007, 2, 17, 2, 18},  // differs: new moon 2007-02-17 16:14 UTC, before
+                                                 // midnight at UTC+7
     {2008, 2, 7, 2, 7},   {2009, 1, 26, 1, 26}, {2010, 2, 14, 2, 14}, {2011, 2, 3, 2, 3},
     {2012, 1, 23, 1, 23}, {2013, 2, 10, 2, 10}, {2014, 1, 31, 1, 31}, {2015, 2, 19, 2, 19},
     {2016, 2, 8, 2, 8},   {2017, 1, 28, 1, 28}, {2018, 2, 16, 2, 16}, {2019, 2, 5, 2, 5},
     {2020, 1, 25, 1, 25}, {2021, 2, 12, 2, 12}, {2022, 2, 1, 2, 1},   {2023, 1, 22, 1, 22},
     {2024, 2, 10, 2, 10}, {2025, 1, 29, 1, 29}, {2026, 2, 17, 2, 17}, {2027, 2, 6, 2, 6},
-    {2028, 1, 26, 1, 26}, {2029, 2, 13, 2, 13},
-    {2030, 2, 2, 2, 3},  // differs: new moon 2030-02-02 16:07 UTC, before midnight at UTC+7
+    {2028, 1, 26, 1, 26}, {2029, 2, 13, 2, 13}, {2030, 2, 2, 2, 3},  // differs: new moon 2030-02-02
+                                                                     // 16:07 UTC, before midnight
+                                                                     // at UTC+7
     {2031, 1, 23, 1, 23}, {2032, 2, 11, 2, 11}, {2033, 1, 31, 1, 31}, {2034, 2, 19, 2, 19},
     {2035, 2, 8, 2, 8},   {2036, 1, 28, 1, 28}, {2037, 2, 15, 2, 15}, {2038, 2, 4, 2, 4},
     {2039, 1, 24, 1, 24}, {2040, 2, 12, 2, 12}, {2041, 2, 1, 2, 1},   {2042, 1, 22, 1, 22},
@@ -120,8 +123,8 @@ constexpr std::array<std::uint32_t, 61> kYearCodes{{
 
 struct DecodedYear {
   sys_days tet;
-  int leap_month;                   // 0 when the year has 12 months
-  std::array<int, 12> month_days;   // months 1..12
+  int leap_month;                  // 0 when the year has 12 months
+  std::array<int, 12> month_days;  // months 1..12
   int leap_month_days;
 };
 
@@ -146,7 +149,8 @@ int month_length(int y, int m, bool leap) {
 
 TEST(LunarTet, MatchesPublishedVietnameseTable1990To2050) {
   for (const auto& row : kTet) {
-    EXPECT_EQ(iso(tet(row.year)), iso(ymd(row.year, row.vn_month, row.vn_day))) << "Tết " << row.year;
+    EXPECT_EQ(iso(tet(row.year)), iso(ymd(row.year, row.vn_month, row.vn_day)))
+        << "Tết " << row.year;
   }
 }
 
@@ -181,7 +185,8 @@ TEST(LunarTet, ChineseTimeZoneMatchesChineseTableEveryYear) {
 
 TEST(LunarGioTo, MatchesPublishedTable1990To2050) {
   for (const auto& row : kGioTo) {
-    EXPECT_EQ(iso(gio_to(row.year)), iso(ymd(row.year, row.vn_month, row.vn_day))) << "Giỗ Tổ " << row.year;
+    EXPECT_EQ(iso(gio_to(row.year)), iso(ymd(row.year, row.vn_month, row.vn_day)))
+        << "Giỗ Tổ " << row.year;
     EXPECT_EQ(iso(gio_to(row.year, 8.0)), iso(ymd(row.year, row.cn_month, row.cn_day))) << row.year;
   }
 }

@@ -51,7 +51,7 @@ TEST(McPayload, ParsesADossierWithEverything) {
   EXPECT_FALSE(d.processing_end);
   ASSERT_EQ(d.rounds.size(), 1U);
   EXPECT_EQ(d.rounds[0].requested, make_moment(2026, 3, 3, 9));
-  EXPECT_FALSE(d.rounds[0].received);  // "" is absent
+  EXPECT_FALSE(d.rounds[0].received);   // "" is absent
   EXPECT_FALSE(d.rounds[0].due_after);  // null is absent
   ASSERT_EQ(s.progress.size(), 2U);
   // Sorted by time: the one-stop desk's entry first.
@@ -88,8 +88,9 @@ TEST(McPayload, MissingChannelIsInPerson) {
 }
 
 TEST(McPayload, IsoTimesWithOffsetsAreConvertedToVietnamTime) {
-  auto batch = parse_envelope(envelope("DongBoHoSoMC",
-      R"({"MaHoSo":"A-1","TrangThaiHoSo":2,"NgayTiepNhan":"2026-03-02T02:00:00.123Z",
+  auto batch = parse_envelope(
+      envelope("DongBoHoSoMC",
+               R"({"MaHoSo":"A-1","TrangThaiHoSo":2,"NgayTiepNhan":"2026-03-02T02:00:00.123Z",
           "NgayHenTra":"2026-03-05T10:00:00+08:00"})"));
   ASSERT_TRUE(batch);
   const Dossier& d = batch->dossiers.at(0).dossier;
@@ -107,8 +108,9 @@ class BadRecords : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadRecords, RejectedWithAClearReasonAndTheGoodOnesKept) {
   const std::string good = R"({"MaHoSo":"GOOD-1","TrangThaiHoSo":4})";
-  auto batch = parse_envelope(envelope("DongBoHoSoMC", good + "," + GetParam().record + "," +
-                                                           R"({"MaHoSo":"GOOD-2","TrangThaiHoSo":9})"));
+  auto batch =
+      parse_envelope(envelope("DongBoHoSoMC", good + "," + GetParam().record + "," +
+                                                  R"({"MaHoSo":"GOOD-2","TrangThaiHoSo":9})"));
   ASSERT_TRUE(batch) << batch.error().message;
   EXPECT_EQ(batch->records, 3U);
   ASSERT_EQ(batch->dossiers.size(), 2U);
@@ -142,7 +144,8 @@ INSTANTIATE_TEST_SUITE_P(
                 R"(TrangThaiHoSo: not a number: "bốn")"},
         BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":true})",
                 "TrangThaiHoSo: expected a number, got a boolean"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4.5})", "TrangThaiHoSo: not a whole number: 4.5"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4.5})",
+                "TrangThaiHoSo: not a whole number: 4.5"},
         BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"KenhThucHien":5})",
                 "KenhThucHien: not a channel (1 in person, 2 online, 3 postal): 5"},
         BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"DanhSachHoSoBoSung":{}})",
@@ -155,14 +158,14 @@ INSTANTIATE_TEST_SUITE_P(
                    "ThoiDiemXuLy":"20260302090000","TrangThai":4}]})",
                 R"(QuaTrinhXuLy[0].MaHoSo: "B-2" is not the dossier's code "B-1")"},
         BadCase{R"("not an object")", "expected an object, got a string"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"TenTTHC":")" + std::string(5000, 'x') +
-                    R"("})",
-                "TenTTHC: too long: 5000 bytes (at most 4096): \"" + std::string(60, 'x') +
-                    "…\""}));
+        BadCase{
+            R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"TenTTHC":")" + std::string(5000, 'x') + R"("})",
+            "TenTTHC: too long: 5000 bytes (at most 4096): \"" + std::string(60, 'x') + "…\""}));
 
 TEST(McPayload, InvalidUtf8RejectsOnlyItsRecord) {
   const std::string bad = "{\"MaHoSo\":\"B-1\",\"TrangThaiHoSo\":4,\"TenTTHC\":\"C\xE1\xBA\"}";
-  auto batch = parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"G","TrangThaiHoSo":4},)" + bad));
+  auto batch =
+      parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"G","TrangThaiHoSo":4},)" + bad));
   ASSERT_TRUE(batch);
   EXPECT_EQ(batch->dossiers.size(), 1U);
   ASSERT_EQ(batch->rejected.size(), 1U);
@@ -191,15 +194,16 @@ TEST(McPayload, EmptyDataIsFine) {
 }
 
 TEST(McPayload, DuplicateCodesInOneBatchAreAllKeptInOrder) {
-  auto batch = parse_envelope(envelope("DongBoHoSoMC",
-      R"({"MaHoSo":"D-1","TrangThaiHoSo":4},{"MaHoSo":"D-1","TrangThaiHoSo":9})"));
+  auto batch = parse_envelope(envelope(
+      "DongBoHoSoMC", R"({"MaHoSo":"D-1","TrangThaiHoSo":4},{"MaHoSo":"D-1","TrangThaiHoSo":9})"));
   ASSERT_TRUE(batch);
   ASSERT_EQ(batch->dossiers.size(), 2U);
   EXPECT_EQ(batch->dossiers[1].dossier.status, Status::Finished);
 }
 
 TEST(McPayload, ProgressService) {
-  auto batch = parse_envelope(envelope("CapNhatTienDoHoSoMC",
+  auto batch = parse_envelope(envelope(
+      "CapNhatTienDoHoSoMC",
       R"({"MaHoSo":"P-1","ThoiDiemXuLy":"20260302100000","TrangThai":5,"PhongBanXuLy":"Một cửa",
           "NguoiXuLy":"Lê C","NgayKetThucTheoQuyDinh":""},
          {"MaHoSo":"P-1","TrangThai":5},
@@ -223,7 +227,8 @@ TEST(McPayload, SameRecordSameHashDifferentContentDifferentHash) {
   std::string changed(kDossier);
   changed.replace(changed.find("Thẩm định hồ sơ"), std::string("Thẩm định hồ sơ").size(), "Duyệt");
   auto c = parse_envelope(envelope("DongBoHoSoMC", changed)).value();
-  EXPECT_NE(a.dossiers[0].content_hash, c.dossiers[0].content_hash);  // only a progress entry differs
+  EXPECT_NE(a.dossiers[0].content_hash,
+            c.dossiers[0].content_hash);  // only a progress entry differs
 }
 
 TEST(McPayload, JsonLinesTakeDossiersOrEnvelopes) {
@@ -234,7 +239,8 @@ TEST(McPayload, JsonLinesTakeDossiersOrEnvelopes) {
   ASSERT_TRUE(bad);
   ASSERT_EQ(bad->rejected.size(), 1U);
   EXPECT_EQ(bad->rejected[0].index, 7U);
-  auto env = parse_line(envelope("DongBoHoSoMC", R"({"MaHoSo":"L-2","TrangThaiHoSo":2},{"x":1})"), 9);
+  auto env =
+      parse_line(envelope("DongBoHoSoMC", R"({"MaHoSo":"L-2","TrangThaiHoSo":2},{"x":1})"), 9);
   ASSERT_TRUE(env);
   EXPECT_EQ(env->dossiers.size(), 1U);
   ASSERT_EQ(env->rejected.size(), 1U);
@@ -251,13 +257,14 @@ TEST(McPayload, HostileSizesAreBounded) {
     entries += std::string(i ? "," : "") + R"({"ThoiDiemXuLy":"20260302100000","TrangThai":4})";
   }
   auto batch = parse_envelope(
-      envelope("DongBoHoSoMC", R"({"MaHoSo":"H-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[)" + entries + "]}"),
+      envelope("DongBoHoSoMC",
+               R"({"MaHoSo":"H-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[)" + entries + "]}"),
       limits);
   ASSERT_TRUE(batch);
   ASSERT_EQ(batch->rejected.size(), 1U);
   EXPECT_EQ(batch->rejected[0].reason, "QuaTrinhXuLy: too many items: 11 (at most 10)");
-  auto code = parse_envelope(envelope("DongBoHoSoMC",
-      R"({"MaHoSo":")" + std::string(1 << 20, 'M') + R"(","TrangThaiHoSo":4})"));
+  auto code = parse_envelope(envelope(
+      "DongBoHoSoMC", R"({"MaHoSo":")" + std::string(1 << 20, 'M') + R"(","TrangThaiHoSo":4})"));
   ASSERT_TRUE(code);
   ASSERT_EQ(code->rejected.size(), 1U);
   EXPECT_LT(code->rejected[0].reason.size(), 300U);  // a megabyte is not echoed back

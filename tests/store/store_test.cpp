@@ -2,6 +2,8 @@
 // merge, atomic batches, migrations, and a writer killed with SIGKILL mid-stream.
 #include "store/store.hpp"
 
+#include "support/temp_dir.hpp"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -17,22 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("tthc-store-" + std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  fs::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 ProgressEntry entry(Moment at, Status s, std::string dept, std::string handler = "Nguyễn Văn A") {
   ProgressEntry e;
@@ -58,8 +45,9 @@ DossierSnapshot snapshot(std::string code, Status status, Moment latest,
   s.progress = std::move(progress);
   sort_progress(s.progress);
   s.freshness = latest;
-  s.raw = "{\"MaHoSo\":\"" + s.dossier.code + "\",\"TrangThaiHoSo\":" +
-          std::to_string(status_code(status)) + ",\"t\":\"" + format_compact(latest) + "\"}";
+  s.raw = "{\"MaHoSo\":\"" + s.dossier.code +
+          "\",\"TrangThaiHoSo\":" + std::to_string(status_code(status)) + ",\"t\":\"" +
+          format_compact(latest) + "\"}";
   s.content_hash = content_hash(s.raw + std::to_string(s.progress.size()) +
                                 (due ? format_compact(*due) : std::string()));
   return s;
@@ -77,7 +65,8 @@ class StoreTest : public ::testing::Test {
     ASSERT_TRUE(r) << r.error().message;
     reader.emplace(std::move(*r));
   }
-  ApplyCounts apply(std::vector<DossierSnapshot> dossiers, std::vector<ProgressUpdate> progress = {},
+  ApplyCounts apply(std::vector<DossierSnapshot> dossiers,
+                    std::vector<ProgressUpdate> progress = {},
                     std::optional<std::string> cursor = std::nullopt) {
     BatchInfo info{"test", 1760000000, std::move(cursor), 0};
     auto r = writer->apply(dossiers, progress, info);
@@ -100,8 +89,9 @@ class StoreTest : public ::testing::Test {
 };
 
 TEST_F(StoreTest, NewDossierIsStoredWithItsTimeline) {
-  auto s = snapshot("A-1", Status::InProcess, t1, make_moment(2026, 3, 5, 9),
-                    {entry(t1, Status::InProcess, "Phòng B"), entry(t1, Status::Received, "Một cửa")});
+  auto s =
+      snapshot("A-1", Status::InProcess, t1, make_moment(2026, 3, 5, 9),
+               {entry(t1, Status::InProcess, "Phòng B"), entry(t1, Status::Received, "Một cửa")});
   s.dossier.rounds = {SupplementRound{t1, std::nullopt, make_moment(2026, 3, 5, 9), std::nullopt}};
   const auto c = apply({s});
   EXPECT_EQ(c.new_dossiers, 1U);
@@ -120,7 +110,8 @@ TEST_F(StoreTest, NewDossierIsStoredWithItsTimeline) {
 }
 
 TEST_F(StoreTest, TheSameSnapshotTwiceChangesNothing) {
-  const auto s = snapshot("A-1", Status::InProcess, t1, std::nullopt, {entry(t1, Status::InProcess, "P")});
+  const auto s =
+      snapshot("A-1", Status::InProcess, t1, std::nullopt, {entry(t1, Status::InProcess, "P")});
   apply({s});
   const auto before = reader->totals().value();
   const auto c = apply({s, s});
@@ -134,8 +125,8 @@ TEST_F(StoreTest, TheSameSnapshotTwiceChangesNothing) {
 
 TEST_F(StoreTest, AnOlderSnapshotDoesNotOverwriteButItsNewProgressMerges) {
   apply({snapshot("A-1", Status::Finished, t3, std::nullopt, {entry(t3, Status::Finished, "P")})});
-  const auto c = apply({snapshot("A-1", Status::InProcess, t2, std::nullopt,
-                                 {entry(t2, Status::InProcess, "P")})});
+  const auto c = apply(
+      {snapshot("A-1", Status::InProcess, t2, std::nullopt, {entry(t2, Status::InProcess, "P")})});
   EXPECT_EQ(c.stale, 1U);
   EXPECT_EQ(c.progress_added, 1U);
   EXPECT_EQ(c.accepted, 1U);  // it brought a new progress entry
@@ -143,8 +134,8 @@ TEST_F(StoreTest, AnOlderSnapshotDoesNotOverwriteButItsNewProgressMerges) {
   EXPECT_EQ(tl.dossier.status, Status::Finished);
   EXPECT_EQ(tl.progress.size(), 2U);
   // The old snapshot again: already recorded.
-  const auto again = apply({snapshot("A-1", Status::InProcess, t2, std::nullopt,
-                                     {entry(t2, Status::InProcess, "P")})});
+  const auto again = apply(
+      {snapshot("A-1", Status::InProcess, t2, std::nullopt, {entry(t2, Status::InProcess, "P")})});
   EXPECT_EQ(again.unchanged, 1U);
   EXPECT_EQ(reader->totals().value().snapshots, 2);
 }
@@ -160,9 +151,9 @@ TEST_F(StoreTest, EqualFreshnessLaterArrivalWins) {
 TEST_F(StoreTest, DueHistoryKeepsTheFirstAndLaterChangesFromFreshSnapshots) {
   const Moment due1 = make_moment(2026, 3, 5, 9);
   const Moment due2 = make_moment(2026, 3, 9, 17);
-  apply({snapshot("A-1", Status::InProcess, t1)});                // no NgayHenTra yet
-  apply({snapshot("A-1", Status::InProcess, t2, due1)});          // first value: the base due
-  apply({snapshot("A-1", Status::InProcess, t3, due1)});          // same value: nothing
+  apply({snapshot("A-1", Status::InProcess, t1)});        // no NgayHenTra yet
+  apply({snapshot("A-1", Status::InProcess, t2, due1)});  // first value: the base due
+  apply({snapshot("A-1", Status::InProcess, t3, due1)});  // same value: nothing
   apply({snapshot("A-1", Status::InProcess, make_moment(2026, 3, 1), due2)});  // stale: ignored
   auto tl = timeline("A-1");
   ASSERT_EQ(tl.due_history.size(), 1U);
@@ -214,10 +205,9 @@ TEST_F(StoreTest, AFailingBatchKeepsNothingOfItself) {
   sqlite3_close(db);
   const auto before = reader->totals().value();
   BatchInfo info{"test", 1, std::string("cursor-1"), 0};
-  std::vector<DossierSnapshot> batch = {snapshot("A-1", Status::InProcess, t1),
-                                        snapshot("A-2", Status::InProcess, t1),
-                                        snapshot("A-3", Status::InProcess, t1, std::nullopt,
-                                                 {entry(t1, Status::InProcess, "BOOM")})};
+  std::vector<DossierSnapshot> batch = {
+      snapshot("A-1", Status::InProcess, t1), snapshot("A-2", Status::InProcess, t1),
+      snapshot("A-3", Status::InProcess, t1, std::nullopt, {entry(t1, Status::InProcess, "BOOM")})};
   auto r = writer->apply(batch, {}, info);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("boom"), std::string::npos);
