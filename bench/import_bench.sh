@@ -9,7 +9,7 @@ n=${1:-1000000}
 runs=${2:-3}
 work=${TTHC_BENCH_DIR:-/tmp/tthc-import-bench}
 mkdir -p "$work"
-cmake --build build -j2 --target tthc-monitor generate_mc >/dev/null
+[ -n "${TTHC_BENCH_NO_BUILD:-}" ] || cmake --build build -j2 --target tthc-monitor generate_mc >/dev/null
 [ -s "$work/dossiers-$n.jsonl" ] || build/bench/generate_mc "$n" "$work/dossiers-$n.jsonl"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

@@ -122,6 +122,27 @@ Result<std::size_t> get_size(const toml::node& n, std::string_view name, std::st
   return value * mult;
 }
 
+// "30s", "500ms", "5m", "1h": a duration.
+Result<std::chrono::milliseconds> get_duration(const toml::node& n, std::string_view name,
+                                               std::string_view key) {
+  auto v = get_string(n, name, key);
+  if (!v) return std::move(v).error();
+  long long value = 0;
+  const auto res = std::from_chars(v->data(), v->data() + v->size(), value);
+  const std::string_view unit(res.ptr, static_cast<std::size_t>(v->data() + v->size() - res.ptr));
+  long long ms = 0;
+  if (unit == "ms") ms = 1;
+  if (unit == "s") ms = 1000;
+  if (unit == "m") ms = 60'000;
+  if (unit == "h") ms = 3'600'000;
+  if (res.ec != std::errc{} || res.ptr == v->data() || ms == 0 || value <= 0 ||
+      value > 7 * 24 * 3'600'000LL / ms) {
+    return Error{where(name, n) + ": " + std::string(key) + ": not a duration: \"" + *v +
+                 "\" (expected e.g. 500ms, 30s, 5m, 1h)"};
+  }
+  return std::chrono::milliseconds(value * ms);
+}
+
 // "127.0.0.1:8080"
 Result<std::pair<std::string, std::uint16_t>> get_listen(const toml::node& n, std::string_view name,
                                                          std::string_view key) {
@@ -144,30 +165,32 @@ Result<std::pair<std::string, std::uint16_t>> get_listen(const toml::node& n, st
 
 // The secret itself never appears in an error message.
 Result<std::optional<std::string>> read_secret(const toml::table& t, std::string_view name,
-                                               const fs::path& base_dir) {
+                                               const fs::path& base_dir,
+                                               std::string_view section = "webhook") {
+  const std::string sec(section);
   const auto* file = t.get("secret_file");
   const auto* env = t.get("secret_env");
   if (file != nullptr && env != nullptr) {
-    return Error{std::string(name) + ": webhook: give secret_file or secret_env, not both"};
+    return Error{std::string(name) + ": " + sec + ": give secret_file or secret_env, not both"};
   }
   std::string secret;
   if (file != nullptr) {
-    auto v = get_string(*file, name, "webhook.secret_file");
+    auto v = get_string(*file, name, sec + ".secret_file");
     if (!v) return std::move(v).error();
     if (v->empty()) return std::optional<std::string>();
     const fs::path p = base_dir / fs::path(*v);
     std::ifstream in(p, std::ios::binary);
-    if (!in) return Error{where(name, *file) + ": webhook.secret_file: cannot read " + p.string()};
+    if (!in) return Error{where(name, *file) + ": " + sec + ".secret_file: cannot read " + p.string()};
     std::ostringstream buf;
     buf << in.rdbuf();
     secret = buf.str();
   } else if (env != nullptr) {
-    auto v = get_string(*env, name, "webhook.secret_env");
+    auto v = get_string(*env, name, sec + ".secret_env");
     if (!v) return std::move(v).error();
     if (v->empty()) return std::optional<std::string>();
     const char* value = std::getenv(v->c_str());
     if (value == nullptr) {
-      return Error{where(name, *env) + ": webhook.secret_env: environment variable " + *v +
+      return Error{where(name, *env) + ": " + sec + ".secret_env: environment variable " + *v +
                    " is not set"};
     }
     secret = value;
@@ -175,8 +198,95 @@ Result<std::optional<std::string>> read_secret(const toml::table& t, std::string
     return std::optional<std::string>();
   }
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (secret.empty()) return Error{std::string(name) + ": webhook: the secret is empty"};
+  if (secret.empty()) return Error{std::string(name) + ": " + sec + ": the secret is empty"};
   return std::optional<std::string>(std::move(secret));
+}
+
+std::optional<Error> parse_poller(const toml::table& t, std::string_view name,
+                                  const fs::path& base_dir, PollerSettings& p) {
+  if (auto e = unknown_keys(t, name, "poller",
+                            {"enabled", "name", "url", "cursor_param", "limit_param", "page_size",
+                             "records_path", "next_cursor_path", "has_more_path", "progress_url",
+                             "progress_records_path", "interval", "timeout",
+                             "max_pages_per_cycle", "auth", "api_key_header", "secret_file",
+                             "secret_env", "ca_file"})) {
+    return e;
+  }
+  struct Text {
+    const char* key;
+    std::string* target;
+  };
+  const Text texts[] = {{"name", &p.name},
+                        {"url", &p.url},
+                        {"cursor_param", &p.cursor_param},
+                        {"limit_param", &p.limit_param},
+                        {"records_path", &p.records_path},
+                        {"next_cursor_path", &p.next_cursor_path},
+                        {"has_more_path", &p.has_more_path},
+                        {"progress_url", &p.progress_url},
+                        {"progress_records_path", &p.progress_records_path},
+                        {"auth", &p.auth},
+                        {"api_key_header", &p.api_key_header}};
+  for (const Text& x : texts) {
+    if (const auto* n = t.get(x.key)) {
+      auto v = get_string(*n, name, std::string("poller.") + x.key);
+      if (!v) return v.error();
+      *x.target = *v;
+    }
+  }
+  if (const auto* n = t.get("enabled")) {
+    auto v = get_bool(*n, name, "poller.enabled");
+    if (!v) return v.error();
+    p.enabled = *v;
+  }
+  struct Count {
+    const char* key;
+    std::size_t* target;
+    std::int64_t max;
+  };
+  const Count counts[] = {{"page_size", &p.page_size, 10'000},
+                          {"max_pages_per_cycle", &p.max_pages_per_cycle, 100'000}};
+  for (const Count& c : counts) {
+    if (const auto* n = t.get(c.key)) {
+      const auto* i = n->as_integer();
+      if (i == nullptr || i->get() < 1 || i->get() > c.max) {
+        return Error{where(name, *n) + ": poller." + c.key + ": expected a number from 1 to " +
+                     std::to_string(c.max)};
+      }
+      *c.target = static_cast<std::size_t>(i->get());
+    }
+  }
+  if (const auto* n = t.get("interval")) {
+    auto v = get_duration(*n, name, "poller.interval");
+    if (!v) return v.error();
+    p.interval = *v;
+  }
+  if (const auto* n = t.get("timeout")) {
+    auto v = get_duration(*n, name, "poller.timeout");
+    if (!v) return v.error();
+    p.timeout = *v;
+  }
+  if (const auto* n = t.get("ca_file")) {
+    auto v = get_string(*n, name, "poller.ca_file");
+    if (!v) return v.error();
+    if (!v->empty()) p.ca_file = base_dir / fs::path(*v);
+  }
+  if (p.auth != "none" && p.auth != "bearer" && p.auth != "api_key" && p.auth != "basic") {
+    return Error{std::string(name) + ": poller.auth: \"" + p.auth +
+                 "\" is not one of none, bearer, api_key, basic"};
+  }
+  auto secret = read_secret(t, name, base_dir, "poller");
+  if (!secret) return std::move(secret).error();
+  p.secret = std::move(*secret);
+  if (p.auth != "none" && !p.secret) {
+    return Error{std::string(name) + ": poller.auth = \"" + p.auth +
+                 "\" needs secret_file or secret_env"};
+  }
+  if (p.enabled && !(p.url.starts_with("http://") || p.url.starts_with("https://"))) {
+    return Error{std::string(name) + ": poller.url: \"" + p.url +
+                 "\" is not an http:// or https:// URL"};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -195,12 +305,14 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   if (!parsed) return parsed.error();
   const toml::table& root = *parsed;
   if (auto e = unknown_keys(root, name, "",
-                            {"calendar", "engine", "store", "catalogue", "http", "webhook"})) {
+                            {"calendar", "engine", "store", "catalogue", "http", "webhook",
+                             "poller"})) {
     return *e;
   }
 
   Settings s = default_settings(base_dir);
-  for (const char* section : {"calendar", "engine", "store", "catalogue", "http", "webhook"}) {
+  for (const char* section :
+       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller"}) {
     if (root.contains(section) && !root[section].is_table()) {
       return Error{std::string(name) + ": " + section + ": expected a table"};
     }
@@ -317,6 +429,9 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
     auto secret = read_secret(*hook, name, base_dir);
     if (!secret) return std::move(secret).error();
     s.webhook.secret = std::move(*secret);
+  }
+  if (const auto* poll = root["poller"].as_table()) {
+    if (auto e = parse_poller(*poll, name, base_dir, s.poller)) return *e;
   }
   return s;
 }

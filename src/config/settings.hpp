@@ -7,6 +7,7 @@
 #include "calendar/working_calendar.hpp"
 #include "engine/rules.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -40,6 +41,28 @@ struct WebhookSettings {
   std::optional<std::string> secret;
 };
 
+/// Polling the one-stop system's API (ingest::Poller); see config/tthc-monitor.toml.
+struct PollerSettings {
+  bool enabled = false;
+  std::string name = "onestop";
+  std::string url;
+  std::string cursor_param = "since";
+  std::string limit_param = "limit";
+  std::size_t page_size = 100;
+  std::string records_path = "data";
+  std::string next_cursor_path = "next";
+  std::string has_more_path = "has_more";
+  std::string progress_url;  ///< "{code}" is replaced by the MaHoSo
+  std::string progress_records_path = "data";
+  std::chrono::milliseconds interval{30'000};
+  std::chrono::milliseconds timeout{10'000};
+  std::size_t max_pages_per_cycle = 50;
+  std::string auth = "none";  ///< none, bearer, api_key, basic
+  std::string api_key_header = "X-API-Key";
+  std::optional<std::string> secret;  ///< from secret_file or secret_env; never logged
+  std::optional<std::filesystem::path> ca_file;
+};
+
 struct Settings {
   std::filesystem::path source;  ///< the file read, empty for built-in defaults
   CalendarSettings calendar;
@@ -48,6 +71,7 @@ struct Settings {
   std::filesystem::path catalogue_file;
   HttpSettings http;
   WebhookSettings webhook;
+  PollerSettings poller;
 };
 
 /// Built-in defaults, paths relative to `base_dir`.

@@ -340,3 +340,72 @@ TEST(BuildCalendar, FromATempFolder) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ParseSettings, StoreHttpWebhookAndPollerSections) {
+  TempDir dir;
+  dir.write("token.txt", "s3cr3t\n");
+  const std::string text = R"(
+[store]
+path = "db/monitor.db"
+durable_commits = true
+[http]
+listen = "0.0.0.0:9090"
+body_limit = "512KiB"
+[webhook]
+signature_header = "X-Hub-Signature"
+secret_file = "token.txt"
+[poller]
+enabled = true
+url = "https://motcua.example/api/hoso"
+page_size = 200
+interval = "2m"
+timeout = "1500ms"
+auth = "bearer"
+secret_file = "token.txt"
+ca_file = "ca.pem"
+)";
+  auto s = parse_settings(text, "t.toml", dir.path());
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->store.path, dir.path() / "db/monitor.db");
+  EXPECT_TRUE(s->store.durable_commits);
+  EXPECT_EQ(s->http.address, "0.0.0.0");
+  EXPECT_EQ(s->http.port, 9090);
+  EXPECT_EQ(s->http.body_limit, 512U * 1024U);
+  EXPECT_EQ(s->webhook.signature_header, "x-hub-signature");
+  EXPECT_EQ(s->webhook.secret, "s3cr3t");
+  EXPECT_TRUE(s->poller.enabled);
+  EXPECT_EQ(s->poller.page_size, 200U);
+  EXPECT_EQ(s->poller.interval, std::chrono::minutes(2));
+  EXPECT_EQ(s->poller.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(s->poller.secret, "s3cr3t");
+  EXPECT_EQ(s->poller.ca_file, dir.path() / "ca.pem");
+}
+
+TEST(ParseSettings, PollerAndIntakeErrorsNameTheSetting) {
+  TempDir dir;
+  auto err = [&](const std::string& text) {
+    auto s = parse_settings(text, "t.toml", dir.path());
+    return s ? std::string("(accepted)") : s.error().message;
+  };
+  EXPECT_NE(err("[poller]\ninterval = \"soon\"\n").find("poller.interval: not a duration: \"soon\""),
+            std::string::npos);
+  EXPECT_NE(err("[poller]\nauth = \"kerberos\"\n").find("\"kerberos\""), std::string::npos);
+  EXPECT_NE(err("[poller]\nauth = \"bearer\"\n").find("needs secret_file or secret_env"),
+            std::string::npos);
+  EXPECT_NE(err("[poller]\nenabled = true\nurl = \"ftp://x\"\n").find("poller.url"),
+            std::string::npos);
+  EXPECT_NE(err("[poller]\npage_size = 0\n").find("poller.page_size"), std::string::npos);
+  EXPECT_NE(err("[poller]\nsecret_env = \"TTHC_TEST_SURELY_UNSET\"\n").find("is not set"),
+            std::string::npos);
+  EXPECT_NE(err("[http]\nlisten = \"8080\"\n").find("http.listen"), std::string::npos);
+  EXPECT_NE(err("[http]\nbody_limit = \"8GB\"\n").find("http.body_limit"), std::string::npos);
+  EXPECT_NE(err("[store]\ndurable_commits = \"yes\"\n").find("store.durable_commits"),
+            std::string::npos);
+  // The secret itself never appears in an error.
+  dir.write("empty.txt", "\n");
+  EXPECT_EQ(err("[webhook]\nsecret_file = \"empty.txt\"\n").find("\n"), std::string::npos);
+}
+
+}  // namespace
