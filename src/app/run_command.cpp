@@ -6,11 +6,13 @@
 #include "config/catalogue.hpp"
 #include "http/server.hpp"
 #include "ingest/intake.hpp"
+#include "ingest/poller.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <pthread.h>
+#include <thread>
 #include <csignal>
 #include <ostream>
 
@@ -25,6 +27,28 @@ std::vector<store::CatalogueRow> catalogue_rows(const std::vector<engine::Proced
                     calendar::to_string(r.reduced), calendar::to_string(r.online)});
   }
   return rows;
+}
+
+ingest::PollerOptions poller_options(const config::PollerSettings& p) {
+  ingest::PollerOptions o;
+  o.name = p.name;
+  o.url = p.url;
+  o.cursor_param = p.cursor_param;
+  o.limit_param = p.limit_param;
+  o.page_size = p.page_size;
+  o.shape = ingest::PageShape{p.records_path, p.next_cursor_path, p.has_more_path};
+  o.progress_url = p.progress_url;
+  o.progress_shape = ingest::PageShape{p.progress_records_path, "", ""};
+  o.interval = p.interval;
+  o.timeout = p.timeout;
+  o.max_pages_per_cycle = p.max_pages_per_cycle;
+  if (p.auth == "bearer") o.auth = ingest::PollerOptions::Auth::Bearer;
+  if (p.auth == "api_key") o.auth = ingest::PollerOptions::Auth::ApiKey;
+  if (p.auth == "basic") o.auth = ingest::PollerOptions::Auth::Basic;
+  o.secret = p.secret.value_or("");
+  o.api_key_header = p.api_key_header;
+  o.ca_file = p.ca_file;
+  return o;
 }
 
 }  // namespace
@@ -108,6 +132,23 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   if (!settings.webhook.secret) {
     log->warn("webhook accepts unsigned bodies: set webhook.secret_file or secret_env");
   }
+  std::unique_ptr<ingest::Poller> poller;
+  std::thread poller_thread;
+  if (settings.poller.enabled) {
+    ingest::Poller::Seams seams;
+    seams.log = [log](bool warning, const std::string& message) {
+      if (warning) {
+        log->warn("{}", message);
+      } else {
+        log->info("{}", message);
+      }
+    };
+    poller = std::make_unique<ingest::Poller>(poller_options(settings.poller), intake,
+                                              settings.store.path, seams);
+    poller_thread = std::thread([&poller] { poller->run(); });
+    log->info("polling {} every {} s", settings.poller.url,
+              std::chrono::duration_cast<std::chrono::seconds>(settings.poller.interval).count());
+  }
   out << "tthc-monitor: listening on http://" << settings.http.address << ":" << *port << "\n"
       << std::flush;
   log->info("listening on http://{}:{}", settings.http.address, *port);
@@ -115,6 +156,10 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   int sig = 0;
   sigwait(&signals, &sig);
   log->info("signal {}: stopping", sig);
+  if (poller) {
+    poller->stop();  // a cycle in progress ends at its next request's timeout at worst
+    poller_thread.join();
+  }
   server.stop(std::chrono::seconds(10));
   log->info("stopped");
   return kExitOk;

@@ -2,7 +2,9 @@
 //   Listener  accepts connections and enforces max_connections;
 //   Session   one per connection, on its own strand: reads a request (a timeout before every
 //             read and write, limits on every parser), hands it to the worker pool, writes the
-//             response posted back to its strand, and keeps the connection alive or closes it;
+//             response posted back to its strand, and keeps the connection alive or closes it.
+//             One template over the stream, as in Beast's "flex" examples: plain TCP, or TLS
+//             (a handshake with its own timeout first);
 //   Server    owns the io_context, the threads and the shutdown sequence
 //             (stop accepting -> close idle connections -> bounded wait -> close all -> join).
 // Routing is the Router's (router.cpp); this file only moves bytes.
@@ -17,10 +19,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <array>
@@ -32,6 +38,7 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 namespace tthc::http {
@@ -41,7 +48,10 @@ namespace {
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
 using tcp = net::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -78,7 +88,23 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-class Session;
+/// What the server's shutdown needs of a session, whatever its stream.
+class SessionBase {
+ public:
+  SessionBase() = default;
+  virtual ~SessionBase() = default;
+  SessionBase(const SessionBase&) = delete;
+  SessionBase& operator=(const SessionBase&) = delete;
+
+  virtual void start() = 0;
+  /// Graceful stop: a connection waiting for its next request (or still in its TLS handshake)
+  /// closes now; one with a request in flight finishes it (its response says
+  /// "Connection: close").
+  virtual void shutdown() = 0;
+  virtual void force_close() = 0;
+  /// Only once no thread runs the io_context any more.
+  virtual void close_now() = 0;
+};
 
 /// What the server, its listener and its sessions share; every session keeps it alive, so it
 /// outlives whichever of them goes last.
@@ -97,6 +123,10 @@ struct State {
   std::atomic<std::uint64_t> bad_requests{0};
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> handler_errors{0};
+  std::atomic<std::uint64_t> tls_handshake_failures{0};
+
+  /// Set by start, before any connection is accepted, when the server speaks TLS.
+  std::optional<ssl::context> tls;
 
   void log(const std::string& message) const noexcept {
     if (!options.log) return;
@@ -123,13 +153,13 @@ struct State {
   // The live sessions, so that stop can reach them; guarded by `mutex`.
   std::mutex mutex;
   std::condition_variable sessions_changed;
-  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<const SessionBase*, std::weak_ptr<SessionBase>> sessions;
 
-  void add(const std::shared_ptr<Session>& session) {
+  void add(const std::shared_ptr<SessionBase>& session) {
     const std::lock_guard lock(mutex);
     sessions.emplace(session.get(), session);
   }
-  void remove(const Session* session) {
+  void remove(const SessionBase* session) {
     {
       const std::lock_guard lock(mutex);
       sessions.erase(session);
@@ -140,8 +170,8 @@ struct State {
     const std::lock_guard lock(mutex);
     return sessions.size();
   }
-  std::vector<std::shared_ptr<Session>> live_sessions() {
-    std::vector<std::shared_ptr<Session>> out;
+  std::vector<std::shared_ptr<SessionBase>> live_sessions() {
+    std::vector<std::shared_ptr<SessionBase>> out;
     const std::lock_guard lock(mutex);
     for (const auto& [key, weak] : sessions) {
       if (auto session = weak.lock()) out.push_back(std::move(session));
@@ -158,17 +188,20 @@ struct State {
 // Session: one connection. Every member function runs on the connection's strand, except
 // the three entry points start, shutdown and force_close, which post to it.
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
   Session(tcp::socket&& socket, std::shared_ptr<State> state)
-      : stream_(std::move(socket)),
+      : stream_(make_stream(std::move(socket), *state)),
         executor_(stream_.get_executor()),
         state_(std::move(state)),
         opts_(state_->options),
         buffer_(std::max<std::size_t>(opts_.header_limit, std::size_t{64} * 1024)) {
     beast::error_code ec;
-    stream_.socket().set_option(tcp::no_delay(true), ec);
-    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    tcp_layer().socket().set_option(tcp::no_delay(true), ec);
+    const tcp::endpoint peer = tcp_layer().socket().remote_endpoint(ec);
     if (!ec) {
       const std::string address = peer.address().to_string();
       remote_ = (peer.address().is_v6() ? '[' + address + ']' : address) + ':' +
@@ -176,32 +209,74 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  ~Session() { state_->remove(this); }
+  ~Session() override { state_->remove(this); }
 
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void start() {
-    net::dispatch(executor_, [self = shared_from_this()] { self->wait_for_request(); });
-  }
-
-  /// Graceful stop: a connection waiting for its next request closes now; one with a request
-  /// in flight finishes it (its response says "Connection: close").
-  void shutdown() {
-    net::post(executor_, [self = shared_from_this()] {
-      if (self->phase_ == Phase::idle || self->phase_ == Phase::lingering) self->stream_.cancel();
+  void start() override {
+    net::dispatch(executor_, [self = shared_from_this()] {
+      if constexpr (kTls) {
+        self->handshake();
+      } else {
+        self->wait_for_request();
+      }
     });
   }
 
-  void force_close() {
+  void shutdown() override {
+    net::post(executor_, [self = shared_from_this()] {
+      if (self->phase_ == Phase::handshaking || self->phase_ == Phase::idle ||
+          self->phase_ == Phase::lingering) {
+        self->tcp_layer().cancel();
+      }
+    });
+  }
+
+  void force_close() override {
     net::post(executor_, [self = shared_from_this()] { self->close(); });
   }
 
-  /// Only once no thread runs the io_context any more.
-  void close_now() { close(); }
+  void close_now() override { close(); }
 
  private:
-  enum class Phase { idle, reading, handling, writing, lingering, closed };
+  enum class Phase { handshaking, idle, reading, handling, writing, lingering, closed };
+
+  static Stream make_stream(tcp::socket&& socket, State& state) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *state.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  std::shared_ptr<Session> shared_from_this() {
+    return std::enable_shared_from_this<Session<Stream>>::shared_from_this();
+  }
+
+  beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+  void handshake() {
+    if constexpr (kTls) {
+      if (state_->stopping) return close();
+      phase_ = Phase::handshaking;
+      tcp_layer().expires_after(opts_.handshake_timeout);
+      stream_.async_handshake(
+          ssl::stream_base::server,
+          [self = shared_from_this()](beast::error_code ec) { self->on_handshake(ec); });
+    }
+  }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) {
+      if (ec != net::error::operation_aborted) {  // not a cancellation by stop
+        ++state_->tls_handshake_failures;
+        if (ec == beast::error::timeout) ++state_->timeouts;
+      }
+      return close();
+    }
+    wait_for_request();
+  }
 
   void wait_for_request() {
     if (state_->stopping) return close();
@@ -210,7 +285,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // a kept-alive one waits idle_timeout for the first byte, then read_timeout for the rest.
     phase_ = Phase::idle;
     const Clock::time_point deadline = Clock::now() + opts_.read_timeout;
-    stream_.expires_after(fresh_ ? opts_.read_timeout : opts_.idle_timeout);
+    tcp_layer().expires_after(fresh_ ? opts_.read_timeout : opts_.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstRead), [self = shared_from_this(), deadline](
                                                              beast::error_code ec, std::size_t n) {
       self->on_first_bytes(ec, n, deadline);
@@ -234,7 +309,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(static_cast<std::uint64_t>(opts_.body_limit));
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(opts_.header_limit, std::numeric_limits<std::uint32_t>::max())));
-    stream_.expires_at(deadline_);
+    tcp_layer().expires_at(deadline_);
     // The head first: an oversized Content-Length is refused before any body is read, and a
     // client waiting for "100 Continue" gets it.
     bhttp::async_read_header(
@@ -248,7 +323,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto& head = parser_->get();
     if (head.version() >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue")) {
       continue_.emplace(bhttp::status::continue_, 11);
-      stream_.expires_after(opts_.write_timeout);
+      tcp_layer().expires_after(opts_.write_timeout);
       bhttp::async_write(stream_, *continue_,
                          [self = shared_from_this()](beast::error_code wec, std::size_t) {
                            self->continue_.reset();
@@ -264,7 +339,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
-    stream_.expires_at(deadline_);
+    tcp_layer().expires_at(deadline_);
     bhttp::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -367,7 +442,7 @@ class Session : public std::enable_shared_from_this<Session> {
       res.body() = std::move(r.body);
       res.prepare_payload();
     }
-    stream_.expires_after(opts_.write_timeout);
+    tcp_layer().expires_after(opts_.write_timeout);
     bhttp::async_write(
         stream_, res,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
@@ -385,28 +460,43 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void linger_close() {
     phase_ = Phase::lingering;
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    if (ec || state_->stopping) return close();
+    if (state_->stopping) return close();
     linger_deadline_ = Clock::now() + std::min(opts_.read_timeout, kMaxLinger);
+    if constexpr (kTls) {
+      // close_notify first (and the client's, if it comes in time), then as over plain TCP.
+      tcp_layer().expires_at(linger_deadline_);
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        if (self->state_->stopping) return self->close();
+        self->shutdown_send_and_drain();
+      });
+    } else {
+      shutdown_send_and_drain();
+    }
+  }
+
+  void shutdown_send_and_drain() {
+    beast::error_code ec;
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
     drain();
   }
 
+  /// Reads and drops bytes below any TLS: the connection is being closed.
   void drain() {
-    stream_.expires_at(linger_deadline_);
-    stream_.async_read_some(net::buffer(drain_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec) return self->close();  // EOF, the deadline, or stop
-                              self->drain();
-                            });
+    tcp_layer().expires_at(linger_deadline_);
+    tcp_layer().async_read_some(net::buffer(drain_),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                  if (ec) return self->close();  // EOF, the deadline, or stop
+                                  self->drain();
+                                });
   }
 
   void close() {
     phase_ = Phase::closed;
-    stream_.close();  // cancels whatever is pending
+    tcp_layer().close();  // cancels whatever is pending
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   const net::any_io_executor executor_;  // the connection's strand
   const std::shared_ptr<State> state_;
   const ServerOptions& opts_;
@@ -416,7 +506,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
   std::array<char, 4096> drain_{};
-  Phase phase_ = Phase::idle;
+  Phase phase_ = kTls ? Phase::handshaking : Phase::idle;
   bool fresh_ = true;  // no request read yet
   bool close_after_ = false;
   Clock::time_point deadline_{};
@@ -468,7 +558,12 @@ class Listener : public std::enable_shared_from_this<Listener> {
       beast::error_code ignored;
       socket.close(ignored);
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), state_);
+      std::shared_ptr<SessionBase> session;
+      if (state_->tls) {
+        session = std::make_shared<Session<TlsStream>>(std::move(socket), state_);
+      } else {
+        session = std::make_shared<Session<PlainStream>>(std::move(socket), state_);
+      }
       state_->add(session);
       session->start();
     }
@@ -487,8 +582,33 @@ std::string validate(const ServerOptions& o) {
   if (o.max_connections == 0) return "max_connections must be at least 1";
   if (o.max_queued_requests == 0) return "max_queued_requests must be at least 1";
   if (o.header_limit == 0) return "header_limit must be positive";
-  if (o.read_timeout <= 0ms || o.write_timeout <= 0ms || o.idle_timeout <= 0ms) {
+  if (o.read_timeout <= 0ms || o.write_timeout <= 0ms || o.idle_timeout <= 0ms ||
+      o.handshake_timeout <= 0ms) {
     return "timeouts must be positive";
+  }
+  if (o.tls_cert_file.has_value() != o.tls_key_file.has_value()) {
+    return "tls_cert_file and tls_key_file must be set together";
+  }
+  return {};
+}
+
+/// The server's TLS context from its certificate chain and key files; an error message or "".
+std::string load_tls(const ServerOptions& o, std::optional<ssl::context>& tls) {
+  beast::error_code ec;
+  tls.emplace(ssl::context::tls_server);
+  SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+  tls->set_options(ssl::context::default_workarounds | ssl::context::single_dh_use);
+  SSL_CTX_set_options(tls->native_handle(), SSL_OP_NO_RENEGOTIATION);
+  const std::string cert = o.tls_cert_file->string();
+  const std::string key = o.tls_key_file->string();
+  if (tls->use_certificate_chain_file(cert, ec); ec) {
+    return "cannot load the TLS certificate " + cert + ": " + ec.message();
+  }
+  if (tls->use_private_key_file(key, ssl::context::pem, ec); ec) {
+    return "cannot load the TLS private key " + key + ": " + ec.message();
+  }
+  if (SSL_CTX_check_private_key(tls->native_handle()) != 1) {
+    return "the TLS private key " + key + " does not match the certificate " + cert;
   }
   return {};
 }
@@ -530,6 +650,12 @@ Result<std::uint16_t> Server::Impl::start() {
   if (phase == Phase::running) return fail("the server is already running");
   if (phase == Phase::stopped) return fail("the server was stopped; it cannot start again");
   if (const std::string invalid = validate(o); !invalid.empty()) return fail(invalid);
+  if (o.tls_cert_file) {
+    if (const std::string error = load_tls(o, state->tls); !error.empty()) {
+      state->tls.reset();
+      return fail(error);
+    }
+  }
 
   beast::error_code ec;
   tcp::endpoint endpoint;
@@ -646,8 +772,8 @@ void Server::stop(std::chrono::milliseconds grace) {
 
 Server::Stats Server::stats() const {
   const State& s = *impl_->state;
-  return Stats{s.requests,     s.rejected_too_large, s.rejected_overload,
-               s.bad_requests, s.timeouts,           s.handler_errors};
+  return Stats{s.requests, s.rejected_too_large, s.rejected_overload,     s.bad_requests,
+               s.timeouts, s.handler_errors,     s.tls_handshake_failures};
 }
 
 }  // namespace tthc::http

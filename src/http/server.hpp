@@ -4,12 +4,15 @@
 // Handlers run on a bounded worker pool, never on the socket threads, so they may block (SQLite,
 // file I/O). It knows nothing of dossiers; the api module registers the endpoints.
 //
-// Boost.Beast and Boost.Asio stay in server.cpp: this header is all a caller compiles.
+// With a certificate and key in its options it speaks HTTPS (TLS 1.2+) instead of HTTP.
+//
+// Boost.Beast, Boost.Asio and OpenSSL stay in server.cpp: this header is all a caller compiles.
 
 #include "base/result.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -102,6 +105,15 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30000};  ///< per request, head and body
   std::chrono::milliseconds write_timeout{30000};
   std::chrono::milliseconds idle_timeout{60000};  ///< keep-alive wait for the next request
+  /// HTTPS: the server's certificate (PEM; the leaf first, then any intermediate CAs) and its
+  /// private key (PEM, unencrypted). Both or neither; when set the server speaks TLS 1.2 or later
+  /// only. Read once, by start: a file that cannot be read or a key that does not match is a
+  /// start error.
+  std::optional<std::filesystem::path> tls_cert_file;
+  std::optional<std::filesystem::path> tls_key_file;
+  /// For a new TLS connection to complete its handshake; then read_timeout starts for the
+  /// first request.
+  std::chrono::milliseconds handshake_timeout{10000};
   std::size_t io_threads = 1;
   std::size_t worker_threads = 2;          ///< handlers run here, never on the socket threads
   std::size_t max_connections = 1024;      ///< beyond: accepted and closed at once
@@ -138,8 +150,12 @@ class Server {
     std::uint64_t rejected_too_large = 0;  ///< 413
     std::uint64_t rejected_overload = 0;   ///< 503 (queue full) and connections over the limit
     std::uint64_t bad_requests = 0;        ///< 400 and 431: unparsable requests
-    std::uint64_t timeouts = 0;  ///< read or write timeouts (an idle keep-alive close is not one)
+    /// Read, write or TLS handshake timeouts (an idle keep-alive close is not one).
+    std::uint64_t timeouts = 0;
     std::uint64_t handler_errors = 0;  ///< handlers that threw: 500
+    /// TLS handshakes that failed or timed out (those count in `timeouts` too); the connection
+    /// is closed. E.g. a plain-HTTP client, or one that does not trust the certificate.
+    std::uint64_t tls_handshake_failures = 0;
   };
   Stats stats() const;
 

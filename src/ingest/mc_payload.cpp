@@ -369,7 +369,7 @@ std::string code_of(const json::value& record) {
   return std::string(s);
 }
 
-enum class Kind { Dossier, Progress };
+using Kind = RecordKind;
 
 void read_record(json::value& record, Kind kind, std::size_t index, const std::string& prefix,
                  const Context& limits, Batch& out) {
@@ -443,7 +443,63 @@ std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_
   return std::nullopt;
 }
 
+// Follows dot-separated keys from `v`; null when a key is missing or a value is not an object.
+json::value* at_path(json::value& v, std::string_view path) {
+  json::value* cur = &v;
+  while (!path.empty()) {
+    const std::size_t dot = std::min(path.find('.'), path.size());
+    if (!cur->is_object()) return nullptr;
+    cur = cur->get_object().if_contains(path.substr(0, dot));
+    if (cur == nullptr) return nullptr;
+    path.remove_prefix(std::min(dot + 1, path.size()));
+  }
+  return cur;
+}
+
 }  // namespace
+
+Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKind kind,
+                        const Limits& limits) {
+  unsigned char arena[64 * 1024];
+  json::monotonic_resource mr(arena, sizeof arena);
+  auto parsed = parse_json(body, &mr);
+  if (!parsed) {
+    std::string_view start = body.substr(0, 64);
+    while (!start.empty() && (start.front() == ' ' || start.front() == '\n' || start.front() == '\r')) {
+      start.remove_prefix(1);
+    }
+    if (start.starts_with("<")) return Error{"not JSON: the response looks like an HTML page"};
+    return std::move(parsed).error();
+  }
+  json::value& v = parsed->value;
+  json::value* records = at_path(v, shape.records);
+  if (records == nullptr || !records->is_array()) {
+    return Error{"unexpected JSON shape: no array at \"" +
+                 (shape.records.empty() ? std::string("(the body)") : shape.records) + "\""};
+  }
+  Page page;
+  Context ctx{limits, !parsed->utf8_checked};
+  json::array& items = records->get_array();
+  for (std::size_t i = 0; i < items.size(); ++i) read_record(items[i], kind, i, "", ctx, page.batch);
+  if (!shape.next_cursor.empty()) {
+    if (const json::value* next = at_path(v, shape.next_cursor)) {
+      if (next->is_string()) {
+        page.next_cursor = std::string(next->get_string());
+      } else if (next->is_number()) {
+        page.next_cursor = number_text(*next);
+      } else if (!next->is_null()) {
+        return Error{"unexpected JSON shape: \"" + shape.next_cursor + "\" is " +
+                     std::string(kind_name(*next)) + ", not a cursor"};
+      }
+    }
+  }
+  if (!shape.has_more.empty()) {
+    if (const json::value* more = at_path(v, shape.has_more); more != nullptr && more->is_bool()) {
+      page.has_more = more->get_bool();
+    }
+  }
+  return page;
+}
 
 Result<Batch> parse_envelope(std::string_view body, const Limits& limits) {
   unsigned char arena[64 * 1024];

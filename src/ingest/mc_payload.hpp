@@ -12,6 +12,7 @@
 #include "domain/snapshot.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,5 +49,27 @@ Result<Batch> parse_envelope(std::string_view body, const Limits& limits = {});
 /// One JSON Lines line: a dossier record (QuaTrinhXuLy embedded or not) or a whole envelope.
 /// Rejections carry `index` = `line_number`.
 Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits = {});
+
+/// Where a poll response keeps its parts: dot-separated object keys ("data", "result.items");
+/// an empty `records` path means the body itself is the array.
+struct PageShape {
+  std::string records = "data";
+  std::string next_cursor = "next";  ///< empty: the response carries no cursor
+  std::string has_more = "has_more"; ///< empty: a full page means there may be more
+};
+
+/// One page of a poll response.
+struct Page {
+  Batch batch;
+  std::optional<std::string> next_cursor;  ///< a string or a number in the response
+  std::optional<bool> has_more;
+};
+
+enum class RecordKind { Dossier, Progress };
+
+/// A poll response page. An error concerns the page (malformed JSON, an HTML error page, the
+/// records not an array at `shape.records`): nothing in it was read.
+Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKind kind,
+                        const Limits& limits = {});
 
 }  // namespace tthc::ingest

@@ -9,7 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -166,6 +169,77 @@ TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   auto reader = store::Reader::open(db).value();
   EXPECT_EQ(reader.totals().value().dossiers, 1);
+}
+
+// Starts the daemon with `args`, returns its pid and the port it printed.
+std::pair<pid_t, std::uint16_t> start_daemon(std::vector<std::string> args, int& out_fd) {
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) return {-1, 0};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    close(out_pipe[0]);
+    std::string exe = TTHC_EXECUTABLE;
+    std::vector<char*> argv{exe.data()};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (chdir(TTHC_SOURCE_DIR) != 0) _exit(126);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  out_fd = out_pipe[0];
+  std::string line;
+  char c = 0;
+  while (read(out_fd, &c, 1) == 1 && c != '\n') line += c;
+  const auto colon = line.rfind(':');
+  if (colon == std::string::npos) return {pid, 0};
+  return {pid, static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)))};
+}
+
+TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
+  test::TempDir dir;
+  std::atomic<int> calls{0};
+  std::mutex m;
+  std::condition_variable cv;
+  http::Router router;
+  router.add("GET", "/api/dossiers", [&](const http::Request& req) {
+    http::Response r;
+    r.body = req.query_param("since") ? R"({"data":[],"next":"1","has_more":false})"
+                                      : R"({"data":[)" + kGood + R"(],"next":"1","has_more":false})";
+    {
+      std::lock_guard lock(m);
+      ++calls;
+    }
+    cv.notify_all();
+    return r;
+  });
+  http::Server upstream(http::ServerOptions{}, std::move(router));
+  const auto upstream_port = upstream.start().value();
+  const std::string src = TTHC_SOURCE_DIR;
+  const auto config = dir.write(
+      "monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                          "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                          "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
+                          "[poller]\nenabled = true\nurl = \"http://127.0.0.1:" +
+                          std::to_string(upstream_port) + "/api/dossiers\"\ninterval = \"100ms\"\n");
+  int out_fd = -1;
+  auto [pid, port] = start_daemon({"run", "--config", config.string()}, out_fd);
+  ASSERT_GT(port, 0);
+  {
+    // The first cycle fetches the record; the second finds the cursor committed with it.
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return calls.load() >= 2; });
+  }
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out_fd);
+  upstream.stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  auto reader = store::Reader::open(dir.file("d.db")).value();
+  EXPECT_EQ(reader.totals().value().dossiers, 1);
+  EXPECT_EQ(reader.cursor("poll:onestop").value(), "1");
 }
 
 }  // namespace

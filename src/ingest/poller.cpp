@@ -1,0 +1,329 @@
+#include "ingest/poller.hpp"
+
+#include "http/client.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <random>
+
+namespace tthc::ingest {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+std::optional<milliseconds> retry_after_of(const http::Response& r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name != "retry-after") continue;
+    long long seconds = 0;
+    const auto res = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (res.ec == std::errc{} && seconds >= 0) {
+      return milliseconds(std::min<long long>(seconds, 3600) * 1000);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string replace_all(std::string s, std::string_view what, std::string_view with) {
+  for (std::size_t p = s.find(what); p != std::string::npos; p = s.find(what, p + with.size())) {
+    s.replace(p, what.size(), with);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string base64(std::string_view in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const auto n = (static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16) |
+                   (static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8) |
+                   static_cast<unsigned>(static_cast<unsigned char>(in[i + 2]));
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  if (i < in.size()) {
+    auto n = static_cast<unsigned>(static_cast<unsigned char>(in[i])) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned>(static_cast<unsigned char>(in[i + 1])) << 8;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
+        u == '.' || u == '_' || u == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+struct Poller::Impl {
+  Impl(PollerOptions o, Intake& i, std::filesystem::path db, Seams s)
+      : options(std::move(o)), intake(i), db_path(std::move(db)), seams(std::move(s)) {}
+
+  PollerOptions options;
+  Intake& intake;
+  std::filesystem::path db_path;
+  Seams seams;
+  std::string source;
+
+  mutable std::mutex m;
+  std::condition_variable cv;
+  bool stopping = false;
+  PollStats stats;
+
+  std::optional<http::Connection> connection;  ///< kept alive between requests of a cycle
+
+  void log(bool warning, const std::string& message) const {
+    if (seams.log) seams.log(warning, message);
+  }
+
+  std::vector<std::pair<std::string, std::string>> auth_headers() const {
+    switch (options.auth) {
+      case PollerOptions::Auth::None: return {};
+      case PollerOptions::Auth::Bearer: return {{"Authorization", "Bearer " + options.secret}};
+      case PollerOptions::Auth::ApiKey: return {{options.api_key_header, options.secret}};
+      case PollerOptions::Auth::Basic:
+        return {{"Authorization", "Basic " + base64(options.secret)}};
+    }
+    return {};
+  }
+
+  // GET a URL (the list or a progress URL); a transport or HTTP failure is an Error whose text
+  // names the URL without its query (which may carry a token in some systems).
+  Result<http::Response> get(const std::string& url, std::optional<milliseconds>& retry_after) {
+    auto parsed = http::parse_url(url);
+    if (!parsed) return std::move(parsed).error();
+    const std::string where = (parsed->tls ? "https://" : "http://") + parsed->host + ":" +
+                              std::to_string(parsed->port) +
+                              parsed->target.substr(0, parsed->target.find('?'));
+    http::ClientOptions co;
+    co.timeout = options.timeout;
+    co.tls = parsed->tls;
+    co.ca_file = options.ca_file;
+    http::ClientRequest req;
+    req.target = parsed->target;
+    req.headers = auth_headers();
+    req.headers.emplace_back("Accept", "application/json");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      const bool reused = connection && connection->is_open();
+      if (!reused) {
+        auto c = http::Connection::open(parsed->host, parsed->port, co);
+        if (!c) return Error{"GET " + where + ": " + c.error().message};
+        connection.emplace(std::move(*c));
+      }
+      auto r = connection->send(req);
+      if (!r) {
+        connection.reset();
+        if (reused) continue;  // a kept-alive connection the server had closed: once more
+        return Error{"GET " + where + ": " + r.error().message};
+      }
+      if (r->status == 200) return r;
+      retry_after = retry_after_of(*r);
+      connection.reset();
+      return Error{"GET " + where + ": HTTP " + std::to_string(r->status) +
+                   (retry_after ? " (Retry-After " + std::to_string(retry_after->count() / 1000) +
+                                      " s)"
+                                : std::string())};
+    }
+    return Error{"GET " + where + ": no answer"};
+  }
+
+  std::string page_url(const std::optional<std::string>& cursor) const {
+    std::string url = options.url;
+    url += url.find('?') == std::string::npos ? '?' : '&';
+    url += percent_encode(options.limit_param) + "=" + std::to_string(options.page_size);
+    if (cursor && !cursor->empty()) {
+      url += "&" + percent_encode(options.cursor_param) + "=" + percent_encode(*cursor);
+    }
+    return url;
+  }
+
+  Result<std::optional<std::string>> stored_cursor() {
+    auto reader = store::Reader::open(db_path);
+    if (!reader) return std::move(reader).error();
+    return reader->cursor(source);
+  }
+};
+
+Poller::Poller(PollerOptions options, Intake& intake, std::filesystem::path db_path, Seams seams)
+    : impl_(std::make_unique<Impl>(std::move(options), intake, std::move(db_path),
+                                   std::move(seams))) {
+  impl_->source = "poll:" + impl_->options.name;
+  if (!impl_->seams.now_unix) {
+    impl_->seams.now_unix = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+  if (!impl_->seams.random) {
+    impl_->seams.random = [rng = std::mt19937_64(std::random_device{}())]() mutable {
+      return rng();
+    };
+  }
+}
+
+Poller::~Poller() { stop(); }
+
+Poller::CycleResult Poller::run_cycle() {
+  Impl& p = *impl_;
+  CycleResult result;
+  auto fail = [&](std::string error) {
+    result.ok = false;
+    result.error = std::move(error);
+  };
+  auto cursor = p.stored_cursor();
+  if (!cursor) {
+    fail(cursor.error().message);
+  } else {
+    std::optional<std::string> current = *cursor;
+    for (std::size_t n = 0; n < p.options.max_pages_per_cycle; ++n) {
+      {
+        std::lock_guard lock(p.m);
+        if (p.stopping) break;  // committed pages stay; the rest waits for the next start
+      }
+      auto response = p.get(p.page_url(current), result.retry_after);
+      if (!response) {
+        fail(response.error().message);
+        break;
+      }
+      auto page = parse_page(response->body, p.options.shape, RecordKind::Dossier, p.options.limits);
+      if (!page) {
+        fail("GET " + p.options.url + ": " + page.error().message);
+        break;
+      }
+      if (!p.options.progress_url.empty()) {
+        bool progress_failed = false;
+        for (const DossierSnapshot& d : page->batch.dossiers) {
+          auto r = p.get(replace_all(p.options.progress_url, "{code}", percent_encode(d.dossier.code)),
+                         result.retry_after);
+          if (!r) {
+            fail(r.error().message);
+            progress_failed = true;
+            break;
+          }
+          auto entries = parse_page(r->body, p.options.progress_shape, RecordKind::Progress,
+                                    p.options.limits);
+          if (!entries) {
+            fail("GET " + p.options.progress_url + ": " + entries.error().message);
+            progress_failed = true;
+            break;
+          }
+          for (auto& u : entries->batch.progress) page->batch.progress.push_back(std::move(u));
+          for (auto& rj : entries->batch.rejected) page->batch.rejected.push_back(std::move(rj));
+        }
+        if (progress_failed) break;  // the page is not committed: its cursor stays behind
+      }
+      const std::size_t records = page->batch.records;
+      const std::size_t rejected = page->batch.rejected.size();
+      const std::size_t dossiers = page->batch.dossiers.size();
+      const std::optional<std::string> next = page->next_cursor ? page->next_cursor : current;
+      const bool cursor_moved = next != current;
+      if (records == 0 && !cursor_moved) break;  // nothing new
+      store::BatchInfo info{p.source, p.seams.now_unix(), next, rejected};
+      auto outcome = p.intake.submit(std::move(page->batch), std::move(info)).get();
+      if (const auto* err = std::get_if<IntakeError>(&outcome)) {
+        fail("store: " + err->message);
+        break;
+      }
+      const auto& counts = std::get<store::ApplyCounts>(outcome);
+      ++result.pages;
+      result.records += records;
+      result.accepted += counts.accepted;
+      result.rejected += rejected;
+      current = next;
+      const bool more = page->has_more ? *page->has_more : dossiers >= p.options.page_size;
+      if (!more || !cursor_moved) break;  // without a cursor there is no next page to ask for
+    }
+  }
+  p.connection.reset();
+
+  std::lock_guard lock(p.m);
+  PollStats& s = p.stats;
+  ++s.cycles;
+  s.pages += result.pages;
+  s.records += result.records;
+  s.accepted += result.accepted;
+  s.rejected += result.rejected;
+  if (result.ok) {
+    if (s.consecutive_failures > 0) {
+      p.log(false, "poller " + p.options.name + ": recovered after " +
+                       std::to_string(s.consecutive_failures) + " failed cycle(s)");
+    }
+    s.consecutive_failures = 0;
+    s.last_success_unix = p.seams.now_unix();
+  } else {
+    ++s.cycles_failed;
+    if (s.consecutive_failures == 0) {
+      p.log(true, "poller " + p.options.name + ": " + result.error +
+                      "; retrying with backoff (further failures are counted, not logged)");
+    }
+    ++s.consecutive_failures;
+    s.last_error = result.error;
+  }
+  return result;
+}
+
+std::chrono::milliseconds Poller::next_delay(const CycleResult& result) {
+  Impl& p = *impl_;
+  if (result.ok) return p.options.interval;
+  std::uint64_t failures = 0;
+  {
+    std::lock_guard lock(p.m);
+    failures = std::max<std::uint64_t>(p.stats.consecutive_failures, 1);
+  }
+  const auto base = p.options.backoff_initial.count();
+  const auto cap = p.options.backoff_max.count();
+  long long delay = base;
+  for (std::uint64_t i = 1; i < failures && delay < cap; ++i) delay *= 2;
+  delay = std::min<long long>(delay, cap);
+  // Jitter in [delay/2, delay]: many daemons restarted together do not poll in step.
+  const long long half = delay / 2;
+  delay = half + static_cast<long long>(p.seams.random() % static_cast<std::uint64_t>(half + 1));
+  if (result.retry_after) delay = std::max(delay, static_cast<long long>(result.retry_after->count()));
+  return milliseconds(delay);
+}
+
+void Poller::run() {
+  for (;;) {
+    const CycleResult r = run_cycle();
+    const auto wait = next_delay(r);
+    std::unique_lock lock(impl_->m);
+    if (impl_->cv.wait_for(lock, wait, [&] { return impl_->stopping; })) return;
+  }
+}
+
+void Poller::stop() {
+  {
+    std::lock_guard lock(impl_->m);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+}
+
+PollStats Poller::stats() const {
+  std::lock_guard lock(impl_->m);
+  return impl_->stats;
+}
+
+}  // namespace tthc::ingest
