@@ -54,6 +54,29 @@ struct RunCommand {
 int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,
                std::ostream& err);
 
+/// `simulate`: a realistic one-stop system (src/sim). With `out`, writes every delivery of the
+/// dossiers received in [from, to) as JSON Lines; with `serve`, serves the poll API on
+/// 127.0.0.1 as simulated time runs, until SIGINT or SIGTERM.
+struct SimulateCommand {
+  std::optional<std::string> from;     ///< --from: a date (its midnight) or a moment
+  std::optional<std::string> to;       ///< --to: a date (inclusive) or a moment (exclusive)
+  std::optional<std::string> out;      ///< --out FILE.jsonl; "-" for standard output
+  std::optional<std::string> horizon;  ///< --horizon: leave out deliveries at or after it
+  std::uint64_t seed = 1;              ///< --seed
+  double rate = 120;                   ///< --rate: dossiers a working day
+  bool serve = false;                  ///< --serve
+  std::optional<std::uint16_t> port;   ///< --port (default 8090; 0: any free port)
+  double speed = 480;                  ///< --speed: simulated seconds per real second
+  bool wall_clock = false;             ///< --wall-clock: nights and days off pass too
+  int history_days = 0;                ///< --history: days of dossiers before --from, at once
+  std::optional<std::string> token;    ///< --token: required as a bearer token
+  std::optional<std::string> push;     ///< --push URL: POST new deliveries as MC envelopes
+  bool no_embed_progress = false;      ///< --no-embed-progress: QuaTrinhXuLy only via /progress
+};
+
+int run_simulate(const SourceOptions& src, const SimulateCommand& cmd, std::ostream& out,
+                 std::ostream& err);
+
 int run_calendar(const SourceOptions& src, const CalendarCommand& cmd, std::ostream& out,
                  std::ostream& err);
 int run_due(const SourceOptions& src, const DueCommand& cmd, std::ostream& out, std::ostream& err);

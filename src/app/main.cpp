@@ -55,6 +55,37 @@ int run(int argc, char** argv) {
   auto* examples =
       cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
 
+  SimulateCommand sim_cmd;
+  std::string sim_from, sim_to, sim_out, sim_horizon, sim_token, sim_push;
+  int sim_port = -1;
+  auto* simulate = cli.add_subcommand(
+      "simulate", "a realistic one-stop system: a past span as JSON Lines, or its poll API live");
+  simulate->add_option("--from", sim_from,
+                       "first day (or moment) of receipts; --serve: the simulated start "
+                       "(default today)");
+  simulate->add_option("--to", sim_to, "last day of receipts (inclusive), or a moment (exclusive)");
+  simulate->add_option("--out", sim_out, "write every delivery as JSON Lines (- standard output)");
+  simulate->add_option("--horizon", sim_horizon, "--out: leave out deliveries at or after it");
+  simulate->add_option("--seed", sim_cmd.seed, "the same seed gives the same output (default 1)");
+  simulate->add_option("--rate", sim_cmd.rate, "dossiers a working day (default 120)");
+  simulate->add_flag("--serve", sim_cmd.serve, "serve the poll API on 127.0.0.1");
+  simulate->add_option("--port", sim_port, "--serve: port (default 8090; 0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  simulate->add_option("--speed", sim_cmd.speed,
+                       "--serve: simulated working seconds per second (default 480: one "
+                       "working day a minute)");
+  simulate->add_flag("--wall-clock", sim_cmd.wall_clock,
+                     "--serve: --speed counts every simulated second, nights and days off too");
+  simulate
+      ->add_option("--history", sim_cmd.history_days,
+                   "--serve: dossiers received this many days before --from, at once")
+      ->check(CLI::NonNegativeNumber);
+  simulate->add_option("--token", sim_token, "--serve: require 'Authorization: Bearer TOKEN'");
+  simulate->add_option("--push", sim_push,
+                       "--serve: also POST new deliveries as MC envelopes to this URL");
+  simulate->add_flag("--no-embed-progress", sim_cmd.no_embed_progress,
+                     "--serve: records without QuaTrinhXuLy (see /api/dossiers/{code}/progress)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -74,6 +105,16 @@ int run(int argc, char** argv) {
     if (!run_db.empty()) run_cmd.db = run_db;
     if (run_port >= 0) run_cmd.listen_port = static_cast<std::uint16_t>(run_port);
     return run_daemon(src, run_cmd, std::cout, std::cerr);
+  }
+  if (simulate->parsed()) {
+    if (!sim_from.empty()) sim_cmd.from = sim_from;
+    if (!sim_to.empty()) sim_cmd.to = sim_to;
+    if (!sim_out.empty()) sim_cmd.out = sim_out;
+    if (!sim_horizon.empty()) sim_cmd.horizon = sim_horizon;
+    if (!sim_token.empty()) sim_cmd.token = sim_token;
+    if (!sim_push.empty()) sim_cmd.push = sim_push;
+    if (sim_port >= 0) sim_cmd.port = static_cast<std::uint16_t>(sim_port);
+    return run_simulate(src, sim_cmd, std::cout, std::cerr);
   }
   if (import->parsed()) {
     if (!db.empty()) import_cmd.db = db;

@@ -12,9 +12,9 @@
 #include <spdlog/spdlog.h>
 
 #include <pthread.h>
-#include <thread>
 #include <csignal>
 #include <ostream>
+#include <thread>
 
 namespace tthc::app {
 

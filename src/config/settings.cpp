@@ -180,7 +180,8 @@ Result<std::optional<std::string>> read_secret(const toml::table& t, std::string
     if (v->empty()) return std::optional<std::string>();
     const fs::path p = base_dir / fs::path(*v);
     std::ifstream in(p, std::ios::binary);
-    if (!in) return Error{where(name, *file) + ": " + sec + ".secret_file: cannot read " + p.string()};
+    if (!in)
+      return Error{where(name, *file) + ": " + sec + ".secret_file: cannot read " + p.string()};
     std::ostringstream buf;
     buf << in.rdbuf();
     secret = buf.str();
@@ -207,9 +208,8 @@ std::optional<Error> parse_poller(const toml::table& t, std::string_view name,
   if (auto e = unknown_keys(t, name, "poller",
                             {"enabled", "name", "url", "cursor_param", "limit_param", "page_size",
                              "records_path", "next_cursor_path", "has_more_path", "progress_url",
-                             "progress_records_path", "interval", "timeout",
-                             "max_pages_per_cycle", "auth", "api_key_header", "secret_file",
-                             "secret_env", "ca_file"})) {
+                             "progress_records_path", "interval", "timeout", "max_pages_per_cycle",
+                             "auth", "api_key_header", "secret_file", "secret_env", "ca_file"})) {
     return e;
   }
   struct Text {
@@ -304,9 +304,9 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   auto parsed = parse_toml(text, name);
   if (!parsed) return parsed.error();
   const toml::table& root = *parsed;
-  if (auto e = unknown_keys(root, name, "",
-                            {"calendar", "engine", "store", "catalogue", "http", "webhook",
-                             "poller"})) {
+  if (auto e =
+          unknown_keys(root, name, "",
+                       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller"})) {
     return *e;
   }
 

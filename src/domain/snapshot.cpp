@@ -6,25 +6,24 @@
 namespace tthc {
 
 Moment snapshot_freshness(const Dossier& d, const std::vector<ProgressEntry>& progress) {
+  // Only moments that have happened count. Due dates and step deadlines lie in the future:
+  // counted, they would dominate and make consecutive snapshots equally fresh, and a delayed
+  // older snapshot would then win as "the later arrival".
   Moment latest{};
   auto see = [&](const std::optional<Moment>& m) {
     if (m && *m > latest) latest = *m;
   };
   see(d.submitted);
   see(d.received);
-  see(d.promised_due);
   see(d.processing_end);
   see(d.returned);
   for (const SupplementRound& r : d.rounds) {
     see(r.requested);
     see(r.received);
-    see(r.due_before);
-    see(r.due_after);
   }
   for (const ProgressEntry& e : progress) {
     see(e.at);
     see(e.step_start);
-    see(e.step_deadline);
   }
   return latest;
 }

@@ -16,7 +16,7 @@ struct DossierSnapshot {
   /// The record's fields the monitor does not read, as a JSON object ("{}" when none): kept,
   /// never required. The fields it reads are in `dossier`, its progress entries in `progress`.
   std::string raw;
-  /// §8.1: the latest moment the snapshot contains (dated fields and progress entries).
+  /// §8.1: the latest moment the snapshot records as having happened (see snapshot_freshness).
   Moment freshness{};
   /// Identifies the record's content: the same payload twice has the same hash.
   std::uint64_t content_hash = 0;
@@ -27,7 +27,10 @@ struct ProgressUpdate {
   ProgressEntry entry;
 };
 
-/// The freshness of a dossier record: its latest dated field or progress entry.
+/// The freshness of a dossier record (domain.md §8.1, read as the latest *event* it contains):
+/// NgayNopHoSo, NgayTiepNhan, NgayKetThucXuLy, NgayTra, NgayBoSung, NgayTiepNhanBoSung, and each
+/// progress entry's ThoiDiemXuLy and NgayBatDau. Due dates (NgayHenTra, NgayHenTraTruoc/Moi)
+/// and step deadlines are left out: they are promises about the future, not news.
 Moment snapshot_freshness(const Dossier& d, const std::vector<ProgressEntry>& progress);
 
 /// A 64-bit hash of text (MurmurHash64A): a content fingerprint, not a security measure.

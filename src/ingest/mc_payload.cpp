@@ -465,7 +465,8 @@ Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKin
   auto parsed = parse_json(body, &mr);
   if (!parsed) {
     std::string_view start = body.substr(0, 64);
-    while (!start.empty() && (start.front() == ' ' || start.front() == '\n' || start.front() == '\r')) {
+    while (!start.empty() &&
+           (start.front() == ' ' || start.front() == '\n' || start.front() == '\r')) {
       start.remove_prefix(1);
     }
     if (start.starts_with("<")) return Error{"not JSON: the response looks like an HTML page"};
@@ -480,7 +481,8 @@ Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKin
   Page page;
   Context ctx{limits, !parsed->utf8_checked};
   json::array& items = records->get_array();
-  for (std::size_t i = 0; i < items.size(); ++i) read_record(items[i], kind, i, "", ctx, page.batch);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    read_record(items[i], kind, i, "", ctx, page.batch);
   if (!shape.next_cursor.empty()) {
     if (const json::value* next = at_path(v, shape.next_cursor)) {
       if (next->is_string()) {

@@ -54,8 +54,8 @@ Result<Batch> parse_line(std::string_view line, std::size_t line_number, const L
 /// an empty `records` path means the body itself is the array.
 struct PageShape {
   std::string records = "data";
-  std::string next_cursor = "next";  ///< empty: the response carries no cursor
-  std::string has_more = "has_more"; ///< empty: a full page means there may be more
+  std::string next_cursor = "next";   ///< empty: the response carries no cursor
+  std::string has_more = "has_more";  ///< empty: a full page means there may be more
 };
 
 /// One page of a poll response.

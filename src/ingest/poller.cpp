@@ -141,9 +141,9 @@ struct Poller::Impl {
       retry_after = retry_after_of(*r);
       connection.reset();
       return Error{"GET " + where + ": HTTP " + std::to_string(r->status) +
-                   (retry_after ? " (Retry-After " + std::to_string(retry_after->count() / 1000) +
-                                      " s)"
-                                : std::string())};
+                   (retry_after
+                        ? " (Retry-After " + std::to_string(retry_after->count() / 1000) + " s)"
+                        : std::string())};
     }
     return Error{"GET " + where + ": no answer"};
   }
@@ -183,7 +183,9 @@ Poller::Poller(PollerOptions options, Intake& intake, std::filesystem::path db_p
   }
 }
 
-Poller::~Poller() { stop(); }
+Poller::~Poller() {
+  stop();
+}
 
 Poller::CycleResult Poller::run_cycle() {
   Impl& p = *impl_;
@@ -207,7 +209,8 @@ Poller::CycleResult Poller::run_cycle() {
         fail(response.error().message);
         break;
       }
-      auto page = parse_page(response->body, p.options.shape, RecordKind::Dossier, p.options.limits);
+      auto page =
+          parse_page(response->body, p.options.shape, RecordKind::Dossier, p.options.limits);
       if (!page) {
         fail("GET " + p.options.url + ": " + page.error().message);
         break;
@@ -215,15 +218,16 @@ Poller::CycleResult Poller::run_cycle() {
       if (!p.options.progress_url.empty()) {
         bool progress_failed = false;
         for (const DossierSnapshot& d : page->batch.dossiers) {
-          auto r = p.get(replace_all(p.options.progress_url, "{code}", percent_encode(d.dossier.code)),
-                         result.retry_after);
+          auto r =
+              p.get(replace_all(p.options.progress_url, "{code}", percent_encode(d.dossier.code)),
+                    result.retry_after);
           if (!r) {
             fail(r.error().message);
             progress_failed = true;
             break;
           }
-          auto entries = parse_page(r->body, p.options.progress_shape, RecordKind::Progress,
-                                    p.options.limits);
+          auto entries =
+              parse_page(r->body, p.options.progress_shape, RecordKind::Progress, p.options.limits);
           if (!entries) {
             fail("GET " + p.options.progress_url + ": " + entries.error().message);
             progress_failed = true;
@@ -300,7 +304,8 @@ std::chrono::milliseconds Poller::next_delay(const CycleResult& result) {
   // Jitter in [delay/2, delay]: many daemons restarted together do not poll in step.
   const long long half = delay / 2;
   delay = half + static_cast<long long>(p.seams.random() % static_cast<std::uint64_t>(half + 1));
-  if (result.retry_after) delay = std::max(delay, static_cast<long long>(result.retry_after->count()));
+  if (result.retry_after)
+    delay = std::max(delay, static_cast<long long>(result.retry_after->count()));
   return milliseconds(delay);
 }
 

@@ -66,9 +66,9 @@ class Poller {
  public:
   /// What the poller takes from its surroundings, replaceable in tests.
   struct Seams {
-    std::function<std::int64_t()> now_unix;                                 ///< wall clock
-    std::function<std::uint64_t()> random;                                  ///< jitter
-    std::function<void(bool warning, const std::string& message)> log;    ///< no secrets in it
+    std::function<std::int64_t()> now_unix;                             ///< wall clock
+    std::function<std::uint64_t()> random;                              ///< jitter
+    std::function<void(bool warning, const std::string& message)> log;  ///< no secrets in it
   };
 
   Poller(PollerOptions options, Intake& intake, std::filesystem::path db_path, Seams seams = {});

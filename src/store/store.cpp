@@ -541,7 +541,13 @@ Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {
   auto st = sql::Stmt::prepare(
       impl_->db,
       "SELECT procedure_code, min(procedure_name), count(*) FROM dossiers d"
-      " WHERE NOT EXISTS (SELECT 1 FROM procedures p WHERE p.code = d.procedure_code)"
+      // Province-local codes (1.004227.000.00.00.H42) fall back to their national part, as
+      // engine::Catalogue::find does.
+      " WHERE NOT EXISTS (SELECT 1 FROM procedures p WHERE p.code = d.procedure_code"
+      " OR p.code = CASE WHEN instr(substr(d.procedure_code, instr(d.procedure_code, '.') + 1),"
+      " '.') > 0 THEN substr(d.procedure_code, 1, instr(d.procedure_code, '.') +"
+      " instr(substr(d.procedure_code, instr(d.procedure_code, '.') + 1), '.') - 1)"
+      " ELSE NULL END)"
       " GROUP BY procedure_code ORDER BY count(*) DESC, procedure_code");
   if (!st) return std::move(st).error();
   std::vector<UnknownProcedure> out;

@@ -12,8 +12,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -205,8 +205,9 @@ TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
   http::Router router;
   router.add("GET", "/api/dossiers", [&](const http::Request& req) {
     http::Response r;
-    r.body = req.query_param("since") ? R"({"data":[],"next":"1","has_more":false})"
-                                      : R"({"data":[)" + kGood + R"(],"next":"1","has_more":false})";
+    r.body = req.query_param("since")
+                 ? R"({"data":[],"next":"1","has_more":false})"
+                 : R"({"data":[)" + kGood + R"(],"next":"1","has_more":false})";
     {
       std::lock_guard lock(m);
       ++calls;
@@ -218,11 +219,12 @@ TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
   const auto upstream_port = upstream.start().value();
   const std::string src = TTHC_SOURCE_DIR;
   const auto config = dir.write(
-      "monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
-                          "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
-                          "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-                          "[poller]\nenabled = true\nurl = \"http://127.0.0.1:" +
-                          std::to_string(upstream_port) + "/api/dossiers\"\ninterval = \"100ms\"\n");
+      "monitor.toml",
+      "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" + "[catalogue]\nfile = \"" +
+          src + "/config/procedures.csv\"\n" +
+          "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
+          "[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(upstream_port) +
+          "/api/dossiers\"\ninterval = \"100ms\"\n");
   int out_fd = -1;
   auto [pid, port] = start_daemon({"run", "--config", config.string()}, out_fd);
   ASSERT_GT(port, 0);

@@ -389,8 +389,9 @@ TEST(ParseSettings, PollerAndIntakeErrorsNameTheSetting) {
     auto s = parse_settings(text, "t.toml", dir.path());
     return s ? std::string("(accepted)") : s.error().message;
   };
-  EXPECT_NE(err("[poller]\ninterval = \"soon\"\n").find("poller.interval: not a duration: \"soon\""),
-            std::string::npos);
+  EXPECT_NE(
+      err("[poller]\ninterval = \"soon\"\n").find("poller.interval: not a duration: \"soon\""),
+      std::string::npos);
   EXPECT_NE(err("[poller]\nauth = \"kerberos\"\n").find("\"kerberos\""), std::string::npos);
   EXPECT_NE(err("[poller]\nauth = \"bearer\"\n").find("needs secret_file or secret_env"),
             std::string::npos);

@@ -60,8 +60,9 @@ TEST(McPayload, ParsesADossierWithEverything) {
   EXPECT_EQ(s.progress[1].handler, "Nguyễn Văn A");
   EXPECT_EQ(s.progress[1].step_start, make_moment(2026, 3, 2, 9, 30));
   EXPECT_EQ(s.progress[1].step_deadline, make_moment(2026, 3, 3, 17));
-  // Freshness is the latest dated field, here the step deadline.
-  EXPECT_EQ(s.freshness, make_moment(2026, 3, 5, 9));
+  // Freshness is the latest event, here the supplementation request; the due date (5/3) and
+  // the step deadline (3/3 17:00) are promises, not events.
+  EXPECT_EQ(s.freshness, make_moment(2026, 3, 3, 9));
   // The raw record keeps unknown fields and leaves the progress entries to their table.
   EXPECT_NE(s.raw.find("TruongLaNhungGiKhac"), std::string::npos);
   EXPECT_EQ(s.raw.find("QuaTrinhXuLy"), std::string::npos);

@@ -227,10 +227,10 @@ TEST_F(PollerTest, AuthenticationHeaders) {
     std::string header;
     std::string value;
   };
-  for (const Case& c : {Case{PollerOptions::Auth::Bearer, "tok", "authorization", "Bearer tok"},
-                        Case{PollerOptions::Auth::ApiKey, "k3y", "x-api-key", "k3y"},
-                        Case{PollerOptions::Auth::Basic, "user:pass", "authorization",
-                             "Basic dXNlcjpwYXNz"}}) {
+  for (const Case& c :
+       {Case{PollerOptions::Auth::Bearer, "tok", "authorization", "Bearer tok"},
+        Case{PollerOptions::Auth::ApiKey, "k3y", "x-api-key", "k3y"},
+        Case{PollerOptions::Auth::Basic, "user:pass", "authorization", "Basic dXNlcjpwYXNz"}}) {
     upstream.seen_headers.clear();
     PollerOptions o = options;
     o.auth = c.auth;
@@ -238,7 +238,8 @@ TEST_F(PollerTest, AuthenticationHeaders) {
     make(o)->run_cycle();
     ASSERT_FALSE(upstream.seen_headers.empty());
     bool found = false;
-    for (const auto& [k, v] : upstream.seen_headers.front()) found = found || (k == c.header && v == c.value);
+    for (const auto& [k, v] : upstream.seen_headers.front())
+      found = found || (k == c.header && v == c.value);
     EXPECT_TRUE(found) << c.value;
   }
 }
@@ -327,8 +328,9 @@ TEST_F(PollerTest, AHangingUpstreamTimesOut) {
 }
 
 TEST_F(PollerTest, ATruncatedBodyFails) {
-  RawPeer cut("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-              R"({"data":[)");
+  RawPeer cut(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+      R"({"data":[)");
   options.url = "http://127.0.0.1:" + std::to_string(cut.port()) + "/api/dossiers";
   options.timeout = std::chrono::milliseconds(300);
   const auto r = make(options)->run_cycle();
@@ -359,9 +361,9 @@ TEST_F(PollerTest, PollsOverHttpsTrustingTheConfiguredCaOnly) {
   http::Router router;
   router.add("GET", "/api/dossiers", [](const http::Request& req) {
     http::Response r;
-    r.body = req.query_param("since") ? R"({"data":[],"next":"1","has_more":false})"
-                                      : R"({"data":[)" + record(7) +
-                                            R"(],"next":"1","has_more":false})";
+    r.body = req.query_param("since")
+                 ? R"({"data":[],"next":"1","has_more":false})"
+                 : R"({"data":[)" + record(7) + R"(],"next":"1","has_more":false})";
     return r;
   });
   http::ServerOptions so;
@@ -374,7 +376,8 @@ TEST_F(PollerTest, PollsOverHttpsTrustingTheConfiguredCaOnly) {
 
   const auto untrusted = make(options)->run_cycle();  // the system store does not know the CA
   EXPECT_FALSE(untrusted.ok);
-  EXPECT_NE(untrusted.error.find("certificate verify failed"), std::string::npos) << untrusted.error;
+  EXPECT_NE(untrusted.error.find("certificate verify failed"), std::string::npos)
+      << untrusted.error;
   EXPECT_EQ(totals().dossiers, 0);
 
   options.ca_file = test::pki().ca_cert;

@@ -227,7 +227,9 @@ TEST_F(StoreTest, CatalogueAndUnknownProcedures) {
   unknown.dossier.procedure_name = "Thủ tục lạ";
   auto unknown2 = unknown;
   unknown2.dossier.code = "A-3";
-  apply({known, unknown, unknown2});
+  auto local = snapshot("A-4", Status::InProcess, t1);  // a province-local code of a known one
+  local.dossier.procedure_code = "1.004227.000.00.00.H42";
+  apply({known, unknown, unknown2, local});
   const std::vector<CatalogueRow> rows = {
       {"1.004227", "Cấp giấy phép", "AT", "An toàn", "15wd", "10wd", ""}};
   ASSERT_EQ(writer->replace_catalogue(rows).value(), 1U);

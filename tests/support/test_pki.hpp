@@ -53,8 +53,8 @@ inline void add_extension(X509* cert, X509* issuer, int nid, const char* value) 
 
 /// A certificate for `key` named `common_name`, signed by issuer/issuer_key, or self-signed when
 /// issuer is null. A CA when `san` is empty, else a server certificate for those names.
-inline Cert new_cert(EVP_PKEY* key, const std::string& common_name, const std::string& san, X509* issuer,
-              EVP_PKEY* issuer_key, long serial) {
+inline Cert new_cert(EVP_PKEY* key, const std::string& common_name, const std::string& san,
+                     X509* issuer, EVP_PKEY* issuer_key, long serial) {
   Cert cert(X509_new());
   check(cert != nullptr, "X509_new");
   X509* x = cert.get();
@@ -139,6 +139,5 @@ inline const Pki& pki() {
   static const Pki instance;
   return instance;
 }
-
 
 }  // namespace tthc::test
