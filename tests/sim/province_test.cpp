@@ -148,7 +148,7 @@ Facts survey(const Province& province, Moment from, Moment to) {
       if (r < from || r >= to) ++f.receipts_outside_span;
       (time_of_day(r) < std::chrono::hours{12} ? f.morning : f.afternoon) += 1;
       f.channels.insert(snap.dossier.channel);
-      char date[8];
+      char date[32];
       const std::chrono::year_month_day ymd{day_of(r)};
       std::snprintf(date, sizeof date, "%02d%02u%02u", static_cast<int>(ymd.year()) % 100,
                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
