@@ -1,5 +1,7 @@
 // `tthc-monitor import FILE...`
 #include "app/commands.hpp"
+
+#include "app/cli_support.hpp"
 #include "app/loading.hpp"
 #include "config/catalogue.hpp"
 #include "ingest/file_import.hpp"
@@ -9,20 +11,6 @@
 #include <ostream>
 
 namespace tthc::app {
-
-namespace {
-
-std::string thousands(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-}  // namespace
 
 int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream& out,
                std::ostream& err) {

@@ -2,6 +2,8 @@
 // figures, metrics and alerts build on it.
 #include "api/mc_webhook.hpp"
 #include "app/commands.hpp"
+
+#include "app/cli_support.hpp"
 #include "app/loading.hpp"
 #include "config/catalogue.hpp"
 #include "http/server.hpp"
@@ -56,11 +58,7 @@ ingest::PollerOptions poller_options(const config::PollerSettings& p) {
 int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,
                std::ostream& err) {
   // Signals are taken by sigwait below; every thread started from here inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = block_stop_signals();
 
   auto loaded = load_with_calendar(src, err);
   if (!loaded) return kExitFailure;

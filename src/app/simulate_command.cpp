@@ -2,6 +2,8 @@
 // deliveries as JSON Lines (`--out`), or serves the poll API as simulated time runs (`--serve`),
 // optionally pushing each new batch to a webhook as an MC envelope.
 #include "app/commands.hpp"
+
+#include "app/cli_support.hpp"
 #include "app/loading.hpp"
 #include "config/catalogue.hpp"
 #include "http/client.hpp"
@@ -22,16 +24,6 @@
 namespace tthc::app {
 
 namespace {
-
-std::string thousands(std::uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 int usage(std::ostream& err, const std::string& message) {
   err << "tthc-monitor: error: " << message << "\n";
@@ -251,11 +243,7 @@ class Pusher {
 int serve(const SourceOptions& src, const SimulateCommand& cmd, std::ostream& out,
           std::ostream& err) {
   // Signals are taken by sigtimedwait below; every thread started from here inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = block_stop_signals();
 
   Moment from = Moment(today_in_vietnam());
   if (cmd.from) {
