@@ -1,14 +1,10 @@
 #include "app/commands.hpp"
 
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,8 +17,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-extern char** environ;
 
 namespace {
 
@@ -44,51 +38,11 @@ const fs::path kConfig = kSourceDir / "config" / "tthc-monitor.toml";
 // A fresh folder under the system temp directory, removed with everything in it.
 using tthc::test::TempDir;
 
-struct RunResult {
-  int status = -1;  ///< exit status, or -1 when the process did not exit normally
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using RunResult = tthc::test::Outcome;
 
 // Runs the real executable with `args`, stdout and stderr captured apart, in `cwd` when given.
 RunResult run(std::vector<std::string> args, const std::optional<fs::path>& cwd = std::nullopt) {
-  TempDir dir;
-  const std::string out_file = (dir.path() / "stdout").string();
-  const std::string err_file = (dir.path() / "stderr").string();
-  args.insert(args.begin(), kExecutable.string());
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const std::string cwd_text = cwd ? cwd->string() : std::string();
-  if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd_text.c_str());
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  RunResult r;
-  if (rc != 0) {
-    r.err = "posix_spawn failed: " + std::to_string(rc);
-    return r;
-  }
-  int wstatus = 0;
-  while (::waitpid(pid, &wstatus, 0) < 0) {
-  }
-  if (WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
-  r.out = slurp(out_file);
-  r.err = slurp(err_file);
-  return r;
+  return tthc::test::run_process(kExecutable, std::move(args), cwd);
 }
 
 // Runs with the shipped configuration.

@@ -2,16 +2,13 @@
 // with SIGTERM.
 #include "http/client.hpp"
 #include "store/store.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
-#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -20,48 +17,11 @@
 namespace tthc {
 namespace {
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using test::Outcome;
 
-// Runs the executable with `args`, waits, and captures both streams.
+// Runs the executable in the source folder, waits, and captures both streams.
 Outcome run(const std::vector<std::string>& args) {
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    std::vector<char*> argv;
-    std::string exe = TTHC_EXECUTABLE;
-    argv.push_back(exe.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (chdir(TTHC_SOURCE_DIR) != 0) _exit(126);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  Outcome r;
-  auto drain = [](int fd, std::string& into) {
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) into.append(buf, static_cast<std::size_t>(n));
-    close(fd);
-  };
-  drain(out_pipe[0], r.out);
-  drain(err_pipe[0], r.err);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return test::run_process(TTHC_EXECUTABLE, args, TTHC_SOURCE_DIR);
 }
 
 void write_file(const std::filesystem::path& p, const std::string& text) {
@@ -125,28 +85,11 @@ TEST(ImportCommand, MissingFileIsAFailure) {
 
 TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   test::TempDir dir;
-  int out_pipe[2];
-  ASSERT_EQ(pipe(out_pipe), 0);
   const std::string db = dir.file("d.db").string();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    close(out_pipe[0]);
-    std::string exe = TTHC_EXECUTABLE;
-    std::string a1 = "run", a2 = "--db", a3 = db, a4 = "--port", a5 = "0";
-    char* argv[] = {exe.data(), a1.data(), a2.data(), a3.data(), a4.data(), a5.data(), nullptr};
-    if (chdir(TTHC_SOURCE_DIR) != 0) _exit(126);
-    execv(exe.c_str(), argv);
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  // The daemon prints its address once it listens: wait for that line.
-  std::string line;
-  char c = 0;
-  while (read(out_pipe[0], &c, 1) == 1 && c != '\n') line += c;
-  const auto colon = line.rfind(':');
-  ASSERT_NE(colon, std::string::npos) << line;
-  const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+  // The daemon prints its address once it listens.
+  test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--db", db, "--port", "0"}, TTHC_SOURCE_DIR);
+  const auto port = daemon.port();
+  ASSERT_GT(port, 0) << daemon.first_line();
 
   http::ClientRequest req{"POST",
                           "/api/v1/mc",
@@ -161,40 +104,9 @@ TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
 
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out_pipe[0]);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(daemon.stop(), 0);
   auto reader = store::Reader::open(db).value();
   EXPECT_EQ(reader.totals().value().dossiers, 1);
-}
-
-// Starts the daemon with `args`, returns its pid and the port it printed.
-std::pair<pid_t, std::uint16_t> start_daemon(std::vector<std::string> args, int& out_fd) {
-  int out_pipe[2];
-  if (pipe(out_pipe) != 0) return {-1, 0};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    close(out_pipe[0]);
-    std::string exe = TTHC_EXECUTABLE;
-    std::vector<char*> argv{exe.data()};
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (chdir(TTHC_SOURCE_DIR) != 0) _exit(126);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  out_fd = out_pipe[0];
-  std::string line;
-  char c = 0;
-  while (read(out_fd, &c, 1) == 1 && c != '\n') line += c;
-  const auto colon = line.rfind(':');
-  if (colon == std::string::npos) return {pid, 0};
-  return {pid, static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)))};
 }
 
 TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
@@ -225,20 +137,15 @@ TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
           "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
           "[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(upstream_port) +
           "/api/dossiers\"\ninterval = \"100ms\"\n");
-  int out_fd = -1;
-  auto [pid, port] = start_daemon({"run", "--config", config.string()}, out_fd);
-  ASSERT_GT(port, 0);
+  test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string()}, TTHC_SOURCE_DIR);
+  ASSERT_GT(daemon.port(), 0) << daemon.first_line();
   {
     // The first cycle fetches the record; the second finds the cursor committed with it.
     std::unique_lock lock(m);
     cv.wait(lock, [&] { return calls.load() >= 2; });
   }
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out_fd);
+  EXPECT_EQ(daemon.stop(), 0);
   upstream.stop();
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   auto reader = store::Reader::open(dir.file("d.db")).value();
   EXPECT_EQ(reader.totals().value().dossiers, 1);
   EXPECT_EQ(reader.cursor("poll:onestop").value(), "1");

@@ -3,6 +3,7 @@
 
 #include "http/server.hpp"
 #include "http/client.hpp"
+#include "support/raw_socket.hpp"
 
 #include <gtest/gtest.h>
 
@@ -143,101 +144,7 @@ ClientRequest get(std::string target) {
   return r;
 }
 
-/// A plain TCP socket for bytes no well-behaved client sends.
-class RawSocket {
- public:
-  explicit RawSocket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    ::inet_pton(AF_INET, kHost, &address.sin_addr);
-    connected_ = fd_ >= 0 &&
-                 ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-  }
-  ~RawSocket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawSocket(const RawSocket&) = delete;
-  RawSocket& operator=(const RawSocket&) = delete;
-
-  bool connected() const { return connected_; }
-
-  bool send(std::string_view data) {
-    while (!data.empty()) {
-      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  /// Reads what arrives until the peer closes (true) or the timeout passes (false).
-  bool wait_closed(std::chrono::milliseconds timeout = 5s) {
-    const auto deadline = Clock::now() + timeout;
-    while (true) {
-      const int r = read_some(deadline);
-      if (r < 0) return true;
-      if (r == 0) return false;
-    }
-  }
-
-  struct Reply {
-    int status = 0;
-    std::string head;  // lower-cased status line and headers
-    std::string body;
-  };
-
-  /// The next complete response (Content-Length framed), or nullopt on close or timeout.
-  std::optional<Reply> read_reply(std::chrono::milliseconds timeout = 5s) {
-    const auto deadline = Clock::now() + timeout;
-    while (true) {
-      if (auto reply = take_reply()) return reply;
-      if (read_some(deadline) <= 0) return take_reply();
-    }
-  }
-
-  const std::string& received() const { return received_; }
-
- private:
-  /// >0: bytes read; 0: timeout; <0: closed (EOF or reset).
-  int read_some(Clock::time_point deadline) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left <= 0ms) return 0;
-    pollfd p{fd_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (ready == 0) return 0;
-    char buffer[4096];
-    const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-    if (n <= 0) return -1;
-    received_.append(buffer, static_cast<std::size_t>(n));
-    pending_.append(buffer, static_cast<std::size_t>(n));
-    return 1;
-  }
-
-  std::optional<Reply> take_reply() {
-    const std::size_t end = pending_.find("\r\n\r\n");
-    if (end == std::string::npos) return std::nullopt;
-    Reply reply;
-    reply.head = pending_.substr(0, end);
-    for (char& c : reply.head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (reply.head.rfind("http/1.", 0) != 0 || reply.head.size() < 12) return std::nullopt;
-    reply.status = std::stoi(reply.head.substr(9, 3));
-    std::size_t length = 0;
-    if (const std::size_t at = reply.head.find("\r\ncontent-length: "); at != std::string::npos) {
-      length = std::stoul(reply.head.substr(at + 18));
-    }
-    if (pending_.size() < end + 4 + length) return std::nullopt;
-    reply.body = pending_.substr(end + 4, length);
-    pending_.erase(0, end + 4 + length);
-    return reply;
-  }
-
-  int fd_;
-  bool connected_ = false;
-  std::string received_;
-  std::string pending_;
-};
+using tthc::test::RawSocket;
 
 // --- routing, headers, encoding --------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "support/raw_socket.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
 
@@ -116,42 +117,7 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 }
 
 /// A TCP connection that sends nothing: tells when the peer closes it.
-class SilentSocket {
- public:
-  explicit SilentSocket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    ::inet_pton(AF_INET, kHost, &address.sin_addr);
-    connected_ = fd_ >= 0 &&
-                 ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-  }
-  ~SilentSocket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  SilentSocket(const SilentSocket&) = delete;
-  SilentSocket& operator=(const SilentSocket&) = delete;
-
-  bool connected() const { return connected_; }
-
-  /// True when the peer closes (EOF or reset) before the timeout; what arrives is dropped.
-  bool wait_closed(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (true) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left <= 0ms) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buffer[1024];
-      if (::recv(fd_, buffer, sizeof buffer, 0) <= 0) return true;
-    }
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
+using SilentSocket = tthc::test::RawSocket;
 
 /// A listening socket that never accepts: the kernel completes connections, nobody answers.
 class DeafListener {

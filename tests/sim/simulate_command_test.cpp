@@ -3,12 +3,10 @@
 #include "http/client.hpp"
 #include "http/server.hpp"
 #include "ingest/mc_payload.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -22,49 +20,11 @@
 namespace tthc {
 namespace {
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using test::Outcome;
 
-// Runs the executable with `args` in the source folder, waits, and captures both streams.
+// Runs the executable in the source folder, waits, and captures both streams.
 Outcome run(const std::vector<std::string>& args) {
-  int out_pipe[2];
-  int err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return {};
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    std::vector<char*> argv;
-    std::string exe = TTHC_EXECUTABLE;
-    argv.push_back(exe.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (chdir(TTHC_SOURCE_DIR) != 0) _exit(126);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  Outcome r;
-  // Standard error is small; read it after standard output is closed.
-  auto drain = [](int fd, std::string& into) {
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) into.append(buf, static_cast<std::size_t>(n));
-    close(fd);
-  };
-  drain(out_pipe[0], r.out);
-  drain(err_pipe[0], r.err);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return test::run_process(TTHC_EXECUTABLE, args, TTHC_SOURCE_DIR);
 }
 
 std::string read_file(const std::filesystem::path& p) {
@@ -186,33 +146,16 @@ class Webhook {
 
 TEST(SimulateCommand, ServesThePollApiPushesAndStopsOnSigterm) {
   Webhook hook;
-  int out_pipe[2];
-  ASSERT_EQ(pipe(out_pipe), 0);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    close(out_pipe[0]);
-    std::vector<std::string> args = {
-        TTHC_EXECUTABLE, "simulate",  "--serve",
-        "--port",        "0",         "--from",
-        "2025-03-10",    "--history", "4",
-        "--rate",        "40",        "--token",
-        "t0ken",         "--push",    "http://127.0.0.1:" + std::to_string(hook.port()) + "/hook"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (chdir(TTHC_SOURCE_DIR) != 0) _exit(126);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  // The simulator prints its address once it serves: wait for that line.
-  std::string line;
-  char c = 0;
-  while (read(out_pipe[0], &c, 1) == 1 && c != '\n') line += c;
-  ASSERT_NE(line.find("tthc-monitor simulate: serving http://127.0.0.1:"), std::string::npos)
-      << line;
-  const auto port = static_cast<std::uint16_t>(std::stoi(line.substr(line.rfind(':') + 1)));
+  // The simulator prints its address once it serves.
+  test::Daemon daemon(TTHC_EXECUTABLE,
+                      {"simulate", "--serve", "--port", "0", "--from", "2025-03-10", "--history",
+                       "4", "--rate", "40", "--token", "t0ken", "--push",
+                       "http://127.0.0.1:" + std::to_string(hook.port()) + "/hook"},
+                      TTHC_SOURCE_DIR);
+  ASSERT_NE(daemon.first_line().find("tthc-monitor simulate: serving http://127.0.0.1:"),
+            std::string::npos)
+      << daemon.first_line();
+  const auto port = daemon.port();
 
   http::ClientRequest req;
   req.target = "/api/dossiers?limit=5";
@@ -233,12 +176,7 @@ TEST(SimulateCommand, ServesThePollApiPushesAndStopsOnSigterm) {
   ASSERT_TRUE(batch) << batch.error().message;
   EXPECT_GT(batch->dossiers.size(), 10U);
 
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out_pipe[0]);
-  EXPECT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 }  // namespace

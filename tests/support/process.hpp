@@ -1,0 +1,146 @@
+#pragma once
+// Running the real executable from a test: once, capturing its output, or as a daemon that
+// says on its first line of standard output where it listens ("...:PORT").
+
+#include "support/temp_dir.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace tthc::test {
+
+struct Outcome {
+  int status = -1;  ///< exit status, or -1 when the process did not exit normally
+  std::string out;
+  std::string err;
+};
+
+namespace process_detail {
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline std::vector<char*> argv_of(std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+inline int exit_status(pid_t pid) {
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0) {
+  }
+  return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+}
+
+}  // namespace process_detail
+
+/// Runs `exe args...` in `cwd` (when given) with standard input from /dev/null, waits, and
+/// returns its exit status with standard output and error captured apart. Output goes through
+/// files, so a large output cannot fill a pipe and stall the child.
+inline Outcome run_process(const std::filesystem::path& exe, std::vector<std::string> args,
+                           const std::optional<std::filesystem::path>& cwd = std::nullopt) {
+  TempDir dir;
+  const std::string out_file = dir.file("stdout").string();
+  const std::string err_file = dir.file("stderr").string();
+  args.insert(args.begin(), exe.string());
+  std::vector<char*> argv = process_detail::argv_of(args);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_file.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const std::string cwd_text = cwd ? cwd->string() : std::string();
+  if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd_text.c_str());
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  Outcome r;
+  if (rc != 0) {
+    r.err = "posix_spawn failed: " + std::to_string(rc);
+    return r;
+  }
+  r.status = process_detail::exit_status(pid);
+  r.out = process_detail::slurp(out_file);
+  r.err = process_detail::slurp(err_file);
+  return r;
+}
+
+/// A daemon started in `cwd`; the constructor returns once it has printed its first line of
+/// standard output (its address), or has exited. Killed if still running when destroyed.
+class Daemon {
+ public:
+  Daemon(const std::filesystem::path& exe, std::vector<std::string> args,
+         const std::filesystem::path& cwd) {
+    int out_pipe[2];
+    if (pipe(out_pipe) != 0) return;
+    args.insert(args.begin(), exe.string());
+    std::vector<char*> argv = process_detail::argv_of(args);
+    const std::string cwd_text = cwd.string();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    posix_spawn_file_actions_addchdir_np(&actions, cwd_text.c_str());
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    out_fd_ = out_pipe[0];
+    if (rc != 0) {
+      pid_ = -1;
+      return;
+    }
+    char c = 0;
+    while (read(out_fd_, &c, 1) == 1 && c != '\n') first_line_ += c;
+  }
+  ~Daemon() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      process_detail::exit_status(pid_);
+    }
+    if (out_fd_ >= 0) close(out_fd_);
+  }
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  const std::string& first_line() const { return first_line_; }
+  /// The port after the last ':' of the first line; 0 when there is none.
+  std::uint16_t port() const {
+    const auto colon = first_line_.rfind(':');
+    if (colon == std::string::npos || colon + 1 == first_line_.size()) return 0;
+    return static_cast<std::uint16_t>(std::stoi(first_line_.substr(colon + 1)));
+  }
+  /// SIGTERM, then waits: the exit status, or -1 when it did not exit normally.
+  int stop() {
+    if (pid_ <= 0) return -1;
+    kill(pid_, SIGTERM);
+    const int status = process_detail::exit_status(pid_);
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::string first_line_;
+};
+
+}  // namespace tthc::test
