@@ -3,7 +3,6 @@
 
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
-#include "config/catalogue.hpp"
 #include "ingest/file_import.hpp"
 
 #include <chrono>
@@ -18,32 +17,13 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
   if (!settings) return kExitFailure;
   if (cmd.db) settings->store.path = *cmd.db;
 
-  std::vector<store::CatalogueRow> rows;
-  std::error_code ec;
-  if (std::filesystem::exists(settings->catalogue_file, ec)) {
-    auto catalogue = config::load_catalogue(settings->catalogue_file);
-    if (!catalogue) {
-      err << "tthc-monitor: error: " << catalogue.error().message << "\n";
-      return kExitFailure;
-    }
-    for (const auto& r : *catalogue) {
-      rows.push_back({r.code, r.name, r.field_code, r.field_name, calendar::to_string(r.legal),
-                      calendar::to_string(r.reduced), calendar::to_string(r.online)});
-    }
-  } else {
-    err << "tthc-monitor: warning: no procedure catalogue at " << settings->catalogue_file.string()
-        << "; every dossier is judged by its NgayHenTra\n";
-  }
-
-  if (settings->store.path.has_parent_path()) {
-    std::filesystem::create_directories(settings->store.path.parent_path(), ec);
-  }
-  auto writer = store::Writer::open(
-      store::Options{settings->store.path, settings->store.durable_commits, 5000});
-  if (!writer) {
-    err << "tthc-monitor: error: " << writer.error().message << "\n";
-    return kExitFailure;
-  }
+  auto rules = load_catalogue_for(*settings, err, [&err](const std::string& warning) {
+    err << "tthc-monitor: warning: " << warning << "\n";
+  });
+  if (!rules) return kExitFailure;
+  auto writer = open_writer(settings->store, err);
+  if (!writer) return kExitFailure;
+  const std::vector<store::CatalogueRow> rows = catalogue_rows(*rules);
   if (auto n = writer->replace_catalogue(rows); !n) {
     err << "tthc-monitor: error: " << n.error().message << "\n";
     return kExitFailure;

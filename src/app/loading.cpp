@@ -1,5 +1,7 @@
 #include "app/loading.hpp"
 
+#include "config/catalogue.hpp"
+
 #include <array>
 
 namespace tthc::app {
@@ -47,6 +49,44 @@ std::optional<Loaded> load_with_calendar(const SourceOptions& src, std::ostream&
     return std::nullopt;
   }
   return Loaded{std::move(*settings), std::move(*cal)};
+}
+
+std::optional<std::vector<engine::ProcedureRule>> load_catalogue_for(
+    const config::Settings& settings, std::ostream& err,
+    const std::function<void(const std::string&)>& warn) {
+  std::error_code ec;
+  if (!fs::exists(settings.catalogue_file, ec)) {
+    warn("no procedure catalogue at " + settings.catalogue_file.string() +
+         "; every dossier is judged by its NgayHenTra");
+    return std::vector<engine::ProcedureRule>();
+  }
+  auto catalogue = config::load_catalogue(settings.catalogue_file);
+  if (!catalogue) {
+    err << "tthc-monitor: error: " << catalogue.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*catalogue);
+}
+
+std::vector<store::CatalogueRow> catalogue_rows(const std::vector<engine::ProcedureRule>& rules) {
+  std::vector<store::CatalogueRow> rows;
+  rows.reserve(rules.size());
+  for (const auto& r : rules) {
+    rows.push_back({r.code, r.name, r.field_code, r.field_name, calendar::to_string(r.legal),
+                    calendar::to_string(r.reduced), calendar::to_string(r.online)});
+  }
+  return rows;
+}
+
+std::optional<store::Writer> open_writer(const config::StoreSettings& store, std::ostream& err) {
+  std::error_code ec;
+  if (store.path.has_parent_path()) fs::create_directories(store.path.parent_path(), ec);
+  auto writer = store::Writer::open(store::Options{store.path, store.durable_commits, 5000});
+  if (!writer) {
+    err << "tthc-monitor: error: " << writer.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*writer);
 }
 
 }  // namespace tthc::app

@@ -5,6 +5,12 @@
 #include "app/commands.hpp"
 #include "calendar/working_calendar.hpp"
 #include "config/settings.hpp"
+#include "engine/rules.hpp"
+#include "store/store.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
 
 #include <optional>
 #include <ostream>
@@ -23,5 +29,18 @@ struct Loaded {
 
 /// Settings and the working calendar; prints the error and gives nullopt on failure.
 std::optional<Loaded> load_with_calendar(const SourceOptions& src, std::ostream& err);
+
+/// The procedure catalogue the settings name. A missing file is no error: `warn` is told and
+/// the catalogue is empty (every dossier is then judged by its NgayHenTra). An unreadable or
+/// invalid file prints the error and gives nullopt.
+std::optional<std::vector<engine::ProcedureRule>> load_catalogue_for(
+    const config::Settings& settings, std::ostream& err,
+    const std::function<void(const std::string&)>& warn);
+
+/// The catalogue as the store keeps it.
+std::vector<store::CatalogueRow> catalogue_rows(const std::vector<engine::ProcedureRule>& rules);
+
+/// The store's writer, its folder created if needed; prints the error and gives nullopt.
+std::optional<store::Writer> open_writer(const config::StoreSettings& store, std::ostream& err);
 
 }  // namespace tthc::app

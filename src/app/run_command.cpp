@@ -5,7 +5,6 @@
 
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
-#include "config/catalogue.hpp"
 #include "http/server.hpp"
 #include "ingest/intake.hpp"
 #include "ingest/poller.hpp"
@@ -21,15 +20,6 @@
 namespace tthc::app {
 
 namespace {
-
-std::vector<store::CatalogueRow> catalogue_rows(const std::vector<engine::ProcedureRule>& rules) {
-  std::vector<store::CatalogueRow> rows;
-  for (const auto& r : rules) {
-    rows.push_back({r.code, r.name, r.field_code, r.field_name, calendar::to_string(r.legal),
-                    calendar::to_string(r.reduced), calendar::to_string(r.online)});
-  }
-  return rows;
-}
 
 ingest::PollerOptions poller_options(const config::PollerSettings& p) {
   ingest::PollerOptions o;
@@ -69,31 +59,14 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   auto log = spdlog::stderr_color_mt("tthc");
   log->set_pattern("%Y-%m-%dT%H:%M:%S%z %l %v");
 
-  std::vector<engine::ProcedureRule> rules;
-  std::error_code ec;
-  if (std::filesystem::exists(settings.catalogue_file, ec)) {
-    auto catalogue = config::load_catalogue(settings.catalogue_file);
-    if (!catalogue) {
-      err << "tthc-monitor: error: " << catalogue.error().message << "\n";
-      return kExitFailure;
-    }
-    rules = std::move(*catalogue);
-  } else {
-    log->warn("no procedure catalogue at {}; dossiers are judged by their NgayHenTra",
-              settings.catalogue_file.string());
-  }
-  if (settings.store.path.has_parent_path()) {
-    std::filesystem::create_directories(settings.store.path.parent_path(), ec);
-  }
-  auto writer = store::Writer::open(
-      store::Options{settings.store.path, settings.store.durable_commits, 5000});
-  if (!writer) {
-    err << "tthc-monitor: error: " << writer.error().message << "\n";
-    return kExitFailure;
-  }
+  const auto rules = load_catalogue_for(
+      settings, err, [&log](const std::string& warning) { log->warn("{}", warning); });
+  if (!rules) return kExitFailure;
+  auto writer = open_writer(settings.store, err);
+  if (!writer) return kExitFailure;
   ingest::Intake intake(std::move(*writer));
   auto synced = intake
-                    .run_on_writer([rows = catalogue_rows(rules)](store::Writer& w) {
+                    .run_on_writer([rows = catalogue_rows(*rules)](store::Writer& w) {
                       return w.replace_catalogue(rows);
                     })
                     .get();
@@ -126,7 +99,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     return kExitFailure;
   }
   log->info("store {} ({} procedures in the catalogue, calendar {})", settings.store.path.string(),
-            rules.size(), loaded->calendar.version());
+            rules->size(), loaded->calendar.version());
   if (!settings.webhook.secret) {
     log->warn("webhook accepts unsigned bodies: set webhook.secret_file or secret_env");
   }
