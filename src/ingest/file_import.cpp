@@ -18,7 +18,6 @@ namespace fs = std::filesystem;
 struct Work {
   std::string file;
   Batch batch;
-  std::size_t lines = 0;
   std::uint64_t bytes_done = 0;
   std::uint64_t bytes_total = 0;
 };
@@ -99,7 +98,7 @@ std::optional<Error> produce(const fs::path& path, const ImportOptions& options,
     in = &file;
   }
   const std::string name = is_stdin ? "-" : path.string();
-  Work work{name, {}, 0, 0, total};
+  Work work{name, {}, 0, total};
   std::string line;
   std::size_t line_number = 0;
   std::uint64_t done = 0;
@@ -119,7 +118,6 @@ std::optional<Error> produce(const fs::path& path, const ImportOptions& options,
       auto env = parse_envelope(text, options.limits);
       if (env) {
         for (auto& r : env->rejected) r.index = 1;
-        work.lines = line_number;
         work.bytes_done = total;
         append(work.batch, std::move(*env));
         break;
@@ -133,15 +131,13 @@ std::optional<Error> produce(const fs::path& path, const ImportOptions& options,
       append(work.batch, std::move(*parsed));
     }
     if (work.batch.dossiers.size() + work.batch.progress.size() >= options.batch_size) {
-      work.lines = line_number;
       work.bytes_done = done;
       queue.free_spent();
       if (!queue.push(std::move(work))) return std::nullopt;
-      work = Work{name, {}, 0, 0, total};
+      work = Work{name, {}, 0, total};
     }
   }
   if (in->bad()) return Error{name + ": read error"};
-  if (work.lines == 0) work.lines = line_number;
   work.bytes_done = total != 0 ? total : done;
   queue.push(std::move(work));
   return std::nullopt;
