@@ -1,5 +1,7 @@
 #include "app/cli_support.hpp"
 
+#include <chrono>
+
 #include <pthread.h>
 
 namespace tthc::app {
@@ -21,6 +23,11 @@ sigset_t block_stop_signals() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
+}
+
+Moment now_in_vietnam() {
+  const auto utc = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return Moment{utc.time_since_epoch() + kVietnamUtcOffset};
 }
 
 }  // namespace tthc::app

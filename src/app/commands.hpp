@@ -50,6 +50,17 @@ struct RunCommand {
   std::optional<std::uint16_t> listen_port;  ///< --port, overrides http.listen's port (0: any)
 };
 
+/// `explain MaHoSo`: every figure of one stored dossier with its reason.
+struct ExplainCommand {
+  std::string code;
+  std::optional<std::string> db;  ///< --db, overrides store.path
+  std::optional<std::string> at;  ///< --at: judge as of this moment (default now)
+  bool json = false;
+};
+
+int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostream& out,
+                std::ostream& err);
+
 /// The daemon; returns when SIGINT or SIGTERM arrives, after a graceful stop.
 int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,
                std::ostream& err);

@@ -47,10 +47,19 @@ int run(int argc, char** argv) {
   RunCommand run_cmd;
   std::string run_db;
   int run_port = -1;
-  auto* run_sub = cli.add_subcommand("run", "the daemon: webhook intake into the store");
+  auto* run_sub = cli.add_subcommand("run", "the daemon: intake, live figures, metrics and the dossier API");
   run_sub->add_option("--db", run_db, "SQLite file (default: the configuration's store.path)");
   run_sub->add_option("--port", run_port, "listen port (0: any free port)")
       ->check(CLI::Range(0, 65535));
+
+  ExplainCommand explain_cmd;
+  std::string explain_db, explain_at;
+  auto* explain = cli.add_subcommand(
+      "explain", "why a dossier is counted as it is: every figure with its reason");
+  explain->add_option("code", explain_cmd.code, "the dossier's MaHoSo")->required();
+  explain->add_option("--db", explain_db, "SQLite file (default: the configuration's store.path)");
+  explain->add_option("--at", explain_at, "judge as of this moment (default: now)");
+  explain->add_flag("--json", explain_cmd.json, "JSON output (as GET /api/v1/dossiers/{code})");
 
   auto* examples =
       cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
@@ -101,6 +110,11 @@ int run(int argc, char** argv) {
   if (cal->parsed()) return run_calendar(src, cal_cmd, std::cout, std::cerr);
   if (due->parsed()) return run_due(src, due_cmd, std::cout, std::cerr);
   if (examples->parsed()) return run_examples(src, std::cout, std::cerr);
+  if (explain->parsed()) {
+    if (!explain_db.empty()) explain_cmd.db = explain_db;
+    if (!explain_at.empty()) explain_cmd.at = explain_at;
+    return run_explain(src, explain_cmd, std::cout, std::cerr);
+  }
   if (run_sub->parsed()) {
     if (!run_db.empty()) run_cmd.db = run_db;
     if (run_port >= 0) run_cmd.listen_port = static_cast<std::uint16_t>(run_port);

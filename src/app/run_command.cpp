@@ -1,5 +1,6 @@
-// `tthc-monitor run`: the daemon. Today it serves the MC webhook into the store; the live
-// figures, metrics and alerts build on it.
+// `tthc-monitor run`: the daemon. Intake (webhook, poller) into the store; the live state kept
+// current from it and from the clock; metrics, the dossier API and the work lists served.
+#include "api/dossier_api.hpp"
 #include "api/mc_webhook.hpp"
 #include "app/commands.hpp"
 
@@ -8,6 +9,8 @@
 #include "http/server.hpp"
 #include "ingest/intake.hpp"
 #include "ingest/poller.hpp"
+#include "live/monitor.hpp"
+#include "metrics/metrics.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -62,9 +65,43 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   const auto rules = load_catalogue_for(
       settings, err, [&log](const std::string& warning) { log->warn("{}", warning); });
   if (!rules) return kExitFailure;
-  auto writer = open_writer(settings.store, err);
+  auto writer = open_writer(settings.store, err);  // creates and migrates the file
   if (!writer) return kExitFailure;
-  ingest::Intake intake(std::move(*writer));
+  const engine::Catalogue catalogue(*rules);
+  const calendar::WorkingCalendar& cal = loaded->calendar;
+
+  metrics::MetricsOptions metrics_options;
+  metrics_options.province = settings.metrics.province;
+  metrics_options.version = TTHC_VERSION;
+  metrics_options.on_time_target = settings.metrics.on_time_target;
+  metrics_options.reduced_ratio = settings.metrics.reduced_ratio;
+  metrics::Metrics metrics(metrics_options, cal);
+  if (auto reader = store::Reader::open(settings.store.path)) {
+    if (auto totals = reader->totals()) metrics.set_last_intake(totals->last_arrived_unix);
+  }
+
+  live::MonitorOptions monitor_options;
+  monitor_options.db = settings.store.path;
+  monitor_options.now = now_in_vietnam;
+  monitor_options.log_error = [log](const std::string& message) { log->error("{}", message); };
+  monitor_options.loaded = [log](const live::LoadStats& s) {
+    log->info("live state ready: {} dossiers judged, {} in process, in {:.1f} s", s.dossiers,
+              s.held, s.seconds);
+  };
+  live::Monitor monitor(monitor_options, catalogue, cal, settings.engine, {&metrics});
+  monitor.start();
+
+  ingest::IntakeOptions intake_options;
+  intake_options.on_commit = [&metrics, &monitor](const ingest::CommitReport& report) {
+    for (const auto& b : report.batches) {
+      const std::uint64_t accepted = b.counts->accepted;
+      const std::uint64_t rejected = b.info->rejected;
+      const std::uint64_t unchanged = b.records - rejected - accepted;
+      metrics.record_commit(report.seconds, b.info->arrived_unix, accepted, unchanged, rejected);
+      monitor.notify(b.counts->changed);
+    }
+  };
+  ingest::Intake intake(std::move(*writer), intake_options);
   auto synced = intake
                     .run_on_writer([rows = catalogue_rows(*rules)](store::Writer& w) {
                       return w.replace_catalogue(rows);
@@ -80,11 +117,16 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   hook.secret = settings.webhook.secret;
   hook.signature_header = settings.webhook.signature_header;
   api::add_mc_webhook(router, intake, hook);
-  router.add("GET", "/healthz", [](const http::Request&) {
-    http::Response r;
-    r.body = R"({"status":"ok"})";
-    return r;
-  });
+  api::ReadApiOptions read;
+  read.db = settings.store.path;
+  read.catalogue = &catalogue;
+  read.calendar = &cal;
+  read.settings = settings.engine;
+  read.now = now_in_vietnam;
+  read.token = settings.http.read_token;
+  read.monitor = &monitor;
+  read.metrics = &metrics;
+  api::add_read_api(router, std::move(read));
 
   http::ServerOptions options;
   options.address = settings.http.address;
@@ -92,6 +134,9 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   options.body_limit = settings.http.body_limit;
   options.worker_threads = 8;  // handlers wait for group commits; more of them, bigger groups
   options.log = [log](std::string_view message) { log->error("http: {}", message); };
+  options.on_response = [&metrics](std::string_view path, int status) {
+    metrics.record_response(path, status);
+  };
   http::Server server(options, std::move(router));
   auto port = server.start();
   if (!port) {
@@ -116,6 +161,11 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     };
     poller = std::make_unique<ingest::Poller>(poller_options(settings.poller), intake,
                                               settings.store.path, seams);
+    metrics.set_poll_source([p = poller.get()] {
+      const ingest::PollStats s = p->stats();
+      return metrics::PollCounts{s.cycles - s.cycles_failed, s.cycles_failed, s.accepted,
+                                 s.rejected};
+    });
     poller_thread = std::thread([&poller] { poller->run(); });
     log->info("polling {} every {} s", settings.poller.url,
               std::chrono::duration_cast<std::chrono::seconds>(settings.poller.interval).count());
@@ -132,6 +182,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     poller_thread.join();
   }
   server.stop(std::chrono::seconds(10));
+  monitor.stop();
   log->info("stopped");
   return kExitOk;
 }

@@ -50,8 +50,7 @@ std::optional<Moment> parse_end(std::string_view option, const std::string& text
 
 /// Today in Vietnam.
 Date today_in_vietnam() {
-  const auto now = std::chrono::system_clock::now() + kVietnamUtcOffset;
-  return Date{std::chrono::floor<std::chrono::days>(now.time_since_epoch())};
+  return day_of(now_in_vietnam());
 }
 
 struct Prepared {

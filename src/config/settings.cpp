@@ -91,6 +91,26 @@ Result<Duration> parse_working_amount(std::string_view text, std::string_view wh
                "\" (expected Nwh or Nwd)"};
 }
 
+// A share in (0, 1]: 0.95, or an integer 1.
+Result<double> get_share(const toml::node& n, std::string_view name, std::string_view key) {
+  double v = -1;
+  if (const auto* f = n.as_floating_point()) v = f->get();
+  if (const auto* i = n.as_integer()) v = static_cast<double>(i->get());
+  if (!(v > 0 && v <= 1)) {
+    std::ostringstream given;
+    if (n.is_number()) {
+      given << v;
+    } else if (const auto* text = n.as_string()) {
+      given << '"' << text->get() << '"';
+    } else {
+      given << "a " << n.type();
+    }
+    return Error{where(name, n) + ": " + std::string(key) +
+                 ": expected a share above 0 and at most 1, e.g. 0.95: " + given.str()};
+  }
+  return v;
+}
+
 Result<bool> get_bool(const toml::node& n, std::string_view name, std::string_view key) {
   if (const auto* b = n.as_boolean()) return b->get();
   return Error{where(name, n) + ": " + std::string(key) + ": expected true or false"};
@@ -166,40 +186,47 @@ Result<std::pair<std::string, std::uint16_t>> get_listen(const toml::node& n, st
 // The secret itself never appears in an error message.
 Result<std::optional<std::string>> read_secret(const toml::table& t, std::string_view name,
                                                const fs::path& base_dir,
-                                               std::string_view section = "webhook") {
+                                               std::string_view section = "webhook",
+                                               std::string_view key = "secret") {
   const std::string sec(section);
-  const auto* file = t.get("secret_file");
-  const auto* env = t.get("secret_env");
+  const std::string file_key = std::string(key) + "_file";
+  const std::string env_key = std::string(key) + "_env";
+  const auto* file = t.get(file_key);
+  const auto* env = t.get(env_key);
   if (file != nullptr && env != nullptr) {
-    return Error{std::string(name) + ": " + sec + ": give secret_file or secret_env, not both"};
+    return Error{std::string(name) + ": " + sec + ": give " + file_key + " or " + env_key +
+                 ", not both"};
   }
   std::string secret;
   if (file != nullptr) {
-    auto v = get_string(*file, name, sec + ".secret_file");
+    auto v = get_string(*file, name, sec + "." + file_key);
     if (!v) return std::move(v).error();
     if (v->empty()) return std::optional<std::string>();
     const fs::path p = base_dir / fs::path(*v);
     std::ifstream in(p, std::ios::binary);
     if (!in)
-      return Error{where(name, *file) + ": " + sec + ".secret_file: cannot read " + p.string()};
+      return Error{where(name, *file) + ": " + sec + "." + file_key + ": cannot read " +
+                   p.string()};
     std::ostringstream buf;
     buf << in.rdbuf();
     secret = buf.str();
   } else if (env != nullptr) {
-    auto v = get_string(*env, name, sec + ".secret_env");
+    auto v = get_string(*env, name, sec + "." + env_key);
     if (!v) return std::move(v).error();
     if (v->empty()) return std::optional<std::string>();
     const char* value = std::getenv(v->c_str());
     if (value == nullptr) {
-      return Error{where(name, *env) + ": " + sec + ".secret_env: environment variable " + *v +
-                   " is not set"};
+      return Error{where(name, *env) + ": " + sec + "." + env_key + ": environment variable " +
+                   *v + " is not set"};
     }
     secret = value;
   } else {
     return std::optional<std::string>();
   }
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-  if (secret.empty()) return Error{std::string(name) + ": " + sec + ": the secret is empty"};
+  if (secret.empty()) {
+    return Error{std::string(name) + ": " + sec + ": the " + std::string(key) + " is empty"};
+  }
   return std::optional<std::string>(std::move(secret));
 }
 
@@ -306,13 +333,14 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   const toml::table& root = *parsed;
   if (auto e =
           unknown_keys(root, name, "",
-                       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller"})) {
+                       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller",
+                        "metrics"})) {
     return *e;
   }
 
   Settings s = default_settings(base_dir);
   for (const char* section :
-       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller"}) {
+       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller", "metrics"}) {
     if (root.contains(section) && !root[section].is_table()) {
       return Error{std::string(name) + ": " + section + ": expected a table"};
     }
@@ -400,7 +428,13 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
     }
   }
   if (const auto* http = root["http"].as_table()) {
-    if (auto e = unknown_keys(*http, name, "http", {"listen", "body_limit"})) return *e;
+    if (auto e = unknown_keys(*http, name, "http",
+                              {"listen", "body_limit", "read_token_file", "read_token_env"})) {
+      return *e;
+    }
+    auto token = read_secret(*http, name, base_dir, "http", "read_token");
+    if (!token) return std::move(token).error();
+    s.http.read_token = std::move(*token);
     if (const auto* n = http->get("listen")) {
       auto v = get_listen(*n, name, "http.listen");
       if (!v) return v.error();
@@ -432,6 +466,27 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   }
   if (const auto* poll = root["poller"].as_table()) {
     if (auto e = parse_poller(*poll, name, base_dir, s.poller)) return *e;
+  }
+  if (const auto* m = root["metrics"].as_table()) {
+    if (auto e = unknown_keys(*m, name, "metrics",
+                              {"province", "on_time_target", "reduced_ratio"})) {
+      return *e;
+    }
+    if (const auto* n = m->get("province")) {
+      auto v = get_string(*n, name, "metrics.province");
+      if (!v) return v.error();
+      s.metrics.province = *v;
+    }
+    if (const auto* n = m->get("on_time_target")) {
+      auto v = get_share(*n, name, "metrics.on_time_target");
+      if (!v) return v.error();
+      s.metrics.on_time_target = *v;
+    }
+    if (const auto* n = m->get("reduced_ratio")) {
+      auto v = get_share(*n, name, "metrics.reduced_ratio");
+      if (!v) return v.error();
+      s.metrics.reduced_ratio = *v;
+    }
   }
   return s;
 }

@@ -32,6 +32,15 @@ struct HttpSettings {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
   std::size_t body_limit = 8 * 1024 * 1024;
+  /// Bearer token the read endpoints (/metrics, /api/v1/dossiers) require, from
+  /// read_token_file or read_token_env; none: open (bind to loopback or a trusted network).
+  std::optional<std::string> read_token;
+};
+
+struct MetricsSettings {
+  std::string province;         ///< constant label on every series; empty: none
+  double on_time_target = 0.95; ///< tthc_on_time_rate_target
+  double reduced_ratio = 0.7;   ///< reduced/legal limit: a bucket edge of the time ratio
 };
 
 struct WebhookSettings {
@@ -72,6 +81,7 @@ struct Settings {
   HttpSettings http;
   WebhookSettings webhook;
   PollerSettings poller;
+  MetricsSettings metrics;
 };
 
 /// Built-in defaults, paths relative to `base_dir`.

@@ -46,25 +46,45 @@ void reset(Evaluation& out, Moment now) {
   auto extensions = std::move(out.extensions);
   auto pauses = std::move(out.pauses);
   auto steps = std::move(out.steps);
+  auto requests = std::move(out.supplement_requests);
   extensions.clear();
   pauses.clear();
   steps.clear();
+  requests.clear();
   out = Evaluation{};
   out.now = now;
   out.extensions = std::move(extensions);
   out.pauses = std::move(pauses);
   out.steps = std::move(steps);
+  out.supplement_requests = std::move(requests);
+}
+
+// Keeps the earliest candidate for Evaluation::next_change.
+void consider(std::optional<Moment>& next, Moment candidate) {
+  if (!next || candidate < *next) next = candidate;
+}
+
+// A fact dated at or after `now` becomes known one second after its date (as-of semantics).
+void consider_fact(std::optional<Moment>& next, std::optional<Moment> fact, Moment now) {
+  if (fact && *fact >= now) consider(next, *fact + std::chrono::seconds{1});
+}
+
+// The earliest moment t >= from with at most `threshold` of working time left until `due`.
+Moment due_soon_from(const WorkingCalendar& cal, Moment from, Moment due, Duration threshold) {
+  Moment lo = from, hi = due;  // between(hi, due) == 0 <= threshold
+  while (hi - lo > std::chrono::seconds{1}) {
+    const Moment mid = lo + (hi - lo) / 2;
+    if (cal.between(mid, due) <= threshold) {
+      hi = mid;
+    } else {
+      lo = mid;
+    }
+  }
+  return cal.between(lo, due) <= threshold ? lo : hi;
 }
 
 Duration margin(const WorkingCalendar& cal, Moment from, Moment due) {
   return from <= due ? cal.between(from, due) : -cal.between(due, from);
-}
-
-// §5: overdue after the due; early on an earlier calendar day; on time otherwise or undated.
-Outcome judge_finished(Moment end, std::optional<Moment> due) {
-  if (!due) return Outcome::OnTime;
-  if (end > *due) return Outcome::Overdue;
-  return day_of(end) < day_of(*due) ? Outcome::Early : Outcome::OnTime;
 }
 
 bool is_round_due(const Dossier& d, Moment v) {
@@ -73,6 +93,12 @@ bool is_round_due(const Dossier& d, Moment v) {
 }
 
 }  // namespace
+
+Outcome judge_finished(Moment end, std::optional<Moment> due) {
+  if (!due) return Outcome::OnTime;
+  if (end > *due) return Outcome::Overdue;
+  return day_of(end) < day_of(*due) ? Outcome::Early : Outcome::OnTime;
+}
 
 void evaluate(const DossierTimeline& tl, const ProcedureRule* rule, const WorkingCalendar& cal,
               const Settings& settings, Moment now, Evaluation& out) {
@@ -96,6 +122,7 @@ void evaluate(const DossierTimeline& tl, const ProcedureRule* rule, const Workin
   out.received = received;
   if (received >= now) {
     out.exclusion = Exclusion::NotReceived;
+    consider_fact(out.next_change, received, now);
     return;
   }
   out.clock_start = cal.normalize(received);
@@ -145,6 +172,8 @@ void evaluate(const DossierTimeline& tl, const ProcedureRule* rule, const Workin
       out.ended = true;
       out.end = e.at;
       out.end_source = e.source;
+    } else {
+      consider_fact(out.next_change, e.at, now);
     }
   }
   out.counted = true;
@@ -247,6 +276,53 @@ void evaluate(const DossierTimeline& tl, const ProcedureRule* rule, const Workin
   if (!out.ended && !out.steps.empty() && !out.steps.back().end) {
     out.current_step = static_cast<std::uint32_t>(out.steps.size() - 1);
     out.at_risk = out.steps.back().overdue;
+  }
+
+  // Supplementation requests (§8.10) and the wait for a supplement (§6.3).
+  for (const SupplementRound& round : d.rounds) {
+    if (!round.requested || *round.requested >= now) continue;
+    out.supplement_requests.push_back(*round.requested);
+    if (!out.ended && !(round.received && *round.received < now)) {
+      const Moment since = std::max(*round.requested, received);
+      if (!out.waiting_supplement_since || since < *out.waiting_supplement_since) {
+        out.waiting_supplement_since = since;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < known; ++i) {
+    const ProgressEntry& e = tl.progress[i];
+    if (e.status != Status::AwaitingSupplement) continue;
+    out.supplement_requests.push_back(e.at);
+    if (!out.ended && i + 1 == known) {
+      const Moment since = std::max(e.at, received);
+      if (!out.waiting_supplement_since || since < *out.waiting_supplement_since) {
+        out.waiting_supplement_since = since;
+      }
+    }
+  }
+  std::sort(out.supplement_requests.begin(), out.supplement_requests.end());
+  out.supplement_requests.erase(
+      std::unique(out.supplement_requests.begin(), out.supplement_requests.end()),
+      out.supplement_requests.end());
+
+  // When judging again could change something with no new data (§ as-of semantics).
+  if (known < tl.progress.size()) consider_fact(out.next_change, tl.progress[known].at, now);
+  for (const SupplementRound& round : d.rounds) {
+    consider_fact(out.next_change, round.requested, now);
+    consider_fact(out.next_change, round.received, now);
+  }
+  if (!out.ended) {
+    if (out.effective_due && !out.paused_now && now <= *out.effective_due) {
+      consider(out.next_change, *out.effective_due + std::chrono::seconds{1});
+      if (out.pending == PendingState::InTime) {
+        consider(out.next_change,
+                 due_soon_from(cal, now, *out.effective_due, settings.due_soon));
+      }
+    }
+    if (out.current_step) {
+      const Step& s = out.steps[*out.current_step];
+      if (s.deadline && !s.overdue) consider(out.next_change, *s.deadline + std::chrono::seconds{1});
+    }
   }
 }
 

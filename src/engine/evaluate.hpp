@@ -10,6 +10,9 @@
 
 namespace tthc::engine {
 
+/// §5: overdue after the due; early on an earlier calendar day; on time otherwise or undated.
+Outcome judge_finished(Moment end, std::optional<Moment> due);
+
 /// `rule` is null for a procedure missing from the catalogue. `timeline.progress` must be
 /// sorted by progress_before. Reuses `out`'s storage: the hot path allocates nothing once warm.
 void evaluate(const DossierTimeline& timeline, const ProcedureRule* rule,

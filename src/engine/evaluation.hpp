@@ -96,6 +96,16 @@ struct Evaluation {
   std::vector<Step> steps;
   std::optional<std::uint32_t> current_step;  ///< index into steps of the open step
   bool at_risk = false;                       ///< pending and its current step is overdue (§8.12)
+
+  /// Supplementation requests known at the evaluation moment: rounds' NgayBoSung and status-5
+  /// entries, deduplicated by time, sorted (§8.10).
+  std::vector<Moment> supplement_requests;
+  /// Pending and waiting for the applicant's supplement: since the earliest request still open.
+  std::optional<Moment> waiting_supplement_since;
+  /// The earliest later moment at which judging the same data again could give another result
+  /// (due soon, overdue, a step overdue, a dated fact becoming known); none: only new data can.
+  /// The daemon re-evaluates a dossier then, and at no other time.
+  std::optional<Moment> next_change;
 };
 
 std::string_view to_string(Exclusion e);

@@ -352,6 +352,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     if (ec == bhttp::error::body_limit) {
       ++state_->rejected_too_large;
+      const std::string_view target = parser_->get().target();
+      path_ = std::string(target.substr(0, target.find('?')));
       return send(error_response(413, "request body larger than " +
                                           std::to_string(opts_.body_limit) + " bytes"),
                   false, 11, false);
@@ -389,6 +391,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     request.path = std::move(target->path);
     request.query = std::move(target->query);
+    path_ = request.path;
     request.headers.reserve(
         static_cast<std::size_t>(std::distance(message.begin(), message.end())));
     for (const auto& field : message) {
@@ -423,6 +426,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     response_.emplace();
     auto& res = *response_;
     const int status = (r.status >= 100 && r.status <= 999) ? r.status : 500;
+    if (opts_.on_response) {
+      try {
+        opts_.on_response(path_, status);
+      } catch (...) {  // a counter must not break the connection
+      }
+    }
+    path_.clear();
     res.result(static_cast<unsigned>(status));
     res.version(version == 10 ? 10 : 11);
     res.set(bhttp::field::server, "tthc-monitor");
@@ -508,6 +518,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::array<char, 4096> drain_{};
   Phase phase_ = kTls ? Phase::handshaking : Phase::idle;
   bool fresh_ = true;  // no request read yet
+  std::string path_;   // of the request being answered, for ServerOptions::on_response
   bool close_after_ = false;
   Clock::time_point deadline_{};
   Clock::time_point linger_deadline_{};

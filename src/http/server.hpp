@@ -121,6 +121,9 @@ struct ServerOptions {
   /// Told about what the server cannot answer for: a handler's exception, an accept failure.
   /// Called from the server's threads; must not throw. Empty: nothing is reported.
   std::function<void(std::string_view message)> log;
+  /// Told of every response sent: the request's path (empty when it could not be read) and
+  /// the status. Called from the socket threads; must be cheap and must not throw.
+  std::function<void(std::string_view path, int status)> on_response;
 };
 
 /// Thread-safe: start, stop and stats from any thread (but not stop from inside a handler: stop

@@ -1,5 +1,7 @@
 #include "ingest/intake.hpp"
 
+#include <chrono>
+
 namespace tthc::ingest {
 
 namespace {
@@ -97,15 +99,32 @@ void Intake::commit(std::vector<Item>& group) {
     item.info.rejected = item.batch.rejected.size();
     inputs.push_back({item.batch.dossiers, item.batch.progress, item.info});
   }
+  const auto report = [&](std::size_t first, std::size_t count,
+                          const std::vector<store::ApplyCounts>& counts, double seconds) {
+    if (!options_.on_commit) return;
+    CommitReport r;
+    r.seconds = seconds;
+    for (std::size_t i = 0; i < count; ++i) {
+      r.batches.push_back({&inputs[first + i].info, &counts[i], group[first + i].batch.records});
+    }
+    options_.on_commit(r);
+  };
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  auto started = std::chrono::steady_clock::now();
   auto result = writer_.apply_all(inputs);
   if (result) {
+    report(0, group.size(), *result, seconds_since(started));
     for (std::size_t i = 0; i < group.size(); ++i) group[i].done.set_value((*result)[i]);
     return;
   }
   // One batch may be at fault (or the disk): commit each alone so the others still land.
   for (std::size_t i = 0; i < group.size(); ++i) {
+    started = std::chrono::steady_clock::now();
     auto one = writer_.apply_all(std::span(&inputs[i], 1));
     if (one) {
+      report(i, 1, *one, seconds_since(started));
       group[i].done.set_value(one->front());
     } else {
       group[i].done.set_value(IntakeError{false, one.error().message});

@@ -22,9 +22,23 @@
 
 namespace tthc::ingest {
 
+/// One committed group, as the commit hook sees it.
+struct CommitReport {
+  double seconds = 0;  ///< the transaction's duration
+  struct Entry {
+    const store::BatchInfo* info;
+    const store::ApplyCounts* counts;
+    std::size_t records;  ///< records sent, rejected ones included
+  };
+  std::vector<Entry> batches;
+};
+
 struct IntakeOptions {
   std::size_t max_pending_records = 200'000;  ///< records queued; beyond, submit fails (busy)
   std::size_t max_group_records = 50'000;     ///< records per group transaction
+  /// Called on the writer thread after each successful commit, before the submitters hear
+  /// of it (so the live state is told no later than the sender); must not throw.
+  std::function<void(const CommitReport&)> on_commit;
 };
 
 /// Why a submission failed: the queue is full (retry later) or the store failed.

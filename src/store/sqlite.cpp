@@ -120,6 +120,11 @@ Result<Transaction> Transaction::begin(Db& db) {
   return Transaction(&db);
 }
 
+Result<Transaction> Transaction::begin_read(Db& db) {
+  if (auto e = db.exec("BEGIN", "begin read transaction")) return *e;
+  return Transaction(&db);
+}
+
 Transaction::~Transaction() {
   if (db_ != nullptr) sqlite3_exec(db_->get(), "ROLLBACK", nullptr, nullptr, nullptr);
 }

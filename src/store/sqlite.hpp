@@ -40,6 +40,7 @@ class Stmt {
  public:
   static Result<Stmt> prepare(Db& db, std::string_view sql);
   Stmt() = default;  ///< no statement yet: assign a prepared one before use
+  explicit operator bool() const { return s_ != nullptr; }
   Stmt(Stmt&& other) noexcept : s_(std::exchange(other.s_, nullptr)) {}
   Stmt& operator=(Stmt&& other) noexcept;
   Stmt(const Stmt&) = delete;
@@ -74,6 +75,8 @@ class Stmt {
 class Transaction {
  public:
   static Result<Transaction> begin(Db& db);
+  /// A deferred transaction: the reads inside it see one state of the file.
+  static Result<Transaction> begin_read(Db& db);
   Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

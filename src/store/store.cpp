@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <ctime>
+#include <unordered_map>
 
 namespace tthc::store {
 
@@ -340,6 +341,8 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
     ++counts.stale;
   }
   if (applied || counts.progress_added > added_before) ++counts.accepted;
+  // Even a stale snapshot may have set the base due (the first NgayHenTra received).
+  counts.changed.push_back(d.code);
   return std::nullopt;
 }
 
@@ -374,6 +377,7 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
     if (auto e = merge_progress(u.dossier_code, u.entry, counts.batch_id, counts)) return *e;
     if (counts.progress_added > before) {
       ++counts.accepted;
+      counts.changed.push_back(u.dossier_code);
       touch_dossier.bind(1, u.dossier_code).bind(2, counts.batch_id);
       if (auto e = touch_dossier.run()) return *e;
     } else {
@@ -445,7 +449,64 @@ Result<std::size_t> Writer::replace_catalogue(std::span<const CatalogueRow> rows
 
 struct Reader::Impl {
   sql::Db db;
+  sql::Stmt dossier, dues, progress;  // prepared on first use, kept for the next dossier
 };
+
+namespace {
+
+constexpr std::string_view kDossierColumns =
+    "id, code, procedure_code, procedure_name, field_code, field_name, unit_name, channel,"
+    " status, submitted, received, promised_due, processing_end, returned, rounds, base_due";
+
+// Reads a row of kDossierColumns; gives the dossier id.
+std::int64_t read_dossier(const sql::Stmt& st, DossierTimeline& tl) {
+  Dossier& d = tl.dossier;
+  d.code = std::string(st.text(1));
+  d.procedure_code = std::string(st.text(2));
+  d.procedure_name = std::string(st.text(3));
+  d.field_code = std::string(st.text(4));
+  d.field_name = std::string(st.text(5));
+  d.unit_name = std::string(st.text(6));
+  d.channel = channel_from_code(st.int64(7)).value_or(Channel::InPerson);
+  d.status = status_from_code(st.int64(8)).value_or(Status::Registered);
+  d.submitted = from_db(st.opt_int64(9));
+  d.received = from_db(st.opt_int64(10));
+  d.promised_due = from_db(st.opt_int64(11));
+  d.processing_end = from_db(st.opt_int64(12));
+  d.returned = from_db(st.opt_int64(13));
+  if (!st.is_null(14)) d.rounds = rounds_from_db(st.text(14));
+  if (!st.is_null(15)) tl.due_history.push_back(from_db(st.int64(15)));
+  return st.int64(0);
+}
+
+// Progress columns from `first`: at, status, department, then (with_text) handler,
+// handler_title, action, then step_start, step_deadline.
+ProgressEntry read_progress(const sql::Stmt& st, int first, bool with_text) {
+  ProgressEntry e;
+  e.at = from_db(st.int64(first));
+  e.status = status_from_code(st.int64(first + 1)).value_or(Status::InProcess);
+  e.department = std::string(st.text(first + 2));
+  int next = first + 3;
+  if (with_text) {
+    e.handler = std::string(st.text(next));
+    e.handler_title = std::string(st.text(next + 1));
+    e.action = std::string(st.text(next + 2));
+    next += 3;
+  }
+  e.step_start = from_db(st.opt_int64(next));
+  e.step_deadline = from_db(st.opt_int64(next + 1));
+  return e;
+}
+
+std::optional<Error> prepare_once(sql::Db& db, sql::Stmt& st, std::string_view text) {
+  if (st) return std::nullopt;
+  auto prepared = sql::Stmt::prepare(db, text);
+  if (!prepared) return std::move(prepared).error();
+  st = std::move(*prepared);
+  return std::nullopt;
+}
+
+}  // namespace
 
 Reader::Reader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Reader::Reader(Reader&&) noexcept = default;
@@ -458,71 +519,131 @@ Result<Reader> Reader::open(const std::filesystem::path& path) {
   Options o;
   o.path = path;
   if (auto e = configure(*db, o, false)) return *e;
-  return Reader(std::make_unique<Impl>(Impl{std::move(*db)}));
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(*db);
+  return Reader(std::move(impl));
 }
 
 Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
-  sql::Db& db = impl_->db;
-  auto st = sql::Stmt::prepare(
-      db,
-      "SELECT id, procedure_code, procedure_name, field_code, field_name, unit_name, channel,"
-      " status, submitted, received, promised_due, processing_end, returned, rounds, base_due"
-      " FROM dossiers WHERE code=?1");
-  if (!st) return std::move(st).error();
-  auto row = st->bind(1, code).step();
-  if (!row) return std::move(row).error();
-  if (!*row) return std::optional<DossierTimeline>();
-  DossierTimeline tl;
-  Dossier& d = tl.dossier;
-  const std::int64_t id = st->int64(0);
-  d.code = std::string(code);
-  d.procedure_code = std::string(st->text(1));
-  d.procedure_name = std::string(st->text(2));
-  d.field_code = std::string(st->text(3));
-  d.field_name = std::string(st->text(4));
-  d.unit_name = std::string(st->text(5));
-  d.channel = channel_from_code(st->int64(6)).value_or(Channel::InPerson);
-  d.status = status_from_code(st->int64(7)).value_or(Status::Registered);
-  d.submitted = from_db(st->opt_int64(8));
-  d.received = from_db(st->opt_int64(9));
-  d.promised_due = from_db(st->opt_int64(10));
-  d.processing_end = from_db(st->opt_int64(11));
-  d.returned = from_db(st->opt_int64(12));
-  if (!st->is_null(13)) d.rounds = rounds_from_db(st->text(13));
-  if (!st->is_null(14)) tl.due_history.push_back(from_db(st->int64(14)));
+  auto stored = load(code);
+  if (!stored) return std::move(stored).error();
+  if (!*stored) return std::optional<DossierTimeline>();
+  return std::optional<DossierTimeline>(std::move((*stored)->timeline));
+}
 
-  auto dues =
-      sql::Stmt::prepare(db, "SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq");
-  if (!dues) return std::move(dues).error();
-  dues->bind(1, id);
+Result<std::optional<StoredTimeline>> Reader::load(std::string_view code) {
+  Impl& r = *impl_;
+  if (auto e = prepare_once(r.db, r.dossier,
+                            "SELECT " + std::string(kDossierColumns) +
+                                " FROM dossiers WHERE code=?1")) {
+    return *e;
+  }
+  if (auto e = prepare_once(r.db, r.dues,
+                            "SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq")) {
+    return *e;
+  }
+  if (auto e = prepare_once(
+          r.db, r.progress,
+          "SELECT at, status, department, handler, handler_title, action, step_start,"
+          " step_deadline FROM progress WHERE dossier_code=?1 ORDER BY at, status, department")) {
+    return *e;
+  }
+  // A read transaction, so the three reads see one state of the file.
+  auto tx = sql::Transaction::begin_read(r.db);
+  if (!tx) return std::move(tx).error();
+  auto row = r.dossier.bind(1, code).step();
+  if (!row) return std::move(row).error();
+  if (!*row) {
+    r.dossier.reset();
+    return std::optional<StoredTimeline>();
+  }
+  StoredTimeline out;
+  out.id = read_dossier(r.dossier, out.timeline);
+  r.dossier.reset();
+  r.dues.bind(1, out.id);
   for (;;) {
-    auto r = dues->step();
+    auto step = r.dues.step();
+    if (!step) return std::move(step).error();
+    if (!*step) break;
+    out.timeline.due_history.push_back(from_db(r.dues.int64(0)));
+  }
+  r.dues.reset();
+  r.progress.bind(1, code);
+  for (;;) {
+    auto step = r.progress.step();
+    if (!step) return std::move(step).error();
+    if (!*step) break;
+    out.timeline.progress.push_back(read_progress(r.progress, 0, true));
+  }
+  r.progress.reset();
+  return std::optional<StoredTimeline>(std::move(out));
+}
+
+Result<std::size_t> Reader::scan(const ScanOptions& options,
+                                 const std::function<bool(StoredTimeline&)>& visit) {
+  sql::Db& db = impl_->db;
+  auto tx = sql::Transaction::begin_read(db);  // one consistent state for the whole scan
+  if (!tx) return std::move(tx).error();
+
+  // Due changes are few (extensions, supplementation): held by dossier id.
+  std::unordered_map<std::int64_t, std::vector<Moment>> dues;
+  {
+    auto st = sql::Stmt::prepare(db, "SELECT dossier_id, value FROM due_changes ORDER BY"
+                                     " dossier_id, seq");
+    if (!st) return std::move(st).error();
+    for (;;) {
+      auto r = st->step();
+      if (!r) return std::move(r).error();
+      if (!*r) break;
+      dues[st->int64(0)].push_back(from_db(st->int64(1)));
+    }
+  }
+  // Both in code order (the dossiers' unique index, the progress primary key): a merge join.
+  auto ds = sql::Stmt::prepare(db, "SELECT " + std::string(kDossierColumns) +
+                                       " FROM dossiers ORDER BY code");
+  if (!ds) return std::move(ds).error();
+  auto ps = sql::Stmt::prepare(
+      db, options.with_text
+              ? "SELECT dossier_code, at, status, department, handler, handler_title, action,"
+                " step_start, step_deadline FROM progress ORDER BY dossier_code, at, status,"
+                " department"
+              : "SELECT dossier_code, at, status, department, step_start, step_deadline"
+                " FROM progress ORDER BY dossier_code, at, status, department");
+  if (!ps) return std::move(ps).error();
+  auto progress_row = ps->step();
+  if (!progress_row) return std::move(progress_row).error();
+  bool have_progress = *progress_row;
+
+  std::size_t visited = 0;
+  StoredTimeline item;
+  for (;;) {
+    auto r = ds->step();
     if (!r) return std::move(r).error();
     if (!*r) break;
-    tl.due_history.push_back(from_db(dues->int64(0)));
+    item.timeline.dossier.rounds.clear();
+    item.timeline.due_history.clear();
+    item.timeline.progress.clear();
+    item.id = read_dossier(*ds, item.timeline);
+    const std::string& code = item.timeline.dossier.code;
+    if (auto it = dues.find(item.id); it != dues.end()) {
+      item.timeline.due_history.insert(item.timeline.due_history.end(), it->second.begin(),
+                                       it->second.end());
+    }
+    // Entries of codes before this one have no dossier (yet): skipped.
+    while (have_progress) {
+      const std::string_view progress_code = ps->text(0);
+      if (progress_code > code) break;
+      if (progress_code == code) {
+        item.timeline.progress.push_back(read_progress(*ps, 1, options.with_text));
+      }
+      auto next = ps->step();
+      if (!next) return std::move(next).error();
+      have_progress = *next;
+    }
+    ++visited;
+    if (!visit(item)) break;
   }
-  auto prog = sql::Stmt::prepare(
-      db,
-      "SELECT at, status, department, handler, handler_title, action, step_start, step_deadline"
-      " FROM progress WHERE dossier_code=?1 ORDER BY at, status, department");
-  if (!prog) return std::move(prog).error();
-  prog->bind(1, code);
-  for (;;) {
-    auto r = prog->step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
-    ProgressEntry e;
-    e.at = from_db(prog->int64(0));
-    e.status = status_from_code(prog->int64(1)).value_or(Status::InProcess);
-    e.department = std::string(prog->text(2));
-    e.handler = std::string(prog->text(3));
-    e.handler_title = std::string(prog->text(4));
-    e.action = std::string(prog->text(5));
-    e.step_start = from_db(prog->opt_int64(6));
-    e.step_deadline = from_db(prog->opt_int64(7));
-    tl.progress.push_back(std::move(e));
-  }
-  return std::optional<DossierTimeline>(std::move(tl));
+  return visited;
 }
 
 Result<Totals> Reader::totals() {
@@ -530,11 +651,13 @@ Result<Totals> Reader::totals() {
       sql::Stmt::prepare(impl_->db,
                          "SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM snapshots),"
                          " (SELECT count(*) FROM progress), (SELECT count(*) FROM due_changes),"
-                         " (SELECT count(*) FROM batches)");
+                         " (SELECT count(*) FROM batches),"
+                         " (SELECT coalesce(max(arrived), 0) FROM batches)");
   if (!st) return std::move(st).error();
   auto row = st->step();
   if (!row) return std::move(row).error();
-  return Totals{st->int64(0), st->int64(1), st->int64(2), st->int64(3), st->int64(4)};
+  return Totals{st->int64(0), st->int64(1), st->int64(2),
+                st->int64(3), st->int64(4), st->int64(5)};
 }
 
 Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -48,6 +49,9 @@ struct ApplyCounts {
   std::size_t progress_known = 0;  ///< progress entries already stored
   /// Records that changed something: new, updated, or stale with new progress entries.
   std::size_t accepted = 0;
+  /// MaHoSo of every dossier whose stored facts this batch changed (the live state re-reads
+  /// them); a code may appear more than once.
+  std::vector<std::string> changed;
 };
 
 /// One row of the procedure catalogue as stored (limits in the calendar's syntax).
@@ -61,8 +65,21 @@ struct UnknownProcedure {
   std::int64_t dossiers = 0;
 };
 
+/// A stored dossier: its row id (stable, dense: the live state indexes by it) and timeline.
+struct StoredTimeline {
+  std::int64_t id = 0;
+  DossierTimeline timeline;
+};
+
+struct ScanOptions {
+  /// Read the progress entries' handler, title and action texts (personal data, and the
+  /// largest columns); the live figures do not need them.
+  bool with_text = false;
+};
+
 struct Totals {
   std::int64_t dossiers = 0, snapshots = 0, progress = 0, due_changes = 0, batches = 0;
+  std::int64_t last_arrived_unix = 0;  ///< the latest batch's arrival; 0 when none
 };
 
 class Writer {
@@ -104,6 +121,13 @@ class Reader {
 
   /// The dossier's timeline, progress sorted as the engine wants it; nullopt if unknown.
   Result<std::optional<DossierTimeline>> timeline(std::string_view code);
+  /// The same with the dossier's id.
+  Result<std::optional<StoredTimeline>> load(std::string_view code);
+  /// Every dossier in code order, in one read transaction (a consistent state of the file);
+  /// `visit` may move from the timeline it is given and returns false to stop. Gives the number
+  /// of dossiers visited.
+  Result<std::size_t> scan(const ScanOptions& options,
+                           const std::function<bool(StoredTimeline&)>& visit);
   Result<Totals> totals();
   /// Procedure codes of stored dossiers missing from the catalogue, most dossiers first.
   Result<std::vector<UnknownProcedure>> unknown_procedures();

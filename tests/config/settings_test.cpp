@@ -124,8 +124,26 @@ TEST(ParseSettings, AlternativeValues) {
 
 TEST(ParseSettings, UnknownTopLevelKeyIsAnErrorNamingIt) {
   expect_error("colour = \"blue\"\n", {"\"colour\"", "test.toml"});
-  expect_error("[metrics]\nport = 9100\n", {"\"metrics\""});
+  expect_error("[metric]\nport = 9100\n", {"\"metric\""});
+  expect_error("[metrics]\nport = 9100\n", {"\"metrics.port\""});
   expect_error("[calendar]\n[Engine]\n", {"\"Engine\""});
+}
+
+TEST(ParseSettings, MetricsSectionAndTheReadToken) {
+  ::setenv("TTHC_TEST_READ_TOKEN", "s3cret\n", 1);
+  auto s = parse_settings(
+      "[metrics]\nprovince = \"Ninh Bình\"\non_time_target = 0.9\nreduced_ratio = 0.6\n"
+      "[http]\nread_token_env = \"TTHC_TEST_READ_TOKEN\"\n",
+      "test.toml", ".");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->metrics.province, "Ninh Bình");
+  EXPECT_DOUBLE_EQ(s->metrics.on_time_target, 0.9);
+  EXPECT_DOUBLE_EQ(s->metrics.reduced_ratio, 0.6);
+  EXPECT_EQ(s->http.read_token, "s3cret");
+  expect_error("[metrics]\non_time_target = 1.5\n", {"metrics.on_time_target", "1.5"});
+  expect_error("[metrics]\nreduced_ratio = \"70%\"\n", {"metrics.reduced_ratio"});
+  expect_error("[http]\nread_token_env = \"TTHC_NOT_SET_ANYWHERE\"\n",
+               {"http.read_token_env", "TTHC_NOT_SET_ANYWHERE"});
 }
 
 TEST(ParseSettings, UnknownKeyInASectionIsAnErrorNamingIt) {

@@ -589,4 +589,70 @@ TEST_F(EngineTest, EvaluationReusesItsStorage) {
 }
 
 }  // namespace
+
+// The moment the daemon must judge a dossier again (Evaluation::next_change).
+TEST_F(EngineTest, NextChangeIsTheDueSoonMomentOnWorkingTimeNotMidnight) {
+  // Received Mon 2/3 09:00 with 5 wd: due Mon 9/3 09:00. With one working day as the
+  // threshold it becomes due soon at 09:00 the previous working day, Fri 6/3.
+  const ProcedureRule five = rule("5wd");
+  settings.due_soon = hours(8);
+  const auto tl = dossier();
+  const Evaluation e = eval(tl, &five, at(2026, 3, 4, 10));
+  ASSERT_EQ(e.pending, PendingState::InTime);
+  EXPECT_EQ(e.next_change, at(2026, 3, 6, 9));
+  EXPECT_EQ(eval(tl, &five, at(2026, 3, 6, 8, 59, 59)).pending, PendingState::InTime);
+  EXPECT_EQ(eval(tl, &five, at(2026, 3, 6, 9, 0, 1)).pending, PendingState::DueSoon);
+  // Due soon: next is the second after the due, when it turns overdue.
+  const Evaluation soon = eval(tl, &five, at(2026, 3, 6, 10));
+  EXPECT_EQ(soon.next_change, at(2026, 3, 9, 9, 0, 1));
+  EXPECT_EQ(eval(tl, &five, at(2026, 3, 9, 9)).pending, PendingState::DueSoon);
+  EXPECT_EQ(eval(tl, &five, at(2026, 3, 9, 9, 0, 1)).pending, PendingState::Overdue);
+  // Overdue with no step: nothing more changes with time alone.
+  EXPECT_FALSE(eval(tl, &five, at(2026, 3, 10)).next_change.has_value());
+}
+
+TEST_F(EngineTest, NextChangeAcrossAWeekendAndHolidays) {
+  // Fri 24/4/2026 09:00 + 3 wd = Mon 4/5 09:00 (27/4, 30/4, 1/5 off): due soon from
+  // Wed 29/4 09:00, the working day before.
+  const auto tl = dossier(Status::InProcess, at(2026, 4, 24, 9));
+  const Evaluation e = eval(tl, &three_days, at(2026, 4, 24, 10));
+  ASSERT_EQ(e.effective_due, at(2026, 5, 4, 9));
+  EXPECT_EQ(e.next_change, at(2026, 4, 29, 9));
+}
+
+TEST_F(EngineTest, NextChangeIsAStepDeadlineOrAFutureFact) {
+  auto tl = dossier();
+  tl.progress.push_back(entry(at(2026, 3, 2, 10), Status::InProcess, "Phòng A", at(2026, 3, 3, 10)));
+  const Evaluation e = eval(tl, &three_days, at(2026, 3, 2, 11));
+  EXPECT_EQ(e.next_change, at(2026, 3, 3, 10, 0, 1));
+  EXPECT_FALSE(e.at_risk);
+  EXPECT_TRUE(eval(tl, &three_days, at(2026, 3, 3, 10, 0, 1)).at_risk);
+  // A progress entry dated after the evaluation moment becomes known one second after it.
+  tl.progress.push_back(entry(at(2026, 3, 2, 15), Status::Finished));
+  const Evaluation later = eval(tl, &three_days, at(2026, 3, 2, 11));
+  EXPECT_EQ(later.next_change, at(2026, 3, 2, 15, 0, 1));
+  // Paused: the due does not come closer, so only new data changes it.
+  auto paused = dossier(Status::AwaitingSupplement);
+  paused.progress.push_back(entry(at(2026, 3, 2, 10), Status::AwaitingSupplement));
+  const Evaluation p = eval(paused, &three_days, at(2026, 3, 3, 10));
+  ASSERT_EQ(p.pending, PendingState::Paused);
+  EXPECT_FALSE(p.next_change.has_value());
+}
+
+TEST_F(EngineTest, SupplementRequestsAreDeduplicatedAndTheWaitIsKnown) {
+  auto tl = dossier(Status::AwaitingSupplement);
+  tl.dossier.rounds.push_back({at(2026, 3, 3, 9), at(2026, 3, 4, 9), {}, {}});
+  tl.dossier.rounds.push_back({at(2026, 3, 5, 9), {}, {}, {}});
+  tl.progress.push_back(entry(at(2026, 3, 3, 9), Status::AwaitingSupplement));
+  tl.progress.push_back(entry(at(2026, 3, 4, 9), Status::InProcess));
+  tl.progress.push_back(entry(at(2026, 3, 5, 9), Status::AwaitingSupplement));
+  const Evaluation e = eval(tl, &three_days, at(2026, 3, 6, 9));
+  EXPECT_EQ(e.supplement_requests, (std::vector<Moment>{at(2026, 3, 3, 9), at(2026, 3, 5, 9)}));
+  EXPECT_EQ(e.waiting_supplement_since, at(2026, 3, 5, 9));
+  // Judged before the second request: one request, not waiting.
+  const Evaluation before = eval(tl, &three_days, at(2026, 3, 4, 12));
+  EXPECT_EQ(before.supplement_requests.size(), 1U);
+  EXPECT_FALSE(before.waiting_supplement_since.has_value());
+}
+
 }  // namespace tthc::engine

@@ -1,0 +1,54 @@
+#pragma once
+// The read side of the daemon:
+//   GET /api/v1/dossiers/{MaHoSo}  the timeline and every computed figure with its reason:
+//                                  "why is this dossier counted overdue?"
+//   GET /api/v1/dossiers?state=overdue|due_soon|at_risk|paused|in_time&unit=&field=
+//       &department=&within=<working days>&offset=&limit=   the one-stop office's work list
+//   GET /metrics   GET /healthz   GET /readyz
+// Read endpoints (dossiers, metrics) require `Authorization: Bearer <token>` when a token is
+// configured; the probes never do.
+
+#include "calendar/working_calendar.hpp"
+#include "domain/dossier.hpp"
+#include "engine/catalogue.hpp"
+#include "engine/evaluation.hpp"
+#include "http/server.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace tthc::live {
+class Monitor;
+}
+namespace tthc::metrics {
+class Metrics;
+}
+
+namespace tthc::api {
+
+struct ReadApiOptions {
+  std::filesystem::path db;
+  const engine::Catalogue* catalogue = nullptr;
+  const calendar::WorkingCalendar* calendar = nullptr;
+  engine::Settings settings;
+  std::function<Moment()> now;
+  std::optional<std::string> token;  ///< bearer token for the read endpoints
+  live::Monitor* monitor = nullptr;
+  metrics::Metrics* metrics = nullptr;
+};
+
+void add_read_api(http::Router& router, ReadApiOptions options);
+
+/// The explanation of one dossier judged at `e.now`, as JSON text (the API's body, and
+/// `tthc-monitor explain --json`).
+std::string explain_json(const DossierTimeline& tl, const engine::Evaluation& e,
+                         const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
+                         const engine::Settings& settings);
+/// The same for people: one line per figure, then the reasons.
+std::string explain_text(const DossierTimeline& tl, const engine::Evaluation& e,
+                         const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
+                         const engine::Settings& settings);
+
+}  // namespace tthc::api

@@ -1,0 +1,305 @@
+#include "live/live_state.hpp"
+
+#include "engine/evaluate.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace tthc::live {
+
+namespace {
+
+Moment first_of_month(Moment m) {
+  const std::chrono::year_month_day ymd{day_of(m)};
+  return Moment(Date(ymd.year() / ymd.month() / 1));
+}
+
+Moment first_of_next_month(Moment m) {
+  const std::chrono::year_month_day ymd{day_of(m)};
+  const auto next = std::chrono::year_month(ymd.year(), ymd.month()) + std::chrono::months{1};
+  return Moment(Date(next / 1));
+}
+
+// What judging never reads: the texts (handler names are personal data), display names.
+void strip(DossierTimeline& tl) {
+  Dossier& d = tl.dossier;
+  d.procedure_name.clear();
+  d.procedure_name.shrink_to_fit();
+  d.field_name.clear();
+  d.field_name.shrink_to_fit();
+  d.unit_name.clear();
+  d.unit_name.shrink_to_fit();
+  for (ProgressEntry& e : tl.progress) {
+    e.handler.clear();
+    e.handler.shrink_to_fit();
+    e.handler_title.clear();
+    e.handler_title.shrink_to_fit();
+    e.action.clear();
+    e.action.shrink_to_fit();
+  }
+}
+
+}  // namespace
+
+Names::Names() {
+  id("");
+}
+
+std::uint32_t Names::id(std::string_view name) {
+  if (auto it = index_.find(name); it != index_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(names_.size());
+  names_.emplace_back(name);
+  index_.emplace(names_.back(), id);
+  return id;
+}
+
+std::optional<std::uint32_t> Names::find(std::string_view name) const {
+  if (auto it = index_.find(name); it != index_.end()) return it->second;
+  return std::nullopt;
+}
+
+std::optional<double> MonthFigures::on_time_rate() const {
+  const std::int64_t total = resolved_total();
+  if (total == 0) return std::nullopt;
+  return static_cast<double>(resolved[0] + resolved[1]) / static_cast<double>(total);
+}
+
+std::optional<double> MonthFigures::rate_766() const {
+  if (handled_766 == 0) return std::nullopt;
+  return static_cast<double>(good_766) / static_cast<double>(handled_766);
+}
+
+LiveState::LiveState(const engine::Catalogue& catalogue, const calendar::WorkingCalendar& calendar,
+                     engine::Settings settings, Moment now)
+    : catalogue_(catalogue),
+      calendar_(calendar),
+      settings_(settings),
+      now_(now),
+      month_start_(first_of_month(now)),
+      next_month_start_(first_of_next_month(now)) {}
+
+const Record* LiveState::record(DossierId id) const {
+  if (id < 0 || static_cast<std::size_t>(id) >= records_.size()) return nullptr;
+  const Record& r = records_[static_cast<std::size_t>(id)];
+  return r.present ? &r : nullptr;
+}
+
+const std::string& LiveState::unit_name(std::uint32_t unit) const {
+  static const std::string none;
+  return unit < unit_names_.size() ? unit_names_[unit] : none;
+}
+
+void LiveState::update(DossierId id, DossierTimeline timeline, Moment now) {
+  assert(id >= 0);
+  now_ = std::max(now_, now);
+  const Dossier& d = timeline.dossier;
+  const std::uint32_t unit = units_.id(d.unit_code());
+  if (unit >= unit_names_.size()) unit_names_.resize(unit + 1);
+  if (!d.unit_name.empty()) unit_names_[unit] = d.unit_name;
+  strip(timeline);
+  const engine::ProcedureRule* rule = catalogue_.find(d.procedure_code);
+  judge(id, timeline, rule, now, true);
+}
+
+void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
+                      Moment now, bool hold) {
+  engine::evaluate(timeline, rule, calendar_, settings_, now, eval_);
+  const Dossier& d = timeline.dossier;
+
+  Record after;
+  after.present = true;
+  after.judgement = engine::judgement_of(eval_);
+  after.unit = units_.id(d.unit_code());
+  const std::string_view field =
+      !d.field_code.empty() ? std::string_view(d.field_code)
+                            : (rule != nullptr ? std::string_view(rule->field_code) : "");
+  after.field = fields_.id(field);
+  after.flags = eval_.flags;
+  after.extensions = static_cast<std::uint16_t>(std::min<std::size_t>(eval_.extensions.size(), 0xFFFF));
+  after.channel = d.channel;
+  after.status = d.status;
+  after.at_risk = eval_.at_risk;
+  std::uint32_t current_department = 0;
+  if (eval_.current_step) {
+    const engine::Step& s = eval_.steps[*eval_.current_step];
+    current_department = departments_.id(timeline.progress[s.entry].department);
+    if (s.overdue) after.late_department = current_department;
+  }
+
+  const auto index = static_cast<std::size_t>(id);
+  if (index >= records_.size()) records_.resize(index + 1);
+  Record& slot = records_[index];
+  const Record before = slot;
+  if (before.present) {
+    count_month(before, -1);
+  } else {
+    ++tracked_;
+  }
+  slot = after;
+  count_month(after, +1);
+
+  for (Observer* o : observers_) {
+    o->changed(Change{*this, id, before.present ? &before : nullptr, slot, eval_, timeline, rule});
+  }
+
+  const bool keep = after.pending() || eval_.next_change.has_value();
+  if (!keep) {
+    held_.erase(id);
+    return;
+  }
+  Held* h = nullptr;
+  if (hold) {
+    h = &held_[id];
+    h->timeline = std::move(timeline);
+  } else {
+    h = &held_.at(id);
+  }
+  h->rule = rule;
+  h->next_change = eval_.next_change;
+  h->base_due = eval_.base_due;
+  h->effective_due = eval_.effective_due;
+  h->left = eval_.left;
+  h->paused_now = eval_.paused_now;
+  h->department = current_department;
+  if (eval_.next_change) schedule_.emplace(*eval_.next_change, id);
+}
+
+std::size_t LiveState::advance(Moment now) {
+  now_ = std::max(now_, now);
+  std::size_t judged = 0;
+  while (!schedule_.empty() && schedule_.top().first <= now) {
+    const auto [at, id] = schedule_.top();
+    schedule_.pop();
+    auto it = held_.find(id);
+    // Entries left behind by a later judgement (or a dossier no longer held) are skipped.
+    if (it == held_.end() || it->second.next_change != at) continue;
+    judge(id, it->second.timeline, it->second.rule, now, false);
+    ++judged;
+  }
+  if (now >= next_month_start_) turn_month(now);
+  return judged;
+}
+
+std::size_t LiveState::reevaluate_all(Moment now) {
+  now_ = std::max(now_, now);
+  std::vector<DossierId> ids;
+  ids.reserve(held_.size());
+  for (const auto& [id, h] : held_) ids.push_back(id);
+  for (DossierId id : ids) {
+    Held& h = held_.at(id);
+    judge(id, h.timeline, h.rule, now, false);
+  }
+  if (now >= next_month_start_) turn_month(now);
+  return ids.size();
+}
+
+void LiveState::settle() {
+  for (Observer* o : observers_) o->settled(*this);
+}
+
+std::optional<Moment> LiveState::next_wakeup() {
+  while (!schedule_.empty()) {
+    const auto [at, id] = schedule_.top();
+    auto it = held_.find(id);
+    if (it != held_.end() && it->second.next_change == at) return std::min(at, next_month_start_);
+    schedule_.pop();
+  }
+  return next_month_start_;
+}
+
+void LiveState::count_month(const Record& r, int sign) {
+  const engine::PeriodCounts c = engine::count_in_period(r.judgement, month_start_);
+  if (!c.handled() && !c.handled_766) return;
+  if (r.unit >= month_.size()) month_.resize(r.unit + 1);
+  MonthFigures& m = month_[r.unit];
+  const auto add = [sign](std::int64_t& v, bool yes) {
+    if (yes) v += sign;
+  };
+  add(m.received, c.received);
+  add(m.carried_over, c.carried_over);
+  if (c.resolved) m.resolved[static_cast<int>(c.outcome)] += sign;
+  add(m.pending, c.pending);
+  add(m.pending_overdue, c.pending_overdue);
+  add(m.handled_766, c.handled_766);
+  add(m.good_766, c.handled_766 && c.good_766);
+}
+
+void LiveState::turn_month(Moment now) {
+  month_start_ = first_of_month(now);
+  next_month_start_ = first_of_next_month(now);
+  for (MonthFigures& m : month_) m = MonthFigures{};
+  for (const Record& r : records_) {
+    if (r.present) count_month(r, +1);
+  }
+}
+
+ListPage LiveState::list(const ListFilter& filter, Moment now, std::size_t offset,
+                         std::size_t limit) const {
+  std::optional<std::uint32_t> unit, field, department;
+  if (!filter.unit.empty() && !(unit = units_.find(filter.unit))) return {};
+  if (!filter.field.empty() && !(field = fields_.find(filter.field))) return {};
+  if (!filter.department.empty() && !(department = departments_.find(filter.department))) {
+    return {};
+  }
+  struct Match {
+    const Held* held;
+    const Record* record;
+    DossierId id;
+    std::optional<Duration> left;
+  };
+  std::vector<Match> matches;
+  for (const auto& [id, h] : held_) {
+    const Record& r = records_[static_cast<std::size_t>(id)];
+    if (!r.pending()) continue;
+    if (unit && r.unit != *unit) continue;
+    if (field && r.field != *field) continue;
+    if (department && h.department != *department) continue;
+    if (!filter.state.empty()) {
+      const std::string_view s = filter.state;
+      if (s == "at_risk") {
+        if (!r.at_risk) continue;
+      } else if (s != engine::to_string(r.judgement.pending)) {
+        continue;
+      }
+    }
+    // Left at the listing moment: a paused dossier's working time left does not run.
+    std::optional<Duration> left = h.left;
+    if (h.effective_due && !h.paused_now) {
+      left = now <= *h.effective_due ? calendar_.between(now, *h.effective_due)
+                                     : -calendar_.between(*h.effective_due, now);
+    }
+    if (filter.within && !(left && *left >= Duration{0} && *left <= *filter.within)) continue;
+    matches.push_back({&h, &r, id, left});
+  }
+  // Most urgent first; dossiers with no due date last.
+  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+    const auto& da = a.held->effective_due;
+    const auto& db = b.held->effective_due;
+    if (da.has_value() != db.has_value()) return da.has_value();
+    if (da != db) return da < db;
+    return a.held->timeline.dossier.code < b.held->timeline.dossier.code;
+  });
+  ListPage page;
+  page.total = matches.size();
+  for (std::size_t i = offset; i < matches.size() && page.items.size() < limit; ++i) {
+    const Match& m = matches[i];
+    const Dossier& d = m.held->timeline.dossier;
+    WorkItem item;
+    item.id = m.id;
+    item.code = d.code;
+    item.procedure_code = d.procedure_code;
+    item.unit = m.record->unit;
+    item.field = m.record->field;
+    item.state = m.record->judgement.pending;
+    item.at_risk = m.record->at_risk;
+    item.received = d.received;
+    item.base_due = m.held->base_due;
+    item.effective_due = m.held->effective_due;
+    item.left = m.left;
+    item.department = departments_.name(m.held->department);
+    page.items.push_back(std::move(item));
+  }
+  return page;
+}
+
+}  // namespace tthc::live

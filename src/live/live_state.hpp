@@ -1,0 +1,212 @@
+#pragma once
+// The live state: every stored dossier judged at the current moment, kept current as data
+// arrives (update) and as time passes (advance), with the aggregates that the metrics and the
+// one-stop office's work lists read.
+//
+// Time passing costs nothing per dossier: the engine says when judging a dossier again could
+// give another result (Evaluation::next_change: its due-soon moment, its due, its current
+// step's deadline); a dossier is re-judged then and at no other time. So a dossier becomes due
+// soon or overdue at the right working moment with no new event, and a tick touches only the
+// dossiers whose moment has come.
+//
+// Memory: a small Record for every dossier (the month figures can then be recounted when the
+// month turns), and the timeline — without the texts judging does not read — of the dossiers
+// still in process (or with facts dated in the future).
+//
+// Pure: no clock and no I/O; `now` is an argument. Not thread-safe: one owner (live::Monitor)
+// or a lock around every call.
+
+#include "calendar/working_calendar.hpp"
+#include "domain/dossier.hpp"
+#include "engine/catalogue.hpp"
+#include "engine/evaluation.hpp"
+#include "engine/period.hpp"
+#include "engine/rules.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tthc::live {
+
+/// The store's dossier id: dense and stable, so records live in a vector.
+using DossierId = std::int64_t;
+
+/// Interned label values (unit codes, field codes, department names) as small dense ids.
+/// Id 0 is the empty name.
+class Names {
+ public:
+  Names();
+  Names(const Names&) = delete;
+  Names& operator=(const Names&) = delete;
+  std::uint32_t id(std::string_view name);
+  const std::string& name(std::uint32_t id) const { return names_[id]; }
+  std::optional<std::uint32_t> find(std::string_view name) const;
+  std::size_t size() const { return names_.size(); }
+
+ private:
+  std::deque<std::string> names_;  // a deque: the index's views stay valid as it grows
+  std::unordered_map<std::string_view, std::uint32_t> index_;
+};
+
+/// What every figure needs of one dossier as judged now.
+struct Record {
+  engine::Judgement judgement;
+  std::uint32_t unit = 0;             ///< Names id of the unit code (MaHoSo prefix)
+  std::uint32_t field = 0;            ///< Names id of the field code
+  std::uint32_t late_department = 0;  ///< department holding an overdue current step; 0: none
+  std::uint32_t flags = 0;            ///< engine::Flag bits
+  std::uint16_t extensions = 0;
+  Channel channel = Channel::InPerson;
+  Status status = Status::Registered;
+  bool present = false;  ///< a stored dossier (ids of a vector may have gaps)
+  bool at_risk = false;
+
+  bool pending() const { return judgement.counted && !judgement.ended; }
+};
+
+class LiveState;
+
+/// One change of one dossier's record, as observers see it.
+struct Change {
+  const LiveState& state;  ///< for the label names of the ids
+  DossierId id = 0;
+  const Record* before = nullptr;  ///< null the first time the dossier is judged
+  const Record& after;
+  const engine::Evaluation& evaluation;  ///< the judgement behind `after`
+  const DossierTimeline& timeline;       ///< stripped of the texts judging does not read
+  const engine::ProcedureRule* rule;     ///< null: procedure not in the catalogue
+};
+
+/// Told of every change (metrics, alerts). Called on the state's owner thread, under its lock:
+/// keep it short and never throw.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void changed(const Change& change) = 0;
+  /// After a round of changes (a batch, a tick, the start-up load): the aggregates agree.
+  virtual void settled(const LiveState& state) = 0;
+};
+
+/// The current month's figures of one unit, by the rules of the monthly reports.
+struct MonthFigures {
+  std::int64_t received = 0, carried_over = 0;
+  std::int64_t resolved[3] = {0, 0, 0};  ///< by engine::Outcome
+  std::int64_t pending = 0, pending_overdue = 0;
+  std::int64_t handled_766 = 0, good_766 = 0;
+
+  std::int64_t resolved_total() const { return resolved[0] + resolved[1] + resolved[2]; }
+  /// (early + on time) / resolved; none when nothing was resolved.
+  std::optional<double> on_time_rate() const;
+  std::optional<double> rate_766() const;
+};
+
+/// A pending dossier in a work list.
+struct WorkItem {
+  DossierId id = 0;
+  std::string code;
+  std::string procedure_code;
+  std::uint32_t unit = 0, field = 0;
+  engine::PendingState state = engine::PendingState::InTime;
+  bool at_risk = false;
+  std::optional<Moment> received, base_due, effective_due;
+  std::optional<Duration> left;  ///< working time left at the listing moment; negative: late
+  std::string department;        ///< holding the current step
+};
+
+struct ListFilter {
+  /// in_time, due_soon, paused, overdue; at_risk; empty: every pending dossier.
+  std::string state;
+  /// With state due_soon: working time left at most this (lists for 1, 2, 3 working days).
+  std::optional<Duration> within;
+  std::string unit, field, department;  ///< exact codes / name; empty: any
+};
+
+struct ListPage {
+  std::size_t total = 0;
+  std::vector<WorkItem> items;  ///< most urgent first: by effective due, then code
+};
+
+class LiveState {
+ public:
+  LiveState(const engine::Catalogue& catalogue, const calendar::WorkingCalendar& calendar,
+            engine::Settings settings, Moment now);
+  LiveState(const LiveState&) = delete;
+  LiveState& operator=(const LiveState&) = delete;
+
+  void add_observer(Observer* observer) { observers_.push_back(observer); }
+
+  /// A dossier's timeline as now stored: judged at `now`.
+  void update(DossierId id, DossierTimeline timeline, Moment now);
+  /// Re-judges the dossiers whose moment has come and turns the month over when it ends.
+  /// Gives the number of dossiers judged again.
+  std::size_t advance(Moment now);
+  /// Re-judges every dossier whose timeline is held (benchmarks; a settings change).
+  std::size_t reevaluate_all(Moment now);
+  /// Tells the observers that a round of changes is complete.
+  void settle();
+
+  /// The earliest moment a held dossier must be judged again.
+  std::optional<Moment> next_wakeup();
+  Moment now() const { return now_; }
+
+  const Record* record(DossierId id) const;
+  std::size_t tracked() const { return tracked_; }
+  std::size_t held() const { return held_.size(); }
+  const Names& units() const { return units_; }
+  const Names& fields() const { return fields_; }
+  const Names& departments() const { return departments_; }
+  /// DonViXuLy as last received, by unit id.
+  const std::string& unit_name(std::uint32_t unit) const;
+
+  Moment month_start() const { return month_start_; }
+  /// By unit id (index into units()); units with no dossier this month are all zero.
+  const std::vector<MonthFigures>& month() const { return month_; }
+
+  ListPage list(const ListFilter& filter, Moment now, std::size_t offset,
+                std::size_t limit) const;
+
+  const calendar::WorkingCalendar& calendar() const { return calendar_; }
+  const engine::Settings& settings() const { return settings_; }
+
+ private:
+  struct Held {
+    DossierTimeline timeline;
+    const engine::ProcedureRule* rule = nullptr;
+    std::optional<Moment> next_change;
+    std::optional<Moment> base_due, effective_due;
+    std::optional<Duration> left;
+    bool paused_now = false;
+    std::uint32_t department = 0;  ///< holding the current step
+  };
+  using Scheduled = std::pair<Moment, DossierId>;
+
+  void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
+             Moment now, bool hold);
+  void count_month(const Record& r, int sign);
+  void turn_month(Moment now);
+
+  const engine::Catalogue& catalogue_;
+  const calendar::WorkingCalendar& calendar_;
+  engine::Settings settings_;
+  Moment now_{};
+  Moment month_start_{}, next_month_start_{};
+
+  std::vector<Record> records_;
+  std::size_t tracked_ = 0;
+  std::unordered_map<DossierId, Held> held_;
+  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> schedule_;
+  Names units_, fields_, departments_;
+  std::vector<std::string> unit_names_;
+  std::vector<MonthFigures> month_;
+  std::vector<Observer*> observers_;
+  engine::Evaluation eval_;  // reused: judging allocates nothing once warm
+};
+
+}  // namespace tthc::live

@@ -1,0 +1,427 @@
+#include "metrics/metrics.hpp"
+
+#include "calendar/limit.hpp"
+
+#include <prometheus/collectable.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <algorithm>
+#include <array>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+
+namespace tthc::metrics {
+
+namespace {
+
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+using prometheus::Labels;
+
+// Series of one family keyed by small ids (unit, field, a third), made on first use.
+template <class T>
+class Series {
+ public:
+  using Make = std::function<T&(std::uint64_t key)>;
+  explicit Series(Make make) : make_(std::move(make)) {}
+  T& at(std::uint32_t a, std::uint32_t b, std::uint32_t c = 0) {
+    const std::uint64_t key = (std::uint64_t{a} << 40) | (std::uint64_t{b} << 8) | c;
+    auto it = cache_.find(key);
+    if (it == cache_.end()) it = cache_.emplace(key, &make_(key)).first;
+    return *it->second;
+  }
+
+ private:
+  Make make_;
+  std::unordered_map<std::uint64_t, T*> cache_;
+};
+
+std::uint32_t key_a(std::uint64_t k) {
+  return static_cast<std::uint32_t>(k >> 40);
+}
+std::uint32_t key_b(std::uint64_t k) {
+  return static_cast<std::uint32_t>((k >> 8) & 0xFFFFFFFFULL);
+}
+std::uint32_t key_c(std::uint64_t k) {
+  return static_cast<std::uint32_t>(k & 0xFF);
+}
+
+constexpr std::array<std::string_view, 4> kStates = {"in_time", "due_soon", "paused", "overdue"};
+constexpr std::array<std::string_view, 3> kOutcomes = {"early", "on_time", "overdue"};
+
+// Reads the poller's own counts at each scrape.
+class PollCollector : public prometheus::Collectable {
+ public:
+  PollCollector(Labels constant, std::function<PollCounts()> source)
+      : constant_(std::move(constant)), source_(std::move(source)) {}
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    const PollCounts c = source_();
+    std::vector<prometheus::MetricFamily> out;
+    const auto family = [&](std::string name, std::string help,
+                            std::vector<std::pair<std::string, double>> values) {
+      prometheus::MetricFamily f;
+      f.name = std::move(name);
+      f.help = std::move(help);
+      f.type = prometheus::MetricType::Counter;
+      for (auto& [outcome, value] : values) {
+        prometheus::ClientMetric m;
+        for (const auto& [k, v] : constant_) m.label.push_back({k, v});
+        m.label.push_back({"outcome", outcome});
+        m.counter.value = value;
+        f.metric.push_back(std::move(m));
+      }
+      out.push_back(std::move(f));
+    };
+    family("tthc_poll_cycles_total", "Poll cycles of the one-stop system's API, by result.",
+           {{"ok", static_cast<double>(c.ok)}, {"error", static_cast<double>(c.failed)}});
+    family("tthc_poll_records_total", "Records read by the poller, by result.",
+           {{"accepted", static_cast<double>(c.accepted)},
+            {"rejected", static_cast<double>(c.rejected)}});
+    return out;
+  }
+
+ private:
+  Labels constant_;
+  std::function<PollCounts()> source_;
+};
+
+}  // namespace
+
+struct Metrics::Impl {
+  MetricsOptions options;
+  const calendar::WorkingCalendar& calendar;
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  Labels constant;
+  std::vector<double> ratio_buckets;
+
+  // Names of the label ids (set on the live state's thread before any series is made).
+  const live::LiveState* state = nullptr;
+
+  Family<Gauge>* pending_family;
+  Family<Gauge>* at_risk_family;
+  Family<Counter>* received_family;
+  Family<Counter>* resolved_family;
+  Family<Counter>* withdrawn_family;
+  Family<Counter>* stopped_family;
+  Family<Histogram>* ratio_family;
+  Family<Histogram>* days_family;
+  Family<Gauge>* month_resolved_family;
+  Family<Gauge>* month_rate_family;
+  Family<Gauge>* rate_766_family;
+  Family<Gauge>* score_766_family;
+  Family<Gauge>* steps_family;
+  Family<Counter>* mismatch_family;
+  Family<Counter>* extension_family;
+  Gauge* unknown_procedures;
+  Gauge* tracked;
+  Counter* judgements;
+  Gauge* ready;
+  Gauge* provisional;
+  Gauge* working_now;
+  Family<Counter>* webhook_family;
+  Family<Counter>* records_family;
+  Gauge* last_intake;
+  Histogram* write_seconds;
+
+  std::unique_ptr<Series<Gauge>> pending, at_risk, steps;
+  std::unique_ptr<Series<Counter>> received, resolved, withdrawn, stopped, mismatch, extension;
+  std::unique_ptr<Series<Histogram>> ratio, days;
+  std::unordered_map<std::uint32_t, Gauge*> month_rate;  // by unit: removed when none resolved
+  std::mutex poll_mutex;
+  std::shared_ptr<PollCollector> poll;  // set once the poller runs
+
+  Impl(MetricsOptions o, const calendar::WorkingCalendar& cal);
+
+  const std::string& unit(std::uint32_t id) const { return state->units().name(id); }
+  const std::string& field(std::uint32_t id) const { return state->fields().name(id); }
+};
+
+Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
+    : options(std::move(o)), calendar(cal) {
+  if (!options.province.empty()) constant = {{"province", options.province}};
+  // 0.7 (the national 30 % cut) always, so dashboards can rely on it; the province's own
+  // reduced ratio too.
+  ratio_buckets = {0.25, 0.5, 0.7, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0};
+  if (options.reduced_ratio > 0) ratio_buckets.push_back(options.reduced_ratio);
+  std::sort(ratio_buckets.begin(), ratio_buckets.end());
+  ratio_buckets.erase(std::unique(ratio_buckets.begin(), ratio_buckets.end()),
+                      ratio_buckets.end());
+
+  auto& r = *registry;
+  const auto gauge = [&](const std::string& name, const std::string& help) -> Family<Gauge>& {
+    return prometheus::BuildGauge().Name(name).Help(help).Labels(constant).Register(r);
+  };
+  const auto counter = [&](const std::string& name, const std::string& help) -> Family<Counter>& {
+    return prometheus::BuildCounter().Name(name).Help(help).Labels(constant).Register(r);
+  };
+  const auto histogram = [&](const std::string& name,
+                             const std::string& help) -> Family<Histogram>& {
+    return prometheus::BuildHistogram().Name(name).Help(help).Labels(constant).Register(r);
+  };
+
+  pending_family = &gauge("tthc_dossiers_pending",
+                          "Dossiers in process now, by state (in_time, due_soon, paused, overdue).");
+  at_risk_family = &gauge("tthc_dossiers_at_risk",
+                          "Dossiers in process whose current step is past its step deadline.");
+  received_family = &counter("tthc_dossiers_received_total", "Dossiers received (counted).");
+  resolved_family = &counter("tthc_dossiers_resolved_total",
+                             "Dossiers ended, by outcome against their effective due.");
+  withdrawn_family = &counter("tthc_dossiers_withdrawn_total",
+                              "Dossiers withdrawn by the applicant (status 7).");
+  stopped_family = &counter("tthc_dossiers_stopped_total", "Dossiers stopped (status 8).");
+  ratio_family = &histogram("tthc_processing_time_ratio",
+                            "Net processing time of ended dossiers over their procedure's legal "
+                            "limit (1 = the legal limit).");
+  days_family = &histogram("tthc_processing_time_workdays",
+                           "Net processing time of ended dossiers, in working days.");
+  month_resolved_family = &gauge("tthc_month_resolved",
+                                 "Dossiers resolved in the current month so far, by outcome.");
+  month_rate_family = &gauge("tthc_month_on_time_rate",
+                             "(early + on time) / resolved in the current month so far.");
+  rate_766_family = &gauge("tthc_index766_rate",
+                           "Decision 766 progress rate estimate for the current month.");
+  score_766_family = &gauge("tthc_index766_progress_score",
+                            "Decision 766 progress score estimate (20 x rate), current month.");
+  steps_family = &gauge("tthc_steps_overdue",
+                        "Open steps past their deadline, by the department holding them.");
+  mismatch_family = &counter("tthc_due_date_mismatches_total",
+                             "Dossiers whose NgayHenTra differs from the computed due.");
+  extension_family = &counter("tthc_extensions_total",
+                              "NgayHenTra changes outside supplementation rounds (extensions).");
+  unknown_procedures = &gauge("tthc_unknown_procedure_dossiers",
+                              "Dossiers whose procedure is not in the catalogue.")
+                            .Add({});
+  tracked = &gauge("tthc_dossiers_tracked", "Dossiers in the live state.").Add({});
+  judgements = &counter("tthc_reevaluations_total", "Dossier judgements since start.").Add({});
+  ready = &gauge("tthc_state_ready", "1 once the live state is loaded.").Add({});
+  provisional = &gauge("tthc_calendar_provisional_years",
+                       "Of this year and next, how many use a provisional holiday table.")
+                     .Add({});
+  working_now = &gauge("tthc_calendar_working_now", "1 during working hours.").Add({});
+  gauge("tthc_on_time_rate_target", "The province's target on-time rate.")
+      .Add({})
+      .Set(options.on_time_target);
+  gauge("tthc_build_info", "Build information.").Add({{"version", options.version}}).Set(1);
+  webhook_family = &counter("tthc_webhook_requests_total", "Webhook requests, by result.");
+  records_family = &counter("tthc_intake_records_total", "Records committed, by result.");
+  last_intake = &gauge("tthc_last_intake_timestamp_seconds",
+                       "Unix time of the last committed intake batch.")
+                     .Add({});
+  write_seconds = &histogram("tthc_store_write_duration_seconds",
+                             "Duration of one intake transaction (a group commit).")
+                       .Add({}, Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                            0.05, 0.1, 0.25, 0.5, 1, 2.5});
+  for (std::string_view outcome : {"ok", "bad_request", "unauthorized", "too_large", "busy",
+                                   "error"}) {
+    webhook_family->Add({{"outcome", std::string(outcome)}});
+  }
+  for (std::string_view outcome : {"accepted", "unchanged", "rejected"}) {
+    records_family->Add({{"outcome", std::string(outcome)}});
+  }
+
+  pending = std::make_unique<Series<Gauge>>([this](std::uint64_t k) -> Gauge& {
+    return pending_family->Add({{"unit", unit(key_a(k))},
+                                {"field", field(key_b(k))},
+                                {"state", std::string(kStates[key_c(k)])}});
+  });
+  at_risk = std::make_unique<Series<Gauge>>([this](std::uint64_t k) -> Gauge& {
+    return at_risk_family->Add({{"unit", unit(key_a(k))}, {"field", field(key_b(k))}});
+  });
+  steps = std::make_unique<Series<Gauge>>([this](std::uint64_t k) -> Gauge& {
+    return steps_family->Add(
+        {{"unit", unit(key_a(k))}, {"department", state->departments().name(key_b(k))}});
+  });
+  received = std::make_unique<Series<Counter>>([this](std::uint64_t k) -> Counter& {
+    const auto channel = static_cast<Channel>(key_c(k));
+    return received_family->Add({{"unit", unit(key_a(k))},
+                                 {"field", field(key_b(k))},
+                                 {"channel", std::string(channel_key(channel))}});
+  });
+  resolved = std::make_unique<Series<Counter>>([this](std::uint64_t k) -> Counter& {
+    return resolved_family->Add({{"unit", unit(key_a(k))},
+                                 {"field", field(key_b(k))},
+                                 {"outcome", std::string(kOutcomes[key_c(k)])}});
+  });
+  const auto plain = [this](Family<Counter>* fam) {
+    return std::make_unique<Series<Counter>>([this, fam](std::uint64_t k) -> Counter& {
+      return fam->Add({{"unit", unit(key_a(k))}, {"field", field(key_b(k))}});
+    });
+  };
+  withdrawn = plain(withdrawn_family);
+  stopped = plain(stopped_family);
+  mismatch = plain(mismatch_family);
+  extension = plain(extension_family);
+  ratio = std::make_unique<Series<Histogram>>([this](std::uint64_t k) -> Histogram& {
+    return ratio_family->Add({{"unit", unit(key_a(k))}, {"field", field(key_b(k))}},
+                             Histogram::BucketBoundaries(ratio_buckets));
+  });
+  days = std::make_unique<Series<Histogram>>([this](std::uint64_t k) -> Histogram& {
+    return days_family->Add({{"unit", unit(key_a(k))}, {"field", field(key_b(k))}},
+                            Histogram::BucketBoundaries{0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 45,
+                                                        60});
+  });
+}
+
+Metrics::Metrics(MetricsOptions options, const calendar::WorkingCalendar& calendar)
+    : impl_(std::make_unique<Impl>(std::move(options), calendar)) {}
+
+Metrics::~Metrics() = default;
+
+void Metrics::changed(const live::Change& c) {
+  Impl& m = *impl_;
+  m.state = &c.state;
+  m.judgements->Increment();
+  const live::Record* b = c.before;
+  const live::Record& a = c.after;
+  const auto state_index = [](const live::Record& r) {
+    return static_cast<std::uint32_t>(r.judgement.pending);
+  };
+
+  // Gauges: leave the old series, join the new one.
+  if (b != nullptr && b->pending()) {
+    m.pending->at(b->unit, b->field, state_index(*b)).Decrement();
+    if (b->at_risk) m.at_risk->at(b->unit, b->field).Decrement();
+    if (b->late_department != 0) m.steps->at(b->unit, b->late_department).Decrement();
+  }
+  if (a.pending()) {
+    m.pending->at(a.unit, a.field, state_index(a)).Increment();
+    if (a.at_risk) m.at_risk->at(a.unit, a.field).Increment();
+    if (a.late_department != 0) m.steps->at(a.unit, a.late_department).Increment();
+  }
+  const bool was_unknown = b != nullptr && (b->flags & engine::kFlagUnknownProcedure) != 0;
+  const bool is_unknown = (a.flags & engine::kFlagUnknownProcedure) != 0;
+  if (was_unknown != is_unknown) {
+    if (is_unknown) {
+      m.unknown_procedures->Increment();
+    } else {
+      m.unknown_procedures->Decrement();
+    }
+  }
+
+  // Counters: each dossier counts once, when it first gets there; they never go down.
+  if (a.judgement.counted && !(b != nullptr && b->judgement.counted)) {
+    m.received->at(a.unit, a.field, static_cast<std::uint32_t>(a.channel)).Increment();
+  }
+  if ((a.flags & engine::kFlagDueMismatch) != 0 &&
+      !(b != nullptr && (b->flags & engine::kFlagDueMismatch) != 0)) {
+    m.mismatch->at(a.unit, a.field).Increment();
+  }
+  const std::uint16_t extensions_before = b != nullptr ? b->extensions : 0;
+  if (a.extensions > extensions_before) {
+    m.extension->at(a.unit, a.field).Increment(a.extensions - extensions_before);
+  }
+  if (a.judgement.ended && !(b != nullptr && b->judgement.ended)) {
+    m.resolved->at(a.unit, a.field, static_cast<std::uint32_t>(a.judgement.outcome)).Increment();
+    if (a.status == Status::Withdrawn) m.withdrawn->at(a.unit, a.field).Increment();
+    if (a.status == Status::Stopped) m.stopped->at(a.unit, a.field).Increment();
+    const engine::Evaluation& e = c.evaluation;
+    const double day = static_cast<double>(m.calendar.day_length().count());
+    m.days->at(a.unit, a.field).Observe(static_cast<double>(e.used.count()) / day);
+    if (c.rule != nullptr && e.clock_start && e.received) {
+      if (auto legal_due = calendar::compute_due(m.calendar, *e.received, c.rule->legal)) {
+        const Duration legal = m.calendar.between(*e.clock_start, *legal_due);
+        if (legal > Duration{0}) {
+          m.ratio->at(a.unit, a.field)
+              .Observe(static_cast<double>(e.used.count()) / static_cast<double>(legal.count()));
+        }
+      }
+    }
+  }
+}
+
+void Metrics::settled(const live::LiveState& state) {
+  Impl& m = *impl_;
+  m.state = &state;
+  m.tracked->Set(static_cast<double>(state.tracked()));
+  const auto& month = state.month();
+  for (std::uint32_t u = 1; u < month.size(); ++u) {
+    const live::MonthFigures& f = month[u];
+    const std::string& unit = state.units().name(u);
+    for (std::size_t o = 0; o < kOutcomes.size(); ++o) {
+      m.month_resolved_family->Add({{"unit", unit}, {"outcome", std::string(kOutcomes[o])}})
+          .Set(static_cast<double>(f.resolved[o]));
+    }
+    auto it = m.month_rate.find(u);
+    if (auto rate = f.on_time_rate()) {
+      if (it == m.month_rate.end()) {
+        it = m.month_rate.emplace(u, &m.month_rate_family->Add({{"unit", unit}})).first;
+      }
+      it->second->Set(*rate);
+    } else if (it != m.month_rate.end()) {
+      m.month_rate_family->Remove(it->second);
+      m.month_rate.erase(it);
+    }
+    if (auto rate = f.rate_766()) {
+      m.rate_766_family->Add({{"unit", unit}}).Set(*rate);
+      m.score_766_family->Add({{"unit", unit}}).Set(20.0 * *rate);
+    }
+  }
+}
+
+void Metrics::record_response(std::string_view path, int status) {
+  if (path != "/api/v1/mc") return;
+  std::string_view outcome = "error";
+  if (status == 200) outcome = "ok";
+  if (status == 400) outcome = "bad_request";
+  if (status == 401) outcome = "unauthorized";
+  if (status == 413) outcome = "too_large";
+  if (status == 503) outcome = "busy";
+  impl_->webhook_family->Add({{"outcome", std::string(outcome)}}).Increment();
+}
+
+void Metrics::record_commit(double seconds, std::int64_t arrived_unix, std::uint64_t accepted,
+                            std::uint64_t unchanged, std::uint64_t rejected) {
+  Impl& m = *impl_;
+  m.write_seconds->Observe(seconds);
+  m.last_intake->Set(static_cast<double>(arrived_unix));
+  m.records_family->Add({{"outcome", "accepted"}}).Increment(static_cast<double>(accepted));
+  m.records_family->Add({{"outcome", "unchanged"}}).Increment(static_cast<double>(unchanged));
+  m.records_family->Add({{"outcome", "rejected"}}).Increment(static_cast<double>(rejected));
+}
+
+void Metrics::set_last_intake(std::int64_t arrived_unix) {
+  impl_->last_intake->Set(static_cast<double>(arrived_unix));
+}
+
+void Metrics::set_poll_source(std::function<PollCounts()> source) {
+  auto collector = std::make_shared<PollCollector>(impl_->constant, std::move(source));
+  std::lock_guard lock(impl_->poll_mutex);
+  impl_->poll = std::move(collector);
+}
+
+void Metrics::set_ready(bool ready) {
+  impl_->ready->Set(ready ? 1 : 0);
+}
+
+std::string Metrics::exposition(Moment now) {
+  Impl& m = *impl_;
+  const int year = static_cast<int>(std::chrono::year_month_day{day_of(now)}.year());
+  int provisional = 0;
+  for (int y : {year, year + 1}) {
+    if (m.calendar.covers_year(y) && m.calendar.is_provisional(y)) ++provisional;
+  }
+  m.provisional->Set(provisional);
+  m.working_now->Set(m.calendar.is_working_moment(now) ? 1 : 0);
+  std::ostringstream out;
+  std::vector<prometheus::MetricFamily> families = m.registry->Collect();
+  std::shared_ptr<PollCollector> poll;
+  {
+    std::lock_guard lock(m.poll_mutex);
+    poll = m.poll;
+  }
+  if (poll) {
+    for (auto& f : poll->Collect()) families.push_back(std::move(f));
+  }
+  prometheus::TextSerializer().Serialize(out, families);
+  return out.str();
+}
+
+}  // namespace tthc::metrics

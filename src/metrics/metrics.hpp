@@ -1,0 +1,71 @@
+#pragma once
+// The daemon's Prometheus metrics (prefix tthc_): families built once, references kept, the hot
+// path a few atomic adds. Dossier figures follow the live state change by change (as a
+// live::Observer), so a scrape only serialises — it never scans dossiers.
+//
+// Labels are only unit, field, channel, state, outcome and department (plus the constant
+// `province`, and `version` on tthc_build_info): never a dossier code or a person.
+//
+// Thread-safety: the observer side runs on the live state's thread; record_* and exposition()
+// from any thread.
+
+#include "calendar/working_calendar.hpp"
+#include "live/live_state.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace tthc::metrics {
+
+struct MetricsOptions {
+  /// Constant label on every series; empty: none.
+  std::string province;
+  std::string version;
+  /// The province's target on-time rate this month (tthc_on_time_rate_target).
+  double on_time_target = 0.95;
+  /// Reduced limit as a share of the legal one (the national target: a 30 % cut): a bucket
+  /// edge of tthc_processing_time_ratio, beside the one at 1.0.
+  double reduced_ratio = 0.7;
+};
+
+/// Counts from the poller, read at each scrape.
+struct PollCounts {
+  std::uint64_t ok = 0, failed = 0;
+  std::uint64_t accepted = 0, rejected = 0;
+};
+
+class Metrics : public live::Observer {
+ public:
+  Metrics(MetricsOptions options, const calendar::WorkingCalendar& calendar);
+  ~Metrics() override;
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
+  // live::Observer
+  void changed(const live::Change& change) override;
+  void settled(const live::LiveState& state) override;
+
+  /// Every HTTP response of the daemon (ServerOptions::on_response).
+  void record_response(std::string_view path, int status);
+  /// A committed intake group: its transaction time, and per batch the records by result.
+  void record_commit(double seconds, std::int64_t arrived_unix, std::uint64_t accepted,
+                     std::uint64_t unchanged, std::uint64_t rejected);
+  /// The last intake known from the store at start-up.
+  void set_last_intake(std::int64_t arrived_unix);
+  void set_poll_source(std::function<PollCounts()> source);
+  void set_ready(bool ready);
+
+  /// The text exposition format; `now` sets the calendar gauges.
+  std::string exposition(Moment now);
+
+  static constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tthc::metrics

@@ -1,0 +1,184 @@
+// The daemon's read side, end to end on the real executable: the dossier explanation, the work
+// lists, /metrics (checked by the real promtool), /readyz, the bearer token, counters that come
+// back from the store after a restart, and `explain` on the command line.
+#include "http/client.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tthc {
+namespace {
+
+namespace json = boost::json;
+
+// Received Mon 2/3/2026 09:00, promised Fri 6/3 09:00, still in process: overdue today. Its step
+// at Phòng A had a deadline of 3/3 and is still open: at risk.
+const std::string kOverdue =
+    R"({"MaHoSo":"000.00.12.H42-260302-0001","MaTTHC":"1.004227","MaLinhVuc":"KHCN",)"
+    R"("TrangThaiHoSo":4,"NgayTiepNhan":"20260302090000","NgayHenTra":"20260306090000",)"
+    R"("QuaTrinhXuLy":[{"ThoiDiemXuLy":"20260302100000","TrangThai":4,"PhongBanXuLy":"Phòng A",)"
+    R"("NguoiXuLy":"Nguyễn Văn A","NgayKetThucTheoQuyDinh":"20260303100000"}]})";
+// Finished early.
+const std::string kFinished =
+    R"({"MaHoSo":"000.00.12.H42-260302-0002","MaTTHC":"1.004227","MaLinhVuc":"KHCN",)"
+    R"("TrangThaiHoSo":9,"NgayTiepNhan":"20260302090000","NgayHenTra":"20260306090000",)"
+    R"("NgayKetThucXuLy":"20260303090000"})";
+const std::string kToken = "read-token-123";
+
+class DaemonApi : public ::testing::Test {
+ protected:
+  DaemonApi() {
+    const std::string src = TTHC_SOURCE_DIR;
+    dir_.write("read.token", kToken + "\n");
+    config_ = dir_.write("monitor.toml",
+                         "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                             "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                             "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
+                             "read_token_file = \"read.token\"\n" +
+                             "[metrics]\nprovince = \"Ninh Bình\"\n")
+                  .string();
+  }
+
+  std::unique_ptr<test::Daemon> start() {
+    auto d = std::make_unique<test::Daemon>(
+        TTHC_EXECUTABLE, std::vector<std::string>{"run", "--config", config_}, TTHC_SOURCE_DIR);
+    port_ = d->port();
+    return d;
+  }
+
+  Result<http::Response> get(const std::string& target, bool with_token = true) {
+    http::ClientRequest req{"GET", target, "", "", {}};
+    if (with_token) req.headers.emplace_back("Authorization", "Bearer " + kToken);
+    return http::request("127.0.0.1", port_, req);
+  }
+
+  // Waits (bounded) until the work list shows `n` dossiers in total.
+  bool wait_for_tracked(std::size_t n) {
+    for (int i = 0; i < 200; ++i) {
+      auto r = get("/api/v1/dossiers?limit=1");
+      if (r && r->status == 200) {
+        auto v = json::parse(r->body);
+        if (v.at("total").to_number<std::uint64_t>() >= n) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  std::string metrics() {
+    auto r = get("/metrics");
+    return r && r->status == 200 ? r->body : std::string();
+  }
+
+  test::TempDir dir_;
+  std::string config_;
+  std::uint16_t port_ = 0;
+};
+
+bool has_line(const std::string& text, const std::string& prefix) {
+  return text.find("\n" + prefix) != std::string::npos;
+}
+
+TEST_F(DaemonApi, ExplainsListsAndExposesMetrics) {
+  auto daemon = start();
+  ASSERT_GT(port_, 0) << daemon->first_line();
+  http::ClientRequest post{"POST", "/api/v1/mc",
+                           R"({"service":"DongBoHoSoMC","data":[)" + kOverdue + "," + kFinished +
+                               "]}",
+                           "application/json", {}};
+  auto posted = http::request("127.0.0.1", port_, post);
+  ASSERT_TRUE(posted) << posted.error().message;
+  ASSERT_EQ(posted->status, 200) << posted->body;
+
+  auto ready = get("/readyz", false);
+  ASSERT_TRUE(ready);
+  ASSERT_TRUE(wait_for_tracked(1));
+
+  // The token guards the read endpoints, not the probes.
+  EXPECT_EQ(get("/api/v1/dossiers", false)->status, 401);
+  EXPECT_EQ(get("/metrics", false)->status, 401);
+  EXPECT_EQ(get("/healthz", false)->status, 200);
+
+  auto one = get("/api/v1/dossiers/000.00.12.H42-260302-0001");
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->status, 200) << one->body;
+  const json::object d = json::parse(one->body).as_object();
+  EXPECT_EQ(d.at("state").as_string(), "overdue");
+  EXPECT_EQ(d.at("base_due").as_string(), "2026-03-06T09:00:00+07:00");
+  EXPECT_EQ(d.at("base_due_source").as_string(), "NgayHenTra");
+  EXPECT_TRUE(d.at("at_risk").as_bool());
+  bool explained = false;
+  for (const auto& r : d.at("reasons").as_array()) {
+    if (std::string_view(r.as_string()).starts_with("Overdue: now")) explained = true;
+  }
+  EXPECT_TRUE(explained) << one->body;
+  EXPECT_EQ(get("/api/v1/dossiers/000.00.12.H42-999999-0000")->status, 404);
+
+  auto list = get("/api/v1/dossiers?state=overdue&unit=000.00.12.H42");
+  ASSERT_TRUE(list);
+  const json::object l = json::parse(list->body).as_object();
+  ASSERT_EQ(l.at("total").to_number<std::uint64_t>(), 1U) << list->body;
+  EXPECT_EQ(l.at("items").as_array().at(0).at("code").as_string(), "000.00.12.H42-260302-0001");
+  EXPECT_EQ(l.at("items").as_array().at(0).at("department").as_string(), "Phòng A");
+  EXPECT_EQ(json::parse(get("/api/v1/dossiers?state=due_soon")->body).at("total").as_int64(), 0);
+  EXPECT_EQ(json::parse(get("/api/v1/dossiers?state=at_risk")->body).at("total").as_int64(), 1);
+  auto bad = get("/api/v1/dossiers?state=late");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("state"), std::string::npos);
+  EXPECT_NE(bad->body.find("late"), std::string::npos);
+  bad = get("/api/v1/dossiers?limit=-1");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("limit"), std::string::npos);
+  EXPECT_EQ(get("/api/v1/dossiers?within=abc")->status, 400);
+
+  const std::string m = metrics();
+  EXPECT_TRUE(has_line(m, R"(tthc_dossiers_pending{province="Ninh Bình",field="KHCN",state="overdue",unit="000.00.12.H42"} 1)"))
+      << m;
+  EXPECT_TRUE(has_line(m, R"(tthc_dossiers_resolved_total{province="Ninh Bình",field="KHCN",outcome="early",unit="000.00.12.H42"} 1)"));
+  EXPECT_TRUE(has_line(m, R"(tthc_steps_overdue{province="Ninh Bình",department="Phòng A",unit="000.00.12.H42"} 1)"));
+  EXPECT_TRUE(has_line(m, R"(tthc_webhook_requests_total{province="Ninh Bình",outcome="ok"} 1)"));
+  EXPECT_TRUE(has_line(m, R"(tthc_state_ready{province="Ninh Bình"} 1)"));
+  EXPECT_TRUE(has_line(m, R"(tthc_processing_time_ratio_bucket{province="Ninh Bình",field="KHCN",unit="000.00.12.H42",le="1"} 1)"))
+      << m;
+  EXPECT_NE(m.find(R"(le="0.7")"), std::string::npos);
+  EXPECT_EQ(m.find("Nguyễn"), std::string::npos) << "a handler's name in the metrics";
+  EXPECT_EQ(m.find("260302-0001"), std::string::npos) << "a dossier code in the metrics";
+
+  // The real promtool accepts the exposition.
+  const auto file = dir_.write("metrics.txt", m);
+  const test::Outcome lint = test::run_process("/bin/sh", {"-c", "promtool check metrics < " + file.string()});
+  EXPECT_EQ(lint.status, 0) << lint.out << lint.err;
+
+  // Counters come back from the store after a restart; they do not start again from zero.
+  EXPECT_EQ(daemon->stop(), 0);
+  daemon = start();
+  ASSERT_GT(port_, 0);
+  ASSERT_TRUE(wait_for_tracked(1));
+  const std::string again = metrics();
+  EXPECT_TRUE(has_line(again, R"(tthc_dossiers_received_total{province="Ninh Bình",channel="in_person",field="KHCN",unit="000.00.12.H42"} 2)"))
+      << again;
+  EXPECT_EQ(daemon->stop(), 0);
+
+  const test::Outcome explain = test::run_process(
+      TTHC_EXECUTABLE, {"explain", "000.00.12.H42-260302-0001", "--config", config_,
+                        "--at", "2026-03-09T10:00"},
+      TTHC_SOURCE_DIR);
+  EXPECT_EQ(explain.status, 0) << explain.err;
+  EXPECT_NE(explain.out.find("overdue (Quá hạn), at risk"), std::string::npos) << explain.out;
+  EXPECT_NE(explain.out.find("Base due 2026-03-06T09:00"), std::string::npos) << explain.out;
+  const test::Outcome missing = test::run_process(
+      TTHC_EXECUTABLE, {"explain", "nope", "--config", config_}, TTHC_SOURCE_DIR);
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("\"nope\""), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace tthc

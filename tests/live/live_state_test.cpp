@@ -1,0 +1,201 @@
+// The live state: dossiers change state at the right working moment with no new event, the
+// aggregates follow every change, the month turns over, and the work lists filter and sort.
+#include "live/live_state.hpp"
+
+#include "support/calendar.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace tthc::live {
+namespace {
+
+using engine::PendingState;
+
+Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
+  return make_moment(y, mo, d, h, mi, s);
+}
+
+engine::ProcedureRule rule(std::string code, std::string_view legal) {
+  engine::ProcedureRule r;
+  r.code = std::move(code);
+  r.field_code = "KHCN";
+  r.legal = calendar::parse_limit(legal).value();
+  return r;
+}
+
+DossierTimeline dossier(std::string code, Moment received, Status status = Status::InProcess,
+                        std::string procedure = "1.000001") {
+  DossierTimeline tl;
+  tl.dossier.code = std::move(code);
+  tl.dossier.procedure_code = std::move(procedure);
+  tl.dossier.field_code = "KHCN";
+  tl.dossier.unit_name = "Sở Khoa học và Công nghệ";
+  tl.dossier.status = status;
+  tl.dossier.received = received;
+  return tl;
+}
+
+// Counts what observers are told, per state, as a metric would.
+struct Tally : Observer {
+  std::map<PendingState, int> pending;
+  int resolved = 0, changes = 0, settles = 0;
+  void changed(const Change& c) override {
+    ++changes;
+    if (c.before != nullptr && c.before->pending()) --pending[c.before->judgement.pending];
+    if (c.after.pending()) ++pending[c.after.judgement.pending];
+    if (c.after.judgement.ended && !(c.before != nullptr && c.before->judgement.ended)) ++resolved;
+  }
+  void settled(const LiveState&) override { ++settles; }
+};
+
+class LiveStateTest : public ::testing::Test {
+ protected:
+  LiveStateTest()
+      : catalogue_({rule("1.000001", "5wd"), rule("1.000002", "2wd")}),
+        state_(catalogue_, test::official_calendar(), engine::Settings{}, at(2026, 3, 2, 8)) {
+    state_.add_observer(&tally_);
+  }
+  engine::Catalogue catalogue_;
+  LiveState state_;
+  Tally tally_;
+};
+
+TEST_F(LiveStateTest, BecomesDueSoonThenOverdueAtTheWorkingMomentWithNoEvent) {
+  // Received Mon 2/3 09:00, 5 wd: due Mon 9/3 09:00; due soon (8 wh left) from Fri 6/3 09:00.
+  state_.update(1, dossier("A-1", at(2026, 3, 2, 9)), at(2026, 3, 2, 10));
+  EXPECT_EQ(state_.record(1)->judgement.pending, PendingState::InTime);
+  EXPECT_EQ(state_.next_wakeup(), at(2026, 3, 6, 9));
+
+  EXPECT_EQ(state_.advance(at(2026, 3, 6, 8, 59, 59)), 0U);  // nothing due yet: nothing judged
+  EXPECT_EQ(state_.record(1)->judgement.pending, PendingState::InTime);
+  EXPECT_EQ(state_.advance(at(2026, 3, 6, 9)), 1U);
+  EXPECT_EQ(state_.record(1)->judgement.pending, PendingState::DueSoon);
+  EXPECT_EQ(tally_.pending[PendingState::InTime], 0);
+  EXPECT_EQ(tally_.pending[PendingState::DueSoon], 1);
+
+  // The weekend passes with no change; Monday 09:00:01 it is overdue.
+  EXPECT_EQ(state_.advance(at(2026, 3, 9, 9)), 0U);
+  EXPECT_EQ(state_.advance(at(2026, 3, 9, 9, 0, 1)), 1U);
+  EXPECT_EQ(state_.record(1)->judgement.pending, PendingState::Overdue);
+  EXPECT_EQ(tally_.pending[PendingState::Overdue], 1);
+  EXPECT_EQ(tally_.pending[PendingState::DueSoon], 0);
+}
+
+TEST_F(LiveStateTest, AnEndReleasesTheTimelineAndCountsOnce) {
+  state_.update(1, dossier("A-1", at(2026, 3, 2, 9)), at(2026, 3, 2, 10));
+  EXPECT_EQ(state_.held(), 1U);
+  auto done = dossier("A-1", at(2026, 3, 2, 9), Status::Finished);
+  done.dossier.processing_end = at(2026, 3, 3, 9);
+  state_.update(1, done, at(2026, 3, 4, 10));
+  EXPECT_EQ(state_.held(), 0U);
+  EXPECT_EQ(tally_.resolved, 1);
+  EXPECT_EQ(tally_.pending[PendingState::InTime], 0);
+  // The same again: judged, not counted twice.
+  state_.update(1, done, at(2026, 3, 4, 11));
+  EXPECT_EQ(tally_.resolved, 1);
+  EXPECT_EQ(state_.tracked(), 1U);
+  // The old schedule entry is skipped.
+  EXPECT_EQ(state_.advance(at(2026, 3, 20)), 0U);
+}
+
+TEST_F(LiveStateTest, MonthFiguresFollowChangesAndTurnWithTheMonth) {
+  // March: one resolved on time... in March, one pending overdue at the end of March.
+  auto early = dossier("A-1", at(2026, 3, 2, 9), Status::Finished);
+  early.dossier.processing_end = at(2026, 3, 3, 9);  // early: before the due's day
+  state_.update(1, early, at(2026, 3, 20, 9));
+  state_.update(2, dossier("A-2", at(2026, 3, 2, 9), Status::InProcess, "1.000002"),
+                at(2026, 3, 20, 9));
+  const std::uint32_t unit = *state_.units().find("A");
+  {
+    const MonthFigures& m = state_.month()[unit];
+    EXPECT_EQ(m.received, 2);
+    EXPECT_EQ(m.resolved_total(), 1);
+    EXPECT_EQ(m.on_time_rate(), 1.0);
+    EXPECT_EQ(m.pending, 1);
+    EXPECT_EQ(m.pending_overdue, 1);
+    EXPECT_EQ(m.handled_766, 2);
+    EXPECT_EQ(m.good_766, 1);
+  }
+  // April: the finished one is gone, the pending one is carried over.
+  state_.advance(at(2026, 4, 1, 0, 0, 1));
+  EXPECT_EQ(state_.month_start(), at(2026, 4, 1));
+  const MonthFigures& m = state_.month()[unit];
+  EXPECT_EQ(m.received, 0);
+  EXPECT_EQ(m.carried_over, 1);
+  EXPECT_EQ(m.resolved_total(), 0);
+  EXPECT_FALSE(m.on_time_rate().has_value());
+  EXPECT_EQ(m.pending_overdue, 1);
+}
+
+ListFilter in_state(std::string state) {
+  ListFilter f;
+  f.state = std::move(state);
+  return f;
+}
+
+TEST_F(LiveStateTest, WorkListsFilterAndPutTheMostUrgentFirst) {
+  const Moment now = at(2026, 3, 6, 10);
+  state_.update(1, dossier("A-1", at(2026, 3, 2, 9)), now);                       // due 9/3: soon
+  state_.update(2, dossier("A-2", at(2026, 3, 2, 9), Status::InProcess, "1.000002"), now);  // overdue
+  state_.update(3, dossier("B-1", at(2026, 3, 5, 9)), now);                       // in time
+  auto paused = dossier("B-2", at(2026, 3, 5, 9), Status::AwaitingSupplement);
+  paused.dossier.rounds.push_back({at(2026, 3, 5, 10), {}, {}, {}});
+  state_.update(4, paused, now);
+
+  EXPECT_EQ(state_.list({}, now, 0, 100).total, 4U);
+  const ListPage overdue = state_.list(in_state("overdue"), now, 0, 100);
+  ASSERT_EQ(overdue.total, 1U);
+  EXPECT_EQ(overdue.items[0].code, "A-2");
+  EXPECT_LT(*overdue.items[0].left, Duration{0});
+  EXPECT_EQ(state_.list(in_state("due_soon"), now, 0, 100).items.at(0).code, "A-1");
+  EXPECT_EQ(state_.list(in_state("paused"), now, 0, 100).items.at(0).code, "B-2");
+  // Within 2 working days: A-1 (under a day left); B-1 has more.
+  ListFilter within;
+  within.within = std::chrono::hours{16};
+  const ListPage soon = state_.list(within, now, 0, 100);
+  ASSERT_EQ(soon.total, 1U);
+  EXPECT_EQ(soon.items[0].code, "A-1");
+  // By unit, most urgent first, paged.
+  ListFilter unit_b;
+  unit_b.unit = "B";
+  const ListPage b = state_.list(unit_b, now, 0, 1);
+  EXPECT_EQ(b.total, 2U);
+  ASSERT_EQ(b.items.size(), 1U);
+  EXPECT_EQ(b.items[0].code, "B-1");  // paused B-2's due moves with the pause: later
+  EXPECT_EQ(state_.list(unit_b, now, 1, 1).items.at(0).code, "B-2");
+  ListFilter nobody;
+  nobody.unit = "Z";
+  EXPECT_EQ(state_.list(nobody, now, 0, 10).total, 0U);
+}
+
+TEST_F(LiveStateTest, AStepPastItsDeadlineMakesTheDossierAtRiskOnTime) {
+  auto tl = dossier("A-1", at(2026, 3, 2, 9));
+  ProgressEntry step;
+  step.at = at(2026, 3, 2, 9, 30);
+  step.status = Status::InProcess;
+  step.department = "Phòng Quản lý chuyên ngành";
+  step.step_deadline = at(2026, 3, 3, 9);
+  tl.progress.push_back(step);
+  state_.update(1, tl, at(2026, 3, 2, 10));
+  EXPECT_FALSE(state_.record(1)->at_risk);
+  state_.advance(at(2026, 3, 3, 9, 0, 1));
+  EXPECT_TRUE(state_.record(1)->at_risk);
+  EXPECT_EQ(state_.departments().name(state_.record(1)->late_department),
+            "Phòng Quản lý chuyên ngành");
+  EXPECT_EQ(state_.list(in_state("at_risk"), at(2026, 3, 3, 10), 0, 10).total, 1U);
+}
+
+TEST_F(LiveStateTest, ReevaluatingEverythingChangesNothingWhenTimeDidNotMove) {
+  for (int i = 1; i <= 50; ++i) {
+    state_.update(i, dossier("A-" + std::to_string(i), at(2026, 3, 2, 9)), at(2026, 3, 4, 10));
+  }
+  const int before = tally_.pending[PendingState::InTime];
+  EXPECT_EQ(state_.reevaluate_all(at(2026, 3, 4, 10)), 50U);
+  EXPECT_EQ(tally_.pending[PendingState::InTime], before);
+  EXPECT_EQ(before, 50);
+}
+
+}  // namespace
+}  // namespace tthc::live
