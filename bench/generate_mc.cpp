@@ -1,6 +1,9 @@
 // Writes N generated dossiers as JSON Lines (one DongBoHoSoMC record per line, 6 progress
-// entries embedded), for the import benchmark:
-//   build/bench/generate_mc 1000000 /tmp/dossiers.jsonl [seed]
+// entries embedded), for the import and daemon benchmarks:
+//   build/bench/generate_mc 1000000 /tmp/dossiers.jsonl [seed [pending-share]]
+// Without a pending share the statuses 2–10 are drawn alike (the import benchmark's data);
+// with one (0.1: a tenth) that share is in process (2, 4, 5, 6) and the rest ended (7–10, each
+// with its NgayKetThucXuLy).
 // The records have the MC shape and the sample catalogue's procedures; their content is
 // arbitrary but deterministic for a seed. (The realistic province is `tthc-monitor simulate`.)
 #include <array>
@@ -64,6 +67,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::mt19937 rng(argc > 3 ? static_cast<unsigned>(std::atoi(argv[3])) : 42U);
+  const double pending_share = argc > 4 ? std::atof(argv[4]) : -1.0;
+  constexpr std::array<int, 4> kPending = {2, 4, 5, 6};
   std::string line;
   line.reserve(4096);
   for (long i = 0; i < count; ++i) {
@@ -71,7 +76,12 @@ int main(int argc, char** argv) {
     const char* unit = kUnits[rng() % kUnits.size()];
     const int day = static_cast<int>(i * 600 / std::max(count, 1L));
     const int start = 7 * 3600 + static_cast<int>(rng() % (9 * 3600));
-    const int status = 2 + static_cast<int>(rng() % 9);
+    int status = 2 + static_cast<int>(rng() % 9);
+    if (pending_share >= 0) {
+      const bool pending = static_cast<double>(rng() % 1'000'000) < pending_share * 1e6;
+      status = pending ? kPending[rng() % kPending.size()] : 7 + static_cast<int>(rng() % 4);
+    }
+    const bool has_end = pending_share >= 0 ? status >= 7 : status >= 9;
     char code[96];
     std::snprintf(code, sizeof code, "%s-%s-%07ld", unit, stamp(day, 0).substr(2, 6).c_str(), i);
     line = "{\"MaHoSo\":\"";
@@ -89,7 +99,7 @@ int main(int argc, char** argv) {
     line += ",\"NgayNopHoSo\":\"" + stamp(day, start) + "\",\"NgayTiepNhan\":\"" +
             stamp(day, start + 600) + "\",\"NgayHenTra\":\"" + stamp(day + 14, 17 * 3600) +
             "\",\"TrangThaiHoSo\":" + std::to_string(status) + ",\"NgayKetThucXuLy\":\"" +
-            (status >= 9 ? stamp(day + 10, 15 * 3600) : "") +
+            (has_end ? stamp(day + 10, 15 * 3600) : "") +
             "\",\"NgayTra\":\"\",\"DonViXuLy\":\"Sở Khoa học và Công nghệ\",\"QuaTrinhXuLy\":[";
     for (int k = 0; k < 6; ++k) {
       if (k > 0) line += ',';

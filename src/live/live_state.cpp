@@ -162,6 +162,16 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
   h->paused_now = eval_.paused_now;
   h->department = current_department;
   if (eval_.next_change) schedule_.emplace(*eval_.next_change, id);
+  // Entries superseded by a later judgement stay until their moment; rebuild when they
+  // outnumber the live ones, so memory stays proportional to the dossiers held.
+  if (schedule_.size() > 2 * held_.size() + 1024) {
+    std::vector<Scheduled> live;
+    live.reserve(held_.size());
+    for (const auto& [held_id, held] : held_) {
+      if (held.next_change) live.emplace_back(*held.next_change, held_id);
+    }
+    schedule_ = decltype(schedule_)(std::greater<>{}, std::move(live));
+  }
 }
 
 std::size_t LiveState::advance(Moment now) {

@@ -2,6 +2,8 @@
 
 #include "store/store.hpp"
 
+#include <malloc.h>
+
 namespace tthc::live {
 
 Monitor::Monitor(MonitorOptions options, const engine::Catalogue& catalogue,
@@ -49,26 +51,31 @@ std::string Monitor::load_error() const {
 
 bool Monitor::load() {
   const auto started = std::chrono::steady_clock::now();
-  auto reader = store::Reader::open(options_.db);
   std::string error;
   std::size_t visited = 0;
-  if (reader) {
-    std::lock_guard lock(state_mutex_);
-    const Moment now = options_.now();
-    auto scanned = reader->scan({}, [&](store::StoredTimeline& s) {
-      state_.update(s.id, std::move(s.timeline), now);
-      return true;
-    });
-    if (scanned) {
-      visited = *scanned;
-      state_.advance(options_.now());
-      state_.settle();
+  {
+    auto reader = store::Reader::open(options_.db);
+    if (reader) {
+      std::lock_guard lock(state_mutex_);
+      const Moment now = options_.now();
+      auto scanned = reader->scan({}, [&](store::StoredTimeline& s) {
+        state_.update(s.id, std::move(s.timeline), now);
+        return true;
+      });
+      if (scanned) {
+        visited = *scanned;
+        state_.advance(options_.now());
+        state_.settle();
+      } else {
+        error = scanned.error().message;
+      }
     } else {
-      error = scanned.error().message;
+      error = reader.error().message;
     }
-  } else {
-    error = reader.error().message;
   }
+  // The scan's transient allocations (rows, strings, the reader's cache) go back to the
+  // system, not only to the allocator: resident memory is what operators watch.
+  malloc_trim(0);
   std::lock_guard lock(m_);
   if (!error.empty()) {
     load_error_ = "loading the live state from " + options_.db.string() + ": " + error;

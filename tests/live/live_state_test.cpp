@@ -197,5 +197,17 @@ TEST_F(LiveStateTest, ReevaluatingEverythingChangesNothingWhenTimeDidNotMove) {
   EXPECT_EQ(before, 50);
 }
 
+TEST_F(LiveStateTest, RepeatedJudgementsKeepTheScheduleBoundedAndCorrect) {
+  for (int i = 1; i <= 10; ++i) {
+    state_.update(i, dossier("A-" + std::to_string(i), at(2026, 3, 2, 9)), at(2026, 3, 2, 10));
+  }
+  // Thousands of re-judgements supersede schedule entries; the due-soon moment still fires once
+  // per dossier.
+  for (int round = 0; round < 500; ++round) state_.reevaluate_all(at(2026, 3, 2, 10));
+  EXPECT_EQ(state_.next_wakeup(), at(2026, 3, 6, 9));
+  EXPECT_EQ(state_.advance(at(2026, 3, 6, 9)), 10U);
+  EXPECT_EQ(tally_.pending[PendingState::DueSoon], 10);
+}
+
 }  // namespace
 }  // namespace tthc::live
