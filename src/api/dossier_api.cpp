@@ -1,13 +1,13 @@
 #include "api/dossier_api.hpp"
 
+#include "api/bearer_auth.hpp"
+
 #include "calendar/limit.hpp"
 #include "domain/text.hpp"
 #include "engine/evaluate.hpp"
 #include "live/monitor.hpp"
 #include "metrics/metrics.hpp"
 #include "store/store.hpp"
-
-#include <openssl/crypto.h>
 
 #include <boost/json.hpp>
 
@@ -297,21 +297,6 @@ http::Response json_body(int status, const json::value& v) {
   return r;
 }
 
-bool authorised(const ReadApiOptions& o, const http::Request& req) {
-  if (!o.token) return true;
-  const auto header = req.header("authorization");
-  if (!header || header->size() < 7 || header->substr(0, 7) != "Bearer ") return false;
-  const std::string_view given = header->substr(7);
-  return given.size() == o.token->size() &&
-         CRYPTO_memcmp(given.data(), o.token->data(), given.size()) == 0;
-}
-
-http::Response unauthorised() {
-  http::Response r = http::error_response(401, "missing or wrong bearer token");
-  r.headers.emplace_back("WWW-Authenticate", "Bearer");
-  return r;
-}
-
 // A non-negative integer query parameter within [0, max]; the error names the parameter.
 Result<std::size_t> size_param(const http::Request& req, std::string_view name,
                                std::size_t fallback, std::size_t max) {
@@ -375,7 +360,7 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
   });
   if (o->metrics != nullptr) {
     router.add("GET", "/metrics", [o](const http::Request& req) {
-      if (!authorised(*o, req)) return unauthorised();
+      if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
       o->metrics->set_ready(o->monitor == nullptr || o->monitor->ready());
       http::Response r;
       r.content_type = std::string(metrics::Metrics::kContentType);
@@ -385,7 +370,7 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
   }
 
   router.add("GET", "/api/v1/dossiers/{code}", [o](const http::Request& req) {
-    if (!authorised(*o, req)) return unauthorised();
+    if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
     const std::string code(req.param("code").value_or(""));
     auto reader = store::Reader::open(o->db);
     if (!reader) return http::error_response(503, reader.error().message);
@@ -400,7 +385,7 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
   });
 
   router.add("GET", "/api/v1/dossiers", [o](const http::Request& req) {
-    if (!authorised(*o, req)) return unauthorised();
+    if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
     if (o->monitor == nullptr || !o->monitor->ready()) {
       http::Response r = http::error_response(503, "the live state is still loading");
       r.headers.emplace_back("Retry-After", "5");

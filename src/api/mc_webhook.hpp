@@ -29,10 +29,6 @@ struct WebhookOptions {
 
 void add_mc_webhook(http::Router& router, ingest::Intake& intake, WebhookOptions options);
 
-/// `sha256=<hex of HMAC-SHA256(secret, body)>`, as a sender puts it in the header.
-std::string sign_body(std::string_view secret, std::string_view body);
-/// Accepts the hex digest with or without the `sha256=` prefix, in either case; compares in
-/// constant time.
-bool signature_matches(std::string_view secret, std::string_view body, std::string_view header);
+// Signing: http/signature.hpp (sign_body, signature_matches).
 
 }  // namespace tthc::api

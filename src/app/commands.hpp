@@ -61,6 +61,24 @@ struct ExplainCommand {
 int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostream& out,
                 std::ostream& err);
 
+/// `report`: a monthly report (src/reports) from the store, or what changed since a snapshot.
+struct ReportCommand {
+  std::string kind;                      ///< --kind: results, reduction, index766
+  std::string month;                     ///< --month YYYY-MM
+  std::string format = "json";           ///< --format: json, csv, html, xlsx
+  std::optional<int> period_start_day;   ///< --period-start-day, overrides [reports]
+  std::optional<std::string> out;        ///< --out FILE (default standard output)
+  std::optional<std::string> as_of;      ///< --as-of: judge as of this moment
+  std::optional<std::string> diff;       ///< --diff SNAPSHOT_DIR_OR_FILE
+  std::optional<std::string> db;         ///< --db, overrides store.path
+};
+
+/// Exit status of `report --diff` when the fresh report differs from the snapshot.
+inline constexpr int kExitDifferent = 3;
+
+int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream& out,
+               std::ostream& err);
+
 /// The daemon; returns when SIGINT or SIGTERM arrives, after a graceful stop.
 int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,
                std::ostream& err);

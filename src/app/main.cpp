@@ -95,6 +95,27 @@ int run(int argc, char** argv) {
   simulate->add_flag("--no-embed-progress", sim_cmd.no_embed_progress,
                      "--serve: records without QuaTrinhXuLy (see /api/dossiers/{code}/progress)");
 
+  ReportCommand report_cmd;
+  std::string report_out, report_as_of, report_diff, report_db;
+  int report_start_day = 0;
+  auto* report = cli.add_subcommand(
+      "report", "a month's report: form II.06a (results), reduction, or the 766 estimate");
+  report->add_option("--kind", report_cmd.kind, "results, reduction or index766")->required();
+  report->add_option("--month", report_cmd.month, "the month, YYYY-MM")->required();
+  report->add_option("--format", report_cmd.format, "json (default), csv, html or xlsx");
+  report
+      ->add_option("--period-start-day", report_start_day,
+                   "periods from this day of the month before (default [reports] "
+                   "period_start_day, 1: calendar months)")
+      ->check(CLI::Range(1, 28));
+  report->add_option("--out", report_out, "write to this file (default standard output)");
+  report->add_option("--as-of", report_as_of,
+                     "judge as of this moment (default the period's end, or now)");
+  report->add_option("--diff", report_diff,
+                     "compare with a snapshot (its folder or JSON file); exit status 3 when "
+                     "anything changed");
+  report->add_option("--db", report_db, "SQLite file (default: the configuration's store.path)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -114,6 +135,14 @@ int run(int argc, char** argv) {
     if (!explain_db.empty()) explain_cmd.db = explain_db;
     if (!explain_at.empty()) explain_cmd.at = explain_at;
     return run_explain(src, explain_cmd, std::cout, std::cerr);
+  }
+  if (report->parsed()) {
+    if (report_start_day > 0) report_cmd.period_start_day = report_start_day;
+    if (!report_out.empty()) report_cmd.out = report_out;
+    if (!report_as_of.empty()) report_cmd.as_of = report_as_of;
+    if (!report_diff.empty()) report_cmd.diff = report_diff;
+    if (!report_db.empty()) report_cmd.db = report_db;
+    return run_report(src, report_cmd, std::cout, std::cerr);
   }
   if (run_sub->parsed()) {
     if (!run_db.empty()) run_cmd.db = run_db;

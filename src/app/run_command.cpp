@@ -1,7 +1,10 @@
 // `tthc-monitor run`: the daemon. Intake (webhook, poller) into the store; the live state kept
 // current from it and from the clock; metrics, the dossier API and the work lists served.
+#include "alerts/dispatcher.hpp"
+#include "alerts/observer.hpp"
 #include "api/dossier_api.hpp"
 #include "api/mc_webhook.hpp"
+#include "api/report_api.hpp"
 #include "app/commands.hpp"
 
 #include "app/cli_support.hpp"
@@ -11,6 +14,8 @@
 #include "ingest/poller.hpp"
 #include "live/monitor.hpp"
 #include "metrics/metrics.hpp"
+#include "reports/scheduler.hpp"
+#include "reports/source.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -80,6 +85,10 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     if (auto totals = reader->totals()) metrics.set_last_intake(totals->last_arrived_unix);
   }
 
+  // Declared before the monitor, so they outlive its thread (it calls the observer).
+  std::unique_ptr<alerts::Dispatcher> dispatcher;
+  std::unique_ptr<alerts::AlertObserver> alert_observer;
+
   live::MonitorOptions monitor_options;
   monitor_options.db = settings.store.path;
   monitor_options.now = now_in_vietnam;
@@ -89,7 +98,6 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
               s.held, s.seconds);
   };
   live::Monitor monitor(monitor_options, catalogue, cal, settings.engine, {&metrics});
-  monitor.start();
 
   ingest::IntakeOptions intake_options;
   intake_options.on_commit = [&metrics, &monitor](const ingest::CommitReport& report) {
@@ -127,6 +135,17 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   read.monitor = &monitor;
   read.metrics = &metrics;
   api::add_read_api(router, std::move(read));
+  reports::ReportSource report_source;
+  report_source.db = settings.store.path;
+  report_source.calendar = &cal;
+  report_source.catalogue = &catalogue;
+  report_source.settings = settings.engine;
+  report_source.period_start_day = settings.reports.period_start_day;
+  api::ReportApiOptions report_api;
+  report_api.source = report_source;
+  report_api.now = now_in_vietnam;
+  report_api.token = settings.http.read_token;
+  api::add_report_api(router, std::move(report_api));
 
   http::ServerOptions options;
   options.address = settings.http.address;
@@ -145,6 +164,63 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   }
   log->info("store {} ({} procedures in the catalogue, calendar {})", settings.store.path.string(),
             rules->size(), loaded->calendar.version());
+
+  const config::AlertsSettings& alert_settings = settings.alerts;
+  if (!alert_settings.alertmanager.empty() || !alert_settings.webhooks.empty()) {
+    alerts::DispatcherOptions d;
+    d.state_db = alert_settings.state;
+    d.store_db = settings.store.path;
+    d.alertmanager_urls = alert_settings.alertmanager;
+    for (const auto& w : alert_settings.webhooks) {
+      d.webhooks.push_back({w.url, w.secret, w.signature_header, w.max_attempts});
+    }
+    d.province = settings.metrics.province;
+    d.resend_interval = alert_settings.resend_interval;
+    d.ca_file = alert_settings.ca_file;
+    d.now = now_in_vietnam;
+    d.log = [log](bool warning, const std::string& message) {
+      if (warning) {
+        log->warn("{}", message);
+      } else {
+        log->info("{}", message);
+      }
+    };
+    d.delivered = [&metrics](std::string_view, bool ok, std::size_t n) {
+      metrics.record_alert_delivery(ok, n);
+    };
+    auto opened = alerts::Dispatcher::open(std::move(d));
+    if (!opened) {
+      err << "tthc-monitor: error: " << opened.error().message << "\n";
+      return kExitFailure;
+    }
+    dispatcher = std::move(*opened);
+    alerts::AlertSettings rules_for_alerts;
+    rules_for_alerts.due_soon = alert_settings.due_soon;
+    rules_for_alerts.due_soon_by_procedure = alert_settings.due_soon_by_procedure;
+    rules_for_alerts.dossier_url =
+        !alert_settings.dossier_url.empty()
+            ? alert_settings.dossier_url
+            : "http://" + settings.http.address + ":" + std::to_string(*port) +
+                  "/api/v1/dossiers/{code}";
+    alert_observer = std::make_unique<alerts::AlertObserver>(
+        rules_for_alerts, [d = dispatcher.get()](std::vector<alerts::Transition> t) {
+          d->submit(std::move(t));
+        });
+    monitor.with_state([&](live::LiveState& s) {
+      s.add_observer(alert_observer.get());
+      return 0;
+    });
+    metrics.set_alert_source([d = dispatcher.get()] {
+      const alerts::DispatcherStats s = d->stats();
+      return metrics::AlertCounts{s.active, s.outbox, s.dead_letters};
+    });
+    dispatcher->start();
+    log->info("alerts to {} Alertmanager(s) and {} webhook(s); state in {}",
+              alert_settings.alertmanager.size(), alert_settings.webhooks.size(),
+              alert_settings.state.string());
+  }
+  // The live state loads after the server is up: /readyz says "loading" meanwhile.
+  monitor.start();
   if (!settings.webhook.secret) {
     log->warn("webhook accepts unsigned bodies: set webhook.secret_file or secret_env");
   }
@@ -174,15 +250,45 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
       << std::flush;
   log->info("listening on http://{}:{}", settings.http.address, *port);
 
+  // Each closed month's reports, frozen into the reports folder at the configured hour.
+  std::unique_ptr<reports::Scheduler> report_scheduler;
+  if (!settings.reports.dir.empty()) {
+    reports::SchedulerOptions so;
+    so.dir = settings.reports.dir;
+    so.hour = settings.reports.hour;
+    so.period_start_day = settings.reports.period_start_day;
+    so.backfill_months = settings.reports.backfill_months;
+    so.now = now_in_vietnam;
+    so.build = [report_source](const reports::Period& p) {
+      return reports::build_reports(report_source, p, p.end);
+    };
+    so.first_receipt = [db = settings.store.path]() -> Result<std::optional<Moment>> {
+      auto reader = store::Reader::open(db);
+      if (!reader) return std::move(reader).error();
+      return reader->first_received();
+    };
+    so.log = [log](bool error, const std::string& message) {
+      if (error) {
+        log->error("{}", message);
+      } else {
+        log->info("{}", message);
+      }
+    };
+    report_scheduler = std::make_unique<reports::Scheduler>(std::move(so));
+    report_scheduler->start();
+  }
+
   int sig = 0;
   sigwait(&signals, &sig);
   log->info("signal {}: stopping", sig);
+  if (report_scheduler) report_scheduler->stop();
   if (poller) {
     poller->stop();  // a cycle in progress ends at its next request's timeout at worst
     poller_thread.join();
   }
   server.stop(std::chrono::seconds(10));
   monitor.stop();
+  if (dispatcher) dispatcher->stop();  // a delivery in progress ends at its timeout at worst
   log->info("stopped");
   return kExitOk;
 }

@@ -323,8 +323,146 @@ Settings default_settings(const fs::path& base_dir) {
   s.calendar.holidays_dir = base_dir / "holidays";
   s.store.path = base_dir / ".." / "data" / "tthc-monitor.db";
   s.catalogue_file = base_dir / "procedures.csv";
+  s.alerts.state = base_dir / ".." / "data" / "alerts.db";
+  s.reports.dir = base_dir / ".." / "data" / "reports";
   return s;
 }
+
+namespace {
+
+std::optional<Error> parse_reports(const toml::table& t, std::string_view name,
+                                   const fs::path& base_dir, ReportSettings& r) {
+  if (auto e = unknown_keys(t, name, "reports",
+                            {"dir", "hour", "period_start_day", "backfill_months"})) {
+    return e;
+  }
+  if (const auto* n = t.get("dir")) {
+    auto v = get_string(*n, name, "reports.dir");
+    if (!v) return v.error();
+    r.dir = v->empty() ? fs::path() : base_dir / fs::path(*v);
+  }
+  struct Number {
+    const char* key;
+    int* target;
+    std::int64_t min, max;
+  };
+  const Number numbers[] = {{"hour", &r.hour, 0, 23},
+                            {"period_start_day", &r.period_start_day, 1, 28},
+                            {"backfill_months", &r.backfill_months, 0, 120}};
+  for (const Number& x : numbers) {
+    if (const auto* n = t.get(x.key)) {
+      const auto* i = n->as_integer();
+      if (i == nullptr || i->get() < x.min || i->get() > x.max) {
+        return Error{where(name, *n) + ": reports." + x.key + ": expected a number from " +
+                     std::to_string(x.min) + " to " + std::to_string(x.max)};
+      }
+      *x.target = static_cast<int>(i->get());
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
+                                  const fs::path& base_dir, Duration day, AlertsSettings& a) {
+  if (auto e = unknown_keys(t, name, "alerts",
+                            {"state", "due_soon", "due_soon_by_procedure", "dossier_url",
+                             "resend_interval", "alertmanager", "webhook", "ca_file"})) {
+    return e;
+  }
+  if (const auto* n = t.get("state")) {
+    auto v = get_string(*n, name, "alerts.state");
+    if (!v) return v.error();
+    a.state = base_dir / fs::path(*v);
+  }
+  if (const auto* n = t.get("due_soon")) {
+    auto v = get_string(*n, name, "alerts.due_soon");
+    if (!v) return v.error();
+    auto amount = parse_working_amount(*v, where(name, *n) + ": alerts.due_soon", day);
+    if (!amount) return amount.error();
+    a.due_soon = *amount;
+  }
+  if (const auto* n = t.get("due_soon_by_procedure")) {
+    const auto* table = n->as_table();
+    if (table == nullptr) {
+      return Error{where(name, *n) +
+                   ": alerts.due_soon_by_procedure: expected a table like { \"1.004227\" = \"2wd\" }"};
+    }
+    for (const auto& [code, value] : *table) {
+      const std::string key = "alerts.due_soon_by_procedure.\"" + std::string(code.str()) + "\"";
+      auto v = get_string(value, name, key);
+      if (!v) return v.error();
+      auto amount = parse_working_amount(*v, where(name, value) + ": " + key, day);
+      if (!amount) return amount.error();
+      a.due_soon_by_procedure[std::string(code.str())] = *amount;
+    }
+  }
+  if (const auto* n = t.get("dossier_url")) {
+    auto v = get_string(*n, name, "alerts.dossier_url");
+    if (!v) return v.error();
+    a.dossier_url = *v;
+  }
+  if (const auto* n = t.get("resend_interval")) {
+    auto v = get_duration(*n, name, "alerts.resend_interval");
+    if (!v) return v.error();
+    a.resend_interval = *v;
+  }
+  if (const auto* n = t.get("ca_file")) {
+    auto v = get_string(*n, name, "alerts.ca_file");
+    if (!v) return v.error();
+    if (!v->empty()) a.ca_file = base_dir / fs::path(*v);
+  }
+  if (const auto* n = t.get("alertmanager")) {
+    const auto* arr = n->as_array();
+    if (arr == nullptr) {
+      return Error{where(name, *n) +
+                   ": alerts.alertmanager: expected an array of URLs like [\"http://127.0.0.1:9093\"]"};
+    }
+    for (const auto& item : *arr) {
+      auto v = get_string(item, name, "alerts.alertmanager");
+      if (!v) return v.error();
+      a.alertmanager.push_back(*v);
+    }
+  }
+  if (const auto* n = t.get("webhook")) {
+    const auto* arr = n->as_array();
+    if (arr == nullptr || !arr->is_array_of_tables()) {
+      return Error{where(name, *n) + ": alerts.webhook: expected [[alerts.webhook]] tables"};
+    }
+    for (const auto& item : *arr) {
+      const toml::table& w = *item.as_table();
+      if (auto e = unknown_keys(w, name, "alerts.webhook",
+                                {"url", "secret_file", "secret_env", "signature_header",
+                                 "max_attempts"})) {
+        return e;
+      }
+      AlertWebhookSettings hook;
+      const auto* url = w.get("url");
+      if (url == nullptr) return Error{where(name, item) + ": alerts.webhook: url is missing"};
+      auto u = get_string(*url, name, "alerts.webhook.url");
+      if (!u) return u.error();
+      hook.url = *u;
+      if (const auto* h = w.get("signature_header")) {
+        auto v = get_string(*h, name, "alerts.webhook.signature_header");
+        if (!v) return v.error();
+        hook.signature_header = *v;
+      }
+      if (const auto* m = w.get("max_attempts")) {
+        const auto* i = m->as_integer();
+        if (i == nullptr || i->get() < 1 || i->get() > 1000) {
+          return Error{where(name, *m) + ": alerts.webhook.max_attempts: expected 1 to 1000"};
+        }
+        hook.max_attempts = static_cast<int>(i->get());
+      }
+      auto secret = read_secret(w, name, base_dir, "alerts.webhook");
+      if (!secret) return std::move(secret).error();
+      hook.secret = std::move(*secret);
+      a.webhooks.push_back(std::move(hook));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Result<Settings> parse_settings(std::string_view text, std::string_view name,
                                 const fs::path& base_dir) {
@@ -334,13 +472,14 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   if (auto e =
           unknown_keys(root, name, "",
                        {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller",
-                        "metrics"})) {
+                        "metrics", "alerts", "reports"})) {
     return *e;
   }
 
   Settings s = default_settings(base_dir);
   for (const char* section :
-       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller", "metrics"}) {
+       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller", "metrics",
+        "alerts", "reports"}) {
     if (root.contains(section) && !root[section].is_table()) {
       return Error{std::string(name) + ": " + section + ": expected a table"};
     }
@@ -467,6 +606,12 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   if (const auto* poll = root["poller"].as_table()) {
     if (auto e = parse_poller(*poll, name, base_dir, s.poller)) return *e;
   }
+  s.alerts.due_soon = s.calendar.hours.day_length();  // one working day unless set
+  if (const auto* al = root["alerts"].as_table()) {
+    if (auto e = parse_alerts(*al, name, base_dir, s.calendar.hours.day_length(), s.alerts)) {
+      return *e;
+    }
+  }
   if (const auto* m = root["metrics"].as_table()) {
     if (auto e = unknown_keys(*m, name, "metrics",
                               {"province", "on_time_target", "reduced_ratio"})) {
@@ -487,6 +632,9 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
       if (!v) return v.error();
       s.metrics.reduced_ratio = *v;
     }
+  }
+  if (const auto* rep = root["reports"].as_table()) {
+    if (auto e = parse_reports(*rep, name, base_dir, s.reports)) return *e;
   }
   return s;
 }

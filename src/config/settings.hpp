@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +73,33 @@ struct PollerSettings {
   std::optional<std::filesystem::path> ca_file;
 };
 
+/// A generic JSON webhook for alerts (chat bots, the one-stop system's task list).
+struct AlertWebhookSettings {
+  std::string url;
+  std::optional<std::string> secret;  ///< from secret_file or secret_env: HMAC-SHA256 signing
+  std::string signature_header = "X-Signature";
+  int max_attempts = 10;              ///< then the delivery goes to the dead-letter table
+};
+
+struct AlertsSettings {
+  std::filesystem::path state;        ///< the alert state file (SQLite)
+  Duration due_soon = std::chrono::hours{8};                             ///< 1 working day
+  std::map<std::string, Duration, std::less<>> due_soon_by_procedure;  ///< MaTTHC → threshold
+  std::string dossier_url;  ///< "{code}" → MaHoSo; empty: http://<http.listen>/api/v1/dossiers/{code}
+  std::chrono::milliseconds resend_interval{60'000};
+  std::vector<std::string> alertmanager;  ///< base URLs
+  std::vector<AlertWebhookSettings> webhooks;
+  std::optional<std::filesystem::path> ca_file;  ///< https sinks: trust this CA bundle
+};
+
+/// The monthly reports (src/reports): where the daemon writes each closed month's snapshot.
+struct ReportSettings {
+  std::filesystem::path dir;  ///< snapshots, one folder a month; empty: the daemon writes none
+  int hour = 6;               ///< written the day after a period's last day, at this hour
+  int period_start_day = 1;   ///< 1: calendar months; D: from D of the month before to D − 1
+  int backfill_months = 12;   ///< missing closed months written at start-up, at most
+};
+
 struct Settings {
   std::filesystem::path source;  ///< the file read, empty for built-in defaults
   CalendarSettings calendar;
@@ -82,6 +110,8 @@ struct Settings {
   WebhookSettings webhook;
   PollerSettings poller;
   MetricsSettings metrics;
+  AlertsSettings alerts;
+  ReportSettings reports;
 };
 
 /// Built-in defaults, paths relative to `base_dir`.

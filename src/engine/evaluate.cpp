@@ -69,7 +69,17 @@ void consider_fact(std::optional<Moment>& next, std::optional<Moment> fact, Mome
   if (fact && *fact >= now) consider(next, *fact + std::chrono::seconds{1});
 }
 
-// The earliest moment t >= from with at most `threshold` of working time left until `due`.
+Duration margin(const WorkingCalendar& cal, Moment from, Moment due) {
+  return from <= due ? cal.between(from, due) : -cal.between(due, from);
+}
+
+bool is_round_due(const Dossier& d, Moment v) {
+  return std::any_of(d.rounds.begin(), d.rounds.end(),
+                     [&](const SupplementRound& r) { return r.due_after && *r.due_after == v; });
+}
+
+}  // namespace
+
 Moment due_soon_from(const WorkingCalendar& cal, Moment from, Moment due, Duration threshold) {
   Moment lo = from, hi = due;  // between(hi, due) == 0 <= threshold
   while (hi - lo > std::chrono::seconds{1}) {
@@ -82,17 +92,6 @@ Moment due_soon_from(const WorkingCalendar& cal, Moment from, Moment due, Durati
   }
   return cal.between(lo, due) <= threshold ? lo : hi;
 }
-
-Duration margin(const WorkingCalendar& cal, Moment from, Moment due) {
-  return from <= due ? cal.between(from, due) : -cal.between(due, from);
-}
-
-bool is_round_due(const Dossier& d, Moment v) {
-  return std::any_of(d.rounds.begin(), d.rounds.end(),
-                     [&](const SupplementRound& r) { return r.due_after && *r.due_after == v; });
-}
-
-}  // namespace
 
 Outcome judge_finished(Moment end, std::optional<Moment> due) {
   if (!due) return Outcome::OnTime;

@@ -10,6 +10,12 @@
 
 namespace tthc::engine {
 
+/// The earliest moment t >= from with at most `threshold` of working time left until `due`:
+/// when a dossier becomes due soon (on working time: 09:00 the working day before a 09:00 due
+/// for a one-day threshold, not midnight).
+Moment due_soon_from(const calendar::WorkingCalendar& cal, Moment from, Moment due,
+                     Duration threshold);
+
 /// §5: overdue after the due; early on an earlier calendar day; on time otherwise or undated.
 Outcome judge_finished(Moment end, std::optional<Moment> due);
 

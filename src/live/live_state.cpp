@@ -138,11 +138,14 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
   slot = after;
   count_month(after, +1);
 
+  std::optional<Moment> wake = eval_.next_change;
   for (Observer* o : observers_) {
-    o->changed(Change{*this, id, before.present ? &before : nullptr, slot, eval_, timeline, rule});
+    o->changed(
+        Change{*this, id, before.present ? &before : nullptr, slot, eval_, timeline, rule, wake});
   }
+  if (wake && *wake <= now) wake.reset();  // only later moments
 
-  const bool keep = after.pending() || eval_.next_change.has_value();
+  const bool keep = after.pending() || wake.has_value();
   if (!keep) {
     held_.erase(id);
     return;
@@ -155,13 +158,13 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
     h = &held_.at(id);
   }
   h->rule = rule;
-  h->next_change = eval_.next_change;
+  h->next_change = wake;
   h->base_due = eval_.base_due;
   h->effective_due = eval_.effective_due;
   h->left = eval_.left;
   h->paused_now = eval_.paused_now;
   h->department = current_department;
-  if (eval_.next_change) schedule_.emplace(*eval_.next_change, id);
+  if (wake) schedule_.emplace(*wake, id);
   // Entries superseded by a later judgement stay until their moment; rebuild when they
   // outnumber the live ones, so memory stays proportional to the dossiers held.
   if (schedule_.size() > 2 * held_.size() + 1024) {

@@ -82,6 +82,13 @@ struct Change {
   const engine::Evaluation& evaluation;  ///< the judgement behind `after`
   const DossierTimeline& timeline;       ///< stripped of the texts judging does not read
   const engine::ProcedureRule* rule;     ///< null: procedure not in the catalogue
+  /// When the dossier is judged again with no new data (the engine's next_change). An observer
+  /// with moments of its own (an alert threshold) may bring it earlier.
+  std::optional<Moment>& wake;
+
+  void wake_at(Moment m) const {
+    if (!wake || m < *wake) wake = m;
+  }
 };
 
 /// Told of every change (metrics, alerts). Called on the state's owner thread, under its lock:

@@ -137,6 +137,11 @@ struct Metrics::Impl {
   std::unordered_map<std::uint32_t, Gauge*> month_rate;  // by unit: removed when none resolved
   std::mutex poll_mutex;
   std::shared_ptr<PollCollector> poll;  // set once the poller runs
+  std::function<AlertCounts()> alert_source;  // guarded by poll_mutex too
+  Gauge* alerts_active;
+  Gauge* alert_outbox;
+  Gauge* alert_dead_letters;
+  Family<Counter>* alert_deliveries;
 
   Impl(MetricsOptions o, const calendar::WorkingCalendar& cal);
 
@@ -223,6 +228,15 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                                    "error"}) {
     webhook_family->Add({{"outcome", std::string(outcome)}});
   }
+  alerts_active = &gauge("tthc_alerts_active", "Dossier alerts active now.").Add({});
+  alert_outbox = &gauge("tthc_alert_outbox", "Alert webhook deliveries waiting (retrying).").Add({});
+  alert_dead_letters = &gauge("tthc_alert_dead_letters",
+                              "Alert webhook deliveries given up after their attempts.")
+                           .Add({});
+  alert_deliveries = &counter("tthc_alert_deliveries_total",
+                              "Delivery attempts to alert sinks (Alertmanager, webhooks).");
+  alert_deliveries->Add({{"outcome", "ok"}});
+  alert_deliveries->Add({{"outcome", "error"}});
   for (std::string_view outcome : {"accepted", "unchanged", "rejected"}) {
     records_family->Add({{"outcome", std::string(outcome)}});
   }
@@ -397,6 +411,16 @@ void Metrics::set_poll_source(std::function<PollCounts()> source) {
   impl_->poll = std::move(collector);
 }
 
+void Metrics::set_alert_source(std::function<AlertCounts()> source) {
+  std::lock_guard lock(impl_->poll_mutex);
+  impl_->alert_source = std::move(source);
+}
+
+void Metrics::record_alert_delivery(bool ok, std::size_t alerts) {
+  (void)alerts;
+  impl_->alert_deliveries->Add({{"outcome", ok ? "ok" : "error"}}).Increment();
+}
+
 void Metrics::set_ready(bool ready) {
   impl_->ready->Set(ready ? 1 : 0);
 }
@@ -411,12 +435,20 @@ std::string Metrics::exposition(Moment now) {
   m.provisional->Set(provisional);
   m.working_now->Set(m.calendar.is_working_moment(now) ? 1 : 0);
   std::ostringstream out;
-  std::vector<prometheus::MetricFamily> families = m.registry->Collect();
   std::shared_ptr<PollCollector> poll;
+  std::function<AlertCounts()> alert_source;
   {
     std::lock_guard lock(m.poll_mutex);
     poll = m.poll;
+    alert_source = m.alert_source;
   }
+  if (alert_source) {
+    const AlertCounts a = alert_source();
+    m.alerts_active->Set(static_cast<double>(a.active));
+    m.alert_outbox->Set(static_cast<double>(a.outbox));
+    m.alert_dead_letters->Set(static_cast<double>(a.dead_letters));
+  }
+  std::vector<prometheus::MetricFamily> families = m.registry->Collect();
   if (poll) {
     for (auto& f : poll->Collect()) families.push_back(std::move(f));
   }

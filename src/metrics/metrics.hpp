@@ -37,6 +37,11 @@ struct PollCounts {
   std::uint64_t accepted = 0, rejected = 0;
 };
 
+/// The alert dispatcher's state, read at each scrape.
+struct AlertCounts {
+  std::uint64_t active = 0, outbox = 0, dead_letters = 0;
+};
+
 class Metrics : public live::Observer {
  public:
   Metrics(MetricsOptions options, const calendar::WorkingCalendar& calendar);
@@ -57,6 +62,9 @@ class Metrics : public live::Observer {
   void set_last_intake(std::int64_t arrived_unix);
   void set_poll_source(std::function<PollCounts()> source);
   void set_ready(bool ready);
+  void set_alert_source(std::function<AlertCounts()> source);
+  /// One delivery attempt to an alert sink.
+  void record_alert_delivery(bool ok, std::size_t alerts);
 
   /// The text exposition format; `now` sets the calendar gauges.
   std::string exposition(Moment now);

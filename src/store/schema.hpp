@@ -110,6 +110,18 @@ CREATE TABLE cursors (
   batch_id INTEGER NOT NULL                 -- batches(id)
 );
 )sql"},
+    // Makes a period's report cheap (src/reports): a dossier whose stored status is an end status
+    // and whose every end-time candidate is before a period's start cannot count in that period,
+    // so its progress entries need not be read. `settled` bounds every moment the engine could
+    // take as the dossier's end: the max of NgayTiepNhan (an end before the receipt is clamped to
+    // it), NgayKetThucXuLy and NgayTra as ever applied, and the progress entries with status 7-10.
+    // It only grows; the writer keeps it (0: no dated fact yet).
+    {2, "dossiers.settled: an upper bound of the end, for period reports", R"sql(
+ALTER TABLE dossiers ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+UPDATE dossiers SET settled = max(coalesce(received, 0), coalesce(processing_end, 0),
+  coalesce(returned, 0),
+  coalesce((SELECT max(at) FROM progress WHERE dossier_code = dossiers.code AND status >= 7), 0));
+)sql"},
 };
 
 }  // namespace tthc::store

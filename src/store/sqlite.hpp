@@ -49,7 +49,9 @@ class Stmt {
 
   // Parameters are 1-based, as in SQLite.
   Stmt& bind(int i, std::int64_t v);
-  Stmt& bind(int i, std::string_view v);  ///< copied (SQLITE_TRANSIENT is not needed: see .cpp)
+  Stmt& bind(int i, std::string_view v);  ///< not copied: the text must outlive the step
+  /// A temporary string would be gone before the step: a compile error, not a wild read.
+  Stmt& bind(int i, std::string&& v) = delete;
   Stmt& bind(int i, std::nullopt_t);
   Stmt& bind(int i, const std::optional<std::int64_t>& v);
 

@@ -3,6 +3,7 @@
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
 #include <unordered_map>
@@ -149,7 +150,7 @@ struct Writer::Impl {
   sql::Db db;
   sql::Stmt find_dossier, insert_dossier, update_dossier, touch_dossier, has_snapshot,
       insert_snapshot, last_due, insert_due, set_base_due, insert_progress, insert_batch,
-      update_batch, upsert_cursor;
+      update_batch, upsert_cursor, raise_settled;
 
   static Result<std::unique_ptr<Impl>> create(sql::Db db);
 
@@ -175,14 +176,19 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
        "INSERT INTO dossiers(code, unit_code, procedure_code, procedure_name, field_code,"
        " field_name, unit_name, channel, status, submitted, received, promised_due,"
        " processing_end, returned, base_due, rounds, freshness, content_hash, first_batch,"
-       " last_batch) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?12,?15,?16,?17,"
-       "?18,?18)"},
+       " last_batch, settled) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?12,?15,?16,"
+       "?17,?18,?18,"
+       // Progress entries may have arrived before their dossier.
+       " max(?19, coalesce((SELECT max(at) FROM progress WHERE dossier_code=?1 AND status>=7),"
+       " 0)))"},
       {&impl->update_dossier,
        "UPDATE dossiers SET unit_code=?2, procedure_code=?3, procedure_name=?4, field_code=?5,"
        " field_name=?6, unit_name=?7, channel=?8, status=?9, submitted=?10, received=?11,"
        " promised_due=?12, processing_end=?13, returned=?14, rounds=?15, freshness=?16,"
-       " content_hash=?17, last_batch=?18 WHERE code=?1"},
-      {&impl->touch_dossier, "UPDATE dossiers SET last_batch=?2 WHERE code=?1"},
+       " content_hash=?17, last_batch=?18, settled=max(settled, ?19) WHERE code=?1"},
+      {&impl->touch_dossier,
+       "UPDATE dossiers SET last_batch=?2, settled=max(settled, ?3) WHERE code=?1"},
+      {&impl->raise_settled, "UPDATE dossiers SET settled=max(settled, ?2) WHERE id=?1"},
       {&impl->has_snapshot,
        "SELECT 1 FROM snapshots WHERE dossier_id=?1 AND content_hash=?2 LIMIT 1"},
       {&impl->insert_snapshot,
@@ -290,6 +296,15 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
 
   const bool applied = !id || to_db(s.freshness) >= stored_freshness;
   const std::optional<std::string> rounds = rounds_to_db(d.rounds);
+  // dossiers.settled (migration 2): every moment the engine could take as the end.
+  std::int64_t ends_bound = 0;
+  for (const ProgressEntry& e : s.progress) {
+    if (is_end_status(e.status)) ends_bound = std::max(ends_bound, to_db(e.at));
+  }
+  std::int64_t settled = ends_bound;
+  for (const auto& m : {d.received, d.processing_end, d.returned}) {
+    if (m) settled = std::max(settled, to_db(*m));
+  }
   const std::string unit_code(d.unit_code());
   if (applied) {
     sql::Stmt& st = id ? update_dossier : insert_dossier;
@@ -312,9 +327,13 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
     } else {
       st.bind(15, std::nullopt);
     }
-    st.bind(16, to_db(s.freshness)).bind(17, hash).bind(18, batch);
+    st.bind(16, to_db(s.freshness)).bind(17, hash).bind(18, batch).bind(19, settled);
     if (auto e = st.run()) return e;
     if (!id) id = db.last_insert_rowid();
+  } else if (ends_bound > 0) {
+    // An older snapshot's fields are not kept, but its progress entries merge.
+    raise_settled.bind(1, *id).bind(2, ends_bound);
+    if (auto e = raise_settled.run()) return e;
   }
   insert_snapshot.bind(1, *id)
       .bind(2, batch)
@@ -378,7 +397,9 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
     if (counts.progress_added > before) {
       ++counts.accepted;
       counts.changed.push_back(u.dossier_code);
-      touch_dossier.bind(1, u.dossier_code).bind(2, counts.batch_id);
+      touch_dossier.bind(1, u.dossier_code)
+          .bind(2, counts.batch_id)
+          .bind(3, is_end_status(u.entry.status) ? to_db(u.entry.at) : std::int64_t{0});
       if (auto e = touch_dossier.run()) return *e;
     } else {
       ++counts.unchanged;
@@ -498,6 +519,63 @@ ProgressEntry read_progress(const sql::Stmt& st, int first, bool with_text) {
   return e;
 }
 
+// Progress columns as read_progress(st, 1, with_text) reads them, after the dossier's code.
+constexpr std::string_view kProgressWithText =
+    "SELECT dossier_code, at, status, department, handler, handler_title, action, step_start,"
+    " step_deadline FROM progress";
+constexpr std::string_view kProgressWithoutText =
+    "SELECT dossier_code, at, status, department, step_start, step_deadline FROM progress";
+
+// Due changes are few (extensions, supplementation): held by dossier id.
+Result<std::unordered_map<std::int64_t, std::vector<Moment>>> load_due_changes(sql::Db& db) {
+  std::unordered_map<std::int64_t, std::vector<Moment>> dues;
+  auto st = sql::Stmt::prepare(db, "SELECT dossier_id, value FROM due_changes ORDER BY"
+                                   " dossier_id, seq");
+  if (!st) return std::move(st).error();
+  for (;;) {
+    auto r = st->step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+    dues[st->int64(0)].push_back(from_db(st->int64(1)));
+  }
+  return dues;
+}
+
+// A scan's next dossier into the reused `item`: its row and its due changes; progress follows.
+void read_scanned(const sql::Stmt& st,
+                  const std::unordered_map<std::int64_t, std::vector<Moment>>& dues,
+                  StoredTimeline& item) {
+  item.timeline.dossier.rounds.clear();
+  item.timeline.due_history.clear();
+  item.timeline.progress.clear();
+  item.id = read_dossier(st, item.timeline);
+  if (auto it = dues.find(item.id); it != dues.end()) {
+    item.timeline.due_history.insert(item.timeline.due_history.end(), it->second.begin(),
+                                     it->second.end());
+  }
+}
+
+// Steps the dossier statement `ds`: each dossier into one reused item, its progress entries
+// added by `progress`, then `visit` (false: stop). Gives the number visited.
+template <class Progress>
+Result<std::size_t> visit_dossiers(sql::Stmt& ds,
+                                   const std::unordered_map<std::int64_t, std::vector<Moment>>& dues,
+                                   Progress progress,
+                                   const std::function<bool(StoredTimeline&)>& visit) {
+  std::size_t visited = 0;
+  StoredTimeline item;
+  for (;;) {
+    auto r = ds.step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+    read_scanned(ds, dues, item);
+    if (auto e = progress(item)) return *e;
+    ++visited;
+    if (!visit(item)) break;
+  }
+  return visited;
+}
+
 std::optional<Error> prepare_once(sql::Db& db, sql::Stmt& st, std::string_view text) {
   if (st) return std::nullopt;
   auto prepared = sql::Stmt::prepare(db, text);
@@ -587,65 +665,75 @@ Result<std::size_t> Reader::scan(const ScanOptions& options,
   auto tx = sql::Transaction::begin_read(db);  // one consistent state for the whole scan
   if (!tx) return std::move(tx).error();
 
-  // Due changes are few (extensions, supplementation): held by dossier id.
-  std::unordered_map<std::int64_t, std::vector<Moment>> dues;
-  {
-    auto st = sql::Stmt::prepare(db, "SELECT dossier_id, value FROM due_changes ORDER BY"
-                                     " dossier_id, seq");
-    if (!st) return std::move(st).error();
-    for (;;) {
-      auto r = st->step();
-      if (!r) return std::move(r).error();
-      if (!*r) break;
-      dues[st->int64(0)].push_back(from_db(st->int64(1)));
-    }
-  }
+  auto dues = load_due_changes(db);
+  if (!dues) return std::move(dues).error();
   // Both in code order (the dossiers' unique index, the progress primary key): a merge join.
   auto ds = sql::Stmt::prepare(db, "SELECT " + std::string(kDossierColumns) +
                                        " FROM dossiers ORDER BY code");
   if (!ds) return std::move(ds).error();
   auto ps = sql::Stmt::prepare(
-      db, options.with_text
-              ? "SELECT dossier_code, at, status, department, handler, handler_title, action,"
-                " step_start, step_deadline FROM progress ORDER BY dossier_code, at, status,"
-                " department"
-              : "SELECT dossier_code, at, status, department, step_start, step_deadline"
-                " FROM progress ORDER BY dossier_code, at, status, department");
+      db, std::string(options.with_text ? kProgressWithText : kProgressWithoutText) +
+              " ORDER BY dossier_code, at, status, department");
   if (!ps) return std::move(ps).error();
   auto progress_row = ps->step();
   if (!progress_row) return std::move(progress_row).error();
   bool have_progress = *progress_row;
 
-  std::size_t visited = 0;
-  StoredTimeline item;
-  for (;;) {
-    auto r = ds->step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
-    item.timeline.dossier.rounds.clear();
-    item.timeline.due_history.clear();
-    item.timeline.progress.clear();
-    item.id = read_dossier(*ds, item.timeline);
-    const std::string& code = item.timeline.dossier.code;
-    if (auto it = dues.find(item.id); it != dues.end()) {
-      item.timeline.due_history.insert(item.timeline.due_history.end(), it->second.begin(),
-                                       it->second.end());
-    }
-    // Entries of codes before this one have no dossier (yet): skipped.
-    while (have_progress) {
-      const std::string_view progress_code = ps->text(0);
-      if (progress_code > code) break;
-      if (progress_code == code) {
-        item.timeline.progress.push_back(read_progress(*ps, 1, options.with_text));
-      }
-      auto next = ps->step();
-      if (!next) return std::move(next).error();
-      have_progress = *next;
-    }
-    ++visited;
-    if (!visit(item)) break;
-  }
-  return visited;
+  return visit_dossiers(
+      *ds, *dues,
+      [&](StoredTimeline& item) -> std::optional<Error> {
+        const std::string& code = item.timeline.dossier.code;
+        // Entries of codes before this one have no dossier (yet): skipped.
+        while (have_progress) {
+          const std::string_view progress_code = ps->text(0);
+          if (progress_code > code) break;
+          if (progress_code == code) {
+            item.timeline.progress.push_back(read_progress(*ps, 1, options.with_text));
+          }
+          auto next = ps->step();
+          if (!next) return std::move(next).error();
+          have_progress = *next;
+        }
+        return std::nullopt;
+      },
+      visit);
+}
+
+Result<std::size_t> Reader::scan_period(const PeriodFilter& filter, const ScanOptions& options,
+                                        const std::function<bool(StoredTimeline&)>& visit) {
+  sql::Db& db = impl_->db;
+  auto tx = sql::Transaction::begin_read(db);  // one consistent state for the whole scan
+  if (!tx) return std::move(tx).error();
+  auto dues = load_due_changes(db);
+  if (!dues) return std::move(dues).error();
+  // A scan of the dossiers table (no index: a million rows take ~0.2 s), then each candidate's
+  // progress entries by their primary key.
+  auto ds = sql::Stmt::prepare(
+      db, "SELECT " + std::string(kDossierColumns) +
+              " FROM dossiers WHERE received < ?1 AND status NOT IN (1, 3) AND (status < 7"
+              " OR (?3 AND status = 9) OR settled >= ?2)");
+  if (!ds) return std::move(ds).error();
+  auto ps = sql::Stmt::prepare(db, std::string(options.with_text ? kProgressWithText
+                                                                 : kProgressWithoutText) +
+                                       " WHERE dossier_code=?1 ORDER BY at, status, department");
+  if (!ps) return std::move(ps).error();
+  ds->bind(1, to_db(filter.end))
+      .bind(2, to_db(filter.start))
+      .bind(3, std::int64_t{filter.finished_is_pending ? 1 : 0});
+  return visit_dossiers(
+      *ds, *dues,
+      [&](StoredTimeline& item) -> std::optional<Error> {
+        ps->bind(1, item.timeline.dossier.code);
+        for (;;) {
+          auto p = ps->step();
+          if (!p) return std::move(p).error();
+          if (!*p) break;
+          item.timeline.progress.push_back(read_progress(*ps, 1, options.with_text));
+        }
+        ps->reset();
+        return std::nullopt;
+      },
+      visit);
 }
 
 Result<Totals> Reader::totals() {
@@ -660,6 +748,14 @@ Result<Totals> Reader::totals() {
   if (!row) return std::move(row).error();
   return Totals{st->int64(0), st->int64(1), st->int64(2),
                 st->int64(3), st->int64(4), st->int64(5)};
+}
+
+Result<std::optional<Moment>> Reader::first_received() {
+  auto st = sql::Stmt::prepare(impl_->db, "SELECT min(received) FROM dossiers");
+  if (!st) return std::move(st).error();
+  auto row = st->step();
+  if (!row) return std::move(row).error();
+  return from_db(st->opt_int64(0));
 }
 
 Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {

@@ -77,6 +77,14 @@ struct ScanOptions {
   bool with_text = false;
 };
 
+/// The dossiers that can count in a report period [start, end) (src/reports).
+struct PeriodFilter {
+  Moment start{};
+  Moment end{};
+  /// judge_by = return: a dossier in status 9 has not ended yet.
+  bool finished_is_pending = false;
+};
+
 struct Totals {
   std::int64_t dossiers = 0, snapshots = 0, progress = 0, due_changes = 0, batches = 0;
   std::int64_t last_arrived_unix = 0;  ///< the latest batch's arrival; 0 when none
@@ -128,7 +136,16 @@ class Reader {
   /// of dossiers visited.
   Result<std::size_t> scan(const ScanOptions& options,
                            const std::function<bool(StoredTimeline&)>& visit);
+  /// Every dossier that can count in the period, in one read transaction, in no particular
+  /// order: received before `end`, in neither status 1 nor 3, and either not in an end status or
+  /// with an end-time candidate at or after `start` (NgayTiepNhan, NgayKetThucXuLy, NgayTra, a
+  /// progress entry with status 7-10). The others ended before the period as the engine judges
+  /// them at any moment, so their progress entries are never read. Gives the number visited.
+  Result<std::size_t> scan_period(const PeriodFilter& filter, const ScanOptions& options,
+                                  const std::function<bool(StoredTimeline&)>& visit);
   Result<Totals> totals();
+  /// The earliest NgayTiepNhan stored; none when no dossier has one.
+  Result<std::optional<Moment>> first_received();
   /// Procedure codes of stored dossiers missing from the catalogue, most dossiers first.
   Result<std::vector<UnknownProcedure>> unknown_procedures();
   Result<std::optional<std::string>> cursor(std::string_view source);

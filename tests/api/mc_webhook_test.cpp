@@ -2,6 +2,7 @@
 #include "api/mc_webhook.hpp"
 
 #include "http/client.hpp"
+#include "http/signature.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,8 @@ namespace tthc::api {
 namespace {
 
 namespace json = boost::json;
+using http::sign_body;
+using http::signature_matches;
 
 std::string envelope(std::string_view data) {
   return R"({"session":"s","madonvi":"000.00.12.H42","service":"DongBoHoSoMC","data":[)" +

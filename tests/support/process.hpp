@@ -70,6 +70,9 @@ inline Outcome run_process(const std::filesystem::path& exe, std::vector<std::st
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const std::string cwd_text = cwd ? cwd->string() : std::string();
   if (cwd) posix_spawn_file_actions_addchdir_np(&actions, cwd_text.c_str());
+  // The child gets none of the test's other descriptors (a listening socket of a server the
+  // test runs would otherwise stay bound in the child after the test closes it).
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -100,6 +103,7 @@ class Daemon {
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
     posix_spawn_file_actions_addchdir_np(&actions, cwd_text.c_str());
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);  // as in run_process
     const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     close(out_pipe[1]);

@@ -1,0 +1,141 @@
+// Monthly report benchmark: builds each report of a month from a stored database, as
+// `tthc-monitor report` does — the restricted store scan, every candidate judged by the engine,
+// the three reports counted — then renders each kind; with --full, also the same reports from a
+// scan of every stored dossier (the cost the restriction avoids).
+//   build/bench/report_bench DB [--runs N] [--full] MONTH...
+// Prints the median of N runs (the first run warms the page cache and is not counted).
+#include "config/catalogue.hpp"
+#include "config/settings.hpp"
+#include "reports/collect.hpp"
+#include "reports/render.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace tthc;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+[[noreturn]] void fail(const std::string& message) {
+  std::fprintf(stderr, "report_bench: %s\n", message.c_str());
+  std::exit(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: report_bench DB [--runs N] [--full] MONTH...\n");
+    return 2;
+  }
+  const std::string db = argv[1];
+  int runs = 5;
+  bool full = false;
+  std::vector<std::string> months;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--runs" && i + 1 < argc) {
+      runs = std::atoi(argv[++i]);
+    } else if (a == "--full") {
+      full = true;
+    } else {
+      months.push_back(a);
+    }
+  }
+  config::CalendarSettings cs;
+  cs.holidays_dir = std::string(TTHC_SOURCE_DIR) + "/config/holidays";
+  auto cal = config::build_calendar(cs);
+  if (!cal) fail(cal.error().message);
+  auto rules = config::load_catalogue(std::string(TTHC_SOURCE_DIR) + "/config/procedures.csv");
+  if (!rules) fail(rules.error().message);
+  const engine::Catalogue catalogue(std::move(*rules));
+  {
+    auto w = store::Writer::open(store::Options{db, false, 5000});  // migrates an older file
+    if (!w) fail(w.error().message);
+  }
+  auto reader = store::Reader::open(db);
+  if (!reader) fail(reader.error().message);
+  const auto totals = reader->totals();
+  std::printf("store: %s, %lld dossiers, %lld progress entries\n", db.c_str(),
+              static_cast<long long>(totals ? totals->dossiers : 0),
+              static_cast<long long>(totals ? totals->progress : 0));
+
+  for (const std::string& m : months) {
+    auto period = reports::parse_period(m, 1);
+    if (!period) fail(period.error().message);
+    const reports::Inputs in =
+        reports::make_inputs(*period, period->end, *cal, catalogue, engine::Settings{});
+    std::vector<double> build_times;
+    std::vector<std::vector<double>> render_times(std::size(reports::kKinds) *
+                                                  std::size(reports::kFormats));
+    std::size_t read = 0;
+    std::int64_t handled = 0;
+    for (int run = 0; run <= runs; ++run) {
+      const auto t0 = Clock::now();
+      auto built = reports::build_reports(*reader, *cal, catalogue, in);
+      if (!built) fail(built.error().message);
+      const double build = seconds_since(t0);
+      read = built->dossiers_read;
+      handled = built->results.total.received_total();
+      std::size_t k = 0;
+      for (const reports::Kind kind : reports::kKinds) {
+        for (const reports::Format format : reports::kFormats) {
+          const auto t1 = Clock::now();
+          auto bytes = reports::render(*built, kind, format);
+          if (!bytes) fail(bytes.error().message);
+          if (run > 0) render_times[k].push_back(seconds_since(t1));
+          ++k;
+        }
+      }
+      if (run > 0) build_times.push_back(build);
+    }
+    std::printf("%s: %zu dossiers read, %lld handled (col 3); build (scan, judge, count) "
+                "median %.3f s of %d runs\n",
+                m.c_str(), read, static_cast<long long>(handled), median(build_times), runs);
+    std::size_t k = 0;
+    for (const reports::Kind kind : reports::kKinds) {
+      std::printf("  %-9s", std::string(reports::to_string(kind)).c_str());
+      for (const reports::Format format : reports::kFormats) {
+        std::printf("  %s +%.1f ms", std::string(reports::to_string(format)).c_str(),
+                    median(render_times[k++]) * 1000);
+      }
+      std::printf("\n");
+    }
+    if (full) {
+      const auto t0 = Clock::now();
+      reports::Collector all(*cal, catalogue, in);
+      auto scanned = reader->scan({}, [&](store::StoredTimeline& st) {
+        all.add(st.timeline);
+        return true;
+      });
+      if (!scanned) fail(scanned.error().message);
+      const reports::Reports r = all.finish();
+      std::printf("  every stored dossier instead (Reader::scan, one run): %zu read, %.3f s; "
+                  "same figures: %s\n",
+                  r.dossiers_read, seconds_since(t0),
+                  reports::to_json(r.results) ==
+                          reports::to_json(reports::build_reports(*reader, *cal, catalogue, in)
+                                               .value()
+                                               .results)
+                      ? "yes"
+                      : "NO");
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+#include "api/report_api.hpp"
+
+#include "api/bearer_auth.hpp"
+#include "reports/render.hpp"
+
+#include <charconv>
+
+namespace tthc::api {
+
+namespace {
+
+http::Response bad(int status, const std::string& message) {
+  return http::error_response(status, message);
+}
+
+}  // namespace
+
+void add_report_api(http::Router& router, ReportApiOptions options) {
+  auto o = std::make_shared<const ReportApiOptions>(std::move(options));
+  router.add("GET", "/api/v1/reports/{kind}", [o](const http::Request& req) {
+    if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
+    const std::string kind_text(req.param("kind").value_or(""));
+    const auto kind = reports::parse_kind(kind_text);
+    if (!kind) {
+      return bad(404, "no report \"" + kind_text + "\" (results, reduction, index766)");
+    }
+    const auto month = req.query_param("month");
+    if (!month) return bad(400, "month: required, YYYY-MM");
+    const std::string format_text = req.query_param("format").value_or("json");
+    const auto format = reports::parse_format(format_text);
+    if (!format) return bad(400, "format: not json, csv, html or xlsx: \"" + format_text + "\"");
+    int start_day = o->source.period_start_day;
+    if (const auto d = req.query_param("period_start_day")) {
+      const auto res = std::from_chars(d->data(), d->data() + d->size(), start_day);
+      if (d->empty() || res.ec != std::errc() || res.ptr != d->data() + d->size()) {
+        return bad(400, "period_start_day: not a number from 1 to 28");
+      }
+    }
+    auto period = reports::parse_period(*month, start_day);
+    if (!period) return bad(400, period.error().message);
+    std::optional<Moment> as_of;
+    if (const auto a = req.query_param("as_of")) {
+      auto m = parse_user_moment(*a);
+      if (!m) return bad(400, "as_of: " + m.error().message);
+      as_of = *m;
+    }
+    auto moment = reports::report_moment(*period, as_of, o->now());
+    if (!moment) return bad(400, moment.error().message);
+    auto built = reports::build_reports(o->source, *period, *moment);
+    if (!built) return bad(503, built.error().message);
+    auto bytes = reports::render(*built, *kind, *format);
+    if (!bytes) return bad(500, bytes.error().message);
+    http::Response r;
+    r.content_type = std::string(reports::content_type(*format));
+    r.body = std::move(*bytes);
+    if (*format == reports::Format::Csv || *format == reports::Format::Xlsx) {
+      r.headers.emplace_back("Content-Disposition",
+                             "attachment; filename=\"" + kind_text + "-" + period->label() + "." +
+                                 format_text + "\"");
+    }
+    return r;
+  });
+}
+
+}  // namespace tthc::api

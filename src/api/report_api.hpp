@@ -1,0 +1,28 @@
+#pragma once
+// The monthly reports over HTTP, as `tthc-monitor report` gives them:
+//   GET /api/v1/reports/{results|reduction|index766}?month=YYYY-MM&format=json|csv|html|xlsx
+//       [&period_start_day=D][&as_of=MOMENT]
+// 200 with the report (Content-Type of the format; csv and xlsx as attachments); 400 for a bad
+// parameter, 404 for an unknown kind, 401 without the bearer token (when one is configured),
+// 503 when the store cannot be read. A report reads the store (about a second for a month of
+// a million stored dossiers): it runs on the server's worker pool, never on a socket thread.
+
+#include "domain/time.hpp"
+#include "http/server.hpp"
+#include "reports/source.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace tthc::api {
+
+struct ReportApiOptions {
+  reports::ReportSource source;      ///< period_start_day: the default of the parameter
+  std::function<Moment()> now;       ///< Vietnam local time
+  std::optional<std::string> token;  ///< bearer token, as the other read endpoints
+};
+
+void add_report_api(http::Router& router, ReportApiOptions options);
+
+}  // namespace tthc::api

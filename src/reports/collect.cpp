@@ -1,0 +1,376 @@
+#include "reports/collect.hpp"
+
+#include "engine/evaluate.hpp"
+#include "engine/period.hpp"
+#include "reports/digest.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace tthc::reports {
+
+namespace {
+
+using engine::Outcome;
+
+// Label values interned as dense ids: the per-dossier work is integer keys, not strings.
+class Interner {
+ public:
+  std::uint32_t id(std::string_view name) {
+    if (auto it = index_.find(name); it != index_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(names_.size());
+    names_.emplace_back(name);
+    index_.emplace(names_.back(), id);
+    return id;
+  }
+  const std::string& name(std::uint32_t id) const { return names_[id]; }
+
+ private:
+  std::deque<std::string> names_;  // a deque: the index's views stay valid as it grows
+  std::unordered_map<std::string_view, std::uint32_t> index_;
+};
+
+// The display name of a code: the one on its most recently received dossier (then the greatest
+// MaHoSo), whatever order the dossiers come in.
+struct NameChoice {
+  Moment received{};
+  std::string code;
+  std::string name;
+
+  void offer(std::string_view name_offered, Moment at, std::string_view dossier_code) {
+    if (name_offered.empty()) return;
+    if (!name.empty() && std::tie(received, code) >= std::tie(at, dossier_code)) return;
+    received = at;
+    code = dossier_code;
+    name = name_offered;
+  }
+};
+
+// Reduction figures before the means: sums in seconds, every processing time for the median.
+struct ReductionAcc {
+  std::int64_t count = 0, overdue = 0, with_limit = 0, within_reduced = 0;
+  Duration legal{}, reduced{}, actual_limited{};
+  std::vector<std::int64_t> actual;  // net processing time, seconds
+
+  void add(const ReductionAcc& o) {
+    using A = ReductionAcc;
+    add_members(*this, o, &A::count, &A::overdue, &A::with_limit, &A::within_reduced, &A::legal,
+                &A::reduced, &A::actual_limited);
+    actual.insert(actual.end(), o.actual.begin(), o.actual.end());
+  }
+
+  ReductionFigures figures(Duration day) {
+    ReductionFigures f;
+    f.count = count;
+    f.with_limit = with_limit;
+    const auto days = [day](Duration d, std::int64_t n) {
+      return static_cast<double>(d.count()) / static_cast<double>(n) /
+             static_cast<double>(day.count());
+    };
+    const auto share = [](std::int64_t a, std::int64_t n) -> std::optional<double> {
+      if (n == 0) return std::nullopt;
+      return static_cast<double>(a) / static_cast<double>(n);
+    };
+    if (with_limit > 0) {
+      f.legal_days = days(legal, with_limit);
+      f.reduced_days = days(reduced, with_limit);
+      if (legal.count() > 0) {
+        f.committed_reduction =
+            static_cast<double>((legal - reduced).count()) / static_cast<double>(legal.count());
+        f.actual_reduction = static_cast<double>((legal - actual_limited).count()) /
+                             static_cast<double>(legal.count());
+      }
+      f.within_reduced_share = share(within_reduced, with_limit);
+    }
+    if (count > 0) {
+      std::int64_t sum = 0;
+      for (const std::int64_t a : actual) sum += a;
+      f.mean_days = days(Duration{sum}, count);
+      std::sort(actual.begin(), actual.end());
+      const std::size_t n = actual.size();
+      const std::int64_t twice_median =
+          n % 2 == 1 ? 2 * actual[n / 2] : actual[n / 2 - 1] + actual[n / 2];
+      f.median_days = static_cast<double>(twice_median) / 2.0 / static_cast<double>(day.count());
+      f.overdue_share = share(overdue, count);
+    }
+    return f;
+  }
+};
+
+struct TimeAcc {
+  std::int64_t count = 0;
+  Duration total{};
+};
+
+std::uint64_t key(std::uint32_t a, std::uint32_t b) {
+  return (std::uint64_t{a} << 32) | b;
+}
+
+// Working time the limit gives a dossier received at `received` (§8.11): exactly N days for Nwd.
+std::optional<Duration> limit_time(const calendar::WorkingCalendar& cal, Moment received,
+                                   const calendar::Limit& limit) {
+  const std::optional<Moment> due = calendar::compute_due(cal, received, limit);
+  if (!due) return std::nullopt;
+  return cal.between(received, *due);
+}
+
+}  // namespace
+
+struct Collector::State {
+  Interner units, fields, procedures;
+  std::unordered_map<std::uint32_t, NameChoice> unit_names, field_names, procedure_names;
+  std::unordered_map<std::uint64_t, ResultsCounts> results;  // (unit, field)
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, ReductionAcc> reduction;
+  std::unordered_map<std::uint32_t, Index766Counts> index766;  // unit
+  std::unordered_map<std::uint32_t, TimeAcc> procedure_times;
+  std::size_t read = 0;
+};
+
+Collector::Collector(const calendar::WorkingCalendar& calendar, const engine::Catalogue& catalogue,
+                     Inputs inputs)
+    : calendar_(calendar),
+      catalogue_(catalogue),
+      inputs_(std::move(inputs)),
+      state_(std::make_unique<State>()) {}
+
+Collector::~Collector() = default;
+
+void Collector::add(const DossierTimeline& tl) {
+  State& s = *state_;
+  ++s.read;
+  const Dossier& d = tl.dossier;
+  const engine::ProcedureRule* rule = catalogue_.find(d.procedure_code);
+  engine::evaluate(tl, rule, calendar_, inputs_.settings, inputs_.as_of, eval_);
+  const engine::Judgement j = engine::judgement_of(eval_);
+  const engine::PeriodCounts c = engine::count_in_period(j, inputs_.period.start);
+  if (!c.handled() && !c.handled_766) return;
+
+  // Keys (§8.3): unit = MaHoSo prefix; field = MaLinhVuc, else the catalogue's; procedure = the
+  // catalogue's code (a province-local code joins its national one), else MaTTHC.
+  const std::uint32_t unit = s.units.id(d.unit_code());
+  const std::string_view field_code =
+      !d.field_code.empty() ? std::string_view(d.field_code)
+                            : (rule != nullptr ? std::string_view(rule->field_code) : "");
+  const std::uint32_t field = s.fields.id(field_code);
+  const std::uint32_t procedure =
+      s.procedures.id(rule != nullptr ? std::string_view(rule->code) : d.procedure_code);
+  s.unit_names[unit].offer(d.unit_name, j.received, d.code);
+  s.field_names[field].offer(
+      !d.field_name.empty() ? std::string_view(d.field_name)
+                            : (rule != nullptr ? std::string_view(rule->field_name) : ""),
+      j.received, d.code);
+  s.procedure_names[procedure].offer(
+      !d.procedure_name.empty() ? std::string_view(d.procedure_name)
+                                : (rule != nullptr ? std::string_view(rule->name) : ""),
+      j.received, d.code);
+
+  if (c.handled()) {
+    ResultsCounts& r = s.results[key(unit, field)];
+    if (c.received) ++(d.channel == Channel::Online ? r.received_online : r.received_direct);
+    if (c.carried_over) ++r.carried_over;
+    if (c.resolved) {
+      ++(c.outcome == Outcome::Early     ? r.resolved_early
+         : c.outcome == Outcome::OnTime  ? r.resolved_on_time
+                                         : r.resolved_overdue);
+    }
+    if (c.pending) ++(c.pending_overdue ? r.pending_overdue : r.pending_in_time);
+  }
+
+  if (c.resolved) {
+    ReductionAcc& a = s.reduction[{unit, field, procedure}];
+    ++a.count;
+    if (c.outcome == Outcome::Overdue) ++a.overdue;
+    a.actual.push_back(eval_.used.count());
+    if (rule != nullptr && rule->legal.has_due()) {
+      const auto legal = limit_time(calendar_, j.received, rule->legal);
+      const auto reduced = limit_time(calendar_, j.received,
+                                      rule->reduced.has_due() ? rule->reduced : rule->legal);
+      if (legal && reduced) {
+        ++a.with_limit;
+        a.legal += *legal;
+        a.reduced += *reduced;
+        a.actual_limited += eval_.used;
+        if (eval_.used <= *reduced) ++a.within_reduced;
+      }
+    }
+  }
+
+  if (c.handled_766) {
+    Index766Counts& r = s.index766[unit];
+    if (j.many_requests) ++r.many_requests;
+    if (c.resolved_766) {
+      ++(c.outcome_766 == Outcome::Early     ? r.resolved_early
+         : c.outcome_766 == Outcome::OnTime  ? r.resolved_on_time
+                                             : r.resolved_overdue);
+      // Net processing time to the 766 end: the end, or the supplement request it waits on.
+      TimeAcc& t = s.procedure_times[procedure];
+      ++t.count;
+      t.total += j.ended ? eval_.used
+                         : calendar_.between(*eval_.clock_start, j.end_766, eval_.pauses);
+    } else {
+      ++(c.good_766 ? r.pending_in_time : r.pending_overdue);
+    }
+  }
+}
+
+Reports Collector::finish() {
+  State& s = *state_;
+  Reports out;
+  out.dossiers_read = s.read;
+  const Duration day = inputs_.day_length;
+  const auto name_of = [](std::unordered_map<std::uint32_t, NameChoice>& names,
+                          std::uint32_t id) { return names[id].name; };
+  const auto by_code = [](const Interner& names) {
+    return [&names](std::uint32_t a, std::uint32_t b) { return names.name(a) < names.name(b); };
+  };
+
+  // Results: units by code, each unit's subtotal then its fields by code.
+  {
+    ResultsReport& r = out.results;
+    r.inputs = inputs_;
+    std::map<std::string, std::map<std::string, std::uint32_t>> order;  // unit → field → id
+    std::map<std::string, std::uint32_t> unit_ids;
+    for (const auto& [k, counts] : s.results) {
+      const auto u = static_cast<std::uint32_t>(k >> 32);
+      const auto f = static_cast<std::uint32_t>(k & 0xFFFFFFFFU);
+      order[s.units.name(u)][s.fields.name(f)] = f;
+      unit_ids[s.units.name(u)] = u;
+    }
+    for (const auto& [unit_code, fields] : order) {
+      const std::uint32_t u = unit_ids[unit_code];
+      ResultsRow subtotal{unit_code, name_of(s.unit_names, u), std::nullopt, "", {}};
+      const std::size_t at = r.rows.size();
+      r.rows.push_back(subtotal);
+      for (const auto& [field_code, f] : fields) {
+        const ResultsCounts& counts = s.results[key(u, f)];
+        r.rows[at].counts.add(counts);
+        r.rows.push_back({unit_code, subtotal.unit_name, field_code, name_of(s.field_names, f),
+                          counts});
+      }
+      r.total.add(r.rows[at].counts);
+    }
+  }
+
+  // Reduction: unit roll-up, field roll-up, procedures.
+  {
+    ReductionReport& r = out.reduction;
+    r.inputs = inputs_;
+    std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> keys;
+    for (const auto& [k, acc] : s.reduction) keys.push_back(k);
+    std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
+      return std::tie(s.units.name(std::get<0>(a)), s.fields.name(std::get<1>(a)),
+                      s.procedures.name(std::get<2>(a))) <
+             std::tie(s.units.name(std::get<0>(b)), s.fields.name(std::get<1>(b)),
+                      s.procedures.name(std::get<2>(b)));
+    });
+    ReductionAcc total;
+    for (std::size_t i = 0; i < keys.size();) {
+      const std::uint32_t u = std::get<0>(keys[i]);
+      const std::string unit_name = name_of(s.unit_names, u);
+      const std::size_t unit_row = r.rows.size();
+      r.rows.push_back({s.units.name(u), unit_name, std::nullopt, "", std::nullopt, "", {}});
+      ReductionAcc unit_acc;
+      while (i < keys.size() && std::get<0>(keys[i]) == u) {
+        const std::uint32_t f = std::get<1>(keys[i]);
+        const std::string field_name = name_of(s.field_names, f);
+        const std::size_t field_row = r.rows.size();
+        r.rows.push_back(
+            {s.units.name(u), unit_name, s.fields.name(f), field_name, std::nullopt, "", {}});
+        ReductionAcc field_acc;
+        while (i < keys.size() && std::get<0>(keys[i]) == u && std::get<1>(keys[i]) == f) {
+          const std::uint32_t p = std::get<2>(keys[i]);
+          ReductionAcc& acc = s.reduction[keys[i]];
+          field_acc.add(acc);
+          r.rows.push_back({s.units.name(u), unit_name, s.fields.name(f), field_name,
+                            s.procedures.name(p), name_of(s.procedure_names, p),
+                            acc.figures(day)});
+          ++i;
+        }
+        unit_acc.add(field_acc);
+        r.rows[field_row].figures = field_acc.figures(day);
+      }
+      total.add(unit_acc);
+      r.rows[unit_row].figures = unit_acc.figures(day);
+    }
+    r.total = total.figures(day);
+  }
+
+  // Decision 766: units by code; indicator 2.2 by procedure code.
+  {
+    Index766Report& r = out.index766;
+    r.inputs = inputs_;
+    std::vector<std::uint32_t> units;
+    for (const auto& [u, counts] : s.index766) units.push_back(u);
+    std::sort(units.begin(), units.end(), by_code(s.units));
+    for (const std::uint32_t u : units) {
+      r.rows.push_back({s.units.name(u), name_of(s.unit_names, u), s.index766[u]});
+      r.total.add(s.index766[u]);
+    }
+    std::vector<std::uint32_t> procedures;
+    for (const auto& [p, t] : s.procedure_times) procedures.push_back(p);
+    std::sort(procedures.begin(), procedures.end(), by_code(s.procedures));
+    const auto mean = [day](const TimeAcc& t) -> std::optional<double> {
+      if (t.count == 0) return std::nullopt;
+      return static_cast<double>(t.total.count()) / static_cast<double>(t.count) /
+             static_cast<double>(day.count());
+    };
+    TimeAcc all;
+    for (const std::uint32_t p : procedures) {
+      const TimeAcc& t = s.procedure_times[p];
+      all.count += t.count;
+      all.total += t.total;
+      r.procedures.push_back(
+          {s.procedures.name(p), name_of(s.procedure_names, p), t.count, mean(t)});
+    }
+    r.all_procedures = {"", "", all.count, mean(all)};
+  }
+  return out;
+}
+
+std::string catalogue_version(const engine::Catalogue& catalogue) {
+  std::vector<const engine::ProcedureRule*> rules;
+  for (const auto& r : catalogue.rules()) rules.push_back(&r);
+  std::sort(rules.begin(), rules.end(),
+            [](const auto* a, const auto* b) { return a->code < b->code; });
+  std::string text;
+  for (const auto* r : rules) {
+    text += r->code + '\t' + r->field_code + '\t' + calendar::to_string(r->legal) + '\t' +
+            calendar::to_string(r->reduced) + '\t' + calendar::to_string(r->online) + '\n';
+  }
+  return "sha256:" + sha256_hex(text).substr(0, 16);
+}
+
+Inputs make_inputs(const Period& period, Moment as_of, const calendar::WorkingCalendar& calendar,
+                   const engine::Catalogue& catalogue, const engine::Settings& settings) {
+  Inputs in;
+  in.period = period;
+  in.as_of = as_of;
+  in.calendar_version = calendar.version();
+  const auto first = static_cast<int>(std::chrono::year_month_day{day_of(period.start)}.year());
+  const auto last = static_cast<int>(std::chrono::year_month_day{period.last_day()}.year());
+  for (int y = first; y <= last; ++y) {
+    if (calendar.covers_year(y) && calendar.is_provisional(y)) in.provisional_years.push_back(y);
+  }
+  in.catalogue_version = catalogue_version(catalogue);
+  in.settings = settings;
+  in.day_length = calendar.day_length();
+  return in;
+}
+
+Result<Reports> build_reports(store::Reader& reader, const calendar::WorkingCalendar& calendar,
+                              const engine::Catalogue& catalogue, const Inputs& inputs) {
+  Collector collector(calendar, catalogue, inputs);
+  store::PeriodFilter filter;
+  filter.start = inputs.period.start;
+  filter.end = inputs.period.end;
+  filter.finished_is_pending = inputs.settings.judge_by == engine::JudgeBy::Return;
+  auto scanned = reader.scan_period(filter, store::ScanOptions{}, [&](store::StoredTimeline& st) {
+    collector.add(st.timeline);
+    return true;
+  });
+  if (!scanned) return std::move(scanned).error();
+  return collector.finish();
+}
+
+}  // namespace tthc::reports

@@ -1,0 +1,31 @@
+#include "reports/render.hpp"
+
+#include "reports/document.hpp"
+
+namespace tthc::reports {
+
+namespace {
+
+template <class Report>
+Result<std::string> render_one(const Report& report, Format format) {
+  switch (format) {
+    case Format::Json: return to_json(report);
+    case Format::Csv: return render_csv(to_document(report));
+    case Format::Html: return render_html(to_document(report));
+    case Format::Xlsx: return render_xlsx(to_document(report));
+  }
+  return Error{"unknown report format"};
+}
+
+}  // namespace
+
+Result<std::string> render(const Reports& reports, Kind kind, Format format) {
+  switch (kind) {
+    case Kind::Results: return render_one(reports.results, format);
+    case Kind::Reduction: return render_one(reports.reduction, format);
+    case Kind::Index766: return render_one(reports.index766, format);
+  }
+  return Error{"unknown report kind"};
+}
+
+}  // namespace tthc::reports

@@ -1,0 +1,211 @@
+// XLSX through libxlsxwriter: the form's merged header cells, numbers as numbers (percent and
+// day formats), A4 landscape fitted to the page width, the header repeated on every page. The
+// creation time is the report's as-of moment, so the same report gives the same bytes.
+#include "reports/document.hpp"
+
+#include <xlsxwriter.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include <unistd.h>
+
+namespace tthc::reports {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The temporary file the workbook is assembled in; removed however the rendering ends.
+class TempFile {
+ public:
+  TempFile() {
+    std::string pattern = (fs::temp_directory_path() / "tthc-report-XXXXXX").string();
+    const int fd = ::mkstemp(pattern.data());
+    if (fd >= 0) {
+      ::close(fd);
+      path_ = pattern;
+    }
+  }
+  ~TempFile() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove(path_, ec);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct Formats {
+  lxw_format* form = nullptr;
+  lxw_format* title = nullptr;
+  lxw_format* period = nullptr;
+  lxw_format* notice = nullptr;
+  lxw_format* heading = nullptr;
+  lxw_format* header = nullptr;
+  lxw_format* numbering = nullptr;
+  lxw_format* input = nullptr;
+  std::map<std::pair<Cell::Type, RowLevel>, lxw_format*> cells;
+
+  explicit Formats(lxw_workbook* wb) {
+    const auto make = [wb](bool bold, bool italic) {
+      lxw_format* f = workbook_add_format(wb);
+      format_set_font_name(f, "Times New Roman");
+      format_set_font_size(f, 11);
+      if (bold) format_set_bold(f);
+      if (italic) format_set_italic(f);
+      return f;
+    };
+    form = make(true, false);
+    format_set_align(form, LXW_ALIGN_RIGHT);
+    title = make(true, false);
+    format_set_font_size(title, 13);
+    format_set_align(title, LXW_ALIGN_CENTER);
+    format_set_align(title, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(title);
+    period = make(false, true);
+    format_set_align(period, LXW_ALIGN_CENTER);
+    notice = make(true, false);
+    format_set_align(notice, LXW_ALIGN_CENTER);
+    heading = make(true, false);
+    header = make(true, false);
+    format_set_align(header, LXW_ALIGN_CENTER);
+    format_set_align(header, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(header);
+    format_set_border(header, LXW_BORDER_THIN);
+    numbering = make(false, true);
+    format_set_align(numbering, LXW_ALIGN_CENTER);
+    format_set_border(numbering, LXW_BORDER_THIN);
+    input = make(false, false);
+    format_set_font_size(input, 9);
+    for (const Cell::Type t : {Cell::Type::Empty, Cell::Type::Text, Cell::Type::Count,
+                               Cell::Type::Ratio, Cell::Type::Days}) {
+      for (const RowLevel l :
+           {RowLevel::Group, RowLevel::Subgroup, RowLevel::Item, RowLevel::Total}) {
+        lxw_format* f = make(l == RowLevel::Group || l == RowLevel::Total, l == RowLevel::Subgroup);
+        format_set_border(f, LXW_BORDER_THIN);
+        format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+        if (t == Cell::Type::Text) format_set_text_wrap(f);
+        if (t == Cell::Type::Count) format_set_num_format(f, "#,##0");
+        if (t == Cell::Type::Ratio) format_set_num_format(f, "0.00%");
+        if (t == Cell::Type::Days) format_set_num_format(f, "0.00");
+        if (t == Cell::Type::Empty) format_set_align(f, LXW_ALIGN_CENTER);
+        cells[{t, l}] = f;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+Result<std::string> render_xlsx(const Document& d) {
+  TempFile file;
+  if (file.path().empty()) return Error{"xlsx: cannot create a temporary file"};
+  lxw_workbook* wb = workbook_new(file.path().c_str());
+  if (wb == nullptr) return Error{"xlsx: cannot start a workbook"};
+  // Fixed document properties: byte-identical output for the same report.
+  std::string title = d.title;
+  std::string author = "tthc-monitor";
+  lxw_doc_properties props{};
+  props.title = title.data();
+  props.author = author.data();
+  props.created = static_cast<time_t>((d.as_of.time_since_epoch() - kVietnamUtcOffset).count());
+  workbook_set_properties(wb, &props);
+
+  lxw_worksheet* ws = workbook_add_worksheet(wb, d.sheet.c_str());
+  const Formats fmt(wb);
+  std::size_t ncols = 1;
+  std::vector<double> widths;
+  for (const Section& s : d.sections) {
+    ncols = std::max(ncols, columns(s));
+    if (widths.size() < s.widths.size()) widths.resize(s.widths.size(), 0);
+    for (std::size_t i = 0; i < s.widths.size(); ++i) widths[i] = std::max(widths[i], s.widths[i]);
+  }
+  for (std::size_t i = 0; i < widths.size(); ++i) {
+    worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), widths[i],
+                         nullptr);
+  }
+  const auto last_col = static_cast<lxw_col_t>(ncols - 1);
+  lxw_row_t row = 0;
+  const auto line = [&](const std::string& text, lxw_format* f) {
+    worksheet_merge_range(ws, row, 0, row, last_col, text.c_str(), f);
+    ++row;
+  };
+  if (!d.form_code.empty()) line(d.form_code, fmt.form);
+  worksheet_set_row(ws, row, 36, nullptr);
+  line(d.title, fmt.title);
+  line(d.period_line, fmt.period);
+  if (d.notice) line(*d.notice, fmt.notice);
+  ++row;
+
+  bool repeated = false;
+  for (const Section& s : d.sections) {
+    if (!s.heading.empty()) line(s.heading, fmt.heading);
+    const lxw_row_t header_top = row;
+    for (const PlacedHeader& h : place(s.header)) {
+      const auto r = static_cast<lxw_row_t>(header_top + static_cast<lxw_row_t>(h.row));
+      const auto c = static_cast<lxw_col_t>(h.col);
+      if (h.rowspan > 1 || h.colspan > 1) {
+        worksheet_merge_range(ws, r, c, r + static_cast<lxw_row_t>(h.rowspan - 1),
+                              static_cast<lxw_col_t>(c + static_cast<lxw_col_t>(h.colspan - 1)),
+                              h.text->c_str(), fmt.header);
+      } else {
+        worksheet_write_string(ws, r, c, h.text->c_str(), fmt.header);
+      }
+    }
+    row = static_cast<lxw_row_t>(header_top + s.header.size());
+    if (!s.numbering.empty()) {
+      for (std::size_t i = 0; i < s.numbering.size(); ++i) {
+        worksheet_write_string(ws, row, static_cast<lxw_col_t>(i), s.numbering[i].c_str(),
+                               fmt.numbering);
+      }
+      ++row;
+    }
+    if (!repeated) {
+      worksheet_repeat_rows(ws, header_top, row - 1);
+      repeated = true;
+    }
+    for (const Row& r : s.rows) {
+      for (std::size_t i = 0; i < r.cells.size(); ++i) {
+        const Cell& c = r.cells[i];
+        lxw_format* f = fmt.cells.at({c.type, r.level});
+        const auto col = static_cast<lxw_col_t>(i);
+        switch (c.type) {
+          case Cell::Type::Empty: worksheet_write_string(ws, row, col, "–", f); break;
+          case Cell::Type::Text: worksheet_write_string(ws, row, col, c.text.c_str(), f); break;
+          case Cell::Type::Count:
+            worksheet_write_number(ws, row, col, static_cast<double>(c.count), f);
+            break;
+          case Cell::Type::Ratio:
+          case Cell::Type::Days: worksheet_write_number(ws, row, col, c.value, f); break;
+        }
+      }
+      ++row;
+    }
+    ++row;
+  }
+  for (const auto& [label, value] : d.inputs) line(label + ": " + value, fmt.input);
+
+  worksheet_set_landscape(ws);
+  worksheet_set_paper(ws, 9);  // A4
+  worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
+  worksheet_center_horizontally(ws);
+  worksheet_fit_to_pages(ws, 1, 0);
+  const lxw_error err = workbook_close(wb);
+  if (err != LXW_NO_ERROR) {
+    return Error{std::string("xlsx: ") + lxw_strerror(err)};
+  }
+  std::ifstream in(file.path(), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) return Error{"xlsx: the workbook could not be read back"};
+  return bytes;
+}
+
+}  // namespace tthc::reports

@@ -1,0 +1,102 @@
+#include "reports/scheduler.hpp"
+
+#include "reports/snapshot.hpp"
+
+#include <algorithm>
+
+namespace tthc::reports {
+
+Scheduler::Scheduler(SchedulerOptions options) : options_(std::move(options)) {}
+
+Scheduler::~Scheduler() {
+  stop();
+}
+
+void Scheduler::start() {
+  if (thread_.joinable()) return;
+  {
+    std::lock_guard lock(m_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { run(); });
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(m_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Moment Scheduler::due(const Period& period) const {
+  return period.end + std::chrono::hours{options_.hour};
+}
+
+std::vector<std::string> Scheduler::catch_up(Moment now) {
+  const auto log = [this](bool error, const std::string& message) {
+    if (options_.log) options_.log(error, message);
+  };
+  std::vector<std::string> written;
+  auto first = options_.first_receipt ? options_.first_receipt()
+                                      : Result<std::optional<Moment>>(std::optional<Moment>());
+  if (!first) {
+    log(true, "reports: " + first.error().message);
+    return written;
+  }
+  if (!*first) return written;  // an empty store: nothing to report yet
+  // The latest period due at `now`, then back as far as the backfill and the data go.
+  Period p = period_containing(now, options_.period_start_day);
+  while (due(p) > now) p = previous(p);
+  std::vector<Period> periods;
+  for (int i = 0; i < std::max(1, options_.backfill_months) && p.end > **first; ++i) {
+    periods.push_back(p);
+    p = previous(p);
+  }
+  std::reverse(periods.begin(), periods.end());
+  for (const Period& period : periods) {
+    std::error_code ec;
+    if (std::filesystem::exists(snapshot_dir(options_.dir, period), ec)) continue;
+    auto reports = options_.build(period);
+    if (!reports) {
+      log(true, "reports " + period.label() + ": " + reports.error().message);
+      continue;
+    }
+    auto files = snapshot_files(*reports);
+    if (!files) {
+      log(true, "reports " + period.label() + ": " + files.error().message);
+      continue;
+    }
+    auto done = write_snapshot(options_.dir, period, *files);
+    if (!done) {
+      log(true, "reports " + period.label() + ": " + done.error().message);
+      continue;
+    }
+    if (*done) {
+      ++written_;
+      written.push_back(period.label());
+      log(false, "reports " + period.label() + " written to " +
+                     snapshot_dir(options_.dir, period).string());
+    }
+  }
+  return written;
+}
+
+void Scheduler::run() {
+  std::unique_lock lock(m_);
+  while (!stopping_) {
+    lock.unlock();
+    const Moment now = options_.now();
+    catch_up(now);
+    // Sleep until the next period is due (or the recheck interval, whichever comes first).
+    Period p = period_containing(now, options_.period_start_day);
+    if (due(previous(p)) > now) p = previous(p);
+    const auto until_due = std::chrono::duration_cast<std::chrono::milliseconds>(due(p) - now);
+    const auto wait = std::clamp(until_due, std::chrono::milliseconds{1}, options_.recheck);
+    lock.lock();
+    cv_.wait_for(lock, wait, [this] { return stopping_; });
+  }
+}
+
+}  // namespace tthc::reports

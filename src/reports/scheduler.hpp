@@ -1,0 +1,72 @@
+#pragma once
+// The daemon's monthly reports: once a period has closed — the day after its last day, at the
+// configured hour — its reports are built as of the period's end and written as a snapshot
+// (snapshot.hpp). At start-up it also writes the closed periods that are missing (the latest
+// `backfill_months` of them, none that ended before the store's first receipt). An existing
+// snapshot is never overwritten.
+//
+// Thread-safe: start and stop from the owner; catch_up may be called from tests without start.
+
+#include "base/result.hpp"
+#include "reports/model.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tthc::reports {
+
+struct SchedulerOptions {
+  std::filesystem::path dir;  ///< [reports] dir
+  int hour = 6;               ///< [reports] hour: the snapshot is written at this hour
+  int period_start_day = 1;   ///< [reports] period_start_day
+  int backfill_months = 12;   ///< [reports] backfill_months: how far back missing ones are made
+  /// The current moment (Vietnam local time): a seam for tests.
+  std::function<Moment()> now;
+  /// The reports of a period judged as of its end (reads the store).
+  std::function<Result<Reports>(const Period&)> build;
+  /// The earliest NgayTiepNhan in the store; none: the store is empty.
+  std::function<Result<std::optional<Moment>>()> first_receipt;
+  /// Told of each snapshot written (error = false) and of each failure (error = true).
+  std::function<void(bool error, const std::string& message)> log;
+  /// The longest wait between two looks at the clock (a clock that jumps is noticed).
+  std::chrono::milliseconds recheck{60000};
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(SchedulerOptions options);
+  ~Scheduler();  ///< stops the thread
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  void start();
+  void stop();
+
+  /// Writes every period due at `now` whose snapshot is missing, oldest first; gives their
+  /// labels ("2026-03"). A failure is logged and retried at the next look.
+  std::vector<std::string> catch_up(Moment now);
+  /// When the snapshot of a period is due: the day after its last day, at the hour.
+  Moment due(const Period& period) const;
+  /// Snapshots written since construction.
+  std::size_t written() const { return written_.load(); }
+
+ private:
+  void run();
+
+  SchedulerOptions options_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::atomic<std::size_t> written_{0};
+  std::thread thread_;
+};
+
+}  // namespace tthc::reports

@@ -1,0 +1,34 @@
+#pragma once
+// A month's frozen snapshot: every report in every format, and a manifest recording the inputs
+// (calendar version, settings, as-of moment) and the SHA-256 of each file:
+//   <dir>/2026-03/results.json .csv .html .xlsx, reduction.*, index766.*, manifest.json
+// A snapshot is never overwritten; rebuilding a closed month from the same data gives the same
+// bytes, and `report --diff` shows what a fresh run would change.
+
+#include "base/result.hpp"
+#include "reports/model.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tthc::reports {
+
+struct SnapshotFile {
+  std::string name;  ///< "results.json"
+  std::string bytes;
+};
+
+/// Every kind in every format, by name, then manifest.json.
+Result<std::vector<SnapshotFile>> snapshot_files(const Reports& reports);
+
+/// `<dir>/<YYYY-MM>`.
+std::filesystem::path snapshot_dir(const std::filesystem::path& dir, const Period& period);
+
+/// Writes the files into snapshot_dir(dir, period) unless it exists: false when it did. The
+/// files are written in a temporary folder then renamed into place, so a crash never leaves a
+/// half snapshot under the final name.
+Result<bool> write_snapshot(const std::filesystem::path& dir, const Period& period,
+                            const std::vector<SnapshotFile>& files);
+
+}  // namespace tthc::reports

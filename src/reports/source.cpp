@@ -1,0 +1,36 @@
+#include "reports/source.hpp"
+
+#include "reports/collect.hpp"
+#include "store/store.hpp"
+
+namespace tthc::reports {
+
+Result<Moment> report_moment(const Period& period, std::optional<Moment> as_of, Moment now) {
+  if (as_of) {
+    if (*as_of <= period.start || *as_of > period.end) {
+      return Error{"--as-of " + format_iso(*as_of) + " is not in the period (" +
+                   format_iso(period.start) + ", " + format_iso(period.end) + "]"};
+    }
+    return *as_of;
+  }
+  if (now >= period.end) return period.end;
+  if (now <= period.start) {
+    return Error{"the period " + period.label() + " starts " + format_iso(period.start) +
+                 ": nothing to report yet"};
+  }
+  return now;
+}
+
+Result<Reports> build_reports(const ReportSource& source, const Period& period, Moment as_of) {
+  std::error_code ec;
+  if (!std::filesystem::exists(source.db, ec)) {
+    return Error{"no store at " + source.db.string()};
+  }
+  auto reader = store::Reader::open(source.db);
+  if (!reader) return std::move(reader).error();
+  const Inputs inputs =
+      make_inputs(period, as_of, *source.calendar, *source.catalogue, source.settings);
+  return build_reports(*reader, *source.calendar, *source.catalogue, inputs);
+}
+
+}  // namespace tthc::reports

@@ -1,0 +1,33 @@
+#pragma once
+// Where the command, the HTTP endpoint and the scheduler get their reports from: the store,
+// the working calendar, the catalogue and the settings, put together once.
+
+#include "base/result.hpp"
+#include "calendar/working_calendar.hpp"
+#include "engine/catalogue.hpp"
+#include "reports/model.hpp"
+
+#include <filesystem>
+#include <optional>
+
+namespace tthc::reports {
+
+/// Immutable once built; the calendar and catalogue must outlive it. Safe to use from several
+/// threads: every build opens its own store connection.
+struct ReportSource {
+  std::filesystem::path db;
+  const calendar::WorkingCalendar* calendar = nullptr;
+  const engine::Catalogue* catalogue = nullptr;
+  engine::Settings settings;
+  int period_start_day = 1;  ///< [reports] period_start_day
+};
+
+/// The moment a report of `period` is judged as of: `as_of` when given (it must be after S and
+/// at most E), else E — or `now` while E is still to come (the report then says the period is
+/// not closed). The error names the problem.
+Result<Moment> report_moment(const Period& period, std::optional<Moment> as_of, Moment now);
+
+/// Reads the store and builds the three reports of `period` judged as of `as_of`.
+Result<Reports> build_reports(const ReportSource& source, const Period& period, Moment as_of);
+
+}  // namespace tthc::reports

@@ -1,0 +1,125 @@
+// GET /api/v1/reports/{kind} on a real server (loopback, port 0), and on the real daemon once
+// run_daemon registers it.
+#include "api/report_api.hpp"
+
+#include "http/client.hpp"
+#include "reports/generated.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace tthc::api {
+namespace {
+
+namespace json = boost::json;
+
+Moment at(int y, unsigned mo, unsigned d, int h = 0) {
+  return make_moment(y, mo, d, h);
+}
+
+class ReportApi : public ::testing::Test {
+ protected:
+  ReportApi() {
+    test::fill_store(dir_.file("s.db"), at(2025, 3, 1), at(2025, 3, 15), at(2025, 4, 10), 20);
+    ReportApiOptions o;
+    o.source.db = dir_.file("s.db");
+    o.source.calendar = &test::official_calendar();
+    o.source.catalogue = &test::sample_catalogue();
+    o.now = [] { return at(2025, 4, 10, 9); };
+    o.token = "tok";
+    http::Router router;
+    add_report_api(router, o);
+    server_ = std::make_unique<http::Server>(http::ServerOptions{}, std::move(router));
+    port_ = server_->start().value();
+  }
+
+  http::Response get(const std::string& target, bool token = true) {
+    http::ClientRequest req{"GET", target, "", "", {}};
+    if (token) req.headers.emplace_back("Authorization", "Bearer tok");
+    return http::request("127.0.0.1", port_, req).value();
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<http::Server> server_;
+  std::uint16_t port_ = 0;
+};
+
+
+TEST_F(ReportApi, ServesEveryKindInEveryFormat) {
+  const auto j = get("/api/v1/reports/results?month=2025-03");
+  ASSERT_EQ(j.status, 200) << j.body;
+  EXPECT_EQ(j.content_type, "application/json");
+  const json::object o = json::parse(j.body).as_object();
+  EXPECT_EQ(o.at("period").at("from").as_string(), "2025-03-01T00:00:00+07:00");
+  EXPECT_EQ(o.at("period").at("to").as_string(), "2025-04-01T00:00:00+07:00");
+  EXPECT_TRUE(o.at("closed").as_bool());
+  EXPECT_GT(o.at("total").at("received_total").as_int64(), 50);
+  EXPECT_FALSE(o.at("rows").as_array().empty());
+
+  const auto csv = get("/api/v1/reports/reduction?month=2025-03&format=csv");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  const auto html = get("/api/v1/reports/index766?month=2025-03&format=html");
+  ASSERT_EQ(html.status, 200);
+  EXPECT_NE(html.body.find("766/QĐ-TTg"), std::string::npos);
+  const auto xlsx = get("/api/v1/reports/results?month=2025-03&format=xlsx");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_TRUE(xlsx.body.starts_with("PK"));
+  // An open period is judged now and says so.
+  const auto open = get("/api/v1/reports/results?month=2025-04&period_start_day=15");
+  ASSERT_EQ(open.status, 200) << open.body;
+  const json::object oo = json::parse(open.body).as_object();
+  EXPECT_FALSE(oo.at("closed").as_bool());
+  EXPECT_EQ(oo.at("as_of").as_string(), "2025-04-10T09:00:00+07:00");
+  EXPECT_EQ(oo.at("period").at("from").as_string(), "2025-03-15T00:00:00+07:00");
+  const auto as_of = get("/api/v1/reports/results?month=2025-03&as_of=2025-03-20T12:00");
+  ASSERT_EQ(as_of.status, 200) << as_of.body;
+  EXPECT_NE(as_of.body.find("\"as_of\": \"2025-03-20T12:00:00+07:00\""), std::string::npos);
+}
+
+TEST_F(ReportApi, RefusesBadRequests) {
+  EXPECT_EQ(get("/api/v1/reports/results?month=2025-03", false).status, 401);
+  EXPECT_EQ(get("/api/v1/reports/nope?month=2025-03").status, 404);
+  EXPECT_EQ(get("/api/v1/reports/results").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/results?month=2025-13").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/results?month=2025-03&format=pdf").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/results?month=2025-03&period_start_day=31").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/results?month=2025-03&as_of=2025-05-01").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/results?month=2025-06").status, 400);  // not started
+}
+
+// The daemon serves the same once run_daemon registers add_report_api (skipped before).
+TEST(ReportApiDaemon, TheDaemonServesReports) {
+  test::TempDir dir;
+  const std::string src = TTHC_SOURCE_DIR;
+  const auto config = dir.write(
+      "monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                          "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                          "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
+                          "[reports]\ndir = \"reports\"\n");
+  test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string()}, TTHC_SOURCE_DIR);
+  ASSERT_GT(daemon.port(), 0) << daemon.first_line();
+  const std::string body =
+      R"({"service":"DongBoHoSoMC","data":[{"MaHoSo":"000.00.12.H42-250303-0001",)"
+      R"("MaTTHC":"1.004227","MaLinhVuc":"ATBXHN","TrangThaiHoSo":9,)"
+      R"("NgayTiepNhan":"20250303090000","NgayKetThucXuLy":"20250305090000"}]})";
+  auto posted = http::request("127.0.0.1", daemon.port(),
+                              {"POST", "/api/v1/mc", body, "application/json", {}});
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 200) << posted->body;
+  auto r = http::request("127.0.0.1", daemon.port(),
+                         {"GET", "/api/v1/reports/results?month=2025-03", "", "", {}});
+  ASSERT_TRUE(r);
+  if (r->status == 404 && r->body.find("no report") == std::string::npos) {
+    GTEST_SKIP() << "run_daemon does not register add_report_api yet";
+  }
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json::object o = json::parse(r->body).as_object();
+  EXPECT_EQ(o.at("total").at("resolved_early").as_int64(), 1);
+  EXPECT_EQ(daemon.stop(), 0);
+}
+
+}  // namespace
+}  // namespace tthc::api
