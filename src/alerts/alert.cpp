@@ -88,23 +88,35 @@ std::vector<Alert> active_alerts(const live::Change& change, const AlertSettings
     a.starts_at = starts;
     out.push_back(std::move(a));
   };
-  const bool overdue = r.judgement.pending == engine::PendingState::Overdue;
-  if (overdue) add(AlertKind::Overdue, *e.effective_due);
+  // An extension letter gave the applicant a new date: the office has acted, so due-soon and
+  // overdue alerts follow that date (the figures still judge by the base due, §4); they come
+  // back if it passes.
+  std::optional<Moment> deadline = e.effective_due;
+  if (!e.extensions.empty() && (!deadline || e.extensions.back() > *deadline)) {
+    deadline = e.extensions.back();
+  }
+  const bool overdue = deadline && e.now > *deadline;
+  const bool judged_overdue = r.judgement.pending == engine::PendingState::Overdue;
+  if (overdue) {
+    add(AlertKind::Overdue, *deadline);
+  } else if (deadline && deadline != e.effective_due) {
+    change.wake_at(*deadline + std::chrono::seconds{1});
+  }
 
   const Duration threshold = due_soon_threshold(settings, d.procedure_code);
-  if (!overdue && !e.paused_now && e.effective_due && e.left) {
-    if (*e.left <= threshold) {
-      add(AlertKind::DueSoon, engine::due_soon_from(cal, *e.clock_start, *e.effective_due,
-                                                    threshold));
+  if (!overdue && !e.paused_now && deadline) {
+    const Duration left = cal.between(e.now, *deadline);
+    if (left <= threshold) {
+      add(AlertKind::DueSoon, engine::due_soon_from(cal, *e.clock_start, *deadline, threshold));
     } else {
-      change.wake_at(engine::due_soon_from(cal, e.now, *e.effective_due, threshold));
+      change.wake_at(engine::due_soon_from(cal, e.now, *deadline, threshold));
     }
   }
   if (step != nullptr && step->overdue && step->deadline) {
     add(AlertKind::StepOverdue, *step->deadline);
-    if (!overdue) add(AlertKind::AtRisk, *step->deadline);
+    if (!judged_overdue && !overdue) add(AlertKind::AtRisk, *step->deadline);
   }
-  if (!e.extensions.empty()) add(AlertKind::ExtensionIssued, e.extensions.back());
+  if (!e.extensions.empty()) add(AlertKind::ExtensionIssued, e.now);  // seen now; kept after
   return out;
 }
 

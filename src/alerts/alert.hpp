@@ -9,6 +9,9 @@
 //   at_risk           the current step is late but the dossier is not yet overdue (§8.12)
 //   extension_issued  NgayHenTra was moved outside a supplementation round (an apology letter)
 //
+// After an extension, due_soon and overdue follow the new date the applicant was given (the
+// office has acted); the figures still judge by the base due (domain.md §4).
+//
 // One alert per dossier and kind while the condition lasts (step_overdue: per department). An
 // alert's labels are fixed when it starts; its annotations follow the dossier.
 

@@ -144,18 +144,31 @@ TEST_F(AlertsTest, AnExtensionAlertsAndTheEndResolvesEverything) {
   const auto ext = take(Transition::Type::Start, AlertKind::ExtensionIssued);
   ASSERT_EQ(ext.size(), 1U);
   EXPECT_EQ(severity(ext[0].alert.kind), "info");
+  EXPECT_EQ(ext[0].alert.starts_at, at(2026, 3, 4, 10));
   // Judged again: still one alert, no new start.
   state_.update(1, tl, at(2026, 3, 4, 11));
   state_.settle();
   EXPECT_EQ(take(Transition::Type::Start, AlertKind::ExtensionIssued).size(), 1U);
+  // The base due (9/3 09:00) passes: the dossier counts overdue, but the applicant was given
+  // 16/3, so the alerts follow the new date: due soon from Fri 13/3 09:00, overdue after 16/3.
+  step(at(2026, 3, 9, 9, 0, 1));
+  EXPECT_EQ(state_.record(1)->judgement.pending, engine::PendingState::Overdue);
+  EXPECT_TRUE(take(Transition::Type::Start, AlertKind::Overdue).empty());
+  EXPECT_TRUE(take(Transition::Type::Start, AlertKind::DueSoon).empty());
+  step(at(2026, 3, 13, 9));
+  EXPECT_EQ(take(Transition::Type::Start, AlertKind::DueSoon).size(), 1U);
+  step(at(2026, 3, 16, 9, 0, 1));
+  const auto late = take(Transition::Type::Start, AlertKind::Overdue);
+  ASSERT_EQ(late.size(), 1U);
+  EXPECT_EQ(late[0].alert.starts_at, at(2026, 3, 16, 9));
 
   seen_.clear();
   auto done = tl;
   done.dossier.status = Status::Finished;
-  done.dossier.processing_end = at(2026, 3, 5, 9);
-  state_.update(1, done, at(2026, 3, 5, 10));
+  done.dossier.processing_end = at(2026, 3, 16, 10);
+  state_.update(1, done, at(2026, 3, 16, 11));
   state_.settle();
-  EXPECT_EQ(take(Transition::Type::End).size(), 1U);
+  EXPECT_EQ(take(Transition::Type::End).size(), 2U);  // the extension and the overdue alerts
   EXPECT_EQ(observer_.active(), 0U);
 }
 
