@@ -43,7 +43,8 @@ class DaemonApi : public ::testing::Test {
                              "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
                              "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
                              "read_token_file = \"read.token\"\n" +
-                             "[metrics]\nprovince = \"Ninh Bình\"\n")
+                             "[metrics]\nprovince = \"Ninh Bình\"\n" +
+                             "[reports]\ndir = \"reports\"\n")
                   .string();
   }
 

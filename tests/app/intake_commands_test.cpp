@@ -86,8 +86,15 @@ TEST(ImportCommand, MissingFileIsAFailure) {
 TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   test::TempDir dir;
   const std::string db = dir.file("d.db").string();
+  // The shipped configuration, with the monthly snapshots kept inside the test's folder.
+  const std::string src = TTHC_SOURCE_DIR;
+  const auto config = dir.write(
+      "monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                          "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                          "[reports]\ndir = \"reports\"\n");
   // The daemon prints its address once it listens.
-  test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--db", db, "--port", "0"}, TTHC_SOURCE_DIR);
+  test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string(), "--db", db, "--port", "0"},
+                      TTHC_SOURCE_DIR);
   const auto port = daemon.port();
   ASSERT_GT(port, 0) << daemon.first_line();
 
@@ -135,7 +142,7 @@ TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
       "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" + "[catalogue]\nfile = \"" +
           src + "/config/procedures.csv\"\n" +
           "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-          "[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(upstream_port) +
+          "[reports]\ndir = \"reports\"\n[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(upstream_port) +
           "/api/dossiers\"\ninterval = \"100ms\"\n");
   test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string()}, TTHC_SOURCE_DIR);
   ASSERT_GT(daemon.port(), 0) << daemon.first_line();

@@ -150,7 +150,7 @@ TEST(AlertsIntegration, RealAlertmanagerAndAWebhookReceiverSinksComingAndGoing) 
       "monitor.toml",
       "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n[catalogue]\nfile = \"" + src +
           "/config/procedures.csv\"\n[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-          "[metrics]\nprovince = \"Test\"\n" +
+          "[metrics]\nprovince = \"Test\"\n[reports]\ndir = \"reports\"\n" +
           "[alerts]\nstate = \"alerts.db\"\nresend_interval = \"1s\"\n" +
           "alertmanager = [\"http://127.0.0.1:" + std::to_string(am_port) + "\"]\n" +
           "[[alerts.webhook]]\nurl = \"http://127.0.0.1:" + std::to_string(hook_port) +

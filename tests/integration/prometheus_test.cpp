@@ -430,7 +430,7 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
   // every "increase(...) / (increase(...) > 0)" panel would then be legitimately empty.)
   const auto config = dir.write(
       "monitor.toml",
-      sources + "[metrics]\nprovince = \"Test\"\n" +
+      sources + "[metrics]\nprovince = \"Test\"\n[reports]\ndir = \"reports\"\n" +
           "[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(sim->port()) +
           "/api/dossiers\"\ninterval = \"1s\"\npage_size = 100\nmax_pages_per_cycle = 30\n");
   auto daemon = start_logged(daemon_log,
