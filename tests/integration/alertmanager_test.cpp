@@ -91,17 +91,13 @@ class Alertmanager {
   void start() {
     std::filesystem::remove_all(dir_.file("am-data"));
     const std::string src = TTHC_SOURCE_DIR;
-    // The daemon helper waits for a first line of output; Alertmanager logs to stderr, so a
-    // shell prints the line and replaces itself with it.
-    process_ = std::make_unique<test::Daemon>(
-        "/bin/sh",
-        std::vector<std::string>{
-            "-c", "echo started:0; exec prometheus-alertmanager --config.file=" + src +
-                      "/config/alertmanager.yml --storage.path=" +
-                      dir_.file("am-data").string() + " --web.listen-address=127.0.0.1:" +
-                      std::to_string(port_) + " --cluster.listen-address= --log.level=warn" +
-                      " 2>>" + dir_.file("am.log").string()},
-        dir_.path());
+    process_ = test::start_logged(
+        dir_.file("am.log"),
+        {"/usr/bin/prometheus-alertmanager", "--config.file=" + src + "/config/alertmanager.yml",
+         "--storage.path=" + dir_.file("am-data").string(),
+         "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--cluster.listen-address=",
+         "--log.level=warn"},
+        true, dir_.path());
     ASSERT_TRUE(test::await(
         [&] {
           auto r = http::request("127.0.0.1", port_, {"GET", "/-/ready", "", "", {}});

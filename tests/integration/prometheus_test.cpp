@@ -5,10 +5,8 @@
 #include "http/client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -172,53 +170,6 @@ std::string read_text(const fs::path& p) {
 std::string tail_of(const fs::path& p, std::size_t bytes = 3000) {
   const std::string text = read_text(p);
   return text.size() <= bytes ? text : "..." + text.substr(text.size() - bytes);
-}
-
-/// A free loopback port: bound to port 0, read, closed.
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = 0;
-  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  socklen_t length = sizeof address;
-  std::uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
-/// Starts `command` in the source folder through /bin/sh, its standard error going to `log`
-/// (shown when a step fails), and under `setpriv --pdeathsig KILL` where available, so it dies
-/// with the test process even when no destructor runs (a crash, a ctest timeout). The returned
-/// Daemon kills it when destroyed. `announce`: the shell prints the first line itself, for a
-/// program that prints none on standard output (Prometheus).
-std::unique_ptr<test::Daemon> start_logged(const fs::path& log,
-                                           const std::vector<std::string>& command, bool announce) {
-  std::string script = R"(log=$1; shift; exec 2>>"$log"; )";
-  if (announce) script += "echo started; ";
-  script += R"(exec "$@")";
-  std::vector<std::string> args = {"-c", script, "tthc-test", log.string()};
-  if (fs::exists("/usr/bin/setpriv")) {
-    args.insert(args.end(), {"/usr/bin/setpriv", "--pdeathsig", "KILL"});
-  }
-  args.insert(args.end(), command.begin(), command.end());
-  return std::make_unique<test::Daemon>("/bin/sh", std::move(args), kSource);
-}
-
-/// Calls `done` until it returns true (then true) or `timeout` passes (then false).
-bool await(const std::function<bool()>& done, std::chrono::milliseconds timeout,
-           std::chrono::milliseconds step = 100ms) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(step);
-  }
-  return true;
 }
 
 std::optional<http::Response> get(std::uint16_t port, const std::string& target) {
@@ -415,11 +366,11 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
 
   // 1. The simulated one-stop system: 40 days of history at once, then live at wall-clock pace.
   const auto sim_config = dir.write("simulate.toml", sources);
-  auto sim = start_logged(
+  auto sim = test::start_logged(
       sim_log,
       {TTHC_EXECUTABLE, "simulate", "--config", sim_config.string(), "--serve", "--port", "0",
        "--wall-clock", "--speed", "1", "--history", "40", "--rate", "200"},
-      false);
+      false, kSource);
   ASSERT_NE(sim->first_line().find("serving http://127.0.0.1:"), std::string::npos)
       << sim->first_line() << logs();
 
@@ -433,16 +384,16 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
       sources + "[metrics]\nprovince = \"Test\"\n[reports]\ndir = \"reports\"\n" +
           "[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(sim->port()) +
           "/api/dossiers\"\ninterval = \"1s\"\npage_size = 100\nmax_pages_per_cycle = 30\n");
-  auto daemon = start_logged(daemon_log,
-                             {TTHC_EXECUTABLE, "run", "--config", config.string(), "--db",
-                              dir.file("t.db").string(), "--port", "0"},
-                             false);
+  auto daemon = test::start_logged(daemon_log,
+                                   {TTHC_EXECUTABLE, "run", "--config", config.string(), "--db",
+                                    dir.file("t.db").string(), "--port", "0"},
+                                   false, kSource);
   ASSERT_NE(daemon->first_line().find("tthc-monitor: listening on http://127.0.0.1:"),
             std::string::npos)
       << daemon->first_line() << logs();
   const std::uint16_t daemon_port = daemon->port();
   std::string exposition;
-  ASSERT_TRUE(await(
+  ASSERT_TRUE(test::await(
       [&] {
         const auto ready = get(daemon_port, "/readyz");
         if (!ready || ready->status != 200) return false;
@@ -477,7 +428,7 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
     RecordProperty("rule_group_intervals_shortened", intervals);
   }
   const fs::path rules_copy = dir.write("rules.yml", rules);
-  const std::uint16_t prometheus_port = free_port();
+  const std::uint16_t prometheus_port = test::free_port();
   ASSERT_GT(prometheus_port, 0);
   const fs::path prometheus_config =
       dir.write("prometheus.yml",
@@ -496,20 +447,20 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
                     "        labels:\n"
                     "          province: Test\n");
   auto prometheus =
-      start_logged(prometheus_log,
-                   {kPrometheus, "--config.file=" + prometheus_config.string(),
-                    "--storage.tsdb.path=" + dir.file("tsdb").string(),
-                    "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
-                   true);
+      test::start_logged(prometheus_log,
+                         {kPrometheus, "--config.file=" + prometheus_config.string(),
+                          "--storage.tsdb.path=" + dir.file("tsdb").string(),
+                          "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
+                         true, kSource);
   const PrometheusApi api(prometheus_port);
-  ASSERT_TRUE(await(
+  ASSERT_TRUE(test::await(
       [&] {
         const auto r = get(prometheus_port, "/-/ready");
         return r && r->status == 200;
       },
       20s))
       << "Prometheus is not ready on port " << prometheus_port << logs();
-  ASSERT_TRUE(await([&] { return api.query(R"(up{job="tthc-monitor"} == 1)").series == 1; }, 20s))
+  ASSERT_TRUE(test::await([&] { return api.query(R"(up{job="tthc-monitor"} == 1)").series == 1; }, 20s))
       << "no successful scrape of the daemon" << logs();
 
   // Webhook traffic, for the webhook panels: empty envelopes, accepted.
@@ -525,7 +476,7 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
 
   // A few evaluation rounds of every rule group after the first scrape.
   std::map<std::string, std::set<std::string>> evaluations;
-  ASSERT_TRUE(await(
+  ASSERT_TRUE(test::await(
       [&] {
         const auto r = api.rules();
         if (!r.problem.empty() || r.group_evaluated.empty()) return false;

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -146,5 +147,25 @@ class Daemon {
   int out_fd_ = -1;
   std::string first_line_;
 };
+
+/// Starts `command` in `cwd` through /bin/sh, its standard error going to `log`
+/// (shown when a step fails), and under `setpriv --pdeathsig KILL` where available, so it dies
+/// with the test process even when no destructor runs (a crash, a ctest timeout). The returned
+/// Daemon kills it when destroyed. `announce`: the shell prints the first line itself, for a
+/// program that prints none on standard output (Prometheus).
+inline std::unique_ptr<Daemon> start_logged(const std::filesystem::path& log,
+                                           const std::vector<std::string>& command, bool announce,
+                                           const std::filesystem::path& cwd) {
+  std::string script = R"(log=$1; shift; exec 2>>"$log"; )";
+  if (announce) script += "echo started; ";
+  script += R"(exec "$@")";
+  std::vector<std::string> args = {"-c", script, "tthc-test", log.string()};
+  if (std::filesystem::exists("/usr/bin/setpriv")) {
+    args.insert(args.end(), {"/usr/bin/setpriv", "--pdeathsig", "KILL"});
+  }
+  args.insert(args.end(), command.begin(), command.end());
+  return std::make_unique<Daemon>("/bin/sh", std::move(args), cwd);
+}
+
 
 }  // namespace tthc::test
