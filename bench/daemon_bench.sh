@@ -35,5 +35,16 @@ awk '/VmRSS|VmHWM/ {printf "%-21s %.0f MiB\n", $1, $2/1024}' "/proc/$pid/status"
 for i in $(seq 200); do
   curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port/metrics"
 done | sort -n | awk '{a[NR]=$1} END {printf "/metrics (curl)       p50 %.2f ms, p99 %.2f ms\n", a[int(NR*0.5)]*1000, a[int(NR*0.99)]*1000}'
+# Once ready the daemon writes the missing monthly snapshots (up to [reports] backfill_months):
+# memory again when they are done.
+last=-1
+for _ in $(seq 120); do
+  n=$(grep -c "written to" "$work/daemon.log" || true)
+  [ "$n" = "$last" ] && break
+  last=$n
+  sleep 3
+done
+echo "after writing $n monthly snapshots:"
+awk '/VmRSS|VmHWM/ {printf "%-21s %.0f MiB\n", $1, $2/1024}' "/proc/$pid/status"
 kill $pid
 wait $pid 2>/dev/null || true

@@ -85,17 +85,22 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     if (auto totals = reader->totals()) metrics.set_last_intake(totals->last_arrived_unix);
   }
 
-  // Declared before the monitor, so they outlive its thread (it calls the observer).
+  // Declared before the monitor, so they outlive its thread (it calls the observer and, once
+  // loaded, starts the report scheduler).
   std::unique_ptr<alerts::Dispatcher> dispatcher;
   std::unique_ptr<alerts::AlertObserver> alert_observer;
+  std::unique_ptr<reports::Scheduler> report_scheduler;
 
   live::MonitorOptions monitor_options;
   monitor_options.db = settings.store.path;
   monitor_options.now = now_in_vietnam;
   monitor_options.log_error = [log](const std::string& message) { log->error("{}", message); };
-  monitor_options.loaded = [log](const live::LoadStats& s) {
+  monitor_options.loaded = [log, &report_scheduler](const live::LoadStats& s) {
     log->info("live state ready: {} dossiers judged, {} in process, in {:.1f} s", s.dossiers,
               s.held, s.seconds);
+    // Missing monthly snapshots are written after the start-up load, not during it: the two
+    // together would double the daemon's peak memory and slow its readiness.
+    if (report_scheduler) report_scheduler->start();
   };
   live::Monitor monitor(monitor_options, catalogue, cal, settings.engine, {&metrics});
 
@@ -219,6 +224,33 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
               alert_settings.alertmanager.size(), alert_settings.webhooks.size(),
               alert_settings.state.string());
   }
+  // Each closed month's reports, frozen into the reports folder at the configured hour; the
+  // scheduler starts once the live state has loaded (monitor_options.loaded).
+  if (!settings.reports.dir.empty()) {
+    reports::SchedulerOptions so;
+    so.dir = settings.reports.dir;
+    so.hour = settings.reports.hour;
+    so.period_start_day = settings.reports.period_start_day;
+    so.backfill_months = settings.reports.backfill_months;
+    so.now = now_in_vietnam;
+    so.build = [report_source](const reports::Period& p) {
+      return reports::build_reports(report_source, p, p.end);
+    };
+    so.first_receipt = [db = settings.store.path]() -> Result<std::optional<Moment>> {
+      auto reader = store::Reader::open(db);
+      if (!reader) return std::move(reader).error();
+      return reader->first_received();
+    };
+    so.log = [log](bool error, const std::string& message) {
+      if (error) {
+        log->error("{}", message);
+      } else {
+        log->info("{}", message);
+      }
+    };
+    report_scheduler = std::make_unique<reports::Scheduler>(std::move(so));
+  }
+
   // The live state loads after the server is up: /readyz says "loading" meanwhile.
   monitor.start();
   if (!settings.webhook.secret) {
@@ -250,44 +282,16 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
       << std::flush;
   log->info("listening on http://{}:{}", settings.http.address, *port);
 
-  // Each closed month's reports, frozen into the reports folder at the configured hour.
-  std::unique_ptr<reports::Scheduler> report_scheduler;
-  if (!settings.reports.dir.empty()) {
-    reports::SchedulerOptions so;
-    so.dir = settings.reports.dir;
-    so.hour = settings.reports.hour;
-    so.period_start_day = settings.reports.period_start_day;
-    so.backfill_months = settings.reports.backfill_months;
-    so.now = now_in_vietnam;
-    so.build = [report_source](const reports::Period& p) {
-      return reports::build_reports(report_source, p, p.end);
-    };
-    so.first_receipt = [db = settings.store.path]() -> Result<std::optional<Moment>> {
-      auto reader = store::Reader::open(db);
-      if (!reader) return std::move(reader).error();
-      return reader->first_received();
-    };
-    so.log = [log](bool error, const std::string& message) {
-      if (error) {
-        log->error("{}", message);
-      } else {
-        log->info("{}", message);
-      }
-    };
-    report_scheduler = std::make_unique<reports::Scheduler>(std::move(so));
-    report_scheduler->start();
-  }
-
   int sig = 0;
   sigwait(&signals, &sig);
   log->info("signal {}: stopping", sig);
-  if (report_scheduler) report_scheduler->stop();
   if (poller) {
     poller->stop();  // a cycle in progress ends at its next request's timeout at worst
     poller_thread.join();
   }
   server.stop(std::chrono::seconds(10));
-  monitor.stop();
+  monitor.stop();  // before the scheduler: its load callback starts the scheduler
+  if (report_scheduler) report_scheduler->stop();
   if (dispatcher) dispatcher->stop();  // a delivery in progress ends at its timeout at worst
   log->info("stopped");
   return kExitOk;

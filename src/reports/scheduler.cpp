@@ -2,6 +2,8 @@
 
 #include "reports/snapshot.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 
 namespace tthc::reports {
@@ -88,7 +90,11 @@ void Scheduler::run() {
   while (!stopping_) {
     lock.unlock();
     const Moment now = options_.now();
-    catch_up(now);
+    if (!catch_up(now).empty()) {
+      // A report's transient memory (every candidate's timeline) goes back to the system:
+      // the daemon's resident size is what operators watch.
+      malloc_trim(0);
+    }
     // Sleep until the next period is due (or the recheck interval, whichever comes first).
     Period p = period_containing(now, options_.period_start_day);
     if (due(previous(p)) > now) p = previous(p);
