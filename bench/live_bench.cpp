@@ -4,6 +4,7 @@
 // memory afterwards, the time to re-judge every dossier in process, and /metrics scrapes over
 // loopback HTTP (the real server and endpoint). Prints one line per figure.
 #include "api/dossier_api.hpp"
+#include "app/cli_support.hpp"
 #include "config/catalogue.hpp"
 #include "config/settings.hpp"
 #include "http/client.hpp"
@@ -22,11 +23,7 @@
 namespace {
 
 using namespace tthc;
-
-Moment now_in_vietnam() {
-  const auto utc = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return Moment{utc.time_since_epoch() + kVietnamUtcOffset};
-}
+using app::now_in_vietnam;
 
 // VmRSS / VmHWM of this process, in MiB.
 double status_mib(const char* key) {

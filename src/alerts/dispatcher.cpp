@@ -92,13 +92,13 @@ std::string summary(const Alert& a) {
   return a.dossier;
 }
 
-// Working time as "2wd 3h" (negative: late), the day being 8 working hours.
-std::string working(std::optional<Duration> d) {
+// Working time as "2wd 3h" (negative: late), on the calendar's working day.
+std::string working(std::optional<Duration> d, Duration day_length) {
   if (!d) return "";
-  return format_working(*d, std::chrono::hours{8});
+  return format_working(*d, day_length);
 }
 
-json::object to_json(const Alert& a) {
+json::object to_json(const Alert& a, Duration day_length) {
   json::object o;
   o["kind"] = to_string(a.kind);
   o["severity"] = severity(a.kind);
@@ -114,7 +114,7 @@ json::object to_json(const Alert& a) {
   o["base_due"] = opt_moment(a.base_due);
   o["effective_due"] = opt_moment(a.effective_due);
   o["working_seconds_left"] = a.left ? json::value(a.left->count()) : json::value(nullptr);
-  o["left"] = working(a.left);
+  o["left"] = working(a.left, day_length);
   o["starts_at"] = format_iso(a.starts_at);
   o["observed"] = format_iso(a.observed);
   o["url"] = a.url;
@@ -158,7 +158,7 @@ Alert from_json(const json::object& o) {
 
 // Alertmanager API v2: one alert.
 json::object to_alertmanager(const Alert& a, const std::string& province,
-                             std::optional<Moment> ends_at) {
+                             std::optional<Moment> ends_at, Duration day_length) {
   json::object labels{{"alertname", alertname(a.kind)},
                       {"dossier", a.dossier},
                       {"unit", a.unit},
@@ -170,7 +170,7 @@ json::object to_alertmanager(const Alert& a, const std::string& province,
                            {"procedure", a.procedure_code + " " + a.procedure_name},
                            {"unit_name", a.unit_name},
                            {"handler", a.handler},
-                           {"left", working(a.left)},
+                           {"left", working(a.left, day_length)},
                            {"url", a.url}};
   if (a.base_due) annotations["base_due"] = format_iso(*a.base_due);
   if (a.effective_due) annotations["effective_due"] = format_iso(*a.effective_due);
@@ -272,7 +272,7 @@ std::string Dispatcher::Impl::handler_of(const std::string& code) {
 std::optional<Error> Dispatcher::Impl::enqueue(const std::string& status, const Alert& a,
                                                std::optional<Moment> ends) {
   if (o.webhooks.empty()) return std::nullopt;
-  json::object event = to_json(a);
+  json::object event = to_json(a, o.day_length);
   event["status"] = status;
   event["ends_at"] = opt_moment(ends);
   if (!o.province.empty()) event["province"] = o.province;
@@ -295,7 +295,7 @@ std::optional<Error> Dispatcher::Impl::write_start(const Alert& a, bool announce
   if (!st) return st.error();
   // Bound text must outlive the statement's run (the binding does not copy it).
   const std::string key = a.key();
-  const std::string payload = json::serialize(to_json(a));
+  const std::string payload = json::serialize(to_json(a, o.day_length));
   const std::string started = format_iso(a.starts_at);
   st->bind(1, key).bind(2, a.dossier).bind(3, to_string(a.kind)).bind(4, payload).bind(5, started);
   if (auto e = st->run()) return e;
@@ -402,8 +402,12 @@ void Dispatcher::Impl::deliver_alertmanager() {
   const Moment alive_until =
       now + std::chrono::duration_cast<Duration>(o.resend_interval * 4) + Duration{60};
   json::array alerts;
-  for (const auto& [key, a] : active) alerts.push_back(to_alertmanager(a, o.province, alive_until));
-  for (const Alert& a : ended_unsent) alerts.push_back(to_alertmanager(a, o.province, a.observed));
+  for (const auto& [key, a] : active) {
+    alerts.push_back(to_alertmanager(a, o.province, alive_until, o.day_length));
+  }
+  for (const Alert& a : ended_unsent) {
+    alerts.push_back(to_alertmanager(a, o.province, a.observed, o.day_length));
+  }
   bool all_ok = true;
   if (!alerts.empty()) {
     const std::string body = json::serialize(alerts);
@@ -569,6 +573,7 @@ Dispatcher::~Dispatcher() {
 }
 
 Result<std::unique_ptr<Dispatcher>> Dispatcher::open(DispatcherOptions options) {
+  if (!options.now) return Error{"alerts: the dispatcher needs a clock (DispatcherOptions::now)"};
   auto impl = std::make_unique<Impl>();
   if (options.state_db.has_parent_path()) {
     std::error_code ec;
@@ -584,13 +589,6 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::open(DispatcherOptions options) 
   }
   if (auto e = impl->db.exec(kSchema, "create the alert state tables")) {
     return Error{"alert state " + options.state_db.string() + ": " + e->message};
-  }
-  if (!options.now) {
-    options.now = [] {
-      return Moment{std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now())
-                        .time_since_epoch() +
-                    kVietnamUtcOffset};
-    };
   }
   impl->o = std::move(options);
   if (auto e = impl->load()) return Error{"alert state: " + e->message};

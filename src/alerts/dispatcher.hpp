@@ -52,7 +52,10 @@ struct DispatcherOptions {
   std::chrono::milliseconds backoff_initial{1'000};
   std::chrono::milliseconds backoff_max{300'000};
   std::optional<std::filesystem::path> ca_file;  ///< https sinks: trust this CA bundle
-  /// Seams: Vietnam local time for the alerts, and the log (no personal data at info).
+  /// The calendar's working day, for the working time left as text ("1wd 2h").
+  Duration day_length = std::chrono::hours{8};
+  /// Seams: Vietnam local time for the alerts (required), and the log (no personal data at
+  /// info).
   std::function<Moment()> now;
   std::function<void(bool warning, const std::string& message)> log;
   /// After each delivery attempt: the sink kind ("alertmanager", "webhook"), success, alerts.

@@ -182,6 +182,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     d.province = settings.metrics.province;
     d.resend_interval = alert_settings.resend_interval;
     d.ca_file = alert_settings.ca_file;
+    d.day_length = cal.day_length();
     d.now = now_in_vietnam;
     d.log = [log](bool warning, const std::string& message) {
       if (warning) {

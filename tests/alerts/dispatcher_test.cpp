@@ -6,6 +6,7 @@
 #include "http/server.hpp"
 #include "http/signature.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -85,8 +86,10 @@ class Receiver {
 
 class DispatcherTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Dispatcher> open(int max_attempts = 10) {
+  std::unique_ptr<Dispatcher> open(int max_attempts = 10,
+                                   Duration day_length = std::chrono::hours{8}) {
     DispatcherOptions o;
+    o.day_length = day_length;
     o.state_db = dir_.file("alerts.db");
     o.store_db = dir_.file("none.db");
     o.webhooks.push_back({receiver_.url(), std::string("s3cret"), "X-Signature", max_attempts});
@@ -97,10 +100,12 @@ class DispatcherTest : public ::testing::Test {
   // Runs rounds until `done` or a bound (retries wait for the next second).
   template <class F>
   void rounds_until(Dispatcher& d, F done) {
-    for (int i = 0; i < 60 && !done(); ++i) {
-      d.run_once();
-      if (!done()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    test::await(
+        [&] {
+          d.run_once();
+          return done();
+        },
+        std::chrono::seconds(6), std::chrono::milliseconds(100));
   }
   std::int64_t count(const std::string& table) {
     sqlite3* db = nullptr;
@@ -189,6 +194,26 @@ TEST_F(DispatcherTest, ARestartSendsNothingTwiceAndEndsWhatEndedMeanwhile) {
   EXPECT_EQ(last.at("dossier").as_string(), "A-2");
   EXPECT_EQ(last.at("status").as_string(), "resolved");
   EXPECT_EQ(d->stats().active, 1U);
+}
+
+TEST_F(DispatcherTest, WorkingTimeLeftIsWrittenOnTheCalendarsWorkingDay) {
+  auto d = open(10, std::chrono::hours{7});  // sessions of 7 working hours a day
+  Transition t = start("A-1");
+  t.alert.left = -std::chrono::hours{10};
+  d->submit({t});
+  d->run_once();
+  ASSERT_EQ(receiver_.bodies.size(), 1U);
+  const json::object e = json::parse(receiver_.bodies[0]).at("alerts").at(0).as_object();
+  EXPECT_EQ(e.at("left").as_string(), format_working(-std::chrono::hours{10}, std::chrono::hours{7}));
+  EXPECT_NE(e.at("left").as_string(), format_working(-std::chrono::hours{10}, std::chrono::hours{8}));
+}
+
+TEST_F(DispatcherTest, AClockIsRequired) {
+  DispatcherOptions o;
+  o.state_db = dir_.file("alerts.db");
+  const auto d = Dispatcher::open(o);
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("clock"), std::string::npos);
 }
 
 }  // namespace

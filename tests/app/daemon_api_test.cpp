@@ -4,6 +4,7 @@
 #include "http/client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -63,15 +64,13 @@ class DaemonApi : public ::testing::Test {
 
   // Waits (bounded) until the work list shows `n` dossiers in total.
   bool wait_for_tracked(std::size_t n) {
-    for (int i = 0; i < 200; ++i) {
-      auto r = get("/api/v1/dossiers?limit=1");
-      if (r && r->status == 200) {
-        auto v = json::parse(r->body);
-        if (v.at("total").to_number<std::uint64_t>() >= n) return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return test::await(
+        [&] {
+          auto r = get("/api/v1/dossiers?limit=1");
+          return r && r->status == 200 &&
+                 json::parse(r->body).at("total").to_number<std::uint64_t>() >= n;
+        },
+        std::chrono::seconds(10));
   }
 
   std::string metrics() {

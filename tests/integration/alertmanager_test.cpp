@@ -194,7 +194,19 @@ TEST(AlertsIntegration, RealAlertmanagerAndAWebhookReceiverSinksComingAndGoing) 
   am.stop();
   receiver.stop();
   post(dossier("000.00.12.H42-260302-0002"));
-  std::this_thread::sleep_for(2s);  // a few failed deliveries
+  // Both sinks have failed at least once, and the new dossier's event waits in the outbox.
+  const auto metric = [&](const std::string& series) {
+    auto m = http::request("127.0.0.1", port, {"GET", "/metrics", "", "", {}});
+    if (!m || m->status != 200) return -1.0;
+    const auto at = m->body.find("\n" + series + " ");
+    return at == std::string::npos ? -1.0 : std::stod(m->body.substr(at + series.size() + 2));
+  };
+  ASSERT_TRUE(test::await(
+      [&] {
+        return metric(R"(tthc_alert_deliveries_total{province="Test",outcome="error"})") >= 2 &&
+               metric(R"(tthc_alert_outbox{province="Test"})") >= 1;
+      },
+      20s));
   am.start();
   receiver.start();
   ASSERT_TRUE(test::await(
