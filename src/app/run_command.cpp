@@ -82,7 +82,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   metrics_options.reduced_ratio = settings.metrics.reduced_ratio;
   metrics::Metrics metrics(metrics_options, cal);
   if (auto reader = store::Reader::open(settings.store.path)) {
-    if (auto totals = reader->totals()) metrics.set_last_intake(totals->last_arrived_unix);
+    if (auto last = reader->last_arrival()) metrics.set_last_intake(*last);
   }
 
   // Declared before the monitor, so they outlive its thread (it calls the observer and, once

@@ -122,6 +122,47 @@ UPDATE dossiers SET settled = max(coalesce(received, 0), coalesce(processing_end
   coalesce(returned, 0),
   coalesce((SELECT max(at) FROM progress WHERE dossier_code = dossiers.code AND status >= 7), 0));
 )sql"},
+    // A dossier's progress entries packed into one row (store/progress_codec.hpp): one B-tree
+    // insert per dossier instead of one per entry, keyed by the dossier's row id. Entries whose
+    // dossier has not arrived yet wait in progress_orphans under its code and move into
+    // progress when it arrives. The progress_entries view shows one row per entry, as before.
+    // json_group_array may not keep the old order: readers sort what is not in order.
+    {3, "progress packed by dossier (JSON), orphans by code, progress_entries view", R"sql(
+CREATE TABLE progress_packed (
+  dossier_id INTEGER PRIMARY KEY REFERENCES dossiers(id),
+  n_entries  INTEGER NOT NULL,
+  entries    TEXT    NOT NULL             -- JSON, store/progress_codec.hpp
+);
+CREATE TABLE progress_orphans (
+  dossier_code TEXT    PRIMARY KEY,       -- MaHoSo of a dossier not received yet
+  n_entries    INTEGER NOT NULL,
+  entries      TEXT    NOT NULL
+);
+INSERT INTO progress_packed(dossier_id, n_entries, entries)
+  SELECT d.id, count(*), json_group_array(json_array(p.at, p.status, p.department, p.handler,
+    p.handler_title, p.action, p.step_start, p.step_deadline, p.batch_id))
+  FROM dossiers d JOIN progress p ON p.dossier_code = d.code GROUP BY d.id;
+INSERT INTO progress_orphans(dossier_code, n_entries, entries)
+  SELECT p.dossier_code, count(*), json_group_array(json_array(p.at, p.status, p.department,
+    p.handler, p.handler_title, p.action, p.step_start, p.step_deadline, p.batch_id))
+  FROM progress p WHERE NOT EXISTS (SELECT 1 FROM dossiers d WHERE d.code = p.dossier_code)
+  GROUP BY p.dossier_code;
+DROP TABLE progress;
+ALTER TABLE progress_packed RENAME TO progress;
+CREATE VIEW progress_entries(dossier_code, at, status, department, handler, handler_title,
+    action, step_start, step_deadline, batch_id) AS
+  SELECT d.code, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'),
+    json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]'),
+    json_extract(e.value, '$[5]'), json_extract(e.value, '$[6]'), json_extract(e.value, '$[7]'),
+    json_extract(e.value, '$[8]')
+  FROM progress p JOIN dossiers d ON d.id = p.dossier_id, json_each(p.entries) e
+  UNION ALL
+  SELECT o.dossier_code, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'),
+    json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]'),
+    json_extract(e.value, '$[5]'), json_extract(e.value, '$[6]'), json_extract(e.value, '$[7]'),
+    json_extract(e.value, '$[8]')
+  FROM progress_orphans o, json_each(o.entries) e;
+)sql"},
 };
 
 }  // namespace tthc::store

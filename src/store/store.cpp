@@ -1,5 +1,6 @@
 #include "store/store.hpp"
 
+#include "store/progress_codec.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 
@@ -149,13 +150,26 @@ int latest_schema_version() {
 struct Writer::Impl {
   sql::Db db;
   sql::Stmt find_dossier, insert_dossier, update_dossier, touch_dossier, has_snapshot,
-      insert_snapshot, last_due, insert_due, set_base_due, insert_progress, insert_batch,
-      update_batch, upsert_cursor, raise_settled;
+      insert_snapshot, last_due, insert_due, set_base_due, select_progress, upsert_progress,
+      select_orphans, upsert_orphans, delete_orphans, insert_batch, update_batch, upsert_cursor,
+      raise_settled;
+  // Reused between dossiers: the stored entries decoded, the merged list, its JSON.
+  std::vector<StoredEntry> stored;
+  std::vector<EntryRef> merged;
+  std::string encoded;
 
   static Result<std::unique_ptr<Impl>> create(sql::Db db);
 
-  std::optional<Error> merge_progress(std::string_view code, const ProgressEntry& e,
-                                      std::int64_t batch, ApplyCounts& counts);
+  /// Reads the packed entries `select` finds for its bound key into `stored` and `merged`.
+  std::optional<Error> load_entries(sql::Stmt& select);
+  /// Merges `incoming` into `merged` by key; gives the number added.
+  std::size_t merge(std::span<const ProgressEntry> incoming, std::int64_t batch,
+                    ApplyCounts& counts);
+  /// Writes `merged` with `upsert(key, n_entries, entries)`.
+  template <class Key>
+  std::optional<Error> store_entries(sql::Stmt& upsert, const Key& key);
+  std::optional<Error> merge_update(const ProgressUpdate& u, std::int64_t batch,
+                                    ApplyCounts& counts);
   std::optional<Error> apply_snapshot(const DossierSnapshot& s, std::int64_t batch,
                                       ApplyCounts& counts);
   std::optional<Error> record_due(std::int64_t dossier_id, Moment due, bool applied,
@@ -177,17 +191,14 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
        " field_name, unit_name, channel, status, submitted, received, promised_due,"
        " processing_end, returned, base_due, rounds, freshness, content_hash, first_batch,"
        " last_batch, settled) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?12,?15,?16,"
-       "?17,?18,?18,"
-       // Progress entries may have arrived before their dossier.
-       " max(?19, coalesce((SELECT max(at) FROM progress WHERE dossier_code=?1 AND status>=7),"
-       " 0)))"},
+       "?17,?18,?18,?19)"},
       {&impl->update_dossier,
        "UPDATE dossiers SET unit_code=?2, procedure_code=?3, procedure_name=?4, field_code=?5,"
        " field_name=?6, unit_name=?7, channel=?8, status=?9, submitted=?10, received=?11,"
        " promised_due=?12, processing_end=?13, returned=?14, rounds=?15, freshness=?16,"
        " content_hash=?17, last_batch=?18, settled=max(settled, ?19) WHERE code=?1"},
       {&impl->touch_dossier,
-       "UPDATE dossiers SET last_batch=?2, settled=max(settled, ?3) WHERE code=?1"},
+       "UPDATE dossiers SET last_batch=?2, settled=max(settled, ?3) WHERE id=?1"},
       {&impl->raise_settled, "UPDATE dossiers SET settled=max(settled, ?2) WHERE id=?1"},
       {&impl->has_snapshot,
        "SELECT 1 FROM snapshots WHERE dossier_id=?1 AND content_hash=?2 LIMIT 1"},
@@ -201,10 +212,17 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
       {&impl->insert_due,
        "INSERT INTO due_changes(dossier_id, seq, value, batch_id) VALUES(?1,?2,?3,?4)"},
       {&impl->set_base_due, "UPDATE dossiers SET base_due=?2 WHERE id=?1 AND base_due IS NULL"},
-      {&impl->insert_progress,
-       "INSERT OR IGNORE INTO progress(dossier_code, at, status, department, handler,"
-       " handler_title, action, step_start, step_deadline, batch_id)"
-       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"},
+      {&impl->select_progress, "SELECT entries FROM progress WHERE dossier_id=?1"},
+      {&impl->upsert_progress,
+       "INSERT INTO progress(dossier_id, n_entries, entries) VALUES(?1,?2,?3)"
+       " ON CONFLICT(dossier_id) DO UPDATE SET n_entries=excluded.n_entries,"
+       " entries=excluded.entries"},
+      {&impl->select_orphans, "SELECT entries FROM progress_orphans WHERE dossier_code=?1"},
+      {&impl->upsert_orphans,
+       "INSERT INTO progress_orphans(dossier_code, n_entries, entries) VALUES(?1,?2,?3)"
+       " ON CONFLICT(dossier_code) DO UPDATE SET n_entries=excluded.n_entries,"
+       " entries=excluded.entries"},
+      {&impl->delete_orphans, "DELETE FROM progress_orphans WHERE dossier_code=?1"},
       {&impl->insert_batch, "INSERT INTO batches(arrived, source) VALUES(?1, ?2)"},
       {&impl->update_batch,
        "UPDATE batches SET records=?2, accepted=?3, unchanged=?4, rejected=?5 WHERE id=?1"},
@@ -220,25 +238,82 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
   return impl;
 }
 
-std::optional<Error> Writer::Impl::merge_progress(std::string_view code, const ProgressEntry& e,
-                                                  std::int64_t batch, ApplyCounts& counts) {
-  insert_progress.bind(1, code)
-      .bind(2, to_db(e.at))
-      .bind(3, static_cast<std::int64_t>(status_code(e.status)))
-      .bind(4, e.department)
-      .bind(5, e.handler)
-      .bind(6, e.handler_title)
-      .bind(7, e.action)
-      .bind(8, to_db(e.step_start))
-      .bind(9, to_db(e.step_deadline))
-      .bind(10, batch);
-  if (auto err = insert_progress.run()) return err;
-  if (db.changes() > 0) {
-    ++counts.progress_added;
-  } else {
-    ++counts.progress_known;
+std::optional<Error> Writer::Impl::load_entries(sql::Stmt& select) {
+  stored.clear();
+  merged.clear();
+  auto row = select.step();
+  if (!row) return std::move(row).error();
+  std::optional<Error> bad;
+  if (*row) bad = decode_progress(select.text(0), stored);
+  select.reset();
+  if (bad) return bad;
+  // Written in order by this module; a migrated file may not be.
+  const auto before = [](const StoredEntry& a, const StoredEntry& b) {
+    return progress_before(a.entry, b.entry);
+  };
+  if (!std::is_sorted(stored.begin(), stored.end(), before)) {
+    std::stable_sort(stored.begin(), stored.end(), before);
   }
+  for (const StoredEntry& e : stored) merged.push_back(EntryRef{&e.entry, e.batch});
   return std::nullopt;
+}
+
+std::size_t Writer::Impl::merge(std::span<const ProgressEntry> incoming, std::int64_t batch,
+                                ApplyCounts& counts) {
+  std::size_t added = 0;
+  for (const ProgressEntry& e : incoming) {
+    // Incoming entries are usually later than every stored one: look at the end first.
+    auto at = merged.end();
+    if (!merged.empty() && !progress_before(*merged.back().entry, e)) {
+      at = std::lower_bound(merged.begin(), merged.end(), e,
+                            [](const EntryRef& a, const ProgressEntry& b) {
+                              return progress_before(*a.entry, b);
+                            });
+    }
+    if (at != merged.end() && same_progress_key(*at->entry, e)) {
+      ++counts.progress_known;  // the first arrival of a key is kept
+      continue;
+    }
+    merged.insert(at, EntryRef{&e, batch});
+    ++counts.progress_added;
+    ++added;
+  }
+  return added;
+}
+
+template <class Key>
+std::optional<Error> Writer::Impl::store_entries(sql::Stmt& upsert, const Key& key) {
+  encoded.clear();
+  encode_progress(merged, encoded);
+  upsert.bind(1, key)
+      .bind(2, static_cast<std::int64_t>(merged.size()))
+      .bind(3, std::string_view(encoded));
+  return upsert.run();
+}
+
+std::optional<Error> Writer::Impl::merge_update(const ProgressUpdate& u, std::int64_t batch,
+                                                ApplyCounts& counts) {
+  auto found = find_dossier.bind(1, u.dossier_code).step();
+  if (!found) return std::move(found).error();
+  const std::optional<std::int64_t> id =
+      *found ? std::optional<std::int64_t>(find_dossier.int64(0)) : std::nullopt;
+  find_dossier.reset();
+  const std::span<const ProgressEntry> one(&u.entry, 1);
+  if (!id) {
+    // Its dossier has not arrived: the entry waits under the code.
+    select_orphans.bind(1, u.dossier_code);
+    if (auto e = load_entries(select_orphans)) return e;
+    if (merge(one, batch, counts) == 0) return std::nullopt;
+    return store_entries(upsert_orphans, u.dossier_code);
+  }
+  select_progress.bind(1, *id);
+  if (auto e = load_entries(select_progress)) return e;
+  if (merge(one, batch, counts) == 0) return std::nullopt;
+  if (auto e = store_entries(upsert_progress, *id)) return e;
+  touch_dossier.bind(1, *id)
+      .bind(2, batch)
+      .bind(3, is_end_status(u.entry.status) ? to_db(u.entry.at) : std::int64_t{0});
+  return touch_dossier.run();
 }
 
 std::optional<Error> Writer::Impl::record_due(std::int64_t dossier_id, Moment due, bool applied,
@@ -296,10 +371,28 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
 
   const bool applied = !id || to_db(s.freshness) >= stored_freshness;
   const std::optional<std::string> rounds = rounds_to_db(d.rounds);
+  // The stored entries (a new dossier's orphans) and the snapshot's, merged.
+  stored.clear();
+  merged.clear();
+  if (id) {
+    if (!s.progress.empty()) {
+      select_progress.bind(1, *id);
+      if (auto e = load_entries(select_progress)) return e;
+    }
+  } else {
+    select_orphans.bind(1, d.code);
+    if (auto e = load_entries(select_orphans)) return e;
+    if (!merged.empty()) {
+      delete_orphans.bind(1, d.code);
+      if (auto e = delete_orphans.run()) return e;
+    }
+  }
+  const bool had_entries = !merged.empty();
+  const std::size_t added = s.progress.empty() ? 0 : merge(s.progress, batch, counts);
   // dossiers.settled (migration 2): every moment the engine could take as the end.
   std::int64_t ends_bound = 0;
-  for (const ProgressEntry& e : s.progress) {
-    if (is_end_status(e.status)) ends_bound = std::max(ends_bound, to_db(e.at));
+  for (const EntryRef& e : merged) {
+    if (is_end_status(e.entry->status)) ends_bound = std::max(ends_bound, to_db(e.entry->at));
   }
   std::int64_t settled = ends_bound;
   for (const auto& m : {d.received, d.processing_end, d.returned}) {
@@ -348,9 +441,9 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
   if (d.promised_due && *found) {
     if (auto e = record_due(*id, *d.promised_due, applied, batch)) return e;
   }
-  const std::size_t added_before = counts.progress_added;
-  for (const ProgressEntry& e : s.progress) {
-    if (auto err = merge_progress(d.code, e, batch, counts)) return err;
+  // A new dossier's orphans move to its id even when the snapshot adds none.
+  if (added > 0 || (!*found && had_entries)) {
+    if (auto e = store_entries(upsert_progress, *id)) return e;
   }
   if (!*found) {
     ++counts.new_dossiers;
@@ -359,7 +452,7 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
   } else {
     ++counts.stale;
   }
-  if (applied || counts.progress_added > added_before) ++counts.accepted;
+  if (applied || added > 0) ++counts.accepted;
   // Even a stale snapshot may have set the base due (the first NgayHenTra received).
   counts.changed.push_back(d.code);
   return std::nullopt;
@@ -393,14 +486,12 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
   }
   for (const ProgressUpdate& u : in.progress) {
     const std::size_t before = counts.progress_added;
-    if (auto e = merge_progress(u.dossier_code, u.entry, counts.batch_id, counts)) return *e;
+    if (auto e = merge_update(u, counts.batch_id, counts)) {
+      return Error{e->message + " (dossier " + u.dossier_code + ")"};
+    }
     if (counts.progress_added > before) {
       ++counts.accepted;
       counts.changed.push_back(u.dossier_code);
-      touch_dossier.bind(1, u.dossier_code)
-          .bind(2, counts.batch_id)
-          .bind(3, is_end_status(u.entry.status) ? to_db(u.entry.at) : std::int64_t{0});
-      if (auto e = touch_dossier.run()) return *e;
     } else {
       ++counts.unchanged;
     }
@@ -409,11 +500,11 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
     upsert_cursor.bind(1, in.info.source).bind(2, *in.info.cursor).bind(3, counts.batch_id);
     if (auto e = upsert_cursor.run()) return *e;
   }
-  const std::size_t stored = in.dossiers.size() + in.progress.size();
+  const std::size_t records = in.dossiers.size() + in.progress.size();
   update_batch.bind(1, counts.batch_id)
-      .bind(2, static_cast<std::int64_t>(stored + in.info.rejected))
+      .bind(2, static_cast<std::int64_t>(records + in.info.rejected))
       .bind(3, static_cast<std::int64_t>(counts.accepted))
-      .bind(4, static_cast<std::int64_t>(stored - counts.accepted))
+      .bind(4, static_cast<std::int64_t>(records - counts.accepted))
       .bind(5, static_cast<std::int64_t>(in.info.rejected));
   if (auto e = update_batch.run()) return *e;
   return counts;
@@ -470,17 +561,20 @@ Result<std::size_t> Writer::replace_catalogue(std::span<const CatalogueRow> rows
 
 struct Reader::Impl {
   sql::Db db;
-  sql::Stmt dossier, dues, progress;  // prepared on first use, kept for the next dossier
+  sql::Stmt dossier, dues;  // prepared on first use, kept for the next dossier
 };
 
 namespace {
 
-constexpr std::string_view kDossierColumns =
-    "id, code, procedure_code, procedure_name, field_code, field_name, unit_name, channel,"
-    " status, submitted, received, promised_due, processing_end, returned, rounds, base_due";
+// A dossier's row and its packed progress entries (read_dossier's columns).
+constexpr std::string_view kSelectDossiers =
+    "SELECT id, code, procedure_code, procedure_name, field_code, field_name, unit_name, channel,"
+    " status, submitted, received, promised_due, processing_end, returned, rounds, base_due,"
+    " p.entries FROM dossiers d LEFT JOIN progress p ON p.dossier_id = d.id";
 
-// Reads a row of kDossierColumns; gives the dossier id.
-std::int64_t read_dossier(const sql::Stmt& st, DossierTimeline& tl) {
+// Reads a row of kSelectDossiers (the progress entries sorted as the engine wants them); gives
+// the dossier id.
+Result<std::int64_t> read_dossier(const sql::Stmt& st, bool with_text, DossierTimeline& tl) {
   Dossier& d = tl.dossier;
   d.code = std::string(st.text(1));
   d.procedure_code = std::string(st.text(2));
@@ -497,34 +591,14 @@ std::int64_t read_dossier(const sql::Stmt& st, DossierTimeline& tl) {
   d.returned = from_db(st.opt_int64(13));
   if (!st.is_null(14)) d.rounds = rounds_from_db(st.text(14));
   if (!st.is_null(15)) tl.due_history.push_back(from_db(st.int64(15)));
+  if (!st.is_null(16)) {
+    if (auto e = decode_progress(st.text(16), with_text, tl.progress)) {
+      return Error{e->message + " (dossier " + d.code + ")"};
+    }
+    sort_progress(tl.progress);  // one pass when in order, as written
+  }
   return st.int64(0);
 }
-
-// Progress columns from `first`: at, status, department, then (with_text) handler,
-// handler_title, action, then step_start, step_deadline.
-ProgressEntry read_progress(const sql::Stmt& st, int first, bool with_text) {
-  ProgressEntry e;
-  e.at = from_db(st.int64(first));
-  e.status = status_from_code(st.int64(first + 1)).value_or(Status::InProcess);
-  e.department = std::string(st.text(first + 2));
-  int next = first + 3;
-  if (with_text) {
-    e.handler = std::string(st.text(next));
-    e.handler_title = std::string(st.text(next + 1));
-    e.action = std::string(st.text(next + 2));
-    next += 3;
-  }
-  e.step_start = from_db(st.opt_int64(next));
-  e.step_deadline = from_db(st.opt_int64(next + 1));
-  return e;
-}
-
-// Progress columns as read_progress(st, 1, with_text) reads them, after the dossier's code.
-constexpr std::string_view kProgressWithText =
-    "SELECT dossier_code, at, status, department, handler, handler_title, action, step_start,"
-    " step_deadline FROM progress";
-constexpr std::string_view kProgressWithoutText =
-    "SELECT dossier_code, at, status, department, step_start, step_deadline FROM progress";
 
 // Due changes are few (extensions, supplementation): held by dossier id.
 Result<std::unordered_map<std::int64_t, std::vector<Moment>>> load_due_changes(sql::Db& db) {
@@ -541,35 +615,30 @@ Result<std::unordered_map<std::int64_t, std::vector<Moment>>> load_due_changes(s
   return dues;
 }
 
-// A scan's next dossier into the reused `item`: its row and its due changes; progress follows.
-void read_scanned(const sql::Stmt& st,
-                  const std::unordered_map<std::int64_t, std::vector<Moment>>& dues,
-                  StoredTimeline& item) {
-  item.timeline.dossier.rounds.clear();
-  item.timeline.due_history.clear();
-  item.timeline.progress.clear();
-  item.id = read_dossier(st, item.timeline);
-  if (auto it = dues.find(item.id); it != dues.end()) {
-    item.timeline.due_history.insert(item.timeline.due_history.end(), it->second.begin(),
-                                     it->second.end());
-  }
-}
-
-// Steps the dossier statement `ds`: each dossier into one reused item, its progress entries
-// added by `progress`, then `visit` (false: stop). Gives the number visited.
-template <class Progress>
-Result<std::size_t> visit_dossiers(sql::Stmt& ds,
-                                   const std::unordered_map<std::int64_t, std::vector<Moment>>& dues,
-                                   Progress progress,
+// Steps the dossier statement `ds`: each dossier into one reused item, then `visit` (false:
+// stop), in one read transaction. Gives the number visited.
+Result<std::size_t> visit_dossiers(sql::Db& db, sql::Stmt& ds, bool with_text,
                                    const std::function<bool(StoredTimeline&)>& visit) {
+  auto tx = sql::Transaction::begin_read(db);  // one consistent state for the whole scan
+  if (!tx) return std::move(tx).error();
+  auto dues = load_due_changes(db);
+  if (!dues) return std::move(dues).error();
   std::size_t visited = 0;
   StoredTimeline item;
   for (;;) {
     auto r = ds.step();
     if (!r) return std::move(r).error();
     if (!*r) break;
-    read_scanned(ds, dues, item);
-    if (auto e = progress(item)) return *e;
+    DossierTimeline& tl = item.timeline;
+    tl.dossier.rounds.clear();
+    tl.due_history.clear();
+    tl.progress.clear();
+    auto id = read_dossier(ds, with_text, tl);
+    if (!id) return std::move(id).error();
+    item.id = *id;
+    if (auto it = dues->find(item.id); it != dues->end()) {
+      tl.due_history.insert(tl.due_history.end(), it->second.begin(), it->second.end());
+    }
     ++visited;
     if (!visit(item)) break;
   }
@@ -611,22 +680,14 @@ Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
 
 Result<std::optional<StoredTimeline>> Reader::load(std::string_view code) {
   Impl& r = *impl_;
-  if (auto e = prepare_once(r.db, r.dossier,
-                            "SELECT " + std::string(kDossierColumns) +
-                                " FROM dossiers WHERE code=?1")) {
+  if (auto e = prepare_once(r.db, r.dossier, std::string(kSelectDossiers) + " WHERE code=?1")) {
     return *e;
   }
   if (auto e = prepare_once(r.db, r.dues,
                             "SELECT value FROM due_changes WHERE dossier_id=?1 ORDER BY seq")) {
     return *e;
   }
-  if (auto e = prepare_once(
-          r.db, r.progress,
-          "SELECT at, status, department, handler, handler_title, action, step_start,"
-          " step_deadline FROM progress WHERE dossier_code=?1 ORDER BY at, status, department")) {
-    return *e;
-  }
-  // A read transaction, so the three reads see one state of the file.
+  // A read transaction, so the two reads see one state of the file.
   auto tx = sql::Transaction::begin_read(r.db);
   if (!tx) return std::move(tx).error();
   auto row = r.dossier.bind(1, code).step();
@@ -636,8 +697,10 @@ Result<std::optional<StoredTimeline>> Reader::load(std::string_view code) {
     return std::optional<StoredTimeline>();
   }
   StoredTimeline out;
-  out.id = read_dossier(r.dossier, out.timeline);
+  auto id = read_dossier(r.dossier, true, out.timeline);
   r.dossier.reset();
+  if (!id) return std::move(id).error();
+  out.id = *id;
   r.dues.bind(1, out.id);
   for (;;) {
     auto step = r.dues.step();
@@ -646,14 +709,6 @@ Result<std::optional<StoredTimeline>> Reader::load(std::string_view code) {
     out.timeline.due_history.push_back(from_db(r.dues.int64(0)));
   }
   r.dues.reset();
-  r.progress.bind(1, code);
-  for (;;) {
-    auto step = r.progress.step();
-    if (!step) return std::move(step).error();
-    if (!*step) break;
-    out.timeline.progress.push_back(read_progress(r.progress, 0, true));
-  }
-  r.progress.reset();
   return std::optional<StoredTimeline>(std::move(out));
 }
 
@@ -662,85 +717,35 @@ Result<std::size_t> Reader::scan(const ScanOptions& options,
   sql::Db& db = impl_->db;
   // A pass over everything reuses no page: a small cache keeps the daemon's memory down.
   if (auto e = db.exec("PRAGMA cache_size=-4096", "configure the scan")) return *e;
-  auto tx = sql::Transaction::begin_read(db);  // one consistent state for the whole scan
-  if (!tx) return std::move(tx).error();
-
-  auto dues = load_due_changes(db);
-  if (!dues) return std::move(dues).error();
-  // Both in code order (the dossiers' unique index, the progress primary key): a merge join.
-  auto ds = sql::Stmt::prepare(db, "SELECT " + std::string(kDossierColumns) +
-                                       " FROM dossiers ORDER BY code");
+  // Both tables in row id order: each progress row is next to the previous one.
+  auto ds = sql::Stmt::prepare(db, std::string(kSelectDossiers) + " ORDER BY d.id");
   if (!ds) return std::move(ds).error();
-  auto ps = sql::Stmt::prepare(
-      db, std::string(options.with_text ? kProgressWithText : kProgressWithoutText) +
-              " ORDER BY dossier_code, at, status, department");
-  if (!ps) return std::move(ps).error();
-  auto progress_row = ps->step();
-  if (!progress_row) return std::move(progress_row).error();
-  bool have_progress = *progress_row;
-
-  return visit_dossiers(
-      *ds, *dues,
-      [&](StoredTimeline& item) -> std::optional<Error> {
-        const std::string& code = item.timeline.dossier.code;
-        // Entries of codes before this one have no dossier (yet): skipped.
-        while (have_progress) {
-          const std::string_view progress_code = ps->text(0);
-          if (progress_code > code) break;
-          if (progress_code == code) {
-            item.timeline.progress.push_back(read_progress(*ps, 1, options.with_text));
-          }
-          auto next = ps->step();
-          if (!next) return std::move(next).error();
-          have_progress = *next;
-        }
-        return std::nullopt;
-      },
-      visit);
+  return visit_dossiers(db, *ds, options.with_text, visit);
 }
 
 Result<std::size_t> Reader::scan_period(const PeriodFilter& filter, const ScanOptions& options,
                                         const std::function<bool(StoredTimeline&)>& visit) {
   sql::Db& db = impl_->db;
-  auto tx = sql::Transaction::begin_read(db);  // one consistent state for the whole scan
-  if (!tx) return std::move(tx).error();
-  auto dues = load_due_changes(db);
-  if (!dues) return std::move(dues).error();
-  // A scan of the dossiers table (no index: a million rows take ~0.2 s), then each candidate's
-  // progress entries by their primary key.
+  // A scan of the dossiers table (no index: a million rows take ~0.2 s); each candidate's
+  // progress row by its key.
   auto ds = sql::Stmt::prepare(
-      db, "SELECT " + std::string(kDossierColumns) +
-              " FROM dossiers WHERE received < ?1 AND status NOT IN (1, 3) AND (status < 7"
+      db, std::string(kSelectDossiers) +
+              " WHERE received < ?1 AND status NOT IN (1, 3) AND (status < 7"
               " OR (?3 AND status = 9) OR settled >= ?2)");
   if (!ds) return std::move(ds).error();
-  auto ps = sql::Stmt::prepare(db, std::string(options.with_text ? kProgressWithText
-                                                                 : kProgressWithoutText) +
-                                       " WHERE dossier_code=?1 ORDER BY at, status, department");
-  if (!ps) return std::move(ps).error();
   ds->bind(1, to_db(filter.end))
       .bind(2, to_db(filter.start))
       .bind(3, std::int64_t{filter.finished_is_pending ? 1 : 0});
-  return visit_dossiers(
-      *ds, *dues,
-      [&](StoredTimeline& item) -> std::optional<Error> {
-        ps->bind(1, item.timeline.dossier.code);
-        for (;;) {
-          auto p = ps->step();
-          if (!p) return std::move(p).error();
-          if (!*p) break;
-          item.timeline.progress.push_back(read_progress(*ps, 1, options.with_text));
-        }
-        ps->reset();
-        return std::nullopt;
-      },
-      visit);
+  return visit_dossiers(db, *ds, options.with_text, visit);
 }
 
 Result<Totals> Reader::totals() {
   auto st =
       sql::Stmt::prepare(impl_->db,
                          "SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM snapshots),"
-                         " (SELECT count(*) FROM progress), (SELECT count(*) FROM due_changes),"
+                         " (SELECT coalesce(sum(n_entries), 0) FROM progress) +"
+                         " (SELECT coalesce(sum(n_entries), 0) FROM progress_orphans),"
+                         " (SELECT count(*) FROM due_changes),"
                          " (SELECT count(*) FROM batches),"
                          " (SELECT coalesce(max(arrived), 0) FROM batches)");
   if (!st) return std::move(st).error();
@@ -748,6 +753,14 @@ Result<Totals> Reader::totals() {
   if (!row) return std::move(row).error();
   return Totals{st->int64(0), st->int64(1), st->int64(2),
                 st->int64(3), st->int64(4), st->int64(5)};
+}
+
+Result<std::int64_t> Reader::last_arrival() {
+  auto st = sql::Stmt::prepare(impl_->db, "SELECT coalesce(max(arrived), 0) FROM batches");
+  if (!st) return std::move(st).error();
+  auto row = st->step();
+  if (!row) return std::move(row).error();
+  return st->int64(0);
 }
 
 Result<std::optional<Moment>> Reader::first_received() {

@@ -1,7 +1,8 @@
 #pragma once
 // The SQLite store (the embedded default): dossiers as their freshest snapshot, and the
 // append-only timeline every figure can be recomputed from — every distinct snapshot received,
-// the base due and every later NgayHenTra change, every progress entry — plus the procedure
+// the base due and every later NgayHenTra change, every progress entry (packed one row per
+// dossier, store/progress_codec.hpp; the progress_entries view shows them one per row) — plus the procedure
 // catalogue and the intake cursors. Times are stored as seconds since 1970-01-01 00:00 Vietnam
 // local time, so `datetime(received, 'unixepoch')` shows the local time in SQL.
 //
@@ -131,7 +132,7 @@ class Reader {
   Result<std::optional<DossierTimeline>> timeline(std::string_view code);
   /// The same with the dossier's id.
   Result<std::optional<StoredTimeline>> load(std::string_view code);
-  /// Every dossier in code order, in one read transaction (a consistent state of the file);
+  /// Every dossier in row id order, in one read transaction (a consistent state of the file);
   /// `visit` may move from the timeline it is given and returns false to stop. Gives the number
   /// of dossiers visited.
   Result<std::size_t> scan(const ScanOptions& options,
@@ -143,7 +144,10 @@ class Reader {
   /// them at any moment, so their progress entries are never read. Gives the number visited.
   Result<std::size_t> scan_period(const PeriodFilter& filter, const ScanOptions& options,
                                   const std::function<bool(StoredTimeline&)>& visit);
+  /// Counts every table (reads them whole: for summaries and tests, not per request).
   Result<Totals> totals();
+  /// The latest batch's arrival (Unix seconds); 0 when none.
+  Result<std::int64_t> last_arrival();
   /// The earliest NgayTiepNhan stored; none when no dossier has one.
   Result<std::optional<Moment>> first_received();
   /// Procedure codes of stored dossiers missing from the catalogue, most dossiers first.

@@ -2,6 +2,8 @@
 // merge, atomic batches, migrations, and a writer killed with SIGKILL mid-stream.
 #include "store/store.hpp"
 
+#include "store/schema.hpp"
+
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -198,7 +200,7 @@ TEST_F(StoreTest, AFailingBatchKeepsNothingOfItself) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.file("tthc.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER boom BEFORE INSERT ON progress WHEN NEW.department='BOOM'"
+                         "CREATE TRIGGER boom BEFORE INSERT ON progress WHEN NEW.entries LIKE '%BOOM%'"
                          " BEGIN SELECT RAISE(ABORT, 'boom'); END",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
@@ -258,6 +260,122 @@ TEST(StoreMigrations, RecordedOnceAndNewerSchemasRefused) {
   auto w = Writer::open(o);
   ASSERT_FALSE(w);
   EXPECT_NE(w.error().message.find("schema version 999"), std::string::npos);
+}
+
+TEST_F(StoreTest, ProgressInterleavesWithStoredEntriesAndShowsInTheView) {
+  apply({snapshot("A-1", Status::InProcess, t1, std::nullopt,
+                  {entry(t1, Status::Received, "Một cửa"), entry(t3, Status::InProcess, "P")})});
+  // A later snapshot repeats one entry and brings one between the stored two; a progress update
+  // brings one more; a second dossier's entries stay its own.
+  const auto c = apply({snapshot("A-1", Status::InProcess, t3, std::nullopt,
+                                 {entry(t2, Status::InProcess, "Q", "Lê \"B\"\n"),
+                                  entry(t3, Status::InProcess, "P", "other")}),
+                        snapshot("A-2", Status::InProcess, t1, std::nullopt,
+                                 {entry(t1, Status::InProcess, "R")})},
+                       {ProgressUpdate{"A-1", entry(t3, Status::Finished, "P")}});
+  EXPECT_EQ(c.progress_added, 3U);
+  EXPECT_EQ(c.progress_known, 1U);
+  const auto tl = timeline("A-1");
+  ASSERT_EQ(tl.progress.size(), 4U);
+  EXPECT_EQ(tl.progress[1].department, "Q");
+  EXPECT_EQ(tl.progress[1].handler, "Lê \"B\"\n");
+  EXPECT_EQ(tl.progress[2].handler, "Nguyễn Văn A");  // the first arrival of a key is kept
+  EXPECT_EQ(tl.progress[3].status, Status::Finished);
+  EXPECT_EQ(reader->totals().value().progress, 5);
+
+  // The view shows each entry as a row, as SQL users expect.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("tthc.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT department, handler, status FROM progress_entries"
+                               " WHERE dossier_code='A-1' ORDER BY at, status, department",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  std::vector<std::string> rows;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    rows.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + "|" +
+                   reinterpret_cast<const char*>(sqlite3_column_text(st, 1)) + "|" +
+                   std::to_string(sqlite3_column_int(st, 2)));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  EXPECT_EQ(rows, (std::vector<std::string>{"Một cửa|Nguyễn Văn A|2", "Q|Lê \"B\"\n|4",
+                                            "P|Nguyễn Văn A|4",
+                                            "P|Nguyễn Văn A|" +
+                                                std::to_string(status_code(Status::Finished))}));
+}
+
+// A file written by the previous schema (one progress row per entry) is repacked on open:
+// every entry, its texts and its batch survive, out-of-order rows come back in order, and
+// entries of a dossier not received yet wait for it.
+TEST(StoreMigrations, ProgressRowsArePackedByDossier) {
+  TempDir dir;
+  const fs::path path = dir.file("v2.db");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string setup =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+      " applied_at TEXT NOT NULL);";
+  for (const Migration& m : kMigrations) {
+    if (m.version > 2) break;
+    setup += std::string(m.sql);
+    setup += "INSERT INTO schema_migrations VALUES(" + std::to_string(m.version) + ", 'v', 'x');";
+  }
+  setup += R"sql(
+INSERT INTO batches(id, arrived, source) VALUES(1, 100, 'import'), (2, 200, 'webhook');
+INSERT INTO dossiers(code, unit_code, procedure_code, procedure_name, field_code, field_name,
+  unit_name, channel, status, received, base_due, freshness, content_hash, first_batch,
+  last_batch, settled)
+  VALUES('U-1', 'U', '1.1', 'Thủ tục', 'F', 'Lĩnh vực', 'Sở', 1, 4, 1000, 5000, 3000, 11, 1, 2,
+         1000);
+INSERT INTO progress VALUES('U-1', 3000, 4, 'Phòng "B"', 'Lê\Văn', 'Chuyên viên', 'bước 2',
+  NULL, 4000, 2);
+INSERT INTO progress VALUES('U-1', 1000, 2, 'Một cửa', 'Trần', 'CV', 'bước 1', 1000, 2000, 1);
+INSERT INTO progress VALUES('U-1', 2000, 4, char(10) || 'Phòng A', 'x', 'y', 'z', NULL, NULL, 1);
+INSERT INTO progress VALUES('U-2', 1500, 2, 'Một cửa', 'Hồ', 'CV', 'sớm', NULL, NULL, 2);
+)sql";
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_close(db);
+
+  Options o;
+  o.path = path;
+  auto w = Writer::open(o);
+  ASSERT_TRUE(w) << w.error().message;
+  auto r = Reader::open(path).value();
+  EXPECT_EQ(r.schema_version().value(), latest_schema_version());
+  EXPECT_EQ(r.totals().value().progress, 4);
+  auto tl = r.timeline("U-1").value().value();
+  ASSERT_EQ(tl.progress.size(), 3U);
+  EXPECT_EQ(tl.progress[0].action, "bước 1");
+  EXPECT_EQ(tl.progress[0].step_start, Moment{Duration{1000}});
+  EXPECT_EQ(tl.progress[1].department, "\nPhòng A");
+  EXPECT_EQ(tl.progress[2].department, "Phòng \"B\"");
+  EXPECT_EQ(tl.progress[2].handler, "Lê\\Văn");
+  EXPECT_FALSE(tl.progress[2].step_start);
+  EXPECT_EQ(tl.progress[2].step_deadline, Moment{Duration{4000}});
+
+  // The migrated dossier takes new entries in order; the orphan joins its dossier.
+  ProgressEntry late;
+  late.at = Moment{Duration{2500}};
+  late.department = "C";
+  DossierSnapshot u2;
+  u2.dossier.code = "U-2";
+  u2.dossier.status = Status::InProcess;
+  u2.freshness = Moment{Duration{1600}};
+  u2.content_hash = 99;
+  auto c = w->apply(std::vector{u2}, std::vector{ProgressUpdate{"U-1", late}},
+                    BatchInfo{"test", 300, std::nullopt, 0});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->progress_added, 1U);
+  tl = r.timeline("U-1").value().value();
+  ASSERT_EQ(tl.progress.size(), 4U);
+  EXPECT_EQ(tl.progress[2].department, "C");
+  const auto u2_read = r.timeline("U-2").value().value();
+  ASSERT_EQ(u2_read.progress.size(), 1U);
+  EXPECT_EQ(u2_read.progress[0].handler, "Hồ");
+  EXPECT_EQ(r.totals().value().progress, 5);
 }
 
 TEST(StoreOpen, UnwritablePathIsAClearError) {

@@ -1,0 +1,289 @@
+#include "store/progress_codec.hpp"
+
+#include <charconv>
+
+namespace tthc::store {
+
+namespace {
+
+void put_int(std::string& out, std::int64_t v) {
+  char buf[24];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
+void put_moment(std::string& out, const std::optional<Moment>& m) {
+  if (m) {
+    put_int(out, m->time_since_epoch().count());
+  } else {
+    out += "null";
+  }
+}
+
+// A JSON string: quotes, backslashes and control characters escaped; the rest (valid UTF-8,
+// checked at intake) as is.
+void put_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;  // start of the run not yet copied
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out += '"';
+}
+
+void put_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Reads the format encode_progress writes, and any JSON of the same shape (whitespace, every
+// string escape: SQLite's json functions may have written it).
+class Decoder {
+ public:
+  explicit Decoder(std::string_view s) : s_(s) {}
+
+  std::optional<Error> error() const {
+    if (ok_) return std::nullopt;
+    return Error{"stored progress entries: malformed JSON at byte " + std::to_string(pos_)};
+  }
+  bool ok() const { return ok_; }
+  void fail() { ok_ = false; }
+
+  void expect(char c) {
+    ws();
+    if (ok_ && pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+    } else {
+      ok_ = false;
+    }
+  }
+  // Consumes `c` when it is next.
+  bool accept(char c) {
+    ws();
+    if (ok_ && pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  bool at_end() {
+    ws();
+    return pos_ == s_.size();
+  }
+
+  std::int64_t integer() {
+    ws();
+    std::int64_t v = 0;
+    const char* begin = s_.data() + pos_;
+    const auto res = std::from_chars(begin, s_.data() + s_.size(), v);
+    if (res.ec != std::errc{}) {
+      ok_ = false;
+      return 0;
+    }
+    pos_ += static_cast<std::size_t>(res.ptr - begin);
+    return v;
+  }
+  std::optional<Moment> moment() {
+    ws();
+    if (s_.substr(pos_, 4) == "null") {
+      pos_ += 4;
+      return std::nullopt;
+    }
+    return Moment{Duration{integer()}};
+  }
+  // A string into `out`, or skipped when `out` is null.
+  void string(std::string* out) {
+    expect('"');
+    if (!ok_) return;
+    if (out != nullptr) out->clear();
+    for (;;) {
+      std::size_t end = pos_;
+      while (end < s_.size() && s_[end] != '"' && s_[end] != '\\') ++end;
+      if (end == s_.size()) {
+        ok_ = false;
+        return;
+      }
+      if (out != nullptr) out->append(s_.data() + pos_, end - pos_);
+      pos_ = end + 1;
+      if (s_[end] == '"') return;
+      if (pos_ >= s_.size()) {
+        ok_ = false;
+        return;
+      }
+      const char e = s_[pos_++];
+      char plain = 0;
+      switch (e) {
+        case '"': plain = '"'; break;
+        case '\\': plain = '\\'; break;
+        case '/': plain = '/'; break;
+        case 'b': plain = '\b'; break;
+        case 'f': plain = '\f'; break;
+        case 'n': plain = '\n'; break;
+        case 'r': plain = '\r'; break;
+        case 't': plain = '\t'; break;
+        case 'u': {
+          std::uint32_t cp = hex4();
+          if (cp >= 0xD800 && cp < 0xDC00 && s_.substr(pos_, 2) == "\\u") {
+            pos_ += 2;
+            const std::uint32_t low = hex4();
+            if (low >= 0xDC00 && low < 0xE000) {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            } else {
+              ok_ = false;
+            }
+          } else if (cp >= 0xD800 && cp < 0xE000) {
+            ok_ = false;  // a lone surrogate is not text
+          }
+          if (!ok_) return;
+          if (out != nullptr) put_utf8(*out, cp);
+          continue;
+        }
+        default: ok_ = false; return;
+      }
+      if (out != nullptr) *out += plain;
+    }
+  }
+
+ private:
+  void ws() {
+    while (pos_ < s_.size() &&
+           (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) {
+      ++pos_;
+    }
+  }
+  std::uint32_t hex4() {
+    if (pos_ + 4 > s_.size()) {
+      ok_ = false;
+      return 0;
+    }
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      const char c = s_[pos_++];
+      v <<= 4;
+      if (c >= '0' && c <= '9') {
+        v |= static_cast<std::uint32_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        v |= static_cast<std::uint32_t>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        v |= static_cast<std::uint32_t>(c - 'A' + 10);
+      } else {
+        ok_ = false;
+        return 0;
+      }
+    }
+    return v;
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+// Calls add(entry, batch) for each entry.
+template <class Add>
+std::optional<Error> decode(std::string_view text, bool with_text, Add add) {
+  Decoder d(text);
+  d.expect('[');
+  if (!d.accept(']')) {
+    do {
+      ProgressEntry e;
+      d.expect('[');
+      e.at = Moment{Duration{d.integer()}};
+      d.expect(',');
+      const std::int64_t status = d.integer();
+      const auto s = status_from_code(status);
+      if (!s) return Error{"stored progress entries: not a status code: " + std::to_string(status)};
+      e.status = *s;
+      d.expect(',');
+      d.string(&e.department);
+      d.expect(',');
+      d.string(with_text ? &e.handler : nullptr);
+      d.expect(',');
+      d.string(with_text ? &e.handler_title : nullptr);
+      d.expect(',');
+      d.string(with_text ? &e.action : nullptr);
+      d.expect(',');
+      e.step_start = d.moment();
+      d.expect(',');
+      e.step_deadline = d.moment();
+      d.expect(',');
+      const std::int64_t batch = d.integer();
+      d.expect(']');
+      if (!d.ok()) return d.error();
+      add(std::move(e), batch);
+    } while (d.accept(','));
+    d.expect(']');
+  }
+  if (d.ok() && !d.at_end()) d.fail();  // trailing bytes
+  return d.error();
+}
+
+}  // namespace
+
+void encode_progress(std::span<const EntryRef> entries, std::string& out) {
+  out += '[';
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const ProgressEntry& e = *entries[i].entry;
+    if (i > 0) out += ',';
+    out += '[';
+    put_int(out, e.at.time_since_epoch().count());
+    out += ',';
+    put_int(out, status_code(e.status));
+    out += ',';
+    put_string(out, e.department);
+    out += ',';
+    put_string(out, e.handler);
+    out += ',';
+    put_string(out, e.handler_title);
+    out += ',';
+    put_string(out, e.action);
+    out += ',';
+    put_moment(out, e.step_start);
+    out += ',';
+    put_moment(out, e.step_deadline);
+    out += ',';
+    put_int(out, entries[i].batch);
+    out += ']';
+  }
+  out += ']';
+}
+
+std::optional<Error> decode_progress(std::string_view text, bool with_text,
+                                     std::vector<ProgressEntry>& out) {
+  return decode(text, with_text,
+                [&](ProgressEntry&& e, std::int64_t) { out.push_back(std::move(e)); });
+}
+
+std::optional<Error> decode_progress(std::string_view text, std::vector<StoredEntry>& out) {
+  return decode(text, true, [&](ProgressEntry&& e, std::int64_t batch) {
+    out.push_back(StoredEntry{std::move(e), batch});
+  });
+}
+
+}  // namespace tthc::store
