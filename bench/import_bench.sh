@@ -15,9 +15,12 @@ mkdir -p "$work"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 now() { date +%s.%N; }
 
+# Inputs are read once beforehand, so that every run measures the import, not the disk.
+cat "$work/dossiers-$n.jsonl" > /dev/null
 import_times=()
 for i in $(seq "$runs"); do
   rm -f "$work"/import.db*
+  sync  # the previous run's pages written out: each run starts on a quiet disk
   t0=$(now)
   build/tthc-monitor import "$work/dossiers-$n.jsonl" --db "$work/import.db" >/dev/null
   t1=$(now)
@@ -29,6 +32,7 @@ sqlite3 "$work/import.db" .schema | grep -v sqlite_sequence > "$work/schema.sql"
 tables=(schema_migrations batches dossiers snapshots due_changes progress procedures)
 for t in "${tables[@]}"; do sqlite3 -csv "$work/import.db" "SELECT * FROM $t" > "$work/$t.csv"; done
 
+cat "$work"/*.csv > /dev/null
 floor_times=()
 for i in $(seq "$runs"); do
   rm -f "$work"/floor.db*
@@ -40,6 +44,7 @@ for i in $(seq "$runs"); do
     for t in "${tables[@]}"; do echo ".import --csv $work/$t.csv $t"; done
     echo "COMMIT;"
   } > "$work/floor.sql"
+  sync
   t0=$(now)
   sqlite3 "$work/floor.db" < "$work/floor.sql" >/dev/null
   t1=$(now)

@@ -131,15 +131,25 @@ Date make_date(int y, unsigned mo, unsigned d) {
   return Date{year_month_day{year{y}, month{mo}, day{d}}};
 }
 
+namespace {
+bool is_compact(std::string_view text) {
+  if (text.size() != 14) return false;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+}  // namespace
+
 Result<Moment> parse_data_moment(std::string_view text) {
-  if (text.size() == 14 && text.find_first_not_of("0123456789") == std::string_view::npos) {
+  if (is_compact(text)) {
     return parse_compact(text);
   }
   return parse_iso(text, IsoOptions{});
 }
 
 Result<Moment> parse_user_moment(std::string_view text) {
-  if (text.size() == 14 && text.find_first_not_of("0123456789") == std::string_view::npos) {
+  if (is_compact(text)) {
     return parse_compact(text);
   }
   return parse_iso(text, IsoOptions{false, false, true});

@@ -1,6 +1,14 @@
 #include "ingest/file_import.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <condition_variable>
+#include <cstring>
+#include <memory>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -84,61 +92,143 @@ void append(Batch& into, Batch&& from) {
   for (auto& r : from.rejected) into.rejected.push_back(std::move(r));
 }
 
+// The lines of an input. A regular file is mapped (no copy of its bytes; the parsed pages are
+// handed back as the import goes, so they do not count as the process's memory); standard
+// input and other streams are read line by line.
+class Lines {
+ public:
+  Lines(const Lines&) = delete;
+  Lines& operator=(const Lines&) = delete;
+  ~Lines() {
+    if (map_ != nullptr) munmap(map_, size_);
+  }
+
+  static Result<std::unique_ptr<Lines>> open(const fs::path& path) {
+    auto lines = std::unique_ptr<Lines>(new Lines());
+    if (path == "-") {
+      lines->stream_ = &std::cin;
+      return lines;
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Error{path.string() + ": cannot read"};
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      lines->size_ = static_cast<std::size_t>(st.st_size);
+      if (lines->size_ > 0) {
+        void* m = mmap(nullptr, lines->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+          lines->map_ = static_cast<char*>(m);
+          madvise(m, lines->size_, MADV_SEQUENTIAL);
+        }
+      }
+    }
+    ::close(fd);
+    lines->total_ = lines->size_;
+    if (lines->map_ == nullptr) {
+      // Not a regular file (a pipe, a device), empty, or not mappable: read as a stream.
+      lines->file_.open(path, std::ios::binary);
+      if (!lines->file_) return Error{path.string() + ": cannot read"};
+      lines->stream_ = &lines->file_;
+    }
+    return lines;
+  }
+
+  /// The next line without its end ('\n', "\r\n"); false at the end.
+  bool next(std::string_view& line) {
+    if (map_ != nullptr) {
+      if (pos_ >= size_) return false;
+      line_start_ = pos_;
+      const void* nl = std::memchr(map_ + pos_, '\n', size_ - pos_);
+      const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - map_) : size_;
+      line = std::string_view(map_ + pos_, end - pos_);
+      pos_ = std::min(end + 1, size_);
+      done_ = pos_;
+    } else {
+      if (!std::getline(*stream_, buffer_)) return false;
+      done_ += buffer_.size() + 1;
+      line = buffer_;
+    }
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return true;
+  }
+
+  /// The text from the start of the last line read to the end of the input.
+  std::string_view rest() {
+    if (map_ != nullptr) {
+      pos_ = done_ = size_;
+      return std::string_view(map_ + line_start_, size_ - line_start_);
+    }
+    std::ostringstream whole;
+    whole << buffer_ << '\n' << stream_->rdbuf();
+    buffer_ = whole.str();
+    return buffer_;
+  }
+
+  /// Hands back the mapped pages already parsed (what was read from them has been copied).
+  void release_parsed() {
+    if (map_ == nullptr) return;
+    static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const std::size_t upto = line_start_ / page * page;
+    if (upto > released_) {
+      madvise(map_ + released_, upto - released_, MADV_DONTNEED);
+      released_ = upto;
+    }
+  }
+
+  bool failed() const { return stream_ != nullptr && stream_->bad(); }
+  bool is_stdin() const { return stream_ == &std::cin; }
+  std::uint64_t done() const { return done_; }
+  std::uint64_t total() const { return total_; }
+
+ private:
+  Lines() = default;
+  char* map_ = nullptr;
+  std::size_t size_ = 0, pos_ = 0, line_start_ = 0, released_ = 0;
+  std::ifstream file_;
+  std::istream* stream_ = nullptr;
+  std::string buffer_;
+  std::uint64_t done_ = 0, total_ = 0;
+};
+
 // Reads and parses one file into the queue. Returns an error for an unreadable file.
 std::optional<Error> produce(const fs::path& path, const ImportOptions& options, Queue& queue) {
-  const bool is_stdin = path == "-";
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  std::uint64_t total = 0;
-  if (!is_stdin) {
-    file.open(path, std::ios::binary);
-    if (!file) return Error{path.string() + ": cannot read"};
-    std::error_code ec;
-    total = fs::file_size(path, ec);
-    in = &file;
-  }
-  const std::string name = is_stdin ? "-" : path.string();
-  Work work{name, {}, 0, total};
-  std::string line;
+  auto opened = Lines::open(path);
+  if (!opened) return std::move(opened).error();
+  Lines& lines = **opened;
+  const std::string name = path == "-" ? "-" : path.string();
+  Work work{name, {}, 0, lines.total()};
+  std::string_view line;
   std::size_t line_number = 0;
-  std::uint64_t done = 0;
   bool first = true;
-  while (std::getline(*in, line)) {
+  while (lines.next(line)) {
     ++line_number;
-    done += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto parsed = parse_line(line, line_number, options.limits);
-    if (!parsed && first && !is_stdin && line.find_first_not_of(" \t") < line.size() &&
-        line[line.find_first_not_of(" \t")] == '{') {
+    const std::size_t text_start = line.find_first_not_of(" \t");
+    if (text_start == std::string_view::npos) continue;
+    auto error = parse_line_into(line, line_number, options.limits, work.batch);
+    if (error && first && !lines.is_stdin() && line[text_start] == '{') {
       // Not one record per line: the whole file may be a single (pretty-printed) envelope.
-      std::ostringstream whole;
-      whole << line << '\n' << in->rdbuf();
-      const std::string text = whole.str();
-      auto env = parse_envelope(text, options.limits);
+      auto env = parse_envelope(lines.rest(), options.limits);
       if (env) {
         for (auto& r : env->rejected) r.index = 1;
-        work.bytes_done = total;
         append(work.batch, std::move(*env));
         break;
       }
     }
     first = false;
-    if (!parsed) {
+    if (error) {
       ++work.batch.records;
-      work.batch.rejected.push_back(Rejection{line_number, "", parsed.error().message});
-    } else {
-      append(work.batch, std::move(*parsed));
+      work.batch.rejected.push_back(Rejection{line_number, "", std::move(error->message)});
     }
     if (work.batch.dossiers.size() + work.batch.progress.size() >= options.batch_size) {
-      work.bytes_done = done;
+      work.bytes_done = lines.done();
+      lines.release_parsed();
       queue.free_spent();
       if (!queue.push(std::move(work))) return std::nullopt;
-      work = Work{name, {}, 0, total};
+      work = Work{name, {}, 0, lines.total()};
     }
   }
-  if (in->bad()) return Error{name + ": read error"};
-  work.bytes_done = total != 0 ? total : done;
+  if (lines.failed()) return Error{name + ": read error"};
+  work.bytes_done = lines.total() != 0 ? lines.total() : lines.done();
   queue.push(std::move(work));
   return std::nullopt;
 }
@@ -180,7 +270,7 @@ Result<ImportSummary> import_files(const std::vector<fs::path>& files, store::Wr
       for (const Rejection& r : work->batch.rejected) callbacks.rejected(work->file, r);
     }
     store::BatchInfo info{"import", options.arrived_unix, std::nullopt,
-                          work->batch.rejected.size()};
+                          work->batch.rejected.size(), false};
     auto counts = writer.apply(work->batch.dossiers, work->batch.progress, info);
     if (!counts) {
       write_error = std::move(counts).error();

@@ -108,29 +108,43 @@ class Reader {
     if (list_.empty()) return std::string(key);
     return std::string(list_) + "[" + std::to_string(index_) + "]." + std::string(key);
   }
-  const json::value* find(std::string_view key) const { return o_.if_contains(key); }
+  /// Looks from the member after the last one found: fields read in the order senders write
+  /// them (domain.md §2) are found at the first comparison.
+  const json::value* find(std::string_view key) const {
+    const std::size_t n = o_.size();
+    const json::key_value_pair* members = o_.begin();
+    for (std::size_t i = 0, j = next_; i < n; ++i, ++j) {
+      if (j >= n) j = 0;
+      if (members[j].key() == key) {
+        next_ = j + 1;
+        return &members[j].value();
+      }
+    }
+    return nullptr;
+  }
 
   // A code: string or number, trimmed, no control characters.
-  Result<std::optional<std::string>> code(std::string_view key) const {
+  // Valid until the reader's next call.
+  Result<std::optional<std::string_view>> code(std::string_view key) const {
     return text_impl(key, limits_.max_code_bytes, true);
   }
-  // Free text, kept byte-exact.
-  Result<std::optional<std::string>> text(std::string_view key) const {
-    return text_impl(key, limits_.max_text_bytes, false);
+  /// A code or free text (kept byte-exact) into `out`; absent fields read as "".
+  std::optional<Error> code_to(std::string_view key, std::string& out) const {
+    return assign(text_impl(key, limits_.max_code_bytes, true), out);
   }
-
-  /// Absent fields read as "".
-  Result<std::string> code_or_empty(std::string_view key) const { return or_empty(code(key)); }
-  Result<std::string> text_or_empty(std::string_view key) const { return or_empty(text(key)); }
+  std::optional<Error> text_to(std::string_view key, std::string& out) const {
+    return assign(text_impl(key, limits_.max_text_bytes, false), out);
+  }
 
   Result<std::optional<Moment>> moment(std::string_view key) const {
     const json::value* v = find(key);
     if (v == nullptr || v->is_null()) return std::optional<Moment>();
-    std::string text;
+    std::string_view text;
     if (v->is_string()) {
-      text = std::string(trim(v->get_string()));
+      text = trim(v->get_string());
     } else if (v->is_int64() || v->is_uint64()) {
-      text = number_text(*v);
+      number_ = number_text(*v);
+      text = number_;
     } else {
       return Error{name(key) + ": expected a date string, got " + std::string(kind_name(*v))};
     }
@@ -172,22 +186,27 @@ class Reader {
   }
 
  private:
-  static Result<std::string> or_empty(Result<std::optional<std::string>> r) {
+  static std::optional<Error> assign(Result<std::optional<std::string_view>> r, std::string& out) {
     if (!r) return std::move(r).error();
-    return std::move(*r).value_or(std::string());
+    if (*r) {
+      out.assign(**r);
+    } else {
+      out.clear();
+    }
+    return std::nullopt;
   }
 
-  Result<std::optional<std::string>> text_impl(std::string_view key, std::size_t max,
-                                               bool is_code) const {
+  // The field's text, checked; valid until the next call (a number's text is held here).
+  Result<std::optional<std::string_view>> text_impl(std::string_view key, std::size_t max,
+                                                    bool is_code) const {
     const json::value* v = find(key);
-    if (v == nullptr || v->is_null()) return std::optional<std::string>();
+    if (v == nullptr || v->is_null()) return std::optional<std::string_view>();
     std::string_view s;
-    std::string number;
     if (v->is_string()) {
       s = v->get_string();
     } else if (v->is_number()) {
-      number = number_text(*v);
-      s = number;
+      number_ = number_text(*v);
+      s = number_;
     } else {
       return Error{name(key) + ": expected a string, got " + std::string(kind_name(*v))};
     }
@@ -206,14 +225,16 @@ class Reader {
         }
       }
     }
-    if (s.empty()) return std::optional<std::string>();
-    return std::optional<std::string>(std::string(s));
+    if (s.empty()) return std::optional<std::string_view>();
+    return std::optional<std::string_view>(s);
   }
 
   const json::object& o_;
   const Context& limits_;
   std::string_view list_;
   std::size_t index_;
+  mutable std::size_t next_ = 0;
+  mutable std::string number_;
 };
 
 // Assigns an optional field or returns the error from the enclosing function.
@@ -225,6 +246,13 @@ class Reader {
     }                                             \
     target = std::move(*tthc_read_result);        \
   } while (false)
+// Returns the error of a reader's `..._to` call from the enclosing function.
+#define TTHC_CHECK(expr)                               \
+  do {                                                 \
+    if (auto tthc_check_error = (expr)) {              \
+      return std::move(*tthc_check_error);             \
+    }                                                  \
+  } while (false)
 
 Result<Status> read_status(const Reader& r, std::string_view key) {
   std::optional<long long> code;
@@ -235,25 +263,25 @@ Result<Status> read_status(const Reader& r, std::string_view key) {
   return *s;
 }
 
-Result<ProgressEntry> read_progress(const Reader& r) {
-  ProgressEntry e;
+// The fields in the order senders write them (domain.md §2), after MaHoSo.
+std::optional<Error> read_progress(const Reader& r, ProgressEntry& e) {
+  TTHC_CHECK(r.text_to("NguoiXuLy", e.handler));
+  TTHC_CHECK(r.text_to("ChucDanh", e.handler_title));
   std::optional<Moment> at;
   TTHC_READ(at, r.moment("ThoiDiemXuLy"));
   if (!at) return Error{r.name("ThoiDiemXuLy") + ": missing"};
   e.at = *at;
+  TTHC_CHECK(r.text_to("PhongBanXuLy", e.department));
+  TTHC_CHECK(r.text_to("NoiDungXuLy", e.action));
   TTHC_READ(e.status, read_status(r, "TrangThai"));
-  TTHC_READ(e.department, r.text_or_empty("PhongBanXuLy"));
-  TTHC_READ(e.handler, r.text_or_empty("NguoiXuLy"));
-  TTHC_READ(e.handler_title, r.text_or_empty("ChucDanh"));
-  TTHC_READ(e.action, r.text_or_empty("NoiDungXuLy"));
   TTHC_READ(e.step_start, r.moment("NgayBatDau"));
   TTHC_READ(e.step_deadline, r.moment("NgayKetThucTheoQuyDinh"));
-  return e;
+  return std::nullopt;
 }
 
-Result<const json::array*> read_list(const Reader& r, const json::object& o, std::string_view key,
+Result<const json::array*> read_list(const Reader& r, std::string_view key,
                                      const Context& limits) {
-  const json::value* v = o.if_contains(key);
+  const json::value* v = r.find(key);
   if (v == nullptr || v->is_null()) return static_cast<const json::array*>(nullptr);
   if (v->is_string() && v->get_string().empty()) return static_cast<const json::array*>(nullptr);
   if (!v->is_array()) {
@@ -266,15 +294,39 @@ Result<const json::array*> read_list(const Reader& r, const json::object& o, std
   return &v->get_array();
 }
 
-Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
+bool is_read_field(std::string_view key) {
+  for (const std::string_view f : kReadFields) {
+    if (f == key) return true;
+  }
+  return false;
+}
+
+// The record's members the monitor does not read, as a JSON object in their order.
+std::string unread_members(const json::object& o) {
+  std::size_t unread = 0;
+  for (const auto& kv : o) unread += is_read_field(kv.key()) ? 0U : 1U;
+  if (unread == 0) return "{}";
+  json::object rest(o.storage());
+  rest.reserve(unread);
+  for (const auto& kv : o) {
+    if (!is_read_field(kv.key())) rest.emplace(kv.key(), kv.value());
+  }
+  return json::serialize(rest);
+}
+
+// Reads the record into `snap` (a fresh one): the fields in the order senders write them.
+std::optional<Error> read_dossier(const json::object& o, const Context& limits,
+                                  DossierSnapshot& snap) {
   const Reader r(o, limits);
-  DossierSnapshot snap;
   Dossier& d = snap.dossier;
-  std::optional<std::string> s;
-  TTHC_READ(s, r.code("MaHoSo"));
-  if (!s) return Error{"MaHoSo: missing"};
-  d.code = std::move(*s);
-  TTHC_READ(d.status, read_status(r, "TrangThaiHoSo"));
+  std::optional<std::string_view> code;
+  TTHC_READ(code, r.code("MaHoSo"));
+  if (!code) return Error{"MaHoSo: missing"};
+  d.code.assign(*code);
+  TTHC_CHECK(r.code_to("MaTTHC", d.procedure_code));
+  TTHC_CHECK(r.text_to("TenTTHC", d.procedure_name));
+  TTHC_CHECK(r.code_to("MaLinhVuc", d.field_code));
+  TTHC_CHECK(r.text_to("TenLinhVuc", d.field_name));
   std::optional<long long> channel;
   TTHC_READ(channel, r.small_int("KenhThucHien"));
   if (channel) {
@@ -285,19 +337,16 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
     }
     d.channel = *c;
   }
-  TTHC_READ(d.procedure_code, r.code_or_empty("MaTTHC"));
-  TTHC_READ(d.procedure_name, r.text_or_empty("TenTTHC"));
-  TTHC_READ(d.field_code, r.code_or_empty("MaLinhVuc"));
-  TTHC_READ(d.field_name, r.text_or_empty("TenLinhVuc"));
-  TTHC_READ(d.unit_name, r.text_or_empty("DonViXuLy"));
   TTHC_READ(d.submitted, r.moment("NgayNopHoSo"));
   TTHC_READ(d.received, r.moment("NgayTiepNhan"));
   TTHC_READ(d.promised_due, r.moment("NgayHenTra"));
+  TTHC_READ(d.status, read_status(r, "TrangThaiHoSo"));
   TTHC_READ(d.processing_end, r.moment("NgayKetThucXuLy"));
   TTHC_READ(d.returned, r.moment("NgayTra"));
+  TTHC_CHECK(r.text_to("DonViXuLy", d.unit_name));
 
   const json::array* rounds = nullptr;
-  TTHC_READ(rounds, read_list(r, o, "DanhSachHoSoBoSung", limits));
+  TTHC_READ(rounds, read_list(r, "DanhSachHoSoBoSung", limits));
   if (rounds != nullptr) {
     for (std::size_t i = 0; i < rounds->size(); ++i) {
       const json::value& item = (*rounds)[i];
@@ -316,9 +365,9 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
   }
 
   const json::array* progress = nullptr;
-  TTHC_READ(progress, read_list(r, o, "QuaTrinhXuLy", limits));
+  TTHC_READ(progress, read_list(r, "QuaTrinhXuLy", limits));
   if (progress != nullptr) {
-    snap.progress.reserve(progress->size());
+    snap.progress.resize(progress->size());
     for (std::size_t i = 0; i < progress->size(); ++i) {
       const json::value& item = (*progress)[i];
       if (!item.is_object()) {
@@ -326,38 +375,38 @@ Result<DossierSnapshot> read_dossier(json::object& o, const Context& limits) {
                      std::string(kind_name(item))};
       }
       const Reader pr(item.get_object(), limits, "QuaTrinhXuLy", i);
-      std::optional<std::string> code;
-      TTHC_READ(code, pr.code("MaHoSo"));
-      if (code && *code != d.code) {
-        return Error{pr.name("MaHoSo") + ": " + quote_for_error(*code) +
-                     " is not the dossier's code " + quote_for_error(d.code)};
+      {
+        auto c = pr.code("MaHoSo");
+        if (!c) return std::move(c).error();
+        if (*c && **c != d.code) {
+          return Error{pr.name("MaHoSo") + ": " + quote_for_error(**c) +
+                       " is not the dossier's code " + quote_for_error(d.code)};
+        }
       }
-      ProgressEntry e;
-      TTHC_READ(e, read_progress(pr));
-      snap.progress.push_back(std::move(e));
+      TTHC_CHECK(read_progress(pr, snap.progress[i]));
     }
   }
   sort_progress(snap.progress);
   snap.freshness = snapshot_freshness(d, snap.progress);
   // The fingerprint covers the whole record; `raw` keeps what the monitor does not read.
   snap.content_hash = hash_object(o, 0x2545F4914F6CDD1DULL);
-  for (const std::string_view key : kReadFields) o.erase(key);
-  snap.raw = json::serialize(o);
-  return snap;
+  snap.raw = unread_members(o);
+  return std::nullopt;
 }
 
 Result<ProgressUpdate> read_progress_update(const json::object& o, const Context& limits) {
   const Reader r(o, limits);
   ProgressUpdate u;
-  std::optional<std::string> code;
+  std::optional<std::string_view> code;
   TTHC_READ(code, r.code("MaHoSo"));
   if (!code) return Error{"MaHoSo: missing"};
-  u.dossier_code = std::move(*code);
-  TTHC_READ(u.entry, read_progress(r));
+  u.dossier_code.assign(*code);
+  TTHC_CHECK(read_progress(r, u.entry));
   return u;
 }
 
 #undef TTHC_READ
+#undef TTHC_CHECK
 
 // The record's MaHoSo for a rejection, when it is a readable string.
 std::string code_of(const json::value& record) {
@@ -382,9 +431,12 @@ void read_record(json::value& record, Kind kind, std::size_t index, const std::s
     return;
   }
   if (kind == Kind::Dossier) {
-    auto snap = read_dossier(record.get_object(), limits);
-    if (!snap) return reject(std::move(snap).error().message);
-    out.dossiers.push_back(std::move(*snap));
+    // Read in place; a rejected record is taken back.
+    DossierSnapshot& snap = out.dossiers.emplace_back();
+    if (auto e = read_dossier(record.get_object(), limits, snap)) {
+      out.dossiers.pop_back();
+      return reject(std::move(e->message));
+    }
   } else {
     auto update = read_progress_update(record.get_object(), limits);
     if (!update) return reject(std::move(update).error().message);
@@ -518,19 +570,25 @@ Result<Batch> parse_envelope(std::string_view body, const Limits& limits) {
   return out;
 }
 
-Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits) {
+std::optional<Error> parse_line_into(std::string_view line, std::size_t line_number,
+                                     const Limits& limits, Batch& out) {
   unsigned char arena[64 * 1024];  // a line's DOM fits: no heap allocation per record
   json::monotonic_resource mr(arena, sizeof arena);
   auto parsed = parse_json(line, &mr);
   if (!parsed) return std::move(parsed).error();
   json::value& v = parsed->value;
   Context ctx{limits, !parsed->utf8_checked};
-  Batch out;
   if (v.is_object() && v.get_object().contains("service") && v.get_object().contains("data")) {
-    if (auto e = read_envelope(v.get_object(), line_number, true, ctx, out)) return *e;
-    return out;
+    // Its errors come before any record is read.
+    return read_envelope(v.get_object(), line_number, true, ctx, out);
   }
   read_record(v, Kind::Dossier, line_number, "", ctx, out);
+  return std::nullopt;
+}
+
+Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits) {
+  Batch out;
+  if (auto e = parse_line_into(line, line_number, limits, out)) return *e;
   return out;
 }
 

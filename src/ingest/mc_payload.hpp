@@ -49,6 +49,10 @@ Result<Batch> parse_envelope(std::string_view body, const Limits& limits = {});
 /// One JSON Lines line: a dossier record (QuaTrinhXuLy embedded or not) or a whole envelope.
 /// Rejections carry `index` = `line_number`.
 Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits = {});
+/// The same, appending to `out` (an import's batch). An error concerns the line (malformed
+/// JSON, a bad envelope); nothing of it was appended then.
+std::optional<Error> parse_line_into(std::string_view line, std::size_t line_number,
+                                     const Limits& limits, Batch& out);
 
 /// Where a poll response keeps its parts: dot-separated object keys ("data", "result.items");
 /// an empty `records` path means the body itself is the array.

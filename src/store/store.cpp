@@ -157,6 +157,7 @@ struct Writer::Impl {
   std::vector<StoredEntry> stored;
   std::vector<EntryRef> merged;
   std::string encoded;
+  bool collect_changed = true;  // of the batch being applied
 
   static Result<std::unique_ptr<Impl>> create(sql::Db db);
 
@@ -454,7 +455,7 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
   }
   if (applied || added > 0) ++counts.accepted;
   // Even a stale snapshot may have set the base due (the first NgayHenTra received).
-  counts.changed.push_back(d.code);
+  if (collect_changed) counts.changed.push_back(d.code);
   return std::nullopt;
 }
 
@@ -475,6 +476,7 @@ Result<Writer> Writer::open(const Options& options) {
 
 Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
   ApplyCounts counts;
+  collect_changed = in.info.collect_changed;
   insert_batch.bind(1, in.info.arrived_unix).bind(2, in.info.source);
   if (auto e = insert_batch.run()) return *e;
   counts.batch_id = db.last_insert_rowid();
@@ -491,7 +493,7 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
     }
     if (counts.progress_added > before) {
       ++counts.accepted;
-      counts.changed.push_back(u.dossier_code);
+      if (collect_changed) counts.changed.push_back(u.dossier_code);
     } else {
       ++counts.unchanged;
     }

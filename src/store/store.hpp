@@ -38,6 +38,8 @@ struct BatchInfo {
   std::int64_t arrived_unix = 0;      ///< arrival, seconds since the Unix epoch (UTC)
   std::optional<std::string> cursor;  ///< new cursor value for `source`
   std::size_t rejected = 0;           ///< records of the batch rejected before the store
+  /// Fill ApplyCounts::changed (the live state needs it; a bulk import does not).
+  bool collect_changed = true;
 };
 
 struct ApplyCounts {

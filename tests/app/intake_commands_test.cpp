@@ -76,6 +76,45 @@ TEST(ImportCommand, AWholeFileEnvelopeAndACleanRunExitZero) {
   EXPECT_NE(r.out.find("new dossiers       1"), std::string::npos) << r.out;
 }
 
+// A regular file is mapped, standard input and pipes are streamed: the same lines (CRLF ends,
+// blank lines, no final newline) give the same store either way.
+TEST(ImportCommand, FilesPipesAndStandardInputReadAlike) {
+  test::TempDir dir;
+  std::string text;
+  for (int i = 1; i <= 300; ++i) {
+    std::string line = kGood;
+    const std::string code = "000.00.12.H42-260302-" + std::to_string(1000 + i);
+    line.replace(line.find("000.00.12.H42-260302-0001"), code.size(), code);
+    text += line + (i % 3 == 0 ? "\r\n" : "\n") + (i % 50 == 0 ? "  \n" : "");
+  }
+  // Line 307 (after six blank ones): rejected, and no newline at the end.
+  text += R"({"MaHoSo":"X-1","TrangThaiHoSo":99})";
+  const auto file = dir.file("in.jsonl");
+  write_file(file, text);
+  const std::string shell = "/bin/sh";
+  const std::vector<std::pair<std::string, std::string>> ways = {
+      {"file", "exec \"$0\" import " + file.string() + " --db " + dir.file("a.db").string()},
+      {"stdin", "exec \"$0\" import - --db " + dir.file("b.db").string() + " < " + file.string()},
+      {"pipe", "cat " + file.string() + " | \"$0\" import /dev/stdin --db " +
+                   dir.file("c.db").string()}};
+  for (const auto& [way, command] : ways) {
+    Outcome r = test::run_process(shell, {"-c", command, TTHC_EXECUTABLE}, TTHC_SOURCE_DIR);
+    EXPECT_EQ(r.status, 3) << way << ": " << r.err;
+    EXPECT_NE(r.out.find("new dossiers       300"), std::string::npos) << way << ": " << r.out;
+    EXPECT_NE(r.err.find(":307: X-1: TrangThaiHoSo: not a status code"), std::string::npos)
+        << way << ": " << r.err;
+  }
+  for (const char* db : {"a.db", "b.db", "c.db"}) {
+    auto reader = store::Reader::open(dir.file(db)).value();
+    EXPECT_EQ(reader.totals().value().dossiers, 300) << db;
+    EXPECT_EQ(reader.totals().value().progress, 300) << db;
+  }
+  // An empty file is an empty import.
+  write_file(dir.file("empty.jsonl"), "");
+  Outcome r = run({"import", dir.file("empty.jsonl").string(), "--db", dir.file("d.db").string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
 TEST(ImportCommand, MissingFileIsAFailure) {
   test::TempDir dir;
   Outcome r = run({"import", dir.file("nope.jsonl").string(), "--db", dir.file("t.db").string()});

@@ -230,6 +230,13 @@ TEST(McPayload, SameRecordSameHashDifferentContentDifferentHash) {
   auto c = parse_envelope(envelope("DongBoHoSoMC", changed)).value();
   EXPECT_NE(a.dossiers[0].content_hash,
             c.dossiers[0].content_hash);  // only a progress entry differs
+  // Stored with every snapshot: a parser that fingerprinted differently would take every
+  // re-sent record for a new one after an upgrade.
+  EXPECT_EQ(a.dossiers[0].content_hash, 7517024113461441763ULL);
+  EXPECT_EQ(a.dossiers[0].raw,
+            R"({"TruongLaNhungGiKhac":{"giữ":"nguyên"},"DanhSachHoSoBoSung":[{"NgayBoSung":)"
+            R"("20260303090000","NgayTiepNhanBoSung":"","NgayHenTraTruoc":"20260305090000",)"
+            R"("NgayHenTraMoi":null}]})");
 }
 
 TEST(McPayload, JsonLinesTakeDossiersOrEnvelopes) {
