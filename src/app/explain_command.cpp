@@ -36,6 +36,7 @@ int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostrea
     err << "tthc-monitor: error: no store at " << settings.store.path.string() << "\n";
     return kExitFailure;
   }
+  if (!upgrade_store(settings.store, err)) return kExitFailure;
   auto reader = store::Reader::open(settings.store.path);
   if (!reader) {
     err << "tthc-monitor: error: " << reader.error().message << "\n";

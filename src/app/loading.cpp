@@ -89,4 +89,10 @@ std::optional<store::Writer> open_writer(const config::StoreSettings& store, std
   return std::move(*writer);
 }
 
+bool upgrade_store(const config::StoreSettings& store, std::ostream& err) {
+  const auto version = store::schema_version_of(store.path);
+  if (!version || *version >= store::latest_schema_version()) return true;  // Reader will say
+  return open_writer(store, err).has_value();
+}
+
 }  // namespace tthc::app

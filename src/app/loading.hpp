@@ -42,5 +42,8 @@ std::vector<store::CatalogueRow> catalogue_rows(const std::vector<engine::Proced
 
 /// The store's writer, its folder created if needed; prints the error and gives nullopt.
 std::optional<store::Writer> open_writer(const config::StoreSettings& store, std::ostream& err);
+/// Migrates a store written by an older version, as `run` and `import` do on opening, for the
+/// commands that only read (`report`, `explain`). False (with the error written) on failure.
+bool upgrade_store(const config::StoreSettings& store, std::ostream& err);
 
 }  // namespace tthc::app

@@ -91,13 +91,7 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
   });
   if (!rules) return kExitFailure;
   const engine::Catalogue catalogue(*rules);
-  // A store written by an older version is migrated on first open, as `run` and `import` do.
-  if (auto reader = store::Reader::open(settings.store.path)) {
-    const auto version = reader->schema_version();
-    if (version && *version < store::latest_schema_version() && !open_writer(settings.store, err)) {
-      return kExitFailure;
-    }
-  }
+  if (!upgrade_store(settings.store, err)) return kExitFailure;
   reports::ReportSource source;
   source.db = settings.store.path;
   source.calendar = &loaded->calendar;

@@ -145,6 +145,12 @@ int latest_schema_version() {
   return kMigrations[std::size(kMigrations) - 1].version;
 }
 
+Result<int> schema_version_of(const std::filesystem::path& path) {
+  auto db = sql::Db::open(path.string(), true);
+  if (!db) return std::move(db).error();
+  return current_version(*db);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 struct Writer::Impl {
@@ -668,6 +674,18 @@ Result<Reader> Reader::open(const std::filesystem::path& path) {
   Options o;
   o.path = path;
   if (auto e = configure(*db, o, false)) return *e;
+  auto version = current_version(*db);
+  if (!version) {
+    return Error{"store: " + path.string() + " is not a tthc-monitor database (" +
+                 version.error().message + ")"};
+  }
+  if (*version != latest_schema_version()) {
+    return Error{"store: " + path.string() + " has schema version " + std::to_string(*version) +
+                 ", this program reads version " + std::to_string(latest_schema_version()) +
+                 (*version < latest_schema_version()
+                      ? "; `tthc-monitor run` or `import` upgrades it on opening"
+                      : "; run a newer tthc-monitor")};
+  }
   auto impl = std::make_unique<Impl>();
   impl->db = std::move(*db);
   return Reader(std::move(impl));

@@ -125,6 +125,8 @@ class Writer {
 
 class Reader {
  public:
+  /// Opens a file of this program's schema version; an older one (not migrated yet: open a
+  /// Writer once) or a newer one is a clear error, not a failed query later.
   static Result<Reader> open(const std::filesystem::path& path);
   Reader(Reader&&) noexcept;
   Reader& operator=(Reader&&) noexcept;
@@ -166,5 +168,9 @@ class Reader {
 
 /// The newest schema version this program knows.
 int latest_schema_version();
+
+/// The schema version of an existing file, read without opening it for use (0: not migrated
+/// yet). A Reader refuses a file of another version; a Writer migrates an older one.
+Result<int> schema_version_of(const std::filesystem::path& path);
 
 }  // namespace tthc::store

@@ -339,6 +339,13 @@ INSERT INTO progress VALUES('U-2', 1500, 2, 'Một cửa', 'Hồ', 'CV', 'sớm'
   ASSERT_EQ(sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
   sqlite3_close(db);
 
+  // A reader does not misread the old layout: it says what to do.
+  auto early = Reader::open(path);
+  ASSERT_FALSE(early);
+  EXPECT_NE(early.error().message.find("schema version 2"), std::string::npos);
+  EXPECT_NE(early.error().message.find("upgrades it"), std::string::npos);
+  EXPECT_EQ(schema_version_of(path).value(), 2);
+
   Options o;
   o.path = path;
   auto w = Writer::open(o);
