@@ -29,7 +29,7 @@ done
 
 # The same rows as CSV, and the schema, from the imported database.
 sqlite3 "$work/import.db" .schema | grep -v sqlite_sequence > "$work/schema.sql"
-tables=(schema_migrations batches dossiers snapshots due_changes progress procedures)
+tables=(schema_migrations batches dossiers snapshots due_changes progress progress_orphans procedures)
 for t in "${tables[@]}"; do sqlite3 -csv "$work/import.db" "SELECT * FROM $t" > "$work/$t.csv"; done
 
 cat "$work"/*.csv > /dev/null

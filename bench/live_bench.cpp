@@ -10,6 +10,7 @@
 #include "http/client.hpp"
 #include "live/monitor.hpp"
 #include "metrics/metrics.hpp"
+#include "store/store.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -55,6 +56,14 @@ int main(int argc, char** argv) {
   const std::string db = argv[1];
   const int scrapes = argc > 2 ? std::atoi(argv[2]) : 200;
   const int reevaluations = argc > 3 ? std::atoi(argv[3]) : 5;
+  {
+    // As the daemon does before it loads: an older file is migrated (not timed).
+    auto w = store::Writer::open(store::Options{db, false, 5000});
+    if (!w) {
+      std::fprintf(stderr, "live_bench: %s\n", w.error().message.c_str());
+      return 1;
+    }
+  }
 
   config::CalendarSettings cs;
   cs.holidays_dir = std::string(TTHC_SOURCE_DIR) + "/config/holidays";

@@ -37,6 +37,8 @@ void strip(DossierTimeline& tl) {
     e.action.clear();
     e.action.shrink_to_fit();
   }
+  // Read entry by entry, the list has room for more (8 for 6): 350 bytes a dossier held.
+  tl.progress.shrink_to_fit();
 }
 
 }  // namespace
