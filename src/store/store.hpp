@@ -1,8 +1,8 @@
 #pragma once
 // The SQLite store (the embedded default): dossiers as their freshest snapshot, and the
 // append-only timeline every figure can be recomputed from — every distinct snapshot received,
-// the base due and every later NgayHenTra change, every progress entry (packed one row per
-// dossier, store/progress_codec.hpp; the progress_entries view shows them one per row) — plus the procedure
+// the base due and every later NgayHenTra change, every progress entry (one row per dossier,
+// store/progress_codec.hpp; the progress_entries view shows one per row) — plus the procedure
 // catalogue and the intake cursors. Times are stored as seconds since 1970-01-01 00:00 Vietnam
 // local time, so `datetime(received, 'unixepoch')` shows the local time in SQL.
 //
