@@ -1,20 +1,17 @@
 #include "ingest/file_import.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <memory>
 #include <deque>
-#include <fstream>
-#include <iostream>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 namespace tthc::ingest {
@@ -92,101 +89,102 @@ void append(Batch& into, Batch&& from) {
   for (auto& r : from.rejected) into.rejected.push_back(std::move(r));
 }
 
-// The lines of an input. A regular file is mapped (no copy of its bytes; the parsed pages are
-// handed back as the import goes, so they do not count as the process's memory); standard
-// input and other streams are read line by line.
+// The lines of an input (a file, a pipe, standard input), read in large blocks: a line is a
+// view into the block, valid until the next call. Not mapped: a file truncated or failing under
+// a mapping would kill the process (SIGBUS) instead of giving a read error.
 class Lines {
  public:
   Lines(const Lines&) = delete;
   Lines& operator=(const Lines&) = delete;
   ~Lines() {
-    if (map_ != nullptr) munmap(map_, size_);
+    if (fd_ > 0) ::close(fd_);
   }
 
   static Result<std::unique_ptr<Lines>> open(const fs::path& path) {
     auto lines = std::unique_ptr<Lines>(new Lines());
     if (path == "-") {
-      lines->stream_ = &std::cin;
+      lines->fd_ = 0;
       return lines;
     }
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Error{path.string() + ": cannot read"};
+    lines->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (lines->fd_ < 0) return Error{path.string() + ": cannot read"};
     struct stat st {};
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-      lines->size_ = static_cast<std::size_t>(st.st_size);
-      if (lines->size_ > 0) {
-        void* m = mmap(nullptr, lines->size_, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m != MAP_FAILED) {
-          lines->map_ = static_cast<char*>(m);
-          madvise(m, lines->size_, MADV_SEQUENTIAL);
-        }
-      }
-    }
-    ::close(fd);
-    lines->total_ = lines->size_;
-    if (lines->map_ == nullptr) {
-      // Not a regular file (a pipe, a device), empty, or not mappable: read as a stream.
-      lines->file_.open(path, std::ios::binary);
-      if (!lines->file_) return Error{path.string() + ": cannot read"};
-      lines->stream_ = &lines->file_;
+    if (fstat(lines->fd_, &st) == 0 && S_ISREG(st.st_mode)) {
+      lines->total_ = static_cast<std::uint64_t>(st.st_size);
+      posix_fadvise(lines->fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
     return lines;
   }
 
-  /// The next line without its end ('\n', "\r\n"); false at the end.
+  /// The next line without its end ('\n', "\r\n"); false at the end of the input.
   bool next(std::string_view& line) {
-    if (map_ != nullptr) {
-      if (pos_ >= size_) return false;
-      line_start_ = pos_;
-      const void* nl = std::memchr(map_ + pos_, '\n', size_ - pos_);
-      const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - map_) : size_;
-      line = std::string_view(map_ + pos_, end - pos_);
-      pos_ = std::min(end + 1, size_);
-      done_ = pos_;
-    } else {
-      if (!std::getline(*stream_, buffer_)) return false;
-      done_ += buffer_.size() + 1;
-      line = buffer_;
+    for (;;) {
+      const char* data = buffer_.data();
+      const void* nl = std::memchr(data + begin_, '\n', end_ - begin_);
+      std::size_t stop = 0;
+      if (nl != nullptr) {
+        stop = static_cast<std::size_t>(static_cast<const char*>(nl) - data);
+      } else if (at_end_ && begin_ < end_) {
+        stop = end_;  // the last line has no newline
+      } else if (at_end_) {
+        return false;
+      } else {
+        fill();
+        continue;
+      }
+      line_start_ = begin_;
+      line = std::string_view(data + begin_, stop - begin_);
+      begin_ = std::min(stop + 1, end_);
+      done_ += line.size() + 1;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      return true;
     }
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    return true;
   }
 
   /// The text from the start of the last line read to the end of the input.
   std::string_view rest() {
-    if (map_ != nullptr) {
-      pos_ = done_ = size_;
-      return std::string_view(map_ + line_start_, size_ - line_start_);
-    }
-    std::ostringstream whole;
-    whole << buffer_ << '\n' << stream_->rdbuf();
-    buffer_ = whole.str();
-    return buffer_;
+    begin_ = line_start_;
+    while (!at_end_) fill();
+    std::string_view all(buffer_.data() + begin_, end_ - begin_);
+    begin_ = end_;
+    done_ = total_;
+    return all;
   }
 
-  /// Hands back the mapped pages already parsed (what was read from them has been copied).
-  void release_parsed() {
-    if (map_ == nullptr) return;
-    static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    const std::size_t upto = line_start_ / page * page;
-    if (upto > released_) {
-      madvise(map_ + released_, upto - released_, MADV_DONTNEED);
-      released_ = upto;
-    }
-  }
-
-  bool failed() const { return stream_ != nullptr && stream_->bad(); }
-  bool is_stdin() const { return stream_ == &std::cin; }
+  bool failed() const { return failed_; }
+  bool is_stdin() const { return fd_ == 0; }
   std::uint64_t done() const { return done_; }
   std::uint64_t total() const { return total_; }
 
  private:
   Lines() = default;
-  char* map_ = nullptr;
-  std::size_t size_ = 0, pos_ = 0, line_start_ = 0, released_ = 0;
-  std::ifstream file_;
-  std::istream* stream_ = nullptr;
-  std::string buffer_;
+
+  // Keeps the unread bytes, moved to the front, and reads more after them.
+  void fill() {
+    if (begin_ > 0) {
+      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      line_start_ -= std::min(line_start_, begin_);
+      begin_ = 0;
+    }
+    if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);  // a line longer than it
+    for (;;) {
+      const ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) failed_ = true;
+      if (n <= 0) {
+        at_end_ = true;
+      } else {
+        end_ += static_cast<std::size_t>(n);
+      }
+      return;
+    }
+  }
+
+  int fd_ = -1;
+  std::string buffer_ = std::string(std::size_t{1} << 20, '\0');
+  std::size_t begin_ = 0, end_ = 0, line_start_ = 0;  // in buffer_
+  bool at_end_ = false, failed_ = false;
   std::uint64_t done_ = 0, total_ = 0;
 };
 
@@ -221,7 +219,6 @@ std::optional<Error> produce(const fs::path& path, const ImportOptions& options,
     }
     if (work.batch.dossiers.size() + work.batch.progress.size() >= options.batch_size) {
       work.bytes_done = lines.done();
-      lines.release_parsed();
       queue.free_spent();
       if (!queue.push(std::move(work))) return std::nullopt;
       work = Work{name, {}, 0, lines.total()};

@@ -2,8 +2,7 @@
 // `tthc-monitor import`: JSON Lines files (one dossier per line, QuaTrinhXuLy embedded or not,
 // or one MC envelope per line) or files holding one MC envelope, into the store. Parsing runs
 // on its own thread and hands batches to the writer through a bounded queue, so the two cores
-// parse and write at once; a regular file is mapped rather than copied. Re-importing a file
-// changes nothing (the store is idempotent).
+// parse and write at once. Re-importing a file changes nothing (the store is idempotent).
 
 #include "base/result.hpp"
 #include "ingest/mc_payload.hpp"

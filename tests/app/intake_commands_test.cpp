@@ -115,6 +115,35 @@ TEST(ImportCommand, FilesPipesAndStandardInputReadAlike) {
   EXPECT_EQ(r.status, 0) << r.err;
 }
 
+// Lines and envelopes larger than the reading block (1 MiB) are read whole.
+TEST(ImportCommand, LinesAndEnvelopesLargerThanTheReadingBlock) {
+  test::TempDir dir;
+  const std::string huge(3 << 20, 'x');
+  const auto lines = dir.file("long.jsonl");
+  write_file(lines, kGood + "\n" + R"({"MaHoSo":"Y-1","TrangThaiHoSo":4,"TenTTHC":")" + huge +
+                        "\"}\n" + R"({"MaHoSo":"Y-2","TrangThaiHoSo":4})" + "\n");
+  Outcome r = run({"import", lines.string(), "--db", dir.file("a.db").string()});
+  EXPECT_EQ(r.status, 3) << r.err;
+  EXPECT_NE(r.err.find("long.jsonl:2: Y-1: TenTTHC: too long: 3145728 bytes"), std::string::npos)
+      << r.err.substr(0, 300);
+  EXPECT_NE(r.out.find("new dossiers       2"), std::string::npos) << r.out;
+
+  std::string data;
+  for (int i = 0; i < 700; ++i) {
+    std::string record = kGood;
+    const std::string code = "000.00.12.H42-260302-" + std::to_string(5000 + i);
+    record.replace(record.find("000.00.12.H42-260302-0001"), code.size(), code);
+    data += (i > 0 ? ",\n    " : "") + record;
+  }
+  data.replace(data.find("Phòng A"), 7, "Phòng A " + std::string(1500, 'y'));
+  const auto envelope = dir.file("envelope.json");
+  write_file(envelope, "{\n  \"service\": \"DongBoHoSoMC\",\n  \"data\": [\n    " + data +
+                           std::string(1 << 20, ' ') + "\n  ]\n}\n");
+  r = run({"import", envelope.string(), "--db", dir.file("b.db").string()});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("new dossiers       700"), std::string::npos) << r.out;
+}
+
 TEST(ImportCommand, MissingFileIsAFailure) {
   test::TempDir dir;
   Outcome r = run({"import", dir.file("nope.jsonl").string(), "--db", dir.file("t.db").string()});
