@@ -163,7 +163,6 @@ struct Writer::Impl {
   std::vector<StoredEntry> stored;
   std::vector<EntryRef> merged;
   std::string encoded;
-  bool collect_changed = true;  // of the batch being applied
 
   static Result<std::unique_ptr<Impl>> create(sql::Db db);
 
@@ -460,8 +459,6 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
     ++counts.stale;
   }
   if (applied || added > 0) ++counts.accepted;
-  // Even a stale snapshot may have set the base due (the first NgayHenTra received).
-  if (collect_changed) counts.changed.push_back(d.code);
   return std::nullopt;
 }
 
@@ -485,14 +482,19 @@ Result<Writer> Writer::open(const Options& options) {
 
 Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
   ApplyCounts counts;
-  collect_changed = in.info.collect_changed;
   insert_batch.bind(1, in.info.arrived_unix).bind(2, in.info.source);
   if (auto e = insert_batch.run()) return *e;
   counts.batch_id = db.last_insert_rowid();
 
   for (const DossierSnapshot& s : in.dossiers) {
+    const std::size_t unchanged = counts.unchanged;
     if (auto e = apply_snapshot(s, counts.batch_id, counts)) {
       return Error{e->message + " (dossier " + s.dossier.code + ")"};
+    }
+    // Whatever was not the same snapshot again changed the dossier: even a stale one may have
+    // set the base due (the first NgayHenTra received).
+    if (in.info.collect_changed && counts.unchanged == unchanged) {
+      counts.changed.push_back(s.dossier.code);
     }
   }
   for (const ProgressUpdate& u : in.progress) {
@@ -502,7 +504,7 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
     }
     if (counts.progress_added > before) {
       ++counts.accepted;
-      if (collect_changed) counts.changed.push_back(u.dossier_code);
+      if (in.info.collect_changed) counts.changed.push_back(u.dossier_code);
     } else {
       ++counts.unchanged;
     }
@@ -769,13 +771,11 @@ Result<Totals> Reader::totals() {
                          " (SELECT coalesce(sum(n_entries), 0) FROM progress) +"
                          " (SELECT coalesce(sum(n_entries), 0) FROM progress_orphans),"
                          " (SELECT count(*) FROM due_changes),"
-                         " (SELECT count(*) FROM batches),"
-                         " (SELECT coalesce(max(arrived), 0) FROM batches)");
+                         " (SELECT count(*) FROM batches)");
   if (!st) return std::move(st).error();
   auto row = st->step();
   if (!row) return std::move(row).error();
-  return Totals{st->int64(0), st->int64(1), st->int64(2),
-                st->int64(3), st->int64(4), st->int64(5)};
+  return Totals{st->int64(0), st->int64(1), st->int64(2), st->int64(3), st->int64(4)};
 }
 
 Result<std::int64_t> Reader::last_arrival() {
@@ -842,10 +842,6 @@ Result<std::vector<CatalogueRow>> Reader::catalogue() {
                    std::string(st->text(6))});
   }
   return out;
-}
-
-Result<int> Reader::schema_version() {
-  return current_version(impl_->db);
 }
 
 }  // namespace tthc::store

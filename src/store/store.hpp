@@ -90,7 +90,6 @@ struct PeriodFilter {
 
 struct Totals {
   std::int64_t dossiers = 0, snapshots = 0, progress = 0, due_changes = 0, batches = 0;
-  std::int64_t last_arrived_unix = 0;  ///< the latest batch's arrival; 0 when none
 };
 
 class Writer {
@@ -158,7 +157,6 @@ class Reader {
   Result<std::vector<UnknownProcedure>> unknown_procedures();
   Result<std::optional<std::string>> cursor(std::string_view source);
   Result<std::vector<CatalogueRow>> catalogue();
-  Result<int> schema_version();
 
  private:
   struct Impl;

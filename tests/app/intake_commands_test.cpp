@@ -3,6 +3,7 @@
 #include "http/client.hpp"
 #include "store/store.hpp"
 #include "support/process.hpp"
+#include "support/store_v2.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -142,6 +143,28 @@ TEST(ImportCommand, LinesAndEnvelopesLargerThanTheReadingBlock) {
   r = run({"import", envelope.string(), "--db", dir.file("b.db").string()});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("new dossiers       700"), std::string::npos) << r.out;
+}
+
+// The reading commands upgrade a store an older version wrote, as `run` and `import` do,
+// instead of failing on its old layout.
+TEST(ExplainCommand, UpgradesAnOlderStoreFirst) {
+  test::TempDir dir;
+  const auto db = dir.file("v2.db");
+  const auto written = test::write_schema_2(db, R"sql(
+INSERT INTO batches(id, arrived, source) VALUES(1, 100, 'import');
+INSERT INTO dossiers(code, unit_code, procedure_code, procedure_name, field_code, field_name,
+  unit_name, channel, status, received, promised_due, base_due, freshness, content_hash,
+  first_batch, last_batch, settled)
+  VALUES('000.00.12.H42-260302-0001', '000.00.12.H42', '9.9', 'Thủ tục', 'F', 'Lĩnh vực', 'Sở',
+         1, 4, 1772442000, 1772787600, 1772787600, 1772445600, 11, 1, 1, 1772442000);
+INSERT INTO progress VALUES('000.00.12.H42-260302-0001', 1772445600, 4, 'Phòng Quản lý', 'A',
+  'CV', 'Thẩm định', NULL, NULL, 1);
+)sql");
+  ASSERT_FALSE(written) << *written;
+  Outcome r = run({"explain", "000.00.12.H42-260302-0001", "--db", db.string(), "--json"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("Phòng Quản lý"), std::string::npos) << r.out;
+  EXPECT_EQ(store::schema_version_of(db).value(), store::latest_schema_version());
 }
 
 TEST(ImportCommand, MissingFileIsAFailure) {

@@ -2,8 +2,8 @@
 // merge, atomic batches, migrations, and a writer killed with SIGKILL mid-stream.
 #include "store/store.hpp"
 
-#include "store/schema.hpp"
 
+#include "support/store_v2.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -249,8 +249,7 @@ TEST(StoreMigrations, RecordedOnceAndNewerSchemasRefused) {
   o.path = dir.file("m.db");
   { ASSERT_TRUE(Writer::open(o)); }
   { ASSERT_TRUE(Writer::open(o)); }  // reopening runs nothing twice
-  auto r = Reader::open(o.path).value();
-  EXPECT_EQ(r.schema_version().value(), latest_schema_version());
+  EXPECT_EQ(schema_version_of(o.path).value(), latest_schema_version());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(o.path.c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES(999, 'future', 'x')", nullptr,
@@ -260,6 +259,10 @@ TEST(StoreMigrations, RecordedOnceAndNewerSchemasRefused) {
   auto w = Writer::open(o);
   ASSERT_FALSE(w);
   EXPECT_NE(w.error().message.find("schema version 999"), std::string::npos);
+  auto r = Reader::open(o.path);  // nor read as if it were this program's
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("schema version 999"), std::string::npos);
+  EXPECT_NE(r.error().message.find("run a newer tthc-monitor"), std::string::npos);
 }
 
 TEST_F(StoreTest, ProgressInterleavesWithStoredEntriesAndShowsInTheView) {
@@ -312,17 +315,7 @@ TEST_F(StoreTest, ProgressInterleavesWithStoredEntriesAndShowsInTheView) {
 TEST(StoreMigrations, ProgressRowsArePackedByDossier) {
   TempDir dir;
   const fs::path path = dir.file("v2.db");
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  std::string setup =
-      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
-      " applied_at TEXT NOT NULL);";
-  for (const Migration& m : kMigrations) {
-    if (m.version > 2) break;
-    setup += std::string(m.sql);
-    setup += "INSERT INTO schema_migrations VALUES(" + std::to_string(m.version) + ", 'v', 'x');";
-  }
-  setup += R"sql(
+  const auto written = test::write_schema_2(path, R"sql(
 INSERT INTO batches(id, arrived, source) VALUES(1, 100, 'import'), (2, 200, 'webhook');
 INSERT INTO dossiers(code, unit_code, procedure_code, procedure_name, field_code, field_name,
   unit_name, channel, status, received, base_due, freshness, content_hash, first_batch,
@@ -334,10 +327,8 @@ INSERT INTO progress VALUES('U-1', 3000, 4, 'Phòng "B"', 'Lê\Văn', 'Chuyên v
 INSERT INTO progress VALUES('U-1', 1000, 2, 'Một cửa', 'Trần', 'CV', 'bước 1', 1000, 2000, 1);
 INSERT INTO progress VALUES('U-1', 2000, 4, char(10) || 'Phòng A', 'x', 'y', 'z', NULL, NULL, 1);
 INSERT INTO progress VALUES('U-2', 1500, 2, 'Một cửa', 'Hồ', 'CV', 'sớm', NULL, NULL, 2);
-)sql";
-  char* err = nullptr;
-  ASSERT_EQ(sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-  sqlite3_close(db);
+)sql");
+  ASSERT_FALSE(written) << *written;
 
   // A reader does not misread the old layout: it says what to do.
   auto early = Reader::open(path);
@@ -350,8 +341,8 @@ INSERT INTO progress VALUES('U-2', 1500, 2, 'Một cửa', 'Hồ', 'CV', 'sớm'
   o.path = path;
   auto w = Writer::open(o);
   ASSERT_TRUE(w) << w.error().message;
+  EXPECT_EQ(schema_version_of(path).value(), latest_schema_version());
   auto r = Reader::open(path).value();
-  EXPECT_EQ(r.schema_version().value(), latest_schema_version());
   EXPECT_EQ(r.totals().value().progress, 4);
   auto tl = r.timeline("U-1").value().value();
   ASSERT_EQ(tl.progress.size(), 3U);
