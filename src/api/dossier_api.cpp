@@ -183,7 +183,8 @@ std::vector<std::string> reasons(const DossierTimeline& tl, const engine::Evalua
 json::object explain_object(const DossierTimeline& tl, const engine::Evaluation& e,
                             const engine::ProcedureRule* rule,
                             const calendar::WorkingCalendar& cal,
-                            const engine::Settings& settings) {
+                            const engine::Settings& settings, Personal personal) {
+  const bool named = personal == Personal::Include;
   const Dossier& d = tl.dossier;
   const Duration day = cal.day_length();
   json::object o;
@@ -262,8 +263,8 @@ json::object explain_object(const DossierTimeline& tl, const engine::Evaluation&
         {"deadline", moment(s.deadline)},
         {"overdue", s.overdue},
         {"late_working_seconds", s.late.count()},
-        {"handler", p.handler},
-        {"handler_title", p.handler_title},
+        {"handler", named ? json::value(p.handler) : json::value(nullptr)},
+        {"handler_title", named ? json::value(p.handler_title) : json::value(nullptr)},
         {"action", p.action}});
   }
   o["steps"] = std::move(steps);
@@ -315,8 +316,8 @@ Result<std::size_t> size_param(const http::Request& req, std::string_view name,
 
 std::string explain_json(const DossierTimeline& tl, const engine::Evaluation& e,
                          const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
-                         const engine::Settings& settings) {
-  return json::serialize(explain_object(tl, e, rule, cal, settings));
+                         const engine::Settings& settings, Personal personal) {
+  return json::serialize(explain_object(tl, e, rule, cal, settings, personal));
 }
 
 std::string explain_text(const DossierTimeline& tl, const engine::Evaluation& e,
@@ -380,7 +381,9 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
     const engine::ProcedureRule* rule = o->catalogue->find((*tl)->dossier.procedure_code);
     const engine::Evaluation e = engine::evaluate(**tl, rule, *o->calendar, o->settings, o->now());
     http::Response r;
-    r.body = explain_json(**tl, e, rule, *o->calendar, o->settings);
+    // Handler names only behind the token: an open daemon shows none.
+    r.body = explain_json(**tl, e, rule, *o->calendar, o->settings,
+                          o->token ? Personal::Include : Personal::Omit);
     return r;
   });
 

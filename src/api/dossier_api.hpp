@@ -41,11 +41,15 @@ struct ReadApiOptions {
 
 void add_read_api(http::Router& router, ReadApiOptions options);
 
+/// Whether an explanation names the handlers of the steps (personal data): only for a reader
+/// who proved the read token, or the operator at the command line.
+enum class Personal { Include, Omit };
+
 /// The explanation of one dossier judged at `e.now`, as JSON text (the API's body, and
-/// `tthc-monitor explain --json`).
+/// `tthc-monitor explain --json`). With Personal::Omit, `handler` and `handler_title` are null.
 std::string explain_json(const DossierTimeline& tl, const engine::Evaluation& e,
                          const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
-                         const engine::Settings& settings);
+                         const engine::Settings& settings, Personal personal);
 /// The same for people: one line per figure, then the reasons.
 std::string explain_text(const DossierTimeline& tl, const engine::Evaluation& e,
                          const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,

@@ -55,7 +55,8 @@ int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostrea
   const engine::ProcedureRule* rule = catalogue.find((*tl)->dossier.procedure_code);
   const engine::Evaluation e = engine::evaluate(**tl, rule, loaded->calendar, settings.engine, at);
   if (cmd.json) {
-    out << api::explain_json(**tl, e, rule, loaded->calendar, settings.engine) << "\n";
+    out << api::explain_json(**tl, e, rule, loaded->calendar, settings.engine,
+                            api::Personal::Include) << "\n";
   } else {
     out << api::explain_text(**tl, e, rule, loaded->calendar, settings.engine);
   }

@@ -102,9 +102,7 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
   if (!built) return failure(err, built.error().message);
 
   if (snapshot) {
-    auto fresh = reports::render(*built, *kind, reports::Format::Json);
-    if (!fresh) return failure(err, fresh.error().message);
-    auto changes = reports::diff_reports(*snapshot, *fresh);
+    auto changes = reports::changes_since(*built, *kind, *snapshot);
     if (!changes) return failure(err, "--diff: " + changes.error().message);
     const std::string what = "report " + std::string(reports::to_string(*kind)) + " " +
                              period->label() + " as of " + format_iso(*moment);

@@ -2,6 +2,7 @@
 // current from it and from the clock; metrics, the dossier API and the work lists served.
 #include "alerts/dispatcher.hpp"
 #include "alerts/observer.hpp"
+#include "api/board_api.hpp"
 #include "api/dossier_api.hpp"
 #include "api/mc_webhook.hpp"
 #include "api/report_api.hpp"
@@ -21,7 +22,9 @@
 #include <spdlog/spdlog.h>
 
 #include <pthread.h>
+#include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <ostream>
 #include <thread>
 
@@ -81,8 +84,13 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   metrics_options.on_time_target = settings.metrics.on_time_target;
   metrics_options.reduced_ratio = settings.metrics.reduced_ratio;
   metrics::Metrics metrics(metrics_options, cal);
+  // Unix time of the last committed batch (-1: none), for the board's freshness line.
+  std::atomic<std::int64_t> last_intake{-1};
   if (auto reader = store::Reader::open(settings.store.path)) {
-    if (auto last = reader->last_arrival()) metrics.set_last_intake(*last);
+    if (auto last = reader->last_arrival()) {
+      metrics.set_last_intake(*last);
+      if (*last > 0) last_intake = *last;
+    }
   }
 
   // Declared before the monitor, so they outlive its thread (it calls the observer and, once
@@ -105,8 +113,10 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   live::Monitor monitor(monitor_options, catalogue, cal, settings.engine, {&metrics});
 
   ingest::IntakeOptions intake_options;
-  intake_options.on_commit = [&metrics, &monitor](const ingest::CommitReport& report) {
+  intake_options.on_commit = [&metrics, &monitor,
+                              &last_intake](const ingest::CommitReport& report) {
     for (const auto& b : report.batches) {
+      last_intake = b.info->arrived_unix;
       const std::uint64_t accepted = b.counts->accepted;
       const std::uint64_t rejected = b.info->rejected;
       const std::uint64_t unchanged = b.records - rejected - accepted;
@@ -151,6 +161,35 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   report_api.now = now_in_vietnam;
   report_api.token = settings.http.read_token;
   api::add_report_api(router, std::move(report_api));
+  // The poller starts after the server; the board reads its state once it is there.
+  std::atomic<ingest::Poller*> running_poller{nullptr};
+  api::BoardOptions board;
+  board.monitor = &monitor;
+  board.catalogue = &catalogue;
+  board.calendar = &cal;
+  board.settings = settings.engine;
+  board.db = settings.store.path;
+  board.now = now_in_vietnam;
+  board.token = settings.http.read_token;
+  board.province = settings.metrics.province;
+  board.on_time_target = settings.metrics.on_time_target;
+  board.report_source = report_source;
+  board.reports_dir = settings.reports.dir;
+  board.last_intake_unix = [&last_intake]() -> std::optional<std::int64_t> {
+    const std::int64_t last = last_intake.load();
+    return last >= 0 ? std::optional<std::int64_t>(last) : std::nullopt;
+  };
+  if (settings.poller.enabled) {
+    board.poll_stats = [&running_poller] {
+      ingest::Poller* p = running_poller.load();
+      return p != nullptr ? p->stats() : ingest::PollStats{};
+    };
+  }
+  if (const char* dir = std::getenv("TTHC_BOARD_ASSETS"); dir != nullptr && *dir != '\0') {
+    board.assets_dir = dir;
+    log->warn("board assets served from {} (TTHC_BOARD_ASSETS), not the built-in copies", dir);
+  }
+  api::add_board(router, std::move(board));
 
   http::ServerOptions options;
   options.address = settings.http.address;
@@ -275,11 +314,13 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
       return metrics::PollCounts{s.cycles - s.cycles_failed, s.cycles_failed, s.accepted,
                                  s.rejected};
     });
+    running_poller = poller.get();
     poller_thread = std::thread([&poller] { poller->run(); });
     log->info("polling {} every {} s", settings.poller.url,
               std::chrono::duration_cast<std::chrono::seconds>(settings.poller.interval).count());
   }
   out << "tthc-monitor: listening on http://" << settings.http.address << ":" << *port << "\n"
+      << "tthc-monitor: the board: http://" << settings.http.address << ":" << *port << "/\n"
       << std::flush;
   log->info("listening on http://{}:{}", settings.http.address, *port);
 

@@ -14,4 +14,12 @@ bool is_valid_utf8(std::string_view text);
 /// replaced by U+FFFD, control characters escaped.
 std::string quote_for_error(std::string_view value, std::size_t max_chars = 60);
 
+/// Text safe inside HTML or XML, in an element or a quoted attribute: & < > " ' escaped, and
+/// invalid UTF-8 replaced by U+FFFD (a name from a payload cannot break the markup).
+std::string escape_markup(std::string_view text);
+
+/// `v` rounded to `decimals`, its digits grouped by three: Vietnamese style with '.' and ','
+/// (1.304 and 94,84), English with ',' and '.' (1,304 and 94.84). No "-0".
+std::string group_number(double v, int decimals, char thousands, char decimal_point);
+
 }  // namespace tthc

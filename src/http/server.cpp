@@ -66,7 +66,7 @@ constexpr std::chrono::milliseconds kCloseWait{1000};
 
 bool header_is_ours(std::string_view name) {
   return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
-         beast::iequals(name, "connection");
+         beast::iequals(name, "connection") || beast::iequals(name, "x-content-type-options");
 }
 
 /// A header a handler may send: a token name and a value without CR, LF or NUL, so that no
@@ -436,6 +436,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     res.result(static_cast<unsigned>(status));
     res.version(version == 10 ? 10 : 11);
     res.set(bhttp::field::server, "tthc-monitor");
+    // No response of ours is to be read as another type than the one it says (a JSON error
+    // quoting a hostile value must not become HTML).
+    res.set("X-Content-Type-Options", "nosniff");
     if (!r.content_type.empty() && header_is_safe("content-type", r.content_type)) {
       res.set(bhttp::field::content_type, r.content_type);
     }

@@ -41,6 +41,19 @@ void strip(DossierTimeline& tl) {
   tl.progress.shrink_to_fit();
 }
 
+void add_counts(MonthFigures& m, const engine::PeriodCounts& c, int sign) {
+  const auto add = [sign](std::int64_t& v, bool yes) {
+    if (yes) v += sign;
+  };
+  add(m.received, c.received);
+  add(m.carried_over, c.carried_over);
+  if (c.resolved) m.resolved[static_cast<int>(c.outcome)] += sign;
+  add(m.pending, c.pending);
+  add(m.pending_overdue, c.pending_overdue);
+  add(m.handled_766, c.handled_766);
+  add(m.good_766, c.handled_766 && c.good_766);
+}
+
 }  // namespace
 
 Names::Names() {
@@ -64,6 +77,13 @@ std::optional<double> MonthFigures::on_time_rate() const {
   const std::int64_t total = resolved_total();
   if (total == 0) return std::nullopt;
   return static_cast<double>(resolved[0] + resolved[1]) / static_cast<double>(total);
+}
+
+NowFigures& NowFigures::operator+=(const NowFigures& o) {
+  for (int i = 0; i < 4; ++i) by_state[i] += o.by_state[i];
+  at_risk += o.at_risk;
+  overdue_steps += o.overdue_steps;
+  return *this;
 }
 
 std::optional<double> MonthFigures::rate_766() const {
@@ -134,11 +154,14 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
   const Record before = slot;
   if (before.present) {
     count_month(before, -1);
+    count_now(before, -1);
   } else {
     ++tracked_;
   }
   slot = after;
   count_month(after, +1);
+  count_now(after, +1);
+  ++version_;
 
   std::optional<Moment> wake = eval_.next_change;
   for (Observer* o : observers_) {
@@ -226,26 +249,53 @@ void LiveState::count_month(const Record& r, int sign) {
   const engine::PeriodCounts c = engine::count_in_period(r.judgement, month_start_);
   if (!c.handled() && !c.handled_766) return;
   if (r.unit >= month_.size()) month_.resize(r.unit + 1);
-  MonthFigures& m = month_[r.unit];
-  const auto add = [sign](std::int64_t& v, bool yes) {
-    if (yes) v += sign;
-  };
-  add(m.received, c.received);
-  add(m.carried_over, c.carried_over);
-  if (c.resolved) m.resolved[static_cast<int>(c.outcome)] += sign;
-  add(m.pending, c.pending);
-  add(m.pending_overdue, c.pending_overdue);
-  add(m.handled_766, c.handled_766);
-  add(m.good_766, c.handled_766 && c.good_766);
+  add_counts(month_[r.unit], c, sign);
+  add_counts(month_by_field_[pair_key(r.unit, r.field)], c, sign);
+}
+
+void LiveState::count_now(const Record& r, int sign) {
+  if (!r.pending()) return;
+  if (r.unit >= now_by_unit_.size()) now_by_unit_.resize(r.unit + 1);
+  const auto state = static_cast<int>(r.judgement.pending);
+  const int at_risk = r.at_risk ? sign : 0;
+  const int late = r.late_department != 0 ? sign : 0;
+  for (NowFigures* n : {&now_by_unit_[r.unit], &now_by_field_[pair_key(r.unit, r.field)]}) {
+    n->by_state[state] += sign;
+    n->at_risk += at_risk;
+    n->overdue_steps += late;
+  }
+  if (r.late_department != 0) overdue_steps_[pair_key(r.unit, r.late_department)] += sign;
 }
 
 void LiveState::turn_month(Moment now) {
   month_start_ = first_of_month(now);
   next_month_start_ = first_of_next_month(now);
   for (MonthFigures& m : month_) m = MonthFigures{};
+  month_by_field_.clear();
+  ++version_;
   for (const Record& r : records_) {
     if (r.present) count_month(r, +1);
   }
+}
+
+std::vector<MonthFigures> LiveState::calendar_months(Moment first, int count) const {
+  std::vector<MonthFigures> out(static_cast<std::size_t>(std::max(count, 0)));
+  const auto index_of = [](Moment m) {
+    const std::chrono::year_month_day ymd{day_of(m)};
+    return static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month()));
+  };
+  const int base = index_of(first);
+  const auto slot = [&](Moment m) -> MonthFigures* {
+    const int i = index_of(m) - base;
+    return i >= 0 && i < count ? &out[static_cast<std::size_t>(i)] : nullptr;
+  };
+  for (const Record& r : records_) {
+    if (!r.present || !r.judgement.counted) continue;
+    if (MonthFigures* m = slot(r.judgement.received)) ++m->received;
+    if (!r.judgement.ended) continue;
+    if (MonthFigures* m = slot(r.judgement.end)) ++m->resolved[static_cast<int>(r.judgement.outcome)];
+  }
+  return out;
 }
 
 ListPage LiveState::list(const ListFilter& filter, Moment now, std::size_t offset,
@@ -286,8 +336,11 @@ ListPage LiveState::list(const ListFilter& filter, Moment now, std::size_t offse
     if (filter.within && !(left && *left >= Duration{0} && *left <= *filter.within)) continue;
     matches.push_back({&h, &r, id, left});
   }
-  // Most urgent first; dossiers with no due date last.
-  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+  // Most urgent first; dossiers with no due date last. Only the page and what precedes it
+  // need their order: a first page of 100 from 100,000 dossiers is a partial sort.
+  const std::size_t wanted = std::min(matches.size(), offset + limit);
+  const auto end = matches.begin() + static_cast<std::ptrdiff_t>(wanted);
+  std::partial_sort(matches.begin(), end, matches.end(), [](const Match& a, const Match& b) {
     const auto& da = a.held->effective_due;
     const auto& db = b.held->effective_due;
     if (da.has_value() != db.has_value()) return da.has_value();

@@ -114,6 +114,29 @@ struct MonthFigures {
   std::optional<double> rate_766() const;
 };
 
+/// The dossiers in process now, by state, as the metrics count them (tthc_dossiers_pending,
+/// tthc_dossiers_at_risk, tthc_steps_overdue).
+struct NowFigures {
+  std::int64_t by_state[4] = {0, 0, 0, 0};  ///< by engine::PendingState
+  std::int64_t at_risk = 0;
+  std::int64_t overdue_steps = 0;  ///< current steps past their deadline
+
+  std::int64_t in_process() const { return by_state[0] + by_state[1] + by_state[2] + by_state[3]; }
+  std::int64_t state(engine::PendingState s) const { return by_state[static_cast<int>(s)]; }
+  NowFigures& operator+=(const NowFigures& o);
+};
+
+/// A (unit id, second id) pair as one key: fields and departments of a unit.
+inline std::uint64_t pair_key(std::uint32_t unit, std::uint32_t other) {
+  return (std::uint64_t{unit} << 32) | other;
+}
+inline std::uint32_t pair_first(std::uint64_t key) {
+  return static_cast<std::uint32_t>(key >> 32);
+}
+inline std::uint32_t pair_second(std::uint64_t key) {
+  return static_cast<std::uint32_t>(key & 0xFFFFFFFFULL);
+}
+
 /// A pending dossier in a work list.
 struct WorkItem {
   DossierId id = 0;
@@ -175,6 +198,27 @@ class LiveState {
   Moment month_start() const { return month_start_; }
   /// By unit id (index into units()); units with no dossier this month are all zero.
   const std::vector<MonthFigures>& month() const { return month_; }
+  /// By pair_key(unit id, field id); only pairs with a dossier this month.
+  const std::unordered_map<std::uint64_t, MonthFigures>& month_by_field() const {
+    return month_by_field_;
+  }
+  /// Received and resolved (by outcome) in each of `count` calendar months from the month of
+  /// `first` on, over every dossier as judged now (a late sync counts where it belongs). Only
+  /// `received` and `resolved` are filled. One pass over the records.
+  std::vector<MonthFigures> calendar_months(Moment first, int count) const;
+  /// In process now, by unit id (index into units()).
+  const std::vector<NowFigures>& now_by_unit() const { return now_by_unit_; }
+  /// In process now, by pair_key(unit id, field id).
+  const std::unordered_map<std::uint64_t, NowFigures>& now_by_field() const {
+    return now_by_field_;
+  }
+  /// Open steps past their deadline now, by pair_key(unit id, department id); zeros kept.
+  const std::unordered_map<std::uint64_t, std::int64_t>& overdue_steps() const {
+    return overdue_steps_;
+  }
+  /// Grows with every judgement and month turn: a reader that saw the same version saw the
+  /// same figures (the board polls it).
+  std::uint64_t version() const { return version_; }
 
   ListPage list(const ListFilter& filter, Moment now, std::size_t offset,
                 std::size_t limit) const;
@@ -197,6 +241,7 @@ class LiveState {
   void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
              Moment now, bool hold);
   void count_month(const Record& r, int sign);
+  void count_now(const Record& r, int sign);
   void turn_month(Moment now);
 
   const engine::Catalogue& catalogue_;
@@ -212,6 +257,11 @@ class LiveState {
   Names units_, fields_, departments_;
   std::vector<std::string> unit_names_;
   std::vector<MonthFigures> month_;
+  std::unordered_map<std::uint64_t, MonthFigures> month_by_field_;
+  std::vector<NowFigures> now_by_unit_;
+  std::unordered_map<std::uint64_t, NowFigures> now_by_field_;
+  std::unordered_map<std::uint64_t, std::int64_t> overdue_steps_;
+  std::uint64_t version_ = 0;
   std::vector<Observer*> observers_;
   engine::Evaluation eval_;  // reused: judging allocates nothing once warm
 };

@@ -2,6 +2,8 @@
 // spreadsheet reads the Vietnamese right) and HTML (A4 landscape, no external resource).
 #include "reports/document.hpp"
 
+#include "domain/text.hpp"
+
 #include <cstdio>
 
 namespace tthc::reports {
@@ -51,35 +53,12 @@ void csv_line(std::string& out, const std::vector<std::string>& fields) {
 // --- HTML ---
 
 std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return escape_markup(text);
 }
 
 // Vietnamese number style: 1.234 and 92,31%.
 std::string vi_number(double v, int decimals) {
-  std::string s = fixed(v, decimals);
-  const std::size_t dot = s.find('.');
-  std::string whole = s.substr(0, dot);
-  const std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
-  const bool negative = whole.starts_with("-");
-  if (negative) whole.erase(0, 1);
-  std::string grouped;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += '.';
-    grouped += whole[i];
-  }
-  return (negative ? "-" : "") + grouped + (frac.empty() ? "" : "," + frac);
+  return group_number(v, decimals, '.', ',');
 }
 
 std::string html_cell(const Cell& c) {

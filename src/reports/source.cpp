@@ -1,5 +1,8 @@
 #include "reports/source.hpp"
 
+#include "reports/diff.hpp"
+#include "reports/render.hpp"
+
 #include "reports/collect.hpp"
 #include "store/store.hpp"
 
@@ -31,6 +34,13 @@ Result<Reports> build_reports(const ReportSource& source, const Period& period, 
   const Inputs inputs =
       make_inputs(period, as_of, *source.calendar, *source.catalogue, source.settings);
   return build_reports(*reader, *source.calendar, *source.catalogue, inputs);
+}
+
+Result<std::vector<std::string>> changes_since(const Reports& fresh, Kind kind,
+                                               std::string_view snapshot_json) {
+  auto rendered = render(fresh, kind, Format::Json);
+  if (!rendered) return std::move(rendered).error();
+  return diff_reports(snapshot_json, *rendered);
 }
 
 }  // namespace tthc::reports

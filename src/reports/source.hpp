@@ -9,6 +9,9 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace tthc::reports {
 
@@ -29,5 +32,10 @@ Result<Moment> report_moment(const Period& period, std::optional<Moment> as_of, 
 
 /// Reads the store and builds the three reports of `period` judged as of `as_of`.
 Result<Reports> build_reports(const ReportSource& source, const Period& period, Moment as_of);
+
+/// What a fresh build changes against a snapshot of one kind (its JSON text): the lines of
+/// diff_reports, empty when identical. `report --diff` and the board's reports page.
+Result<std::vector<std::string>> changes_since(const Reports& fresh, Kind kind,
+                                               std::string_view snapshot_json);
 
 }  // namespace tthc::reports
