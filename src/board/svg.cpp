@@ -35,8 +35,11 @@ std::string open_svg(int width, int height, std::string_view title) {
          "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n";
 }
 
+// `extra` attributes may set their own fill; the default is the text colour.
 std::string text(double x, double y, std::string_view content, std::string_view extra = "") {
-  return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" fill=\"" + std::string(kText) + "\"" +
+  const bool own_fill = extra.find("fill=") != std::string_view::npos;
+  return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\"" +
+         (own_fill ? std::string() : " fill=\"" + std::string(kText) + "\"") +
          (extra.empty() ? "" : " " + std::string(extra)) + ">" + escape_markup(content) +
          "</text>\n";
 }
@@ -209,7 +212,7 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
   constexpr double label_w = 230, plot_x = 240, plot_w = 690, top = 40;
   const int rows = 1 + static_cast<int>(t.steps.size());
   const double plot_h = kRow * rows;
-  const int height = static_cast<int>(top + plot_h + 60);
+  const int height = static_cast<int>(top + plot_h + 84);
 
   Moment from = t.received, to = t.end.value_or(t.now);
   for (const auto& m : {t.base_due, t.effective_due}) {
@@ -287,8 +290,12 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
     out += line(mx, top, mx, bottom, m.colour,
                 "stroke-width=\"2\"" +
                     (m.dash.empty() ? std::string() : " stroke-dasharray=\"" + std::string(m.dash) + "\""));
-    out += text(mx, bottom + 16 + 14 * (slot % 3), m.label + " " + format_moment(*m.at),
-                "text-anchor=\"middle\" font-size=\"11\" fill=\"" + std::string(m.colour) + "\"");
+    // Labels near an edge grow inwards, so none is cut off.
+    const double share = (mx - plot_x) / plot_w;
+    const std::string anchor = share > 0.7 ? "end" : share < 0.3 ? "start" : "middle";
+    out += text(mx, bottom + 16 + 14 * (slot % 4), m.label + " " + format_moment(*m.at),
+                "text-anchor=\"" + anchor + "\" font-size=\"11\" fill=\"" +
+                    std::string(m.colour) + "\"");
     ++slot;
   }
   out += text(plot_x, height - 6, (vi ? "Tiếp nhận " : "Received ") + format_moment(t.received),

@@ -209,5 +209,63 @@ TEST_F(LiveStateTest, RepeatedJudgementsKeepTheScheduleBoundedAndCorrect) {
   EXPECT_EQ(tally_.pending[PendingState::DueSoon], 10);
 }
 
+// The board's counts by unit, field and department follow every change, as the observers'
+// counts do, and the trend's months count what the month figures count.
+TEST_F(LiveStateTest, CountsByUnitFieldAndDepartmentFollowEveryChange) {
+  const Moment now = at(2026, 3, 6, 10);
+  auto late = dossier("A-1", at(2026, 3, 2, 9), Status::InProcess, "1.000002");  // overdue
+  ProgressEntry step;
+  step.at = at(2026, 3, 2, 9, 30);
+  step.status = Status::InProcess;
+  step.department = "Phòng B";
+  step.step_deadline = at(2026, 3, 3, 9);
+  late.progress.push_back(step);
+  state_.update(1, late, now);
+  state_.update(2, dossier("A-2", at(2026, 3, 5, 9)), now);  // in time
+  auto other = dossier("B-1", at(2026, 3, 5, 9));
+  other.dossier.field_code = "SHTT";
+  state_.update(3, other, now);
+  const std::uint64_t version = state_.version();
+
+  const std::uint32_t a = *state_.units().find("A"), b = *state_.units().find("B");
+  const NowFigures& na = state_.now_by_unit().at(a);
+  EXPECT_EQ(na.in_process(), 2);
+  EXPECT_EQ(na.state(PendingState::Overdue), 1);
+  EXPECT_EQ(na.state(PendingState::InTime), 1);
+  EXPECT_EQ(na.at_risk, 1);
+  EXPECT_EQ(na.overdue_steps, 1);
+  const std::uint32_t khcn = *state_.fields().find("KHCN"), shtt = *state_.fields().find("SHTT");
+  EXPECT_EQ(state_.now_by_field().at(pair_key(a, khcn)).in_process(), 2);
+  EXPECT_EQ(state_.now_by_field().at(pair_key(b, shtt)).in_process(), 1);
+  const std::uint32_t dept = *state_.departments().find("Phòng B");
+  EXPECT_EQ(state_.overdue_steps().at(pair_key(a, dept)), 1);
+  // Field figures add up to the unit's month.
+  EXPECT_EQ(state_.month_by_field().at(pair_key(a, khcn)).received, state_.month()[a].received);
+
+  // A-1 ends: it leaves every count, and the version moves.
+  auto done = late;
+  done.dossier.status = Status::Finished;
+  done.dossier.processing_end = at(2026, 3, 6, 9);
+  state_.update(1, done, now);
+  EXPECT_GT(state_.version(), version);
+  EXPECT_EQ(state_.now_by_unit().at(a).in_process(), 1);
+  EXPECT_EQ(state_.now_by_unit().at(a).overdue_steps, 0);
+  EXPECT_EQ(state_.overdue_steps().at(pair_key(a, dept)), 0);
+  EXPECT_EQ(state_.now_by_unit().at(a).in_process(), tally_.pending[PendingState::InTime] - 1);
+
+  // The trend's March equals the month figures of March.
+  const std::vector<MonthFigures> months = state_.calendar_months(at(2026, 2, 1), 2);
+  ASSERT_EQ(months.size(), 2U);
+  EXPECT_EQ(months[0].received, 0);
+  std::int64_t received = 0, resolved = 0;
+  for (const MonthFigures& m : state_.month()) {
+    received += m.received;
+    resolved += m.resolved_total();
+  }
+  EXPECT_EQ(months[1].received, received);
+  EXPECT_EQ(months[1].resolved_total(), resolved);
+  EXPECT_EQ(months[1].resolved[static_cast<int>(engine::Outcome::Overdue)], 1);
+}
+
 }  // namespace
 }  // namespace tthc::live
