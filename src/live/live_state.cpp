@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 
 namespace tthc::live {
 
@@ -172,6 +173,7 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
 
   const bool keep = after.pending() || wake.has_value();
   if (!keep) {
+    unlist(id);
     held_.erase(id);
     return;
   }
@@ -189,6 +191,11 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
   h->left = eval_.left;
   h->paused_now = eval_.paused_now;
   h->department = current_department;
+  if (after.pending()) {
+    list_pending(id, *h, slot);
+  } else {
+    unlist(id);
+  }
   if (wake) schedule_.emplace(*wake, id);
   // Entries superseded by a later judgement stay until their moment; rebuild when they
   // outnumber the live ones, so memory stays proportional to the dossiers held.
@@ -278,6 +285,36 @@ void LiveState::turn_month(Moment now) {
   }
 }
 
+void LiveState::list_pending(DossierId id, const Held& h, const Record& r) {
+  const Pending entry{h.effective_due ? h.effective_due->time_since_epoch().count()
+                                      : std::numeric_limits<std::int64_t>::max(),
+                      id,
+                      &h,
+                      r.unit,
+                      r.field,
+                      h.department,
+                      r.judgement.pending,
+                      r.at_risk};
+  const auto [it, added] = pending_at_.try_emplace(id, pending_.size());
+  if (added) {
+    pending_.push_back(entry);
+  } else {
+    pending_[it->second] = entry;
+  }
+}
+
+void LiveState::unlist(DossierId id) {
+  const auto it = pending_at_.find(id);
+  if (it == pending_at_.end()) return;
+  const std::size_t at = it->second;
+  pending_at_.erase(it);
+  if (at + 1 != pending_.size()) {
+    pending_[at] = pending_.back();
+    pending_at_[pending_[at].id] = at;
+  }
+  pending_.pop_back();
+}
+
 std::vector<MonthFigures> LiveState::calendar_months(Moment first, int count) const {
   std::vector<MonthFigures> out(static_cast<std::size_t>(std::max(count, 0)));
   const auto index_of = [](Moment m) {
@@ -306,64 +343,62 @@ ListPage LiveState::list(const ListFilter& filter, Moment now, std::size_t offse
   if (!filter.department.empty() && !(department = departments_.find(filter.department))) {
     return {};
   }
-  struct Match {
-    const Held* held;
-    const Record* record;
-    DossierId id;
-    std::optional<Duration> left;
-  };
-  std::vector<Match> matches;
-  for (const auto& [id, h] : held_) {
-    const Record& r = records_[static_cast<std::size_t>(id)];
-    if (!r.pending()) continue;
-    if (unit && r.unit != *unit) continue;
-    if (field && r.field != *field) continue;
-    if (department && h.department != *department) continue;
-    if (!filter.state.empty()) {
-      const std::string_view s = filter.state;
-      if (s == "at_risk") {
-        if (!r.at_risk) continue;
-      } else if (s != engine::to_string(r.judgement.pending)) {
-        continue;
-      }
-    }
-    // Left at the listing moment: a paused dossier's working time left does not run.
+  const bool at_risk_only = filter.state == "at_risk";
+  std::optional<engine::PendingState> state;
+  for (const auto s : {engine::PendingState::InTime, engine::PendingState::DueSoon,
+                       engine::PendingState::Paused, engine::PendingState::Overdue}) {
+    if (filter.state == engine::to_string(s)) state = s;
+  }
+  // Left at the listing moment: a paused dossier's working time left does not run.
+  const auto left_now = [&](const Held& h) {
     std::optional<Duration> left = h.left;
     if (h.effective_due && !h.paused_now) {
       left = now <= *h.effective_due ? calendar_.between(now, *h.effective_due)
                                      : -calendar_.between(*h.effective_due, now);
     }
-    if (filter.within && !(left && *left >= Duration{0} && *left <= *filter.within)) continue;
-    matches.push_back({&h, &r, id, left});
+    return left;
+  };
+  // The scan reads the dense list of dossiers in process (a few bytes each, in one array);
+  // the order (effective due, then code; no due date last) is only needed for the page and
+  // what precedes it.
+  std::vector<const Pending*> matches;
+  matches.reserve(std::min<std::size_t>(pending_.size(), 1 << 16));
+  for (const Pending& p : pending_) {
+    if (unit && p.unit != *unit) continue;
+    if (field && p.field != *field) continue;
+    if (department && p.department != *department) continue;
+    if (at_risk_only && !p.at_risk) continue;
+    if (state && p.state != *state) continue;
+    if (filter.within) {
+      const std::optional<Duration> left = left_now(*p.held);
+      if (!(left && *left >= Duration{0} && *left <= *filter.within)) continue;
+    }
+    matches.push_back(&p);
   }
-  // Most urgent first; dossiers with no due date last. Only the page and what precedes it
-  // need their order: a first page of 100 from 100,000 dossiers is a partial sort.
   const std::size_t wanted = std::min(matches.size(), offset + limit);
   const auto end = matches.begin() + static_cast<std::ptrdiff_t>(wanted);
-  std::partial_sort(matches.begin(), end, matches.end(), [](const Match& a, const Match& b) {
-    const auto& da = a.held->effective_due;
-    const auto& db = b.held->effective_due;
-    if (da.has_value() != db.has_value()) return da.has_value();
-    if (da != db) return da < db;
-    return a.held->timeline.dossier.code < b.held->timeline.dossier.code;
+  std::partial_sort(matches.begin(), end, matches.end(), [](const Pending* a, const Pending* b) {
+    if (a->due != b->due) return a->due < b->due;
+    return a->held->timeline.dossier.code < b->held->timeline.dossier.code;
   });
   ListPage page;
   page.total = matches.size();
-  for (std::size_t i = offset; i < matches.size() && page.items.size() < limit; ++i) {
-    const Match& m = matches[i];
+  for (std::size_t i = offset; i < wanted; ++i) {
+    const Pending& m = *matches[i];
+    const Record& r = records_[static_cast<std::size_t>(m.id)];
     const Dossier& d = m.held->timeline.dossier;
     WorkItem item;
     item.id = m.id;
     item.code = d.code;
     item.procedure_code = d.procedure_code;
-    item.unit = m.record->unit;
-    item.field = m.record->field;
-    item.state = m.record->judgement.pending;
-    item.at_risk = m.record->at_risk;
+    item.unit = r.unit;
+    item.field = r.field;
+    item.state = r.judgement.pending;
+    item.at_risk = r.at_risk;
     item.received = d.received;
     item.base_due = m.held->base_due;
     item.effective_due = m.held->effective_due;
-    item.left = m.left;
+    item.left = left_now(*m.held);
     item.department = departments_.name(m.held->department);
     page.items.push_back(std::move(item));
   }

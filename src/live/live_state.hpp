@@ -237,11 +237,23 @@ class LiveState {
     std::uint32_t department = 0;  ///< holding the current step
   };
   using Scheduled = std::pair<Moment, DossierId>;
+  /// A dossier in process as the work lists filter and order it: one small entry per dossier
+  /// in a dense array, so a list scans contiguous memory, not the held timelines.
+  struct Pending {
+    std::int64_t due;  ///< the effective due's seconds; INT64_MAX: none
+    DossierId id;
+    const Held* held;  ///< stable: held_ is node-based, and the entry goes when it does
+    std::uint32_t unit, field, department;
+    engine::PendingState state;
+    bool at_risk;
+  };
 
   void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
              Moment now, bool hold);
   void count_month(const Record& r, int sign);
   void count_now(const Record& r, int sign);
+  void list_pending(DossierId id, const Held& h, const Record& r);
+  void unlist(DossierId id);
   void turn_month(Moment now);
 
   const engine::Catalogue& catalogue_;
@@ -253,6 +265,8 @@ class LiveState {
   std::vector<Record> records_;
   std::size_t tracked_ = 0;
   std::unordered_map<DossierId, Held> held_;
+  std::vector<Pending> pending_;
+  std::unordered_map<DossierId, std::size_t> pending_at_;  ///< index into pending_
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> schedule_;
   Names units_, fields_, departments_;
   std::vector<std::string> unit_names_;
