@@ -173,7 +173,7 @@ json::object freshness_json(const BoardOptions& o, Moment now) {
                            ? json::value(format_iso(moment_of_unix(*p.last_success_unix)))
                            : json::value(nullptr)},
       {"consecutive_failures", p.consecutive_failures},
-      {"last_error", p.last_error}};
+      {"last_error", p.consecutive_failures > 0 ? p.last_error : std::string()}};
   return f;
 }
 

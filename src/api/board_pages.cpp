@@ -90,7 +90,12 @@ std::string percent_encode(std::string_view text) {
 
 http::Response page(const BoardOptions& o, const http::Request& req, std::string_view name) {
   if (o.token && !session_authorised(*o.token, req)) {
-    return redirect("/signin?next=" + percent_encode(req.target));
+    // The sign-in page speaks the language the visitor asked the page in.
+    const auto lang = req.query_param("lang");
+    return redirect("/signin?next=" + percent_encode(req.target) +
+                    (lang && board::parse_lang(*lang)
+                         ? "&lang=" + std::string(board::lang_code(*board::parse_lang(*lang)))
+                         : std::string()));
   }
   auto shell = asset(o, "shell.html");
   if (!shell) return http::error_response(500, "the board's shell is missing");

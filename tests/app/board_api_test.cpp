@@ -199,6 +199,7 @@ TEST_F(BoardApi, TheTokenIsAskedOnceAndKeptInACookie) {
   EXPECT_EQ(page.status, 303);
   EXPECT_EQ(header(page, "location").value_or(""), "/signin?next=/dossiers%3Fstate%3Doverdue");
   EXPECT_EQ(page.body.find("overdue\":"), std::string::npos);
+  EXPECT_EQ(header(get("/?lang=en"), "location").value_or(""), "/signin?next=/%3Flang%3Den&lang=en");
   for (const std::string& target : std::vector<std::string>{
            "/api/v1/overview", "/api/v1/trend", "/api/v1/reports",
                                    "/api/v1/units/000.00.12.H42", "/api/v1/trend.svg",
