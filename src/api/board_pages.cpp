@@ -4,6 +4,7 @@
 
 #include "api/bearer_auth.hpp"
 #include "board/assets.hpp"
+#include "http/client.hpp"
 #include "domain/text.hpp"
 
 #include <cctype>
@@ -72,27 +73,21 @@ std::string safe_next(std::string_view next) {
   return std::string(next);
 }
 
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
+
+http::Response html_page(std::string html) {
+  http::Response r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(html);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  add_page_security(r);
+  return r;
 }
 
 http::Response page(const BoardOptions& o, const http::Request& req, std::string_view name) {
   if (o.token && !session_authorised(*o.token, req)) {
     // The sign-in page speaks the language the visitor asked the page in.
     const auto lang = req.query_param("lang");
-    return redirect("/signin?next=" + percent_encode(req.target) +
+    return redirect("/signin?next=" + http::percent_encode(req.target) +
                     (lang && board::parse_lang(*lang)
                          ? "&lang=" + std::string(board::lang_code(*board::parse_lang(*lang)))
                          : std::string()));
@@ -102,12 +97,7 @@ http::Response page(const BoardOptions& o, const http::Request& req, std::string
   replace_all(*shell, "{{lang}}", board::lang_code(page_lang(req)));
   replace_all(*shell, "{{page}}", name);
   replace_all(*shell, "{{auth}}", o.token ? "token" : "open");
-  http::Response r;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::move(*shell);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  add_page_security(r);
-  return r;
+  return html_page(std::move(*shell));
 }
 
 http::Response signin_page(const BoardOptions& o, const http::Request& req) {
@@ -117,12 +107,7 @@ http::Response signin_page(const BoardOptions& o, const http::Request& req) {
   replace_all(*form, "{{lang}}", board::lang_code(page_lang(req)));
   replace_all(*form, "{{next}}", escape_markup(safe_next(req.query_param("next").value_or("/"))));
   replace_all(*form, "{{error_class}}", req.query_param("error") ? "error" : "hidden");
-  http::Response r;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::move(*form);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  add_page_security(r);
-  return r;
+  return html_page(std::move(*form));
 }
 
 http::Response signin(const BoardOptions& o, const http::Request& req) {
@@ -135,7 +120,7 @@ http::Response signin(const BoardOptions& o, const http::Request& req) {
   http::Request probe;
   probe.headers.emplace_back("authorization", "Bearer " + given);
   if (!bearer_authorised(o.token, probe)) {
-    return redirect("/signin?error=1&next=" + percent_encode(next));
+    return redirect("/signin?error=1&next=" + http::percent_encode(next));
   }
   http::Response r = redirect(next);
   r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=" + session_value(*o.token) +

@@ -99,6 +99,10 @@ class Connection {
   std::unique_ptr<Impl> impl_;
 };
 
+/// RFC 3986 percent-encoding of everything but unreserved characters: a query parameter's name
+/// or value, or a path segment.
+std::string percent_encode(std::string_view text);
+
 /// Connect, send one request, close. `options.total_timeout` bounds the whole.
 Result<Response> request(std::string_view host, std::uint16_t port, const ClientRequest& request,
                          ClientOptions options = {});

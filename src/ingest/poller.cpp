@@ -59,22 +59,6 @@ std::string base64(std::string_view in) {
   return out;
 }
 
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '-' ||
-        u == '.' || u == '_' || u == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
 
 struct Poller::Impl {
   Impl(PollerOptions o, Intake& i, std::filesystem::path db, Seams s)
@@ -151,9 +135,9 @@ struct Poller::Impl {
   std::string page_url(const std::optional<std::string>& cursor) const {
     std::string url = options.url;
     url += url.find('?') == std::string::npos ? '?' : '&';
-    url += percent_encode(options.limit_param) + "=" + std::to_string(options.page_size);
+    url += http::percent_encode(options.limit_param) + "=" + std::to_string(options.page_size);
     if (cursor && !cursor->empty()) {
-      url += "&" + percent_encode(options.cursor_param) + "=" + percent_encode(*cursor);
+      url += "&" + http::percent_encode(options.cursor_param) + "=" + http::percent_encode(*cursor);
     }
     return url;
   }
@@ -219,7 +203,7 @@ Poller::CycleResult Poller::run_cycle() {
         bool progress_failed = false;
         for (const DossierSnapshot& d : page->batch.dossiers) {
           auto r =
-              p.get(replace_all(p.options.progress_url, "{code}", percent_encode(d.dossier.code)),
+              p.get(replace_all(p.options.progress_url, "{code}", http::percent_encode(d.dossier.code)),
                     result.retry_after);
           if (!r) {
             fail(r.error().message);

@@ -104,7 +104,5 @@ class Poller {
 
 /// "user:password" → "dXNlcjpwYXNzd29yZA==".
 std::string base64(std::string_view bytes);
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-std::string percent_encode(std::string_view text);
 
 }  // namespace tthc::ingest

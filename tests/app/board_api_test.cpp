@@ -197,9 +197,9 @@ TEST_F(BoardApi, TheTokenIsAskedOnceAndKeptInACookie) {
   // Nothing without it: pages go to the sign-in, data answers 401.
   const http::Response page = get("/dossiers?state=overdue");
   EXPECT_EQ(page.status, 303);
-  EXPECT_EQ(header(page, "location").value_or(""), "/signin?next=/dossiers%3Fstate%3Doverdue");
+  EXPECT_EQ(header(page, "location").value_or(""), "/signin?next=%2Fdossiers%3Fstate%3Doverdue");
   EXPECT_EQ(page.body.find("overdue\":"), std::string::npos);
-  EXPECT_EQ(header(get("/?lang=en"), "location").value_or(""), "/signin?next=/%3Flang%3Den&lang=en");
+  EXPECT_EQ(header(get("/?lang=en"), "location").value_or(""), "/signin?next=%2F%3Flang%3Den&lang=en");
   for (const std::string& target : std::vector<std::string>{
            "/api/v1/overview", "/api/v1/trend", "/api/v1/reports",
                                    "/api/v1/units/000.00.12.H42", "/api/v1/trend.svg",
@@ -215,7 +215,7 @@ TEST_F(BoardApi, TheTokenIsAskedOnceAndKeptInACookie) {
   };
   const http::Response wrong = sign_in("nope", "%2Freports");
   EXPECT_EQ(wrong.status, 303);
-  EXPECT_EQ(header(wrong, "location").value_or(""), "/signin?error=1&next=/reports");
+  EXPECT_EQ(header(wrong, "location").value_or(""), "/signin?error=1&next=%2Freports");
   EXPECT_FALSE(header(wrong, "set-cookie"));
   EXPECT_EQ(header(sign_in(kToken, "%2F%2Fevil.example"), "location").value_or(""), "/");
 

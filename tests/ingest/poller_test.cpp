@@ -2,6 +2,8 @@
 // records, a restart in the middle of a cycle, and every upstream failure it must survive.
 #include "ingest/poller.hpp"
 
+#include "http/client.hpp"
+
 #include "http/server.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
@@ -394,8 +396,8 @@ TEST(PollerText, Base64AndPercentEncoding) {
   EXPECT_EQ(base64("fo"), "Zm8=");
   EXPECT_EQ(base64("foo"), "Zm9v");
   EXPECT_EQ(base64("user:pass"), "dXNlcjpwYXNz");
-  EXPECT_EQ(percent_encode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
-  EXPECT_EQ(percent_encode("2026-03-02T10:00:00+07:00"), "2026-03-02T10%3A00%3A00%2B07%3A00");
+  EXPECT_EQ(http::percent_encode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
+  EXPECT_EQ(http::percent_encode("2026-03-02T10:00:00+07:00"), "2026-03-02T10%3A00%3A00%2B07%3A00");
 }
 
 }  // namespace
