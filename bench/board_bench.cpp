@@ -59,11 +59,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> targets;
   for (int i = 3; i < argc; ++i) targets.emplace_back(argv[i]);
   if (targets.empty()) {
-    const std::string unit = first_of(*connection, {"GET", "/api/v1/overview", "", "", headers},
-                                      "units", "unit");
-    const std::string code = first_of(
-        *connection, {"GET", "/api/v1/dossiers?state=overdue&limit=1", "", "", headers}, "items",
-        "code");
+    const std::string unit =
+        first_of(*connection, {"GET", "/api/v1/overview", "", "", headers}, "units", "unit");
+    const std::string code =
+        first_of(*connection, {"GET", "/api/v1/dossiers?state=overdue&limit=1", "", "", headers},
+                 "items", "code");
     targets = {"/api/v1/overview",
                "/api/v1/trend",
                "/api/v1/trend.svg",
@@ -88,8 +88,9 @@ int main(int argc, char** argv) {
       const double elapsed =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (!r || r->status != 200) {
-        std::fprintf(stderr, "board_bench: %s: %s\n", target.c_str(),
-                     r ? ("status " + std::to_string(r->status)).c_str() : r.error().message.c_str());
+        std::fprintf(
+            stderr, "board_bench: %s: %s\n", target.c_str(),
+            r ? ("status " + std::to_string(r->status)).c_str() : r.error().message.c_str());
         return 1;
       }
       bytes = r->body.size();

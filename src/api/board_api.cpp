@@ -1,8 +1,8 @@
 // The board's data: the JSON and the pictures its pages read (board_pages.cpp serves the pages).
 #include "api/board_api.hpp"
 
-#include "api/board_parts.hpp"
 #include "api/bearer_auth.hpp"
+#include "api/board_parts.hpp"
 #include "board/svg.hpp"
 #include "domain/text.hpp"
 #include "engine/evaluate.hpp"
@@ -108,9 +108,11 @@ std::vector<UnitLine> ranked_units(const live::LiveState& s) {
     if (ra.has_value() != rb.has_value()) return ra.has_value();
     if (ra && *ra != *rb) return *ra < *rb;
     if (a.now.state(engine::PendingState::Overdue) != b.now.state(engine::PendingState::Overdue)) {
-      return a.now.state(engine::PendingState::Overdue) > b.now.state(engine::PendingState::Overdue);
+      return a.now.state(engine::PendingState::Overdue) >
+             b.now.state(engine::PendingState::Overdue);
     }
-    if (a.now.overdue_steps != b.now.overdue_steps) return a.now.overdue_steps > b.now.overdue_steps;
+    if (a.now.overdue_steps != b.now.overdue_steps)
+      return a.now.overdue_steps > b.now.overdue_steps;
     return s.units().name(a.id) < s.units().name(b.id);
   });
   std::unordered_map<std::uint32_t, std::size_t> position;
@@ -120,8 +122,9 @@ std::vector<UnitLine> ranked_units(const live::LiveState& s) {
     if (it == position.end() || steps <= 0) continue;
     UnitLine& l = lines[it->second];
     const std::uint32_t dept = live::pair_second(key);
-    if (steps > l.top_steps || (steps == l.top_steps && s.departments().name(dept) <
-                                                           s.departments().name(l.top_department))) {
+    if (steps > l.top_steps ||
+        (steps == l.top_steps &&
+         s.departments().name(dept) < s.departments().name(l.top_department))) {
       l.top_steps = steps;
       l.top_department = dept;
     }
@@ -255,8 +258,8 @@ class Trend {
     std::lock_guard lock(m_);
     const std::uint64_t version =
         o_.monitor->with_state([](const live::LiveState& s) { return s.version(); });
-    const bool fresh = version == version_ ||
-                       (steady - computed_ < std::chrono::seconds(10) && first == first_);
+    const bool fresh =
+        version == version_ || (steady - computed_ < std::chrono::seconds(10) && first == first_);
     if (!(fresh && first == first_ && count == count_)) {
       live_ = o_.monitor->with_state(
           [&](const live::LiveState& s) { return s.calendar_months(first, count); });
@@ -281,10 +284,10 @@ class Trend {
     text << in.rdbuf();
     boost::system::error_code ec;
     const json::value v = json::parse(text.str(), ec);
-    const json::object* total = v.is_object() ? v.as_object().if_contains("total") != nullptr
-                                                    ? v.at("total").if_object()
-                                                    : nullptr
-                                              : nullptr;
+    const json::object* total =
+        v.is_object()
+            ? v.as_object().if_contains("total") != nullptr ? v.at("total").if_object() : nullptr
+            : nullptr;
     if (ec || total == nullptr) return std::nullopt;
     const auto count = [&](std::string_view key) -> std::int64_t {
       const json::value* x = total->if_contains(key);
@@ -318,8 +321,7 @@ Result<int> months_param(const http::Request& req) {
   if (!v) return 12;
   int n = 0;
   const auto res = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size() || n < 1 ||
-      n > 36) {
+  if (v->empty() || res.ec != std::errc() || res.ptr != v->data() + v->size() || n < 1 || n > 36) {
     return Error{"months: not a number from 1 to 36: " + quote_for_error(*v)};
   }
   return n;
@@ -348,11 +350,10 @@ json::object overview(const BoardState& b, const live::LiveState& s, Moment now)
     u["name"] = s.unit_name(l.id);
     u["now"] = now_json(l.now);
     u["month"] = month_json(l.month);
-    u["top_department"] = l.top_steps > 0
-                              ? json::value(json::object{
-                                    {"name", s.departments().name(l.top_department)},
-                                    {"overdue_steps", l.top_steps}})
-                              : json::value(nullptr);
+    u["top_department"] =
+        l.top_steps > 0 ? json::value(json::object{{"name", s.departments().name(l.top_department)},
+                                                   {"overdue_steps", l.top_steps}})
+                        : json::value(nullptr);
     units.push_back(std::move(u));
   }
   for (const live::MonthFigures& m : s.month()) {
@@ -417,7 +418,8 @@ http::Response unit_page_data(const BoardState& b, const std::string& code, Mome
     }
     std::vector<std::pair<std::int64_t, std::uint32_t>> departments;
     for (const auto& [key, steps] : s.overdue_steps()) {
-      if (live::pair_first(key) == u && steps > 0) departments.emplace_back(steps, live::pair_second(key));
+      if (live::pair_first(key) == u && steps > 0)
+        departments.emplace_back(steps, live::pair_second(key));
     }
     std::sort(departments.begin(), departments.end(), [&](const auto& a, const auto& c) {
       if (a.first != c.first) return a.first > c.first;
@@ -445,21 +447,24 @@ json::object trend_json(BoardState& b, int count, Moment now) {
   json::array months;
   const Moment current = first_of_month(now);
   for (const TrendMonth& m : b.trend.months(count, now)) {
-    months.push_back(json::object{
-        {"month", month_label(m.start)},
-        {"from", format_date(day_of(m.start))},
-        {"to", format_date(day_of(add_months(m.start, 1)))},
-        {"closed", m.start < current},
-        {"source", m.source},
-        {"received", m.received},
-        {"resolved", m.resolved()},
-        {"early", m.early},
-        {"on_time", m.on_time},
-        {"overdue", m.overdue},
-        {"pending_overdue", m.pending_overdue ? json::value(*m.pending_overdue) : json::value(nullptr)},
-        {"on_time_rate", rate_or_null(m.rate())}});
+    months.push_back(
+        json::object{{"month", month_label(m.start)},
+                     {"from", format_date(day_of(m.start))},
+                     {"to", format_date(day_of(add_months(m.start, 1)))},
+                     {"closed", m.start < current},
+                     {"source", m.source},
+                     {"received", m.received},
+                     {"resolved", m.resolved()},
+                     {"early", m.early},
+                     {"on_time", m.on_time},
+                     {"overdue", m.overdue},
+                     {"pending_overdue",
+                      m.pending_overdue ? json::value(*m.pending_overdue) : json::value(nullptr)},
+                     {"on_time_rate", rate_or_null(m.rate())}});
   }
-  return {{"as_of", format_iso(now)}, {"target", b.options.on_time_target}, {"months", std::move(months)}};
+  return {{"as_of", format_iso(now)},
+          {"target", b.options.on_time_target},
+          {"months", std::move(months)}};
 }
 
 std::string trend_picture(BoardState& b, int count, Moment now, board::Lang lang) {

@@ -4,8 +4,8 @@
 
 #include "api/bearer_auth.hpp"
 #include "board/assets.hpp"
-#include "http/client.hpp"
 #include "domain/text.hpp"
+#include "http/client.hpp"
 
 #include <cctype>
 
@@ -72,7 +72,6 @@ std::string safe_next(std::string_view next) {
   }
   return std::string(next);
 }
-
 
 http::Response html_page(std::string html) {
   http::Response r;
@@ -152,12 +151,15 @@ void add_page_security(http::Response& r) {
 
 void add_board_pages(http::Router& router, const BoardOptions& options) {
   auto o = std::make_shared<const BoardOptions>(options);
-  const std::pair<std::string_view, std::string_view> pages[] = {
-      {"/", "overview"},         {"/units/{unit}", "unit"},     {"/dossiers", "worklist"},
-      {"/dossiers/{code}", "dossier"}, {"/reports", "reports"}};
+  const std::pair<std::string_view, std::string_view> pages[] = {{"/", "overview"},
+                                                                 {"/units/{unit}", "unit"},
+                                                                 {"/dossiers", "worklist"},
+                                                                 {"/dossiers/{code}", "dossier"},
+                                                                 {"/reports", "reports"}};
   for (const auto& [path, name] : pages) {
-    router.add("GET", std::string(path),
-               [o, name = std::string(name)](const http::Request& req) { return page(*o, req, name); });
+    router.add("GET", std::string(path), [o, name = std::string(name)](const http::Request& req) {
+      return page(*o, req, name);
+    });
   }
   router.add("GET", "/assets/{file}", [o](const http::Request& req) {
     const std::string name(req.param("file").value_or(""));

@@ -57,15 +57,16 @@ http::Response reports_list(const BoardOptions& o) {
   json::array months;
   if (*first) {
     const reports::Period oldest = reports::period_containing(**first, start_day);
-    for (reports::Period p = reports::period_containing(now, start_day);; p = reports::previous(p)) {
+    for (reports::Period p = reports::period_containing(now, start_day);;
+         p = reports::previous(p)) {
       const std::string label = p.label();
       auto snap = snapshot_json(o.reports_dir, label);
-      months.push_back(json::object{
-          {"month", label},
-          {"from", format_date(day_of(p.start))},
-          {"to", format_date(day_of(p.end))},
-          {"closed", now >= p.end},
-          {"snapshot", snap ? json::value(std::move(*snap)) : json::value(nullptr)}});
+      months.push_back(
+          json::object{{"month", label},
+                       {"from", format_date(day_of(p.start))},
+                       {"to", format_date(day_of(p.end))},
+                       {"closed", now >= p.end},
+                       {"snapshot", snap ? json::value(std::move(*snap)) : json::value(nullptr)}});
       if (p == oldest || months.size() >= 240) break;
     }
   }
@@ -100,10 +101,11 @@ http::Response snapshot_file(const BoardOptions& o, const http::Request& req) {
   const auto snap = snapshot_json(o.reports_dir, period->label());
   if (!snap) return http::error_response(404, "no snapshot of " + period->label());
   bool listed = false;
-  for (const json::value& f : snap->at("files").as_array()) listed = listed || f.as_string() == file;
+  for (const json::value& f : snap->at("files").as_array())
+    listed = listed || f.as_string() == file;
   if (!listed) {
-    return http::error_response(404, "no file " + quote_for_error(file) + " in the snapshot of " +
-                                         period->label());
+    return http::error_response(
+        404, "no file " + quote_for_error(file) + " in the snapshot of " + period->label());
   }
   auto bytes = read_file(o.reports_dir / period->label() / file);
   if (!bytes) return http::error_response(404, "cannot read " + file);
@@ -128,8 +130,8 @@ http::Response snapshot_diff(const BoardOptions& o, const http::Request& req) {
   const std::string kind_text(req.param("kind").value_or(""));
   const auto kind = reports::parse_kind(kind_text);
   if (!kind) {
-    return http::error_response(404, "no report " + quote_for_error(kind_text) +
-                                         " (results, reduction, index766)");
+    return http::error_response(
+        404, "no report " + quote_for_error(kind_text) + " (results, reduction, index766)");
   }
   const auto month = req.query_param("month");
   if (!month) return http::error_response(400, "month: required, YYYY-MM");

@@ -57,18 +57,16 @@ std::string format_count(std::int64_t n, Lang lang) {
 
 std::string format_percent(double ratio, Lang lang) {
   const double v = ratio * 100;
-  return (lang == Lang::Vi ? group_number(v, 2, '.', ',') : group_number(v, 2, ',', '.')) +
-         " %";
+  return (lang == Lang::Vi ? group_number(v, 2, '.', ',') : group_number(v, 2, ',', '.')) + " %";
 }
 
 std::string format_moment(Moment m) {
   const std::chrono::year_month_day ymd{day_of(m)};
   const auto t = std::chrono::duration_cast<std::chrono::minutes>(time_of_day(m)).count();
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02lld:%02lld",
-                static_cast<unsigned>(ymd.day()), static_cast<unsigned>(ymd.month()),
-                static_cast<int>(ymd.year()), static_cast<long long>(t / 60),
-                static_cast<long long>(t % 60));
+  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02lld:%02lld", static_cast<unsigned>(ymd.day()),
+                static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()),
+                static_cast<long long>(t / 60), static_cast<long long>(t % 60));
   return buf;
 }
 
@@ -88,11 +86,13 @@ std::string format_left(Duration left, Duration day_length, Lang lang) {
   std::vector<std::string> parts;
   const bool vi = lang == Lang::Vi;
   if (days > 0) {
-    parts.push_back(std::to_string(days) +
-                    (vi ? " ngày" : days == 1 ? " working day" : " working days"));
+    parts.push_back(std::to_string(days) + (vi          ? " ngày"
+                                            : days == 1 ? " working day"
+                                                        : " working days"));
   }
   if (hours > 0) parts.push_back(std::to_string(hours) + (vi ? " giờ" : " h"));
-  if (minutes > 0 || parts.empty()) parts.push_back(std::to_string(minutes) + (vi ? " phút" : " min"));
+  if (minutes > 0 || parts.empty())
+    parts.push_back(std::to_string(minutes) + (vi ? " phút" : " min"));
   std::string span;
   for (const std::string& p : parts) span += (span.empty() ? "" : " ") + p;
   if (vi) return (late ? "quá hạn " : "còn ") + span + " làm việc";

@@ -90,9 +90,10 @@ std::string trend_svg(const std::vector<TrendPoint>& months, double target, Lang
   constexpr int kWidth = 960, kHeight = 360;
   constexpr double left = 60, right = 60, top = 50, bottom = 50;
   const double plot_w = kWidth - left - right, plot_h = kHeight - top - bottom;
-  std::string out = open_svg(kWidth, kHeight,
-                             vi ? "Xu hướng 12 tháng: tiếp nhận, giải quyết, quá hạn và tỷ lệ đúng hạn"
-                                : "12-month trend: received, resolved, overdue and on-time rate");
+  std::string out =
+      open_svg(kWidth, kHeight,
+               vi ? "Xu hướng 12 tháng: tiếp nhận, giải quyết, quá hạn và tỷ lệ đúng hạn"
+                  : "12-month trend: received, resolved, overdue and on-time rate");
   double max_count = 0;
   for (const TrendPoint& p : months) {
     if (p.known) max_count = std::max({max_count, double(p.received), double(p.resolved)});
@@ -117,7 +118,8 @@ std::string trend_svg(const std::vector<TrendPoint>& months, double target, Lang
   out += "<circle cx=\"" + num(left + 425) + "\" cy=\"17\" r=\"4\" fill=\"" + std::string(kRate) +
          "\"/>\n";
   out += text(left + 446, 22, vi ? "Tỷ lệ đúng hạn (trục phải)" : "On-time rate (right axis)");
-  out += line(left + 660, 17, left + 690, 17, kTarget, "stroke-width=\"2\" stroke-dasharray=\"6 4\"");
+  out +=
+      line(left + 660, 17, left + 690, 17, kTarget, "stroke-width=\"2\" stroke-dasharray=\"6 4\"");
   out += text(left + 696, 22, (vi ? "Mục tiêu " : "Target ") + format_percent(target, lang));
 
   const double slot = months.empty() ? plot_w : plot_w / static_cast<double>(months.size());
@@ -166,7 +168,8 @@ std::string ranking_svg(const std::vector<RankBar>& units, double target, Lang l
   const bool vi = lang == Lang::Vi;
   constexpr int kWidth = 960, kRow = 34;
   constexpr double label_w = 330, bar_x = 340, bar_w = 420, top = 36;
-  const int height = static_cast<int>(top) + kRow * static_cast<int>(std::max<std::size_t>(units.size(), 1)) + 16;
+  const int height =
+      static_cast<int>(top) + kRow * static_cast<int>(std::max<std::size_t>(units.size(), 1)) + 16;
   std::string out = open_svg(kWidth, height,
                              vi ? "Xếp hạng đơn vị theo tỷ lệ đúng hạn tháng này (thấp nhất trước)"
                                 : "Units by this month's on-time rate (lowest first)");
@@ -192,14 +195,15 @@ std::string ranking_svg(const std::vector<RankBar>& units, double target, Lang l
     }
     out += text(bar_x + bar_w + 8, y + 15, value, "font-size=\"12\"");
     if (u.overdue_now > 0) {
-      out += text(bar_x + bar_w + 8, y + 29,
-                  "⚠ " + format_count(u.overdue_now, lang) +
-                      (vi ? " hồ sơ quá hạn" : " overdue now"),
-                  "font-size=\"11\" fill=\"" + std::string(kOverdue) + "\"");
+      out +=
+          text(bar_x + bar_w + 8, y + 29,
+               "⚠ " + format_count(u.overdue_now, lang) + (vi ? " hồ sơ quá hạn" : " overdue now"),
+               "font-size=\"11\" fill=\"" + std::string(kOverdue) + "\"");
     }
   }
-  out += line(tx, top - 4, tx, top + kRow * static_cast<double>(std::max<std::size_t>(units.size(), 1)),
-              kTarget, "stroke-width=\"2\" stroke-dasharray=\"6 4\"");
+  out += line(tx, top - 4, tx,
+              top + kRow * static_cast<double>(std::max<std::size_t>(units.size(), 1)), kTarget,
+              "stroke-width=\"2\" stroke-dasharray=\"6 4\"");
   out += text(tx, top - 8, (vi ? "mục tiêu " : "target ") + format_percent(target, lang),
               "text-anchor=\"middle\" font-size=\"11\"");
   out += "</svg>\n";
@@ -228,20 +232,24 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
   const auto x = [&](Moment m) {
     return plot_x + plot_w * static_cast<double>((m - from).count()) / span;
   };
-  std::string out = open_svg(kWidth, height, vi ? "Dòng thời gian của hồ sơ" : "The dossier's timeline");
+  std::string out =
+      open_svg(kWidth, height, vi ? "Dòng thời gian của hồ sơ" : "The dossier's timeline");
 
   // Legend.
   out += legend_item(plot_x, 18, "#9fb3d1", vi ? "Thời gian xử lý" : "Processing");
-  out += legend_item(plot_x + 140, 18, "url(#pause)", vi ? "Tạm dừng (chờ bổ sung, nộp phí)" : "Paused (supplement, fees)");
+  out += legend_item(plot_x + 140, 18, "url(#pause)",
+                     vi ? "Tạm dừng (chờ bổ sung, nộp phí)" : "Paused (supplement, fees)");
   out += legend_item(plot_x + 390, 18, kOverdue, vi ? "⚠ Bước trễ hạn" : "⚠ Late step");
-  out += "<defs><pattern id=\"pause\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-         "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fdf0d5\"/>"
-         "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#b7791f\" stroke-width=\"2\"/>"
-         "</pattern></defs>\n";
+  out +=
+      "<defs><pattern id=\"pause\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fdf0d5\"/>"
+      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#b7791f\" stroke-width=\"2\"/>"
+      "</pattern></defs>\n";
 
   // Row 0: the dossier as a whole, its pauses shaded.
   const Moment whole_end = t.end.value_or(t.now);
-  out += text(label_w, top + 19, vi ? "Hồ sơ" : "Dossier", "text-anchor=\"end\" font-weight=\"600\"");
+  out +=
+      text(label_w, top + 19, vi ? "Hồ sơ" : "Dossier", "text-anchor=\"end\" font-weight=\"600\"");
   out += rect(x(t.received), top + 6, x(whole_end) - x(t.received), 18, "#9fb3d1");
   for (const Interval& p : t.pauses) {
     out += rect(x(p.begin), top + 4, x(std::min(p.end, to)) - x(p.begin), 22, "url(#pause)",
@@ -252,9 +260,10 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
     const TimelineStep& s = t.steps[i];
     const double y = top + kRow * static_cast<double>(i + 1);
     if (i % 2 == 0) out += rect(0, y, kWidth, kRow, "#f6f8fa");
-    const std::string label = (s.overdue ? "⚠ " : "") + shorten(s.department.empty()
-                                                                    ? (vi ? "(không rõ phòng)" : "(no department)")
-                                                                    : s.department, 30);
+    const std::string label =
+        (s.overdue ? "⚠ " : "") +
+        shorten(s.department.empty() ? (vi ? "(không rõ phòng)" : "(no department)") : s.department,
+                30);
     out += text(label_w, y + 19, label,
                 s.overdue ? "text-anchor=\"end\" fill=\"" + std::string(kOverdue) + "\""
                           : "text-anchor=\"end\"");
@@ -287,15 +296,16 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
   for (const Marker& m : markers) {
     if (!m.at) continue;
     const double mx = x(*m.at);
-    out += line(mx, top, mx, bottom, m.colour,
-                "stroke-width=\"2\"" +
-                    (m.dash.empty() ? std::string() : " stroke-dasharray=\"" + std::string(m.dash) + "\""));
+    out += line(
+        mx, top, mx, bottom, m.colour,
+        "stroke-width=\"2\"" +
+            (m.dash.empty() ? std::string() : " stroke-dasharray=\"" + std::string(m.dash) + "\""));
     // Labels near an edge grow inwards, so none is cut off.
     const double share = (mx - plot_x) / plot_w;
     const std::string anchor = share > 0.7 ? "end" : share < 0.3 ? "start" : "middle";
-    out += text(mx, bottom + 16 + 14 * (slot % 4), m.label + " " + format_moment(*m.at),
-                "text-anchor=\"" + anchor + "\" font-size=\"11\" fill=\"" +
-                    std::string(m.colour) + "\"");
+    out += text(
+        mx, bottom + 16 + 14 * (slot % 4), m.label + " " + format_moment(*m.at),
+        "text-anchor=\"" + anchor + "\" font-size=\"11\" fill=\"" + std::string(m.colour) + "\"");
     ++slot;
   }
   out += text(plot_x, height - 6, (vi ? "Tiếp nhận " : "Received ") + format_moment(t.received),

@@ -6,8 +6,8 @@
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <map>
@@ -60,10 +60,12 @@ class BoardApi : public ::testing::Test {
     port_ = daemon_->port();
     ASSERT_GT(port_, 0) << daemon_->first_line();
     auto posted = send({"POST", "/api/v1/mc", kBody, "application/json", {}});
-    ASSERT_TRUE(posted && posted->status == 200) << (posted ? posted->body : posted.error().message);
+    ASSERT_TRUE(posted && posted->status == 200)
+        << (posted ? posted->body : posted.error().message);
     ASSERT_TRUE(test::await(
         [&] {
-          auto r = send({"GET", "/api/v1/overview", "", "", {{"Authorization", "Bearer " + kToken}}});
+          auto r =
+              send({"GET", "/api/v1/overview", "", "", {{"Authorization", "Bearer " + kToken}}});
           return r && r->status == 200 &&
                  json::parse(r->body).at("now").at("in_process").as_int64() == 1;
         },
@@ -155,12 +157,15 @@ TEST_F(BoardApi, PagesPicturesAndTheirHeaders) {
   EXPECT_EQ(header(page, "x-content-type-options").value_or(""), "nosniff");
   EXPECT_NE(page.body.find("lang=\"vi\""), std::string::npos);
   EXPECT_NE(get("/?lang=en").body.find("lang=\"en\""), std::string::npos);
-  EXPECT_NE(get("/dossiers", {{"Accept-Language", "en-GB,en;q=0.9,vi;q=0.5"}}).body.find("lang=\"en\""),
-            std::string::npos);
+  EXPECT_NE(
+      get("/dossiers", {{"Accept-Language", "en-GB,en;q=0.9,vi;q=0.5"}}).body.find("lang=\"en\""),
+      std::string::npos);
   EXPECT_NE(get("/units/000.00.12.H42", {{"Accept-Language", "fr, vi;q=0.8, en;q=0.7"}})
                 .body.find("lang=\"vi\""),
             std::string::npos);
-  for (const char* target : {"/dossiers/" "000.00.12.H42-260302-0001", "/reports", "/units/x"}) {
+  for (const char* target : {"/dossiers/"
+                             "000.00.12.H42-260302-0001",
+                             "/reports", "/units/x"}) {
     EXPECT_EQ(get(target).status, 200) << target;
   }
   EXPECT_EQ(get("/signin").status, 303);  // no token: nothing to sign in to
@@ -171,9 +176,9 @@ TEST_F(BoardApi, PagesPicturesAndTheirHeaders) {
   EXPECT_EQ(get("/assets/..%2Fboard.js").status, 404);
   EXPECT_EQ(get("/assets/CMakeLists.txt").status, 404);
 
-  for (const std::string& target : std::vector<std::string>{
-           "/api/v1/trend.svg", "/api/v1/overview/ranking.svg?lang=en",
-        "/api/v1/dossiers/" + kCode + "/timeline.svg"}) {
+  for (const std::string& target :
+       std::vector<std::string>{"/api/v1/trend.svg", "/api/v1/overview/ranking.svg?lang=en",
+                                "/api/v1/dossiers/" + kCode + "/timeline.svg"}) {
     const http::Response svg = get(target);
     EXPECT_EQ(svg.status, 200) << target;
     EXPECT_EQ(svg.content_type, "image/svg+xml; charset=utf-8") << target;
@@ -199,19 +204,22 @@ TEST_F(BoardApi, TheTokenIsAskedOnceAndKeptInACookie) {
   EXPECT_EQ(page.status, 303);
   EXPECT_EQ(header(page, "location").value_or(""), "/signin?next=%2Fdossiers%3Fstate%3Doverdue");
   EXPECT_EQ(page.body.find("overdue\":"), std::string::npos);
-  EXPECT_EQ(header(get("/?lang=en"), "location").value_or(""), "/signin?next=%2F%3Flang%3Den&lang=en");
+  EXPECT_EQ(header(get("/?lang=en"), "location").value_or(""),
+            "/signin?next=%2F%3Flang%3Den&lang=en");
   for (const std::string& target : std::vector<std::string>{
-           "/api/v1/overview", "/api/v1/trend", "/api/v1/reports",
-                                   "/api/v1/units/000.00.12.H42", "/api/v1/trend.svg",
-                                   "/api/v1/dossiers/" + kCode + "/timeline.svg"}) {
+           "/api/v1/overview", "/api/v1/trend", "/api/v1/reports", "/api/v1/units/000.00.12.H42",
+           "/api/v1/trend.svg", "/api/v1/dossiers/" + kCode + "/timeline.svg"}) {
     EXPECT_EQ(get(target).status, 401) << target;
   }
   EXPECT_EQ(get("/signin").status, 200);
   EXPECT_EQ(get("/assets/board.css").status, 200);  // the sign-in page needs its style
 
   const auto sign_in = [&](const std::string& token, const std::string& next) {
-    return *send({"POST", "/signin", "token=" + token + "&next=" + next,
-                  "application/x-www-form-urlencoded", {}});
+    return *send({"POST",
+                  "/signin",
+                  "token=" + token + "&next=" + next,
+                  "application/x-www-form-urlencoded",
+                  {}});
   };
   const http::Response wrong = sign_in("nope", "%2Freports");
   EXPECT_EQ(wrong.status, 303);

@@ -98,8 +98,8 @@ TEST(BoardSvg, TrendShowsEveryMonthAndTheRates) {
 }
 
 TEST(BoardSvg, RankingSaysBelowTargetAndOverdueInWords) {
-  const std::string svg = ranking_svg(
-      {{"UBND <xã> & \"A\"", 0.8, 12}, {"Sở KH&CN", std::nullopt, 0}}, 0.95, Lang::Vi);
+  const std::string svg =
+      ranking_svg({{"UBND <xã> & \"A\"", 0.8, 12}, {"Sở KH&CN", std::nullopt, 0}}, 0.95, Lang::Vi);
   expect_well_formed(svg);
   EXPECT_NE(svg.find("UBND &lt;xã&gt; &amp; &quot;A&quot;"), std::string::npos);
   EXPECT_NE(svg.find("80,00 % ▼ dưới mục tiêu"), std::string::npos);
@@ -115,10 +115,10 @@ TEST(BoardSvg, TimelineMarksLateStepsPausesAndDues) {
   t.base_due = make_moment(2026, 3, 9, 9);
   t.effective_due = make_moment(2026, 3, 11, 9);
   t.pauses = {{make_moment(2026, 3, 4, 9), make_moment(2026, 3, 6, 9)}};
-  t.steps = {{"Bộ phận Một cửa", make_moment(2026, 3, 2, 9), make_moment(2026, 3, 2, 10),
-              make_moment(2026, 3, 2, 17), false},
-             {"Phòng <A>", make_moment(2026, 3, 2, 10), std::nullopt, make_moment(2026, 3, 5, 10),
-              true}};
+  t.steps = {
+      {"Bộ phận Một cửa", make_moment(2026, 3, 2, 9), make_moment(2026, 3, 2, 10),
+       make_moment(2026, 3, 2, 17), false},
+      {"Phòng <A>", make_moment(2026, 3, 2, 10), std::nullopt, make_moment(2026, 3, 5, 10), true}};
   const std::string svg = timeline_svg(t, Lang::Vi);
   expect_well_formed(svg);
   EXPECT_NE(svg.find("⚠ Phòng &lt;A&gt;"), std::string::npos);
