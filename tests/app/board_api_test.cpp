@@ -45,7 +45,7 @@ std::optional<std::string> header(const http::Response& r, const std::string& na
 class BoardApi : public ::testing::Test {
  protected:
   // A daemon on its own store, with or without the read token.
-  void start(bool with_token) {
+  void start(bool with_token, const std::string& reports_dir = "") {
     const std::string src = TTHC_SOURCE_DIR;
     dir_.write("read.token", kToken + "\n");
     const auto config = dir_.write(
@@ -53,7 +53,8 @@ class BoardApi : public ::testing::Test {
                             "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
                             "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
                             (with_token ? "read_token_file = \"read.token\"\n" : "") +
-                            "[metrics]\nprovince = \"Ninh Bình\"\n[reports]\ndir = \"\"\n");
+                            "[metrics]\nprovince = \"Ninh Bình\"\n[reports]\ndir = \"" +
+                            reports_dir + "\"\n");
     daemon_ = std::make_unique<test::Daemon>(
         TTHC_EXECUTABLE, std::vector<std::string>{"run", "--config", config.string()},
         TTHC_SOURCE_DIR);
@@ -246,6 +247,48 @@ TEST_F(BoardApi, TheTokenIsAskedOnceAndKeptInACookie) {
   const http::Response out = *send({"POST", "/signout", "", "", {}});
   EXPECT_EQ(out.status, 303);
   EXPECT_NE(header(out, "set-cookie").value_or("").find("Max-Age=0"), std::string::npos);
+}
+
+// The reports page's data: the snapshots the daemon froze, their files, and what a late sync
+// changes against them (`report --diff`).
+TEST_F(BoardApi, SnapshotsTheirFilesAndWhatALateSyncChanges) {
+  start(false, "reports");
+  // Snapshots of closed months are written at start once the store has dossiers: restart.
+  EXPECT_EQ(daemon_->stop(), 0);
+  start(false, "reports");
+  ASSERT_TRUE(test::await(
+      [&] {
+        const json::value r = json::parse(get("/api/v1/reports").body);
+        return r.at("months").as_array().back().at("snapshot").is_object();
+      },
+      std::chrono::seconds(20)));
+  const json::object march =
+      json::parse(get("/api/v1/reports").body).at("months").as_array().back().as_object();
+  EXPECT_EQ(march.at("month").as_string(), "2026-03");
+  EXPECT_EQ(march.at("snapshot").at("as_of").as_string(), "2026-04-01T00:00:00+07:00");
+  const http::Response csv = get("/api/v1/snapshots/2026-03/results.csv");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_NE(header(csv, "content-disposition").value_or("").find("attachment"), std::string::npos);
+  EXPECT_EQ(get("/api/v1/snapshots/2026-03/nothing.csv").status, 404);
+
+  auto diff = json::parse(get("/api/v1/reports/results/diff?month=2026-03").body).as_object();
+  EXPECT_TRUE(diff.at("changes").as_array().empty()) << json::serialize(diff);
+  // A dossier received in March arrives late: the snapshot no longer agrees.
+  const std::string late =
+      R"({"service":"DongBoHoSoMC","data":[{"MaHoSo":"000.00.12.H42-260303-0009",)"
+      R"("MaTTHC":"1.004227","MaLinhVuc":"KHCN","TrangThaiHoSo":9,)"
+      R"("NgayTiepNhan":"20260303090000","NgayHenTra":"20260306090000",)"
+      R"("NgayKetThucXuLy":"20260304090000"}]})";
+  ASSERT_EQ(send({"POST", "/api/v1/mc", late, "application/json", {}})->status, 200);
+  diff = json::parse(get("/api/v1/reports/results/diff?month=2026-03").body).as_object();
+  const json::array& changes = diff.at("changes").as_array();
+  ASSERT_FALSE(changes.empty());
+  bool received = false;
+  for (const json::value& c : changes) {
+    received = received || std::string_view(c.as_string()).find("received_total: 2 → 3") !=
+                               std::string_view::npos;
+  }
+  EXPECT_TRUE(received) << json::serialize(diff);
 }
 
 }  // namespace
