@@ -12,12 +12,13 @@ namespace {
 
 namespace json = boost::json;
 
-// The answer codes (README, Intake › Webhook). "3" (too large) is the server's 413, whose body
-// this handler never writes.
+// The answer codes (README, Intake › Webhook).
 constexpr std::string_view kTaken = "0";
 constexpr std::string_view kMalformed = "1";
 constexpr std::string_view kBadSignature = "2";
+constexpr std::string_view kTooLarge = "3";
 constexpr std::string_view kBusy = "4";
+constexpr std::string_view kBusyMessage = "Hệ thống đang bận, vui lòng gửi lại sau";
 
 http::Response json_response(int status, const json::object& o) {
   http::Response r;
@@ -26,19 +27,25 @@ http::Response json_response(int status, const json::object& o) {
   return r;
 }
 
-// A request refused whole: nothing of it was taken.
-http::Response refusal(int status, std::string_view code, std::string_view message,
-                       const std::string& detail) {
+std::string refusal_text(std::string_view code, std::string_view message, std::string_view detail) {
   json::object o;
   o["error_code"] = code;
   o["message"] = message;
   o["error"] = detail;
-  http::Response r = json_response(status, o);
+  return json::serialize(o);
+}
+
+// A request refused whole: nothing of it was taken.
+http::Response refusal(int status, std::string_view code, std::string_view message,
+                       const std::string& detail) {
+  http::Response r;
+  r.status = status;
+  r.body = refusal_text(code, message, detail);
   return r;
 }
 
 http::Response busy(const std::string& detail) {
-  return refusal(503, kBusy, "Hệ thống đang bận, vui lòng gửi lại sau", detail);
+  return refusal(503, kBusy, kBusyMessage, detail);
 }
 
 // Without a keeper, statistics records are rejected by their index in `data`: they are the
@@ -72,6 +79,15 @@ json::array rejected_records(const std::vector<ingest::Rejection>& rejections) {
 }
 
 }  // namespace
+
+std::string mc_refusal_body(std::string_view path, int status, std::string_view reason) {
+  if (path != "/api/v1/mc") return "";
+  if (status == 413) {
+    return refusal_text(kTooLarge, "Dữ liệu gửi lên vượt quá kích thước cho phép", reason);
+  }
+  if (status == 503) return refusal_text(kBusy, kBusyMessage, reason);
+  return "";
+}
 
 void add_mc_webhook(http::Router& router, ingest::Intake& intake, WebhookOptions options) {
   if (!options.clock) {

@@ -11,8 +11,10 @@
 //        "rejected", "new", "updated", "stale", "progress_added", "statistics",
 //        "rejected_records": [{"index", "MaHoSo", "reason"}]}
 //   400 "1" malformed JSON or envelope · 401 "2" missing or bad signature
-//   503 "4" the store is busy or failing (retry) · 405 wrong method (the router)
-//   413 body over the limit: answered by the server before this handler, {"error"} only
+//   413 "3" body over the limit · 503 "4" the store or the server is busy or failing (retry)
+//   405 wrong method (the router, {"error"} only)
+// The server answers 413 and a full queue's 503 before any handler: mc_refusal_body, set as
+// http::ServerOptions::refusal_body, gives them the same body.
 // A refusal's body is {"error_code", "message" (Vietnamese), "error" (the detail, English)}.
 // A 200 means the accepted records are committed.
 
@@ -45,6 +47,10 @@ struct WebhookOptions {
 };
 
 void add_mc_webhook(http::Router& router, ingest::Intake& intake, WebhookOptions options);
+
+/// For http::ServerOptions::refusal_body: the webhook's body for the server's own 413 and 503
+/// on its path; "" for any other path or status (the server's {"error"} then).
+std::string mc_refusal_body(std::string_view path, int status, std::string_view reason);
 
 // Signing: http/signature.hpp (sign_body, signature_matches).
 

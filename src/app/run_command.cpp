@@ -201,6 +201,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   options.on_response = [&metrics](std::string_view path, int status) {
     metrics.record_response(path, status);
   };
+  options.refusal_body = api::mc_refusal_body;
   http::Server server(options, std::move(router));
   auto port = server.start();
   if (!port) {

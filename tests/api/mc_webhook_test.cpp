@@ -42,6 +42,7 @@ class WebhookTest : public ::testing::Test {
     add_mc_webhook(router, *intake, std::move(options));
     http::ServerOptions so;
     so.body_limit = body_limit;
+    so.refusal_body = mc_refusal_body;
     so.worker_threads = 8;
     server = std::make_unique<http::Server>(so, std::move(router));
     auto port = server->start();
@@ -143,6 +144,11 @@ TEST_F(WebhookTest, WrongMethodIs405AndTooLargeIs413) {
   auto r = post(big);
   EXPECT_EQ(r.status, 413);
   EXPECT_TRUE(body_of(r).contains("error"));
+  EXPECT_EQ(body_of(r)["error_code"].as_string(), "3");
+  EXPECT_EQ(body_of(r)["message"].as_string(), "Dữ liệu gửi lên vượt quá kích thước cho phép");
+  EXPECT_EQ(mc_refusal_body("/api/v1/other", 413, "x"), "");
+  EXPECT_NE(mc_refusal_body("/api/v1/mc", 503, "server busy").find(R"("error_code":"4")"),
+            std::string::npos);
   EXPECT_EQ(dossiers(), 0);
 }
 
