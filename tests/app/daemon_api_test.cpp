@@ -141,6 +141,39 @@ TEST_F(DaemonApi, UnknownStatusIsExplainedAndCountedApart) {
   EXPECT_EQ(daemon->stop(), 0);
 }
 
+// The sender label is bounded: the first 8 codes of the unit-code shape, any other "other",
+// a body without madonvi "none".
+TEST_F(DaemonApi, SenderLabelIsBounded) {
+  auto daemon = start();
+  ASSERT_GT(port_, 0) << daemon->first_line();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_NO_FATAL_FAILURE(post_mc(R"({"madonvi":"000.00.0)" + std::to_string(i) +
+                                    R"(.H42","service":"DongBoHoSoMC","data":[]})"));
+  }
+  ASSERT_NO_FATAL_FAILURE(
+      post_mc(R"({"madonvi":"Sở Tư pháp","service":"DongBoHoSoMC","data":[{"MaHoSo":"X"}]})"));
+  ASSERT_NO_FATAL_FAILURE(post_mc(R"([{"MaHoSo":"Y"}])"));
+  const std::string m = metrics();
+  std::size_t series = 0;
+  for (std::size_t at = m.find("\ntthc_intake_sender_records_total{"); at != std::string::npos;
+       at = m.find("\ntthc_intake_sender_records_total{", at + 1)) {
+    ++series;
+  }
+  EXPECT_EQ(series, 10U) << m;  // 8 codes, other, none
+  EXPECT_TRUE(has_line(
+      m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="000.00.07.H42"} 0)"))
+      << m;
+  EXPECT_EQ(m.find(R"(sender="000.00.08.H42")"), std::string::npos) << m;
+  EXPECT_TRUE(
+      has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="other"} 1)"))
+      << m;
+  EXPECT_TRUE(
+      has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="none"} 1)"))
+      << m;
+  EXPECT_EQ(m.find("Sở Tư pháp"), std::string::npos);
+  EXPECT_EQ(daemon->stop(), 0);
+}
+
 TEST_F(DaemonApi, ExplainsListsAndExposesMetrics) {
   auto daemon = start();
   ASSERT_GT(port_, 0) << daemon->first_line();
