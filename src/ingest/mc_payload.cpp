@@ -641,9 +641,7 @@ Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKin
   }
   Page page;
   Context ctx{limits, !parsed->utf8_checked};
-  json::array& items = records->get_array();
-  for (std::size_t i = 0; i < items.size(); ++i)
-    read_record(items[i], kind, i, "", ctx, page.batch);
+  read_records(records->get_array(), kind, 0, false, ctx, page.batch);
   if (!shape.next_cursor.empty()) {
     if (const json::value* next = at_path(v, shape.next_cursor)) {
       if (next->is_string()) {
