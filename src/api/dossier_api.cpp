@@ -57,11 +57,16 @@ std::vector<std::string> reasons(const DossierTimeline& tl, const engine::Evalua
         out.push_back("Not counted: NgayTiepNhan is missing, so the clock has no start.");
         break;
       case engine::Exclusion::NoEndTime:
-        out.push_back("Not counted: the status is an end status but no end time is in the data"
-                      " (NgayKetThucXuLy, an end progress entry, NgayTra).");
+        out.push_back(
+            "Not counted: the status is an end status but no end time is in the data"
+            " (NgayKetThucXuLy, an end progress entry, NgayTra).");
         break;
-      case engine::Exclusion::None:
+      case engine::Exclusion::StatusUnknown:
+        out.push_back(
+            "Not counted: the status is unknown (TrangThaiHoSo was not a status code"
+            " 1–10); it counts again once a record with a known status arrives.");
         break;
+      case engine::Exclusion::None: break;
     }
     return out;
   }
@@ -98,8 +103,9 @@ std::vector<std::string> reasons(const DossierTimeline& tl, const engine::Evalua
       break;
   }
   if (e.has(engine::kFlagDueMismatch) && e.computed_due) {
-    out.push_back("The computed due would be " + when(*e.computed_due) +
-                  ": NgayHenTra differs, counted as a due-date mismatch (the source's value is kept).");
+    out.push_back(
+        "The computed due would be " + when(*e.computed_due) +
+        ": NgayHenTra differs, counted as a due-date mismatch (the source's value is kept).");
   }
   for (Moment x : e.extensions) {
     out.push_back("NgayHenTra changed to " + when(x) +
@@ -157,20 +163,18 @@ std::vector<std::string> reasons(const DossierTimeline& tl, const engine::Evalua
                       " of working time left (threshold " + span(settings.due_soon) + ").");
         break;
       case engine::PendingState::InTime:
-        out.push_back("In time: " +
-                      (e.left ? span(*e.left) + " of working time left."
-                              : std::string("no due date.")));
+        out.push_back("In time: " + (e.left ? span(*e.left) + " of working time left."
+                                            : std::string("no due date.")));
         break;
     }
   }
   for (const engine::Step& s : e.steps) {
     if (!s.overdue) continue;
     const ProgressEntry& p = tl.progress[s.entry];
-    out.push_back("Step at " + (p.department.empty() ? std::string("(no department)")
-                                                      : p.department) +
-                  " (" + std::string(status_of_step(p)) + ", from " + when(s.start) +
-                  ") passed its deadline " + when(*s.deadline) + " by " + span(s.late) +
-                  (s.end ? "." : " and is still open."));
+    out.push_back(
+        "Step at " + (p.department.empty() ? std::string("(no department)") : p.department) + " (" +
+        std::string(status_of_step(p)) + ", from " + when(s.start) + ") passed its deadline " +
+        when(*s.deadline) + " by " + span(s.late) + (s.end ? "." : " and is still open."));
   }
   if (e.at_risk) out.push_back("At risk: the current step is past its deadline.");
   if (e.supplement_requests.size() > 1) {
@@ -181,8 +185,7 @@ std::vector<std::string> reasons(const DossierTimeline& tl, const engine::Evalua
 }
 
 json::object explain_object(const DossierTimeline& tl, const engine::Evaluation& e,
-                            const engine::ProcedureRule* rule,
-                            const calendar::WorkingCalendar& cal,
+                            const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
                             const engine::Settings& settings, Personal personal) {
   const bool named = personal == Personal::Include;
   const Dossier& d = tl.dossier;
@@ -256,7 +259,8 @@ json::object explain_object(const DossierTimeline& tl, const engine::Evaluation&
     const ProgressEntry& p = tl.progress[s.entry];
     steps.push_back(json::object{
         {"department", p.department},
-        {"status", json::object{{"code", status_code(p.status)}, {"name", status_name_vi(p.status)}}},
+        {"status",
+         json::object{{"code", status_code(p.status)}, {"name", status_name_vi(p.status)}}},
         {"at", format_iso(p.at)},
         {"start", format_iso(s.start)},
         {"end", moment(s.end)},
@@ -276,7 +280,8 @@ json::object explain_object(const DossierTimeline& tl, const engine::Evaluation&
       {engine::kFlagEndMissing, "end_missing"},
       {engine::kFlagEndBeforeReceipt, "end_before_receipt"},
       {engine::kFlagDueBeforeReceipt, "due_before_receipt"},
-      {engine::kFlagExtended, "extended"}};
+      {engine::kFlagExtended, "extended"},
+      {engine::kFlagStatusUnknown, "status_unknown"}};
   for (const auto& [flag, name] : names) {
     if (e.has(flag)) flags.push_back(json::string(name));
   }
@@ -285,9 +290,8 @@ json::object explain_object(const DossierTimeline& tl, const engine::Evaluation&
   for (std::string& r : reasons(tl, e, rule, cal, settings)) why.push_back(json::string(r));
   o["reasons"] = std::move(why);
   const int year = static_cast<int>(std::chrono::year_month_day{day_of(e.now)}.year());
-  o["calendar"] = json::object{
-      {"version", cal.version()},
-      {"provisional", cal.covers_year(year) && cal.is_provisional(year)}};
+  o["calendar"] = json::object{{"version", cal.version()},
+                               {"provisional", cal.covers_year(year) && cal.is_provisional(year)}};
   return o;
 }
 
@@ -337,8 +341,7 @@ std::string explain_text(const DossierTimeline& tl, const engine::Evaluation& e,
   }
   if (e.pending) {
     out += "  state          " + std::string(engine::to_string(*e.pending)) + " (" +
-           std::string(engine::label_vi(*e.pending)) + ")" + (e.at_risk ? ", at risk" : "") +
-           "\n";
+           std::string(engine::label_vi(*e.pending)) + ")" + (e.at_risk ? ", at risk" : "") + "\n";
   }
   out += "Why:\n";
   for (const std::string& r : reasons(tl, e, rule, cal, settings)) out += "  - " + r + "\n";
@@ -356,8 +359,8 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
       return json_body(200, json::object{{"status", "ready"}});
     }
     const std::string error = o->monitor->load_error();
-    return json_body(503, json::object{{"status", error.empty() ? "loading" : "failed"},
-                                       {"error", error}});
+    return json_body(
+        503, json::object{{"status", error.empty() ? "loading" : "failed"}, {"error", error}});
   });
   if (o->metrics != nullptr) {
     router.add("GET", "/metrics", [o](const http::Request& req) {
@@ -396,8 +399,8 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
     }
     live::ListFilter filter;
     filter.state = req.query_param("state").value_or("");
-    static constexpr std::string_view kStates[] = {"", "in_time", "due_soon", "paused",
-                                                   "overdue", "at_risk"};
+    static constexpr std::string_view kStates[] = {"",       "in_time", "due_soon",
+                                                   "paused", "overdue", "at_risk"};
     if (std::find(std::begin(kStates), std::end(kStates), filter.state) == std::end(kStates)) {
       return http::error_response(
           400, "state: expected in_time, due_soon, paused, overdue or at_risk: " +
@@ -409,8 +412,8 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
     if (auto within = req.query_param("within")) {
       double days = 0;
       const auto res = std::from_chars(within->data(), within->data() + within->size(), days);
-      if (within->empty() || res.ec != std::errc() ||
-          res.ptr != within->data() + within->size() || !(days > 0) || days > 1000) {
+      if (within->empty() || res.ec != std::errc() || res.ptr != within->data() + within->size() ||
+          !(days > 0) || days > 1000) {
         return http::error_response(
             400, "within: expected working days (a number above 0, e.g. 1, 2, 3): " +
                      quote_for_error(*within));

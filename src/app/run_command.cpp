@@ -120,7 +120,8 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
       const std::uint64_t accepted = b.counts->accepted;
       const std::uint64_t rejected = b.info->rejected;
       const std::uint64_t unchanged = b.records - rejected - accepted;
-      metrics.record_commit(report.seconds, b.info->arrived_unix, accepted, unchanged, rejected);
+      metrics.record_commit(report.seconds, b.info->arrived_unix, accepted, unchanged, rejected,
+                            b.info->sender);
       monitor.notify(b.counts->changed);
     }
   };
@@ -200,6 +201,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   options.on_response = [&metrics](std::string_view path, int status) {
     metrics.record_response(path, status);
   };
+  options.refusal_body = api::mc_refusal_body;
   http::Server server(options, std::move(router));
   auto port = server.start();
   if (!port) {
@@ -242,15 +244,13 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     alerts::AlertSettings rules_for_alerts;
     rules_for_alerts.due_soon = alert_settings.due_soon;
     rules_for_alerts.due_soon_by_procedure = alert_settings.due_soon_by_procedure;
-    rules_for_alerts.dossier_url =
-        !alert_settings.dossier_url.empty()
-            ? alert_settings.dossier_url
-            : "http://" + settings.http.address + ":" + std::to_string(*port) +
-                  "/api/v1/dossiers/{code}";
+    rules_for_alerts.dossier_url = !alert_settings.dossier_url.empty()
+                                       ? alert_settings.dossier_url
+                                       : "http://" + settings.http.address + ":" +
+                                             std::to_string(*port) + "/api/v1/dossiers/{code}";
     alert_observer = std::make_unique<alerts::AlertObserver>(
-        rules_for_alerts, [d = dispatcher.get()](std::vector<alerts::Transition> t) {
-          d->submit(std::move(t));
-        });
+        rules_for_alerts,
+        [d = dispatcher.get()](std::vector<alerts::Transition> t) { d->submit(std::move(t)); });
     monitor.with_state([&](live::LiveState& s) {
       s.add_observer(alert_observer.get());
       return 0;

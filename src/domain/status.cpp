@@ -9,6 +9,7 @@ std::optional<Status> status_from_code(long long code) {
 
 std::string_view status_name_vi(Status s) {
   switch (s) {
+    case Status::Unknown: return "Chưa rõ trạng thái";
     case Status::Registered: return "Mới đăng ký";
     case Status::Received: return "Được tiếp nhận";
     case Status::Refused: return "Không được tiếp nhận";
@@ -25,6 +26,7 @@ std::string_view status_name_vi(Status s) {
 
 std::string_view status_key(Status s) {
   switch (s) {
+    case Status::Unknown: return "unknown";
     case Status::Registered: return "registered";
     case Status::Received: return "received";
     case Status::Refused: return "refused";

@@ -9,6 +9,9 @@
 namespace tthc {
 
 enum class Status : std::uint8_t {
+  /// Not a code: TrangThaiHoSo sent as "", "0" or a word. The record is kept but the dossier
+  /// counts nowhere until a snapshot with a known status replaces it. Stored as 0.
+  Unknown = 0,
   Registered = 1,          ///< Mới đăng ký: submitted online, not yet received
   Received = 2,            ///< Được tiếp nhận
   Refused = 3,             ///< Không được tiếp nhận
@@ -34,9 +37,9 @@ inline bool is_end_status(Status s) {
 inline bool is_pause_status(Status s) {
   return s == Status::AwaitingSupplement || s == Status::AwaitingPayment;
 }
-/// 1 and 3 never count: not yet received, or refused at the desk.
+/// 1 and 3 never count: not yet received, or refused at the desk; nor does an unknown status.
 inline bool is_counted_status(Status s) {
-  return s != Status::Registered && s != Status::Refused;
+  return s != Status::Registered && s != Status::Refused && s != Status::Unknown;
 }
 
 /// Vietnamese name as users know it ("Đang xử lý").

@@ -115,6 +115,29 @@ Result<Moment> parse_compact(std::string_view t) {
   return from_parts(p, t);
 }
 
+// dd/MM/yyyy[ HH:mm:ss]: Vietnam time, as Vietnamese systems print it.
+Result<Moment> parse_day_first(std::string_view t) {
+  if (t.size() != 10 && t.size() != 19) return not_a_date(t);
+  if (t[2] != '/' || t[5] != '/') return not_a_date(t);
+  Parts p;
+  p.d = digits(t, 0, 2);
+  p.mo = digits(t, 3, 2);
+  p.y = digits(t, 6, 4);
+  if (p.y < 0 || p.mo < 0 || p.d < 0) return not_a_date(t);
+  if (t.size() == 19) {
+    if (t[10] != ' ' || t[13] != ':' || t[16] != ':') return not_a_date(t);
+    p.h = digits(t, 11, 2);
+    p.mi = digits(t, 14, 2);
+    p.s = digits(t, 17, 2);
+    if (p.h < 0 || p.mi < 0 || p.s < 0) return not_a_date(t);
+  }
+  return from_parts(p, t);
+}
+
+bool is_day_first(std::string_view t) {
+  return t.size() >= 3 && t[2] == '/';
+}
+
 std::string two(unsigned v) {
   std::array<char, 3> b{};
   std::snprintf(b.data(), b.size(), "%02u", v % 100U);
@@ -142,16 +165,19 @@ bool is_compact(std::string_view text) {
 }  // namespace
 
 Result<Moment> parse_data_moment(std::string_view text) {
+  // The compact form first: it is what the bulk of the data carries.
   if (is_compact(text)) {
     return parse_compact(text);
   }
-  return parse_iso(text, IsoOptions{});
+  if (is_day_first(text)) return parse_day_first(text);
+  return parse_iso(text, IsoOptions{true, true, true});
 }
 
 Result<Moment> parse_user_moment(std::string_view text) {
   if (is_compact(text)) {
     return parse_compact(text);
   }
+  if (is_day_first(text)) return parse_day_first(text);
   return parse_iso(text, IsoOptions{false, false, true});
 }
 

@@ -29,13 +29,15 @@ Moment make_moment(int year, unsigned month, unsigned day, int hour = 0, int min
                    int second = 0);
 Date make_date(int year, unsigned month, unsigned day);
 
-/// The times found in dossier data: `yyyyMMddHHmmss`, or ISO 8601 `yyyy-MM-ddTHH:mm:ss`
-/// with optional fractional seconds (dropped) and optional `Z`/`±hh:mm` offset (converted to
-/// UTC+7). The error names the value: `not a date: "2025-13-40"`.
+/// The times found in dossier data (domain.md §2): `yyyyMMddHHmmss` (checked first: the bulk of
+/// the data); ISO 8601 `yyyy-MM-ddTHH:mm:ss` or `yyyy-MM-dd HH:mm:ss` with optional fractional
+/// seconds (dropped) and optional `Z`/`±hh:mm` offset (converted to UTC+7); `dd/MM/yyyy
+/// HH:mm:ss` and `dd/MM/yyyy` (midnight). No offset means Vietnam time. The error names the
+/// value: `not a date: "2025-13-40"`.
 Result<Moment> parse_data_moment(std::string_view text);
 
 /// What a person types on the command line: everything parse_data_moment accepts, plus
-/// `yyyy-MM-dd`, `yyyy-MM-ddTHH:mm` and a space instead of `T`.
+/// `yyyy-MM-dd` and `yyyy-MM-ddTHH:mm` (or with a space instead of `T`).
 Result<Moment> parse_user_moment(std::string_view text);
 
 /// `yyyy-MM-dd`.

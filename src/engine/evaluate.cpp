@@ -105,6 +105,11 @@ void evaluate(const DossierTimeline& tl, const ProcedureRule* rule, const Workin
   reset(out, now);
   const Dossier& d = tl.dossier;
 
+  if (d.status == Status::Unknown) {
+    out.exclusion = Exclusion::StatusUnknown;
+    out.flags |= kFlagStatusUnknown;
+    return;
+  }
   if (d.status == Status::Registered) {
     out.exclusion = Exclusion::NotReceived;
     return;
@@ -314,13 +319,13 @@ void evaluate(const DossierTimeline& tl, const ProcedureRule* rule, const Workin
     if (out.effective_due && !out.paused_now && now <= *out.effective_due) {
       consider(out.next_change, *out.effective_due + std::chrono::seconds{1});
       if (out.pending == PendingState::InTime) {
-        consider(out.next_change,
-                 due_soon_from(cal, now, *out.effective_due, settings.due_soon));
+        consider(out.next_change, due_soon_from(cal, now, *out.effective_due, settings.due_soon));
       }
     }
     if (out.current_step) {
       const Step& s = out.steps[*out.current_step];
-      if (s.deadline && !s.overdue) consider(out.next_change, *s.deadline + std::chrono::seconds{1});
+      if (s.deadline && !s.overdue)
+        consider(out.next_change, *s.deadline + std::chrono::seconds{1});
     }
   }
 }

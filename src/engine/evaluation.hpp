@@ -15,10 +15,11 @@ namespace tthc::engine {
 /// Why a dossier does not count in any figure.
 enum class Exclusion : std::uint8_t {
   None,
-  NotReceived,  ///< status 1, or received after the evaluation moment
-  Refused,      ///< status 3
-  NoReceipt,    ///< NgayTiepNhan missing
-  NoEndTime,    ///< ended status but no end time anywhere in the data
+  NotReceived,    ///< status 1, or received after the evaluation moment
+  Refused,        ///< status 3
+  NoReceipt,      ///< NgayTiepNhan missing
+  NoEndTime,      ///< ended status but no end time anywhere in the data
+  StatusUnknown,  ///< TrangThaiHoSo was not a status code ("", "0", a word)
 };
 
 enum class BaseDueSource : std::uint8_t {
@@ -49,6 +50,7 @@ enum Flag : std::uint32_t {
   kFlagEndBeforeReceipt = 1U << 4,  ///< end clamped to the receipt
   kFlagDueBeforeReceipt = 1U << 5,  ///< base due at or before the receipt (kept as it is)
   kFlagExtended = 1U << 6,          ///< NgayHenTra changed outside a supplementation round
+  kFlagStatusUnknown = 1U << 7,     ///< TrangThaiHoSo not a status code: not counted
 };
 
 /// One step of the internal workflow (a progress entry and the time until the next one).

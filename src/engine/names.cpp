@@ -24,6 +24,7 @@ std::string_view to_string(Exclusion e) {
     case Exclusion::Refused: return "refused";
     case Exclusion::NoReceipt: return "no_receipt";
     case Exclusion::NoEndTime: return "no_end_time";
+    case Exclusion::StatusUnknown: return "status_unknown";
   }
   return "?";
 }

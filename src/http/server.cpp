@@ -354,9 +354,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       ++state_->rejected_too_large;
       const std::string_view target = parser_->get().target();
       path_ = std::string(target.substr(0, target.find('?')));
-      return send(error_response(413, "request body larger than " +
-                                          std::to_string(opts_.body_limit) + " bytes"),
-                  false, 11, false);
+      return send(
+          refusal(413, "request body larger than " + std::to_string(opts_.body_limit) + " bytes"),
+          false, 11, false);
     }
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       ++state_->bad_requests;
@@ -413,10 +413,20 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         });
     if (!queued) {
       ++state_->rejected_overload;
-      Response busy = error_response(503, "server busy: too many queued requests");
+      Response busy = refusal(503, "server busy: too many queued requests");
       busy.headers.emplace_back("Retry-After", "1");
       send(std::move(busy), head, version, keep_alive);
     }
+  }
+
+  // A response the server writes itself, before any handler (ServerOptions::refusal_body).
+  Response refusal(int status, const std::string& reason) const {
+    Response r = error_response(status, reason);
+    if (opts_.refusal_body) {
+      std::string body = opts_.refusal_body(path_, status, reason);
+      if (!body.empty()) r.body = std::move(body);
+    }
+    return r;
   }
 
   void send(Response r, bool head, unsigned version, bool keep_alive) {

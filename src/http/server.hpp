@@ -124,6 +124,13 @@ struct ServerOptions {
   /// Told of every response sent: the request's path (empty when it could not be read) and
   /// the status. Called from the socket threads; must be cheap and must not throw.
   std::function<void(std::string_view path, int status)> on_response;
+  /// Writes the body of the refusals the server answers before any handler runs — 413 (body
+  /// over body_limit) and 503 (too many queued requests) — for endpoints whose clients expect a
+  /// body of their own: given the request's path, the status and the reason. Returning "" (or
+  /// leaving this empty) gives {"error": reason}. Called from the socket threads; must be cheap
+  /// and must not throw.
+  std::function<std::string(std::string_view path, int status, std::string_view reason)>
+      refusal_body;
 };
 
 /// Thread-safe: start, stop and stats from any thread (but not stop from inside a handler: stop

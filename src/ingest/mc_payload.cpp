@@ -15,13 +15,18 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kDossierService = "DongBoHoSoMC";
-// The dossier fields read into Dossier and ProgressEntry; everything else stays raw.
-// DanhSachHoSoBoSung stays in raw too: rounds may carry fields of their own (a reason).
+// The dossier fields read into Dossier and ProgressEntry.
 constexpr std::string_view kReadFields[] = {
     "MaHoSo",          "MaTTHC",      "TenTTHC",      "MaLinhVuc",   "TenLinhVuc",
     "KenhThucHien",    "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra",  "TrangThaiHoSo",
     "NgayKetThucXuLy", "NgayTra",     "DonViXuLy",    "QuaTrinhXuLy"};
+// The known non-personal fields kept as they came in `raw`: DanhSachHoSoBoSung (rounds may carry
+// fields of their own, a reason) and LoaiDoiTuong (the kind of applicant, a code). Every other
+// member (ThongTinNguoiNop, SoCMND, SoDienThoai, Email, DiaChi, ThanhPhanHoSo, DSKetNoiCSDL,
+// whatever a sender adds) is dropped whole: what is not known cannot be known to be harmless.
+constexpr std::string_view kRawFields[] = {"DanhSachHoSoBoSung", "LoaiDoiTuong"};
 constexpr std::string_view kProgressService = "CapNhatTienDoHoSoMC";
+constexpr std::string_view kStatisticsService = "DongBoThongKeHoSo";
 
 std::string_view kind_name(const json::value& v) {
   switch (v.kind()) {
@@ -75,6 +80,58 @@ std::uint64_t hash_value(const json::value& v, std::uint64_t h) {
     case json::kind::object: return hash_object(v.get_object(), h);
   }
   return h;
+}
+
+template <std::size_t N>
+bool is_listed(const std::string_view (&fields)[N], std::string_view key) {
+  for (const std::string_view f : fields) {
+    if (f == key) return true;
+  }
+  return false;
+}
+bool is_raw_field(std::string_view key) {
+  return is_listed(kRawFields, key);
+}
+// Kept: read into the dossier, or in `raw`. Only these are fingerprinted and stored.
+bool is_kept_field(std::string_view key) {
+  return is_listed(kReadFields, key) || is_raw_field(key);
+}
+
+// The record's fingerprint: its kept members hashed as hash_object does, so a record made only
+// of kept members keeps the fingerprint stores already hold, and a change to a dropped member
+// (a phone number) is no news.
+std::uint64_t hash_kept(const json::object& o, std::uint64_t h) {
+  std::size_t kept = 0;
+  for (const auto& kv : o) {
+    if (!is_kept_field(kv.key())) continue;
+    ++kept;
+    h = mix(h, content_hash(kv.key(), h));
+    h = hash_value(kv.value(), h);
+  }
+  return mix(h, kept);
+}
+
+// A boolean as senders write it: true, "True", "true", "1", 1 (and their false forms); none for
+// anything else.
+std::optional<bool> flag_of(const json::value& v) {
+  if (v.is_bool()) return v.get_bool();
+  if (v.is_int64()) {
+    if (v.get_int64() == 0 || v.get_int64() == 1) return v.get_int64() == 1;
+    return std::nullopt;
+  }
+  if (!v.is_string()) return std::nullopt;
+  const std::string_view s = v.get_string();
+  if (s == "True" || s == "true" || s == "1") return true;
+  if (s == "False" || s == "false" || s == "0") return false;
+  return std::nullopt;
+}
+
+// `{"MaMuc": .., "TenMuc": ..}` where a code is expected: the code.
+const json::value& code_of_item(const json::value& v) {
+  if (v.is_object()) {
+    if (const json::value* code = v.get_object().if_contains("MaMuc")) return *code;
+  }
+  return v;
 }
 
 std::string number_text(const json::value& v) {
@@ -159,10 +216,48 @@ class Reader {
     return std::optional<Moment>(*m);
   }
 
-  // A small integer code (status, channel): number or string of digits; empty = absent.
+  // A small integer code (status, channel): number or string of digits, or a {"MaMuc"} object;
+  // empty = absent.
   Result<std::optional<long long>> small_int(std::string_view key) const {
     const json::value* v = find(key);
-    if (v == nullptr || v->is_null()) return std::optional<long long>();
+    if (v == nullptr) return std::optional<long long>();
+    return small_int_of(key, code_of_item(*v));
+  }
+
+  /// TrangThaiHoSo: a code 1–10 as small_int reads it; "", null, 0 or a word (a status name
+  /// instead of its code) read as Status::Unknown; a number out of range is an error.
+  Result<Status> status(std::string_view key) const {
+    const json::value* found = find(key);
+    if (found == nullptr) return Error{name(key) + ": missing"};
+    const json::value& v = code_of_item(*found);
+    if (v.is_string()) {
+      const std::string_view s = trim(v.get_string());
+      bool digit = false;
+      for (const char c : s) digit = digit || (c >= '0' && c <= '9');
+      if (!digit) {
+        if (limits_.check_utf8 && !is_valid_utf8(s)) {
+          return Error{name(key) + ": invalid UTF-8: " + quote_for_error(s)};
+        }
+        return Status::Unknown;
+      }
+    }
+    std::optional<long long> code;
+    {
+      auto r = small_int_of(key, v);
+      if (!r) return std::move(r).error();
+      code = *r;
+    }
+    if (!code || *code == 0) return Status::Unknown;
+    auto s = status_from_code(*code);
+    if (!s) return Error{name(key) + ": not a status code (1–10): " + std::to_string(*code)};
+    return *s;
+  }
+
+ private:
+  Result<std::optional<long long>> small_int_of(std::string_view key,
+                                                const json::value& value) const {
+    const json::value* v = &value;
+    if (v->is_null()) return std::optional<long long>();
     if (v->is_int64()) return std::optional<long long>(v->get_int64());
     if (v->is_double()) {
       const double d = v->get_double();
@@ -185,7 +280,6 @@ class Reader {
     return Error{name(key) + ": expected a number, got " + std::string(kind_name(*v))};
   }
 
- private:
   static std::optional<Error> assign(Result<std::optional<std::string_view>> r, std::string& out) {
     if (!r) return std::move(r).error();
     if (*r) {
@@ -200,6 +294,7 @@ class Reader {
   Result<std::optional<std::string_view>> text_impl(std::string_view key, std::size_t max,
                                                     bool is_code) const {
     const json::value* v = find(key);
+    if (v != nullptr && is_code) v = &code_of_item(*v);
     if (v == nullptr || v->is_null()) return std::optional<std::string_view>();
     std::string_view s;
     if (v->is_string()) {
@@ -247,13 +342,15 @@ class Reader {
     target = std::move(*tthc_read_result);        \
   } while (false)
 // Returns the error of a reader's `..._to` call from the enclosing function.
-#define TTHC_CHECK(expr)                               \
-  do {                                                 \
-    if (auto tthc_check_error = (expr)) {              \
-      return std::move(*tthc_check_error);             \
-    }                                                  \
+#define TTHC_CHECK(expr)                   \
+  do {                                     \
+    if (auto tthc_check_error = (expr)) {  \
+      return std::move(*tthc_check_error); \
+    }                                      \
   } while (false)
 
+// A progress entry's TrangThai: a known code. An entry with an unknown status would be a step
+// of unknown kind in the timeline, so it is rejected (the dossier's own status is not).
 Result<Status> read_status(const Reader& r, std::string_view key) {
   std::optional<long long> code;
   TTHC_READ(code, r.small_int(key));
@@ -279,8 +376,7 @@ std::optional<Error> read_progress(const Reader& r, ProgressEntry& e) {
   return std::nullopt;
 }
 
-Result<const json::array*> read_list(const Reader& r, std::string_view key,
-                                     const Context& limits) {
+Result<const json::array*> read_list(const Reader& r, std::string_view key, const Context& limits) {
   const json::value* v = r.find(key);
   if (v == nullptr || v->is_null()) return static_cast<const json::array*>(nullptr);
   if (v->is_string() && v->get_string().empty()) return static_cast<const json::array*>(nullptr);
@@ -294,22 +390,15 @@ Result<const json::array*> read_list(const Reader& r, std::string_view key,
   return &v->get_array();
 }
 
-bool is_read_field(std::string_view key) {
-  for (const std::string_view f : kReadFields) {
-    if (f == key) return true;
-  }
-  return false;
-}
-
-// The record's members the monitor does not read, as a JSON object in their order.
-std::string unread_members(const json::object& o) {
-  std::size_t unread = 0;
-  for (const auto& kv : o) unread += is_read_field(kv.key()) ? 0U : 1U;
-  if (unread == 0) return "{}";
+// The record's members kept but not read (kRawFields), as a JSON object in their order.
+std::string raw_members(const json::object& o) {
+  std::size_t kept = 0;
+  for (const auto& kv : o) kept += is_raw_field(kv.key()) ? 1U : 0U;
+  if (kept == 0) return "{}";
   json::object rest(o.storage());
-  rest.reserve(unread);
+  rest.reserve(kept);
   for (const auto& kv : o) {
-    if (!is_read_field(kv.key())) rest.emplace(kv.key(), kv.value());
+    if (is_raw_field(kv.key())) rest.emplace(kv.key(), kv.value());
   }
   return json::serialize(rest);
 }
@@ -340,7 +429,7 @@ std::optional<Error> read_dossier(const json::object& o, const Context& limits,
   TTHC_READ(d.submitted, r.moment("NgayNopHoSo"));
   TTHC_READ(d.received, r.moment("NgayTiepNhan"));
   TTHC_READ(d.promised_due, r.moment("NgayHenTra"));
-  TTHC_READ(d.status, read_status(r, "TrangThaiHoSo"));
+  TTHC_READ(d.status, r.status("TrangThaiHoSo"));
   TTHC_READ(d.processing_end, r.moment("NgayKetThucXuLy"));
   TTHC_READ(d.returned, r.moment("NgayTra"));
   TTHC_CHECK(r.text_to("DonViXuLy", d.unit_name));
@@ -388,9 +477,9 @@ std::optional<Error> read_dossier(const json::object& o, const Context& limits,
   }
   sort_progress(snap.progress);
   snap.freshness = snapshot_freshness(d, snap.progress);
-  // The fingerprint covers the whole record; `raw` keeps what the monitor does not read.
-  snap.content_hash = hash_object(o, 0x2545F4914F6CDD1DULL);
-  snap.raw = unread_members(o);
+  // The fingerprint covers the kept members; `raw` keeps the allowed ones not read.
+  snap.content_hash = hash_kept(o, 0x2545F4914F6CDD1DULL);
+  snap.raw = raw_members(o);
   return std::nullopt;
 }
 
@@ -430,7 +519,10 @@ void read_record(json::value& record, Kind kind, std::size_t index, const std::s
     reject("expected an object, got " + std::string(kind_name(record)));
     return;
   }
-  if (kind == Kind::Dossier) {
+  if (kind == Kind::Statistics) {
+    // Kept unparsed: the statistics' own reader (claimed_stats) judges them.
+    out.statistics.push_back(json::serialize(record));
+  } else if (kind == Kind::Dossier) {
     // Read in place; a rejected record is taken back.
     DossierSnapshot& snap = out.dossiers.emplace_back();
     if (auto e = read_dossier(record.get_object(), limits, snap)) {
@@ -465,7 +557,34 @@ Result<Parsed> parse_json(std::string_view text, const json::storage_ptr& sp) {
   return Parsed{std::move(v), false};
 }
 
-// Fills `out` from an envelope object; an error concerns the envelope.
+Result<Kind> service_kind(std::string_view service, std::string_view field) {
+  if (service == kDossierService) return Kind::Dossier;
+  if (service == kProgressService) return Kind::Progress;
+  if (service == kStatisticsService) return Kind::Statistics;
+  return Error{std::string(field) + ": unknown service " + quote_for_error(service) +
+               " (expected DongBoHoSoMC, CapNhatTienDoHoSoMC or DongBoThongKeHoSo)"};
+}
+
+void read_records(json::array& records, Kind kind, std::size_t line, bool is_line,
+                  const Context& limits, Batch& out) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::string prefix = is_line ? "data[" + std::to_string(i) + "]: " : "";
+    read_record(records[i], kind, is_line ? line : i, prefix, limits, out);
+  }
+}
+
+// madonvi: the sending unit's code; absent or empty = none.
+std::optional<Error> read_sender(const json::object& env, const Context& limits, Batch& out) {
+  const Reader r(env, limits);
+  std::string sender;
+  if (auto e = r.code_to("madonvi", sender)) return e;
+  out.sender = std::move(sender);
+  return std::nullopt;
+}
+
+// Fills `out` from an envelope object; an error concerns the envelope. Members other than
+// service, madonvi and data (session, isUpdating, ...) are not read: `session` is a credential
+// for the national portal and is neither kept nor logged.
 std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_line,
                                    const Context& limits, Batch& out) {
   const json::value* service = env.if_contains("service");
@@ -473,25 +592,15 @@ std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_
   if (!service->is_string()) {
     return Error{"service: expected a string, got " + std::string(kind_name(*service))};
   }
-  Kind kind{};
-  if (service->get_string() == kDossierService) {
-    kind = Kind::Dossier;
-  } else if (service->get_string() == kProgressService) {
-    kind = Kind::Progress;
-  } else {
-    return Error{"service: unknown service " + quote_for_error(service->get_string()) +
-                 " (expected DongBoHoSoMC or CapNhatTienDoHoSoMC)"};
-  }
+  auto kind = service_kind(service->get_string(), "service");
+  if (!kind) return std::move(kind).error();
   json::value* data = env.if_contains("data");
   if (data == nullptr) return Error{"data: missing"};
   if (!data->is_array()) {
     return Error{"data: expected an array, got " + std::string(kind_name(*data))};
   }
-  json::array& records = data->get_array();
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const std::string prefix = is_line ? "data[" + std::to_string(i) + "]: " : "";
-    read_record(records[i], kind, is_line ? line : i, prefix, limits, out);
-  }
+  if (auto e = read_sender(env, limits, out)) return e;
+  read_records(data->get_array(), *kind, line, is_line, limits, out);
   return std::nullopt;
 }
 
@@ -532,9 +641,7 @@ Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKin
   }
   Page page;
   Context ctx{limits, !parsed->utf8_checked};
-  json::array& items = records->get_array();
-  for (std::size_t i = 0; i < items.size(); ++i)
-    read_record(items[i], kind, i, "", ctx, page.batch);
+  read_records(records->get_array(), kind, 0, false, ctx, page.batch);
   if (!shape.next_cursor.empty()) {
     if (const json::value* next = at_path(v, shape.next_cursor)) {
       if (next->is_string()) {
@@ -548,24 +655,32 @@ Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKin
     }
   }
   if (!shape.has_more.empty()) {
-    if (const json::value* more = at_path(v, shape.has_more); more != nullptr && more->is_bool()) {
-      page.has_more = more->get_bool();
-    }
+    if (const json::value* more = at_path(v, shape.has_more)) page.has_more = flag_of(*more);
   }
   return page;
 }
 
-Result<Batch> parse_envelope(std::string_view body, const Limits& limits) {
+Result<Batch> parse_envelope(std::string_view body, const Limits& limits,
+                             std::string_view service_hint) {
   unsigned char arena[64 * 1024];
   json::monotonic_resource mr(arena, sizeof arena);
   auto parsed = parse_json(body, &mr);
   if (!parsed) return std::move(parsed).error();
   json::value& v = parsed->value;
-  if (!v.is_object()) {
-    return Error{"expected an MC envelope object, got " + std::string(kind_name(v))};
-  }
   Context ctx{limits, !parsed->utf8_checked};
   Batch out;
+  if (v.is_array()) {
+    // A bare array of records: the service is the hint's, else dossiers.
+    auto kind = service_hint.empty() ? Result<Kind>(Kind::Dossier)
+                                     : service_kind(service_hint, "service (query parameter)");
+    if (!kind) return std::move(kind).error();
+    read_records(v.get_array(), *kind, 0, false, ctx, out);
+    return out;
+  }
+  if (!v.is_object()) {
+    return Error{"expected an MC envelope object or an array of records, got " +
+                 std::string(kind_name(v))};
+  }
   if (auto e = read_envelope(v.get_object(), 0, false, ctx, out)) return *e;
   return out;
 }
@@ -581,6 +696,10 @@ std::optional<Error> parse_line_into(std::string_view line, std::size_t line_num
   if (v.is_object() && v.get_object().contains("service") && v.get_object().contains("data")) {
     // Its errors come before any record is read.
     return read_envelope(v.get_object(), line_number, true, ctx, out);
+  }
+  if (v.is_array()) {
+    read_records(v.get_array(), Kind::Dossier, line_number, true, ctx, out);
+    return std::nullopt;
   }
   read_record(v, Kind::Dossier, line_number, "", ctx, out);
   return std::nullopt;

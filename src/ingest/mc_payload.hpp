@@ -1,12 +1,19 @@
 #pragma once
 // The MC sync payloads the one-stop systems send to the national portal (domain.md §2):
-//   {"service": "DongBoHoSoMC", "data": [<dossier>, ...], ...}
+//   {"session", "madonvi", "service": "DongBoHoSoMC", "isUpdating", "data": [<dossier>, ...]}
 //   {"service": "CapNhatTienDoHoSoMC", "data": [<progress entry>, ...], ...}
-// parsed and validated into domain values. One parser serves the webhook and the file import.
+//   {"service": "DongBoThongKeHoSo", "data": [<monthly statistics>, ...], ...}
+// or a bare array of records (dossiers unless a service hint says otherwise), parsed and
+// validated into domain values. One parser serves the webhook, the poller and the file import.
+// Envelope members other than service, madonvi and data are not read (`session` is never kept).
 //
 // A record is accepted or rejected whole; a rejection names the record's index, its MaHoSo when
 // readable, and the field and value at fault: `NgayTiepNhan: not a date: "2025-13-40"`.
-// Codes may be JSON strings or numbers; dates `yyyyMMddHHmmss` or ISO 8601; empty = absent.
+// Codes may be JSON strings, numbers or {"MaMuc", "TenMuc"} objects (the MaMuc is read); dates
+// in any form parse_data_moment takes; "" and null = absent. TrangThaiHoSo "", null, 0 or a word
+// is Status::Unknown: the record is kept, the dossier counted nowhere until a code arrives.
+// Of the members not read only DanhSachHoSoBoSung and LoaiDoiTuong are kept (in `raw`); the
+// others — personal details above all — are dropped and left out of the fingerprint.
 
 #include "base/result.hpp"
 #include "domain/snapshot.hpp"
@@ -38,15 +45,22 @@ struct Rejection {
 struct Batch {
   std::vector<DossierSnapshot> dossiers;
   std::vector<ProgressUpdate> progress;
+  /// DongBoThongKeHoSo records, each the JSON text of its object, unparsed.
+  std::vector<std::string> statistics = {};
   std::vector<Rejection> rejected;
-  std::size_t records = 0;  ///< records seen
+  std::size_t records = 0;  ///< records seen (statistics ones too)
+  std::string sender = {};  ///< the envelope's madonvi; empty when absent
 };
 
-/// A whole MC envelope. An error concerns the envelope itself (malformed JSON, not an object,
-/// unknown service, `data` not an array): nothing in it was accepted.
-Result<Batch> parse_envelope(std::string_view body, const Limits& limits = {});
+/// A whole MC envelope, or a bare array of records of the service `service_hint` names
+/// (DongBoHoSoMC when empty; an envelope's own `service` wins). An error concerns the body
+/// itself (malformed JSON, neither object nor array, unknown service, `data` not an array):
+/// nothing in it was accepted.
+Result<Batch> parse_envelope(std::string_view body, const Limits& limits = {},
+                             std::string_view service_hint = {});
 
-/// One JSON Lines line: a dossier record (QuaTrinhXuLy embedded or not) or a whole envelope.
+/// One JSON Lines line: a dossier record (QuaTrinhXuLy embedded or not), a bare array of them,
+/// or a whole envelope.
 /// Rejections carry `index` = `line_number`.
 Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits = {});
 /// The same, appending to `out` (an import's batch). An error concerns the line (malformed
@@ -69,7 +83,7 @@ struct Page {
   std::optional<bool> has_more;
 };
 
-enum class RecordKind { Dossier, Progress };
+enum class RecordKind { Dossier, Progress, Statistics };
 
 /// A poll response page. An error concerns the page (malformed JSON, an HTML error page, the
 /// records not an array at `shape.records`): nothing in it was read.

@@ -54,6 +54,18 @@ std::uint32_t key_c(std::uint64_t k) {
   return static_cast<std::uint32_t>(k & 0xFF);
 }
 
+// A unit code as the one-stop systems write it ("000.00.00.H42"): letters, digits and dots.
+bool has_sender_shape(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  bool digit = false;
+  for (const char c : s) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!alnum && c != '.') return false;
+    digit = digit || (c >= '0' && c <= '9');
+  }
+  return digit;
+}
+
 constexpr std::array<std::string_view, 4> kStates = {"in_time", "due_soon", "paused", "overdue"};
 constexpr std::array<std::string_view, 3> kOutcomes = {"early", "on_time", "overdue"};
 
@@ -121,6 +133,10 @@ struct Metrics::Impl {
   Family<Counter>* mismatch_family;
   Family<Counter>* extension_family;
   Gauge* unknown_procedures;
+  Gauge* status_unknown;
+  Family<Counter>* sender_family;
+  std::mutex sender_mutex;
+  std::vector<std::string> senders;  // label values given so far, at most kMaxSenders
   Gauge* tracked;
   Counter* judgements;
   Gauge* ready;
@@ -136,7 +152,7 @@ struct Metrics::Impl {
   std::unique_ptr<Series<Histogram>> ratio, days;
   std::unordered_map<std::uint32_t, Gauge*> month_rate;  // by unit: removed when none resolved
   std::mutex poll_mutex;
-  std::shared_ptr<PollCollector> poll;  // set once the poller runs
+  std::shared_ptr<PollCollector> poll;        // set once the poller runs
   std::function<AlertCounts()> alert_source;  // guarded by poll_mutex too
   Gauge* alerts_active;
   Gauge* alert_outbox;
@@ -157,8 +173,7 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
   ratio_buckets = {0.25, 0.5, 0.7, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0};
   if (options.reduced_ratio > 0) ratio_buckets.push_back(options.reduced_ratio);
   std::sort(ratio_buckets.begin(), ratio_buckets.end());
-  ratio_buckets.erase(std::unique(ratio_buckets.begin(), ratio_buckets.end()),
-                      ratio_buckets.end());
+  ratio_buckets.erase(std::unique(ratio_buckets.begin(), ratio_buckets.end()), ratio_buckets.end());
 
   auto& r = *registry;
   const auto gauge = [&](const std::string& name, const std::string& help) -> Family<Gauge>& {
@@ -172,27 +187,28 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
     return prometheus::BuildHistogram().Name(name).Help(help).Labels(constant).Register(r);
   };
 
-  pending_family = &gauge("tthc_dossiers_pending",
-                          "Dossiers in process now, by state (in_time, due_soon, paused, overdue).");
+  pending_family =
+      &gauge("tthc_dossiers_pending",
+             "Dossiers in process now, by state (in_time, due_soon, paused, overdue).");
   at_risk_family = &gauge("tthc_dossiers_at_risk",
                           "Dossiers in process whose current step is past its step deadline.");
   received_family = &counter("tthc_dossiers_received_total", "Dossiers received (counted).");
   resolved_family = &counter("tthc_dossiers_resolved_total",
                              "Dossiers ended, by outcome against their effective due.");
-  withdrawn_family = &counter("tthc_dossiers_withdrawn_total",
-                              "Dossiers withdrawn by the applicant (status 7).");
+  withdrawn_family =
+      &counter("tthc_dossiers_withdrawn_total", "Dossiers withdrawn by the applicant (status 7).");
   stopped_family = &counter("tthc_dossiers_stopped_total", "Dossiers stopped (status 8).");
   ratio_family = &histogram("tthc_processing_time_ratio",
                             "Net processing time of ended dossiers over their procedure's legal "
                             "limit (1 = the legal limit).");
   days_family = &histogram("tthc_processing_time_workdays",
                            "Net processing time of ended dossiers, in working days.");
-  month_resolved_family = &gauge("tthc_month_resolved",
-                                 "Dossiers resolved in the current month so far, by outcome.");
+  month_resolved_family =
+      &gauge("tthc_month_resolved", "Dossiers resolved in the current month so far, by outcome.");
   month_rate_family = &gauge("tthc_month_on_time_rate",
                              "(early + on time) / resolved in the current month so far.");
-  rate_766_family = &gauge("tthc_index766_rate",
-                           "Decision 766 progress rate estimate for the current month.");
+  rate_766_family =
+      &gauge("tthc_index766_rate", "Decision 766 progress rate estimate for the current month.");
   score_766_family = &gauge("tthc_index766_progress_score",
                             "Decision 766 progress score estimate (20 x rate), current month.");
   steps_family = &gauge("tthc_steps_overdue",
@@ -201,9 +217,14 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                              "Dossiers whose NgayHenTra differs from the computed due.");
   extension_family = &counter("tthc_extensions_total",
                               "NgayHenTra changes outside supplementation rounds (extensions).");
-  unknown_procedures = &gauge("tthc_unknown_procedure_dossiers",
-                              "Dossiers whose procedure is not in the catalogue.")
-                            .Add({});
+  unknown_procedures =
+      &gauge("tthc_unknown_procedure_dossiers", "Dossiers whose procedure is not in the catalogue.")
+           .Add({});
+  status_unknown = &gauge("tthc_dossiers_status_unknown",
+                          "Dossiers whose TrangThaiHoSo is not a status code: counted nowhere.")
+                        .Add({});
+  sender_family = &counter("tthc_intake_sender_records_total",
+                           "Records committed, by sender (the envelope's madonvi; bounded).");
   tracked = &gauge("tthc_dossiers_tracked", "Dossiers in the live state.").Add({});
   judgements = &counter("tthc_reevaluations_total", "Dossier judgements since start.").Add({});
   ready = &gauge("tthc_state_ready", "1 once the live state is loaded.").Add({});
@@ -217,22 +238,23 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
   gauge("tthc_build_info", "Build information.").Add({{"version", options.version}}).Set(1);
   webhook_family = &counter("tthc_webhook_requests_total", "Webhook requests, by result.");
   records_family = &counter("tthc_intake_records_total", "Records committed, by result.");
-  last_intake = &gauge("tthc_last_intake_timestamp_seconds",
-                       "Unix time of the last committed intake batch.")
-                     .Add({});
+  last_intake =
+      &gauge("tthc_last_intake_timestamp_seconds", "Unix time of the last committed intake batch.")
+           .Add({});
   write_seconds = &histogram("tthc_store_write_duration_seconds",
                              "Duration of one intake transaction (a group commit).")
-                       .Add({}, Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                            0.05, 0.1, 0.25, 0.5, 1, 2.5});
-  for (std::string_view outcome : {"ok", "bad_request", "unauthorized", "too_large", "busy",
-                                   "error"}) {
+                       .Add({}, Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                            0.1, 0.25, 0.5, 1, 2.5});
+  for (std::string_view outcome :
+       {"ok", "bad_request", "unauthorized", "too_large", "busy", "error"}) {
     webhook_family->Add({{"outcome", std::string(outcome)}});
   }
   alerts_active = &gauge("tthc_alerts_active", "Dossier alerts active now.").Add({});
-  alert_outbox = &gauge("tthc_alert_outbox", "Alert webhook deliveries waiting (retrying).").Add({});
-  alert_dead_letters = &gauge("tthc_alert_dead_letters",
-                              "Alert webhook deliveries given up after their attempts.")
-                           .Add({});
+  alert_outbox =
+      &gauge("tthc_alert_outbox", "Alert webhook deliveries waiting (retrying).").Add({});
+  alert_dead_letters =
+      &gauge("tthc_alert_dead_letters", "Alert webhook deliveries given up after their attempts.")
+           .Add({});
   alert_deliveries = &counter("tthc_alert_deliveries_total",
                               "Delivery attempts to alert sinks (Alertmanager, webhooks).");
   alert_deliveries->Add({{"outcome", "ok"}});
@@ -278,9 +300,9 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                              Histogram::BucketBoundaries(ratio_buckets));
   });
   days = std::make_unique<Series<Histogram>>([this](std::uint64_t k) -> Histogram& {
-    return days_family->Add({{"unit", unit(key_a(k))}, {"field", field(key_b(k))}},
-                            Histogram::BucketBoundaries{0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 45,
-                                                        60});
+    return days_family->Add(
+        {{"unit", unit(key_a(k))}, {"field", field(key_b(k))}},
+        Histogram::BucketBoundaries{0.5, 1, 2, 3, 5, 7, 10, 15, 20, 30, 45, 60});
   });
 }
 
@@ -310,15 +332,15 @@ void Metrics::changed(const live::Change& c) {
     if (a.at_risk) m.at_risk->at(a.unit, a.field).Increment();
     if (a.late_department != 0) m.steps->at(a.unit, a.late_department).Increment();
   }
-  const bool was_unknown = b != nullptr && (b->flags & engine::kFlagUnknownProcedure) != 0;
-  const bool is_unknown = (a.flags & engine::kFlagUnknownProcedure) != 0;
-  if (was_unknown != is_unknown) {
-    if (is_unknown) {
-      m.unknown_procedures->Increment();
-    } else {
-      m.unknown_procedures->Decrement();
-    }
-  }
+  // Gauges of dossiers carrying a flag: follow the flag's coming and going.
+  const auto follow = [&](Gauge* gauge, engine::Flag flag) {
+    const bool was = b != nullptr && (b->flags & flag) != 0;
+    const bool is = (a.flags & flag) != 0;
+    if (was && !is) gauge->Decrement();
+    if (is && !was) gauge->Increment();
+  };
+  follow(m.unknown_procedures, engine::kFlagUnknownProcedure);
+  follow(m.status_unknown, engine::kFlagStatusUnknown);
 
   // Counters: each dossier counts once, when it first gets there; they never go down.
   if (a.judgement.counted && !(b != nullptr && b->judgement.counted)) {
@@ -392,8 +414,24 @@ void Metrics::record_response(std::string_view path, int status) {
 }
 
 void Metrics::record_commit(double seconds, std::int64_t arrived_unix, std::uint64_t accepted,
-                            std::uint64_t unchanged, std::uint64_t rejected) {
+                            std::uint64_t unchanged, std::uint64_t rejected,
+                            std::string_view sender) {
   Impl& m = *impl_;
+  {
+    std::string label = "none";
+    if (!sender.empty()) label = has_sender_shape(sender) ? std::string(sender) : "other";
+    std::lock_guard lock(m.sender_mutex);
+    if (label != "none" && label != "other" &&
+        std::find(m.senders.begin(), m.senders.end(), label) == m.senders.end()) {
+      if (m.senders.size() < kMaxSenders) {
+        m.senders.push_back(label);
+      } else {
+        label = "other";
+      }
+    }
+    m.sender_family->Add({{"sender", label}})
+        .Increment(static_cast<double>(accepted + unchanged + rejected));
+  }
   m.write_seconds->Observe(seconds);
   m.last_intake->Set(static_cast<double>(arrived_unix));
   m.records_family->Add({{"outcome", "accepted"}}).Increment(static_cast<double>(accepted));

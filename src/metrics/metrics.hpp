@@ -3,8 +3,10 @@
 // path a few atomic adds. Dossier figures follow the live state change by change (as a
 // live::Observer), so a scrape only serialises — it never scans dossiers.
 //
-// Labels are only unit, field, channel, state, outcome and department (plus the constant
-// `province`, and `version` on tthc_build_info): never a dossier code or a person.
+// Labels are only unit, field, channel, state, outcome, department and sender (plus the constant
+// `province`, and `version` on tthc_build_info): never a dossier code or a person. `sender` (the
+// envelope's madonvi) is bounded: values of the unit-code shape only, the first kMaxSenders of
+// them; any other is "other", none is "none".
 //
 // Thread-safety: the observer side runs on the live state's thread; record_* and exposition()
 // from any thread.
@@ -55,9 +57,11 @@ class Metrics : public live::Observer {
 
   /// Every HTTP response of the daemon (ServerOptions::on_response).
   void record_response(std::string_view path, int status);
-  /// A committed intake group: its transaction time, and per batch the records by result.
+  /// A committed intake group: its transaction time, and per batch the records by result and
+  /// the batch's sender (madonvi).
   void record_commit(double seconds, std::int64_t arrived_unix, std::uint64_t accepted,
-                     std::uint64_t unchanged, std::uint64_t rejected);
+                     std::uint64_t unchanged, std::uint64_t rejected, std::string_view sender = {});
+  static constexpr std::size_t kMaxSenders = 8;
   /// The last intake known from the store at start-up.
   void set_last_intake(std::int64_t arrived_unix);
   void set_poll_source(std::function<PollCounts()> source);

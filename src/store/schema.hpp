@@ -163,6 +163,12 @@ CREATE VIEW progress_entries(dossier_code, at, status, department, handler, hand
     json_extract(e.value, '$[8]')
   FROM progress_orphans o, json_each(o.entries) e;
 )sql"},
+    // The envelope's madonvi: which system sent the batch (empty: a bare array, a file, a poll).
+    // (Since this version a dossier's or snapshot's status may also be 0: TrangThaiHoSo was not
+    // a code, the status is unknown and the dossier counts nowhere; no column changes for it.)
+    {4, "batches.sender: the envelope's madonvi", R"sql(
+ALTER TABLE batches ADD COLUMN sender TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace tthc::store

@@ -229,7 +229,7 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
        " ON CONFLICT(dossier_code) DO UPDATE SET n_entries=excluded.n_entries,"
        " entries=excluded.entries"},
       {&impl->delete_orphans, "DELETE FROM progress_orphans WHERE dossier_code=?1"},
-      {&impl->insert_batch, "INSERT INTO batches(arrived, source) VALUES(?1, ?2)"},
+      {&impl->insert_batch, "INSERT INTO batches(arrived, source, sender) VALUES(?1, ?2, ?3)"},
       {&impl->update_batch,
        "UPDATE batches SET records=?2, accepted=?3, unchanged=?4, rejected=?5 WHERE id=?1"},
       {&impl->upsert_cursor,
@@ -271,10 +271,9 @@ std::size_t Writer::Impl::merge(std::span<const ProgressEntry> incoming, std::in
     // Incoming entries are usually later than every stored one: look at the end first.
     auto at = merged.end();
     if (!merged.empty() && !progress_before(*merged.back().entry, e)) {
-      at = std::lower_bound(merged.begin(), merged.end(), e,
-                            [](const EntryRef& a, const ProgressEntry& b) {
-                              return progress_before(*a.entry, b);
-                            });
+      at = std::lower_bound(
+          merged.begin(), merged.end(), e,
+          [](const EntryRef& a, const ProgressEntry& b) { return progress_before(*a.entry, b); });
     }
     if (at != merged.end() && same_progress_key(*at->entry, e)) {
       ++counts.progress_known;  // the first arrival of a key is kept
@@ -316,9 +315,8 @@ std::optional<Error> Writer::Impl::merge_update(const ProgressUpdate& u, std::in
   if (auto e = load_entries(select_progress)) return e;
   if (merge(one, batch, counts) == 0) return std::nullopt;
   if (auto e = store_entries(upsert_progress, *id)) return e;
-  touch_dossier.bind(1, *id)
-      .bind(2, batch)
-      .bind(3, is_end_status(u.entry.status) ? to_db(u.entry.at) : std::int64_t{0});
+  touch_dossier.bind(1, *id).bind(2, batch).bind(
+      3, is_end_status(u.entry.status) ? to_db(u.entry.at) : std::int64_t{0});
   return touch_dossier.run();
 }
 
@@ -482,7 +480,7 @@ Result<Writer> Writer::open(const Options& options) {
 
 Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
   ApplyCounts counts;
-  insert_batch.bind(1, in.info.arrived_unix).bind(2, in.info.source);
+  insert_batch.bind(1, in.info.arrived_unix).bind(2, in.info.source).bind(3, in.info.sender);
   if (auto e = insert_batch.run()) return *e;
   counts.batch_id = db.last_insert_rowid();
 
@@ -596,7 +594,7 @@ Result<std::int64_t> read_dossier(const sql::Stmt& st, bool with_text, DossierTi
   d.field_name = std::string(st.text(5));
   d.unit_name = std::string(st.text(6));
   d.channel = channel_from_code(st.int64(7)).value_or(Channel::InPerson);
-  d.status = status_from_code(st.int64(8)).value_or(Status::Registered);
+  d.status = status_from_code(st.int64(8)).value_or(Status::Unknown);
   d.submitted = from_db(st.opt_int64(9));
   d.received = from_db(st.opt_int64(10));
   d.promised_due = from_db(st.opt_int64(11));
@@ -616,8 +614,9 @@ Result<std::int64_t> read_dossier(const sql::Stmt& st, bool with_text, DossierTi
 // Due changes are few (extensions, supplementation): held by dossier id.
 Result<std::unordered_map<std::int64_t, std::vector<Moment>>> load_due_changes(sql::Db& db) {
   std::unordered_map<std::int64_t, std::vector<Moment>> dues;
-  auto st = sql::Stmt::prepare(db, "SELECT dossier_id, value FROM due_changes ORDER BY"
-                                   " dossier_id, seq");
+  auto st = sql::Stmt::prepare(db,
+                               "SELECT dossier_id, value FROM due_changes ORDER BY"
+                               " dossier_id, seq");
   if (!st) return std::move(st).error();
   for (;;) {
     auto r = st->step();
@@ -753,10 +752,10 @@ Result<std::size_t> Reader::scan_period(const PeriodFilter& filter, const ScanOp
   sql::Db& db = impl_->db;
   // A scan of the dossiers table (no index: a million rows take ~0.2 s); each candidate's
   // progress row by its key.
-  auto ds = sql::Stmt::prepare(
-      db, std::string(kSelectDossiers) +
-              " WHERE received < ?1 AND status NOT IN (1, 3) AND (status < 7"
-              " OR (?3 AND status = 9) OR settled >= ?2)");
+  auto ds =
+      sql::Stmt::prepare(db, std::string(kSelectDossiers) +
+                                 " WHERE received < ?1 AND status NOT IN (1, 3) AND (status < 7"
+                                 " OR (?3 AND status = 9) OR settled >= ?2)");
   if (!ds) return std::move(ds).error();
   ds->bind(1, to_db(filter.end))
       .bind(2, to_db(filter.start))

@@ -40,6 +40,7 @@ struct BatchInfo {
   std::size_t rejected = 0;           ///< records of the batch rejected before the store
   /// Fill ApplyCounts::changed (the live state needs it; a bulk import does not).
   bool collect_changed = true;
+  std::string sender = {};  ///< the envelope's madonvi; empty when none
 };
 
 struct ApplyCounts {

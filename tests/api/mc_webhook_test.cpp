@@ -42,6 +42,7 @@ class WebhookTest : public ::testing::Test {
     add_mc_webhook(router, *intake, std::move(options));
     http::ServerOptions so;
     so.body_limit = body_limit;
+    so.refusal_body = mc_refusal_body;
     so.worker_threads = 8;
     server = std::make_unique<http::Server>(so, std::move(router));
     auto port = server->start();
@@ -53,9 +54,13 @@ class WebhookTest : public ::testing::Test {
   }
   http::Response post(std::string body,
                       std::vector<std::pair<std::string, std::string>> headers = {}) {
+    return post(std::move(body), "", std::move(headers));
+  }
+  http::Response post(std::string body, std::string_view query,
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::ClientRequest req;
     req.method = "POST";
-    req.target = "/api/v1/mc";
+    req.target = "/api/v1/mc" + std::string(query);
     req.body = std::move(body);
     req.content_type = "application/json";
     req.headers = std::move(headers);
@@ -67,6 +72,11 @@ class WebhookTest : public ::testing::Test {
   std::int64_t dossiers() {
     auto reader = store::Reader::open(dir.file("t.db"));
     return reader ? reader->totals().value().dossiers : -1;
+  }
+  std::optional<DossierTimeline> timeline(std::string_view code) {
+    auto reader = store::Reader::open(dir.file("t.db"));
+    if (!reader) return std::nullopt;
+    return reader->timeline(code).value();
   }
 
   test::TempDir dir;
@@ -109,12 +119,16 @@ TEST_F(WebhookTest, BadRecordsAreListedAndGoodOnesKept) {
 
 TEST_F(WebhookTest, MalformedBodiesAre400WithAJsonError) {
   start();
-  for (const std::string& body : {std::string("{not json"), std::string("[]"),
+  for (const std::string& body : {std::string("{not json"), std::string("\"x\""),
                                   std::string(R"({"service":"X","data":[]})"), std::string("")}) {
     auto r = post(body);
     EXPECT_EQ(r.status, 400) << body;
-    EXPECT_TRUE(body_of(r).contains("error")) << r.body;
+    auto b = body_of(r);
+    EXPECT_TRUE(b.contains("error")) << r.body;
+    EXPECT_EQ(b["error_code"].as_string(), "1") << r.body;
+    EXPECT_EQ(b["message"].as_string(), "Dữ liệu không hợp lệ");
   }
+  EXPECT_EQ(post("[]", "?service=XoaHoSo").status, 400);
   EXPECT_EQ(dossiers(), 0);
 }
 
@@ -130,6 +144,11 @@ TEST_F(WebhookTest, WrongMethodIs405AndTooLargeIs413) {
   auto r = post(big);
   EXPECT_EQ(r.status, 413);
   EXPECT_TRUE(body_of(r).contains("error"));
+  EXPECT_EQ(body_of(r)["error_code"].as_string(), "3");
+  EXPECT_EQ(body_of(r)["message"].as_string(), "Dữ liệu gửi lên vượt quá kích thước cho phép");
+  EXPECT_EQ(mc_refusal_body("/api/v1/other", 413, "x"), "");
+  EXPECT_NE(mc_refusal_body("/api/v1/mc", 503, "server busy").find(R"("error_code":"4")"),
+            std::string::npos);
   EXPECT_EQ(dossiers(), 0);
 }
 
@@ -142,6 +161,7 @@ TEST_F(WebhookTest, SignedBodiesOnlyWhenASecretIsSet) {
   auto r = post(body);
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(body_of(r)["error"].as_string(), "missing signature header x-signature");
+  EXPECT_EQ(body_of(r)["error_code"].as_string(), "2");
   r = post(body, {{"X-Signature", sign_body("wrong secret", body)}});
   EXPECT_EQ(r.status, 401);
   r = post(body + " ", {{"X-Signature", sign_body(*o.secret, body)}});  // body altered
@@ -208,6 +228,7 @@ TEST_F(WebhookTest, AStoreFailureIs503AndOtherBatchesOfTheGroupStillLand) {
   auto r = post(envelope(dossier("BOOM")));
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(body_of(r)["error"].as_string().find("disk on fire"), std::string::npos);
+  EXPECT_EQ(body_of(r)["error_code"].as_string(), "4");
   r = post(envelope(dossier("FINE")));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(dossiers(), 1);
@@ -229,6 +250,8 @@ TEST_F(WebhookTest, AFullQueueAnswers503WithRetryAfter) {
   auto first = intake->submit(std::move(*queued), store::BatchInfo{"test", 1, std::nullopt, 0});
   const http::Response busy = post(envelope(dossier("Q-2")));
   EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(body_of(busy)["error_code"].as_string(), "4");
+  EXPECT_EQ(body_of(busy)["message"].as_string(), "Hệ thống đang bận, vui lòng gửi lại sau");
   bool retry_after = false;
   for (const auto& [k, v] : busy.headers) retry_after = retry_after || k == "retry-after";
   EXPECT_TRUE(retry_after);
@@ -236,6 +259,186 @@ TEST_F(WebhookTest, AFullQueueAnswers503WithRetryAfter) {
   EXPECT_TRUE(held.get());
   EXPECT_TRUE(std::holds_alternative<store::ApplyCounts>(first.get()));
   EXPECT_EQ(post(envelope(dossier("Q-2"))).status, 200);
+}
+
+}  // namespace
+}  // namespace tthc::api
+
+namespace tthc::api {
+namespace {
+
+// --- answers and payloads as the one-stop systems in use write them (issue 13) ----------------
+
+TEST_F(WebhookTest, TakenRequestsAnswerErrorCodeZeroEvenWithRejectedRecords) {
+  start();
+  const std::string bad = R"({"MaHoSo":"A-2","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})";
+  // A client retrying on a non-zero error_code stops: the bad record is listed, not refused.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto r = post(envelope(dossier("A-1") + "," + bad));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto b = body_of(r);
+    EXPECT_EQ(b["error_code"].as_string(), "0");
+    EXPECT_EQ(b["message"].as_string(), "Thành công");
+    EXPECT_EQ(b["records"].to_number<std::uint64_t>(), 2U);
+    EXPECT_EQ(b["accepted"].to_number<std::uint64_t>(), attempt == 0 ? 1U : 0U);
+    EXPECT_EQ(b["unchanged"].to_number<std::uint64_t>(), attempt == 0 ? 0U : 1U);
+    EXPECT_EQ(b["rejected"].to_number<std::uint64_t>(), 1U);
+    EXPECT_EQ(b["statistics"].to_number<std::uint64_t>(), 0U);
+    EXPECT_EQ(b["rejected_records"].as_array().size(), 1U);
+  }
+}
+
+TEST_F(WebhookTest, TheSenderIsKeptWithTheBatchAndTheSessionIsNot) {
+  start();
+  ASSERT_EQ(post(R"({"session":"phiên-bí-mật","madonvi":"000.00.00.H42","service":"DongBoHoSoMC",)"
+                 R"("isUpdating":"True","data":[)" +
+                 dossier("A-1") + "]}")
+                .status,
+            200);
+  ASSERT_EQ(post("[" + dossier("A-2") + "]").status, 200);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("t.db").c_str(), &db), SQLITE_OK);
+  std::vector<std::string> senders;
+  sqlite3_exec(
+      db, "SELECT sender FROM batches ORDER BY id",
+      [](void* out, int, char** values, char**) {
+        static_cast<std::vector<std::string>*>(out)->emplace_back(values[0]);
+        return 0;
+      },
+      &senders, nullptr);
+  int hits = -1;
+  sqlite3_exec(
+      db,
+      "SELECT (SELECT count(*) FROM snapshots WHERE raw LIKE '%phiên%') +"
+      " (SELECT count(*) FROM batches WHERE source LIKE '%phiên%' OR sender LIKE '%phiên%')",
+      [](void* out, int, char** values, char**) {
+        *static_cast<int*>(out) = std::stoi(values[0]);
+        return 0;
+      },
+      &hits, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(senders, (std::vector<std::string>{"000.00.00.H42", ""}));
+  EXPECT_EQ(hits, 0);
+}
+
+// Progress chunks before and after their dossier, as a bare array with ?service=.
+TEST_F(WebhookTest, BareArraysAndProgressInChunksBeforeOrAfterTheDossier) {
+  start();
+  const auto entry = [](std::string_view at, int status) {
+    return R"({"MaHoSo":"A-1","NguoiXuLy":"Lê C","ThoiDiemXuLy":")" + std::string(at) +
+           R"(","PhongBanXuLy":"Một cửa","TrangThai":")" + std::to_string(status) + R"("})";
+  };
+  auto before = post("[" + entry("2026-03-02 09:30:00", 2) + "]", "?service=CapNhatTienDoHoSoMC");
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(body_of(before)["progress_added"].to_number<std::uint64_t>(), 1U);
+  auto d = post("[" + dossier("A-1") + "]");  // a bare array: dossiers
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(body_of(d)["new"].to_number<std::uint64_t>(), 1U);
+  auto after = post("[" + entry("02/03/2026 10:00:00", 4) + "," + entry("20260302110000", 4) + "]",
+                    "?service=CapNhatTienDoHoSoMC");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(body_of(after)["progress_added"].to_number<std::uint64_t>(), 2U);
+  // The same chunk again changes nothing.
+  auto again = post("[" + entry("2026-03-02T10:00:00", 4) + "]", "?service=CapNhatTienDoHoSoMC");
+  EXPECT_EQ(body_of(again)["progress_added"].to_number<std::uint64_t>(), 0U);
+  auto tl = timeline("A-1");
+  ASSERT_TRUE(tl);
+  ASSERT_EQ(tl->progress.size(), 3U);
+  EXPECT_EQ(tl->progress[0].at, make_moment(2026, 3, 2, 9, 30));
+  EXPECT_EQ(tl->progress[2].at, make_moment(2026, 3, 2, 11));
+}
+
+// domain.md §8.1: retries that send a dossier's statuses out of order (1, 2, 1, 2) end with the
+// newest state.
+TEST_F(WebhookTest, OutOfOrderStatusesEndWithTheNewestState) {
+  start();
+  const std::string registered = R"({"MaHoSo":"A-1","MaTTHC":"1.004227","KenhThucHien":"2",)"
+                                 R"("NgayNopHoSo":"2026-03-01 20:00:00","TrangThaiHoSo":"1"})";
+  const std::string received = R"({"MaHoSo":"A-1","MaTTHC":"1.004227","KenhThucHien":"2",)"
+                               R"("NgayNopHoSo":"2026-03-01 20:00:00",)"
+                               R"("NgayTiepNhan":"2026-03-02 09:00:00","TrangThaiHoSo":"2"})";
+  for (const std::string* record : {&registered, &received, &registered, &received}) {
+    auto r = post(envelope(*record));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_of(r)["error_code"].as_string(), "0");
+  }
+  auto tl = timeline("A-1");
+  ASSERT_TRUE(tl);
+  EXPECT_EQ(tl->dossier.status, Status::Received);
+  EXPECT_EQ(tl->dossier.received, make_moment(2026, 3, 2, 9));
+}
+
+// A status that is not a code is kept as unknown until a record with a known one arrives.
+TEST_F(WebhookTest, UnknownStatusIsKeptUntilAKnownOneArrives) {
+  start();
+  auto r = post(envelope(R"({"MaHoSo":"A-1","NgayTiepNhan":"2026-03-02 09:00:00",)"
+                         R"("TrangThaiHoSo":"Đang xử lý"})"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_of(r)["accepted"].to_number<std::uint64_t>(), 1U);
+  auto tl = timeline("A-1");
+  ASSERT_TRUE(tl);
+  EXPECT_EQ(tl->dossier.status, Status::Unknown);
+  r = post(envelope(R"({"MaHoSo":"A-1","NgayTiepNhan":"2026-03-02 09:00:00",)"
+                    R"("NgayKetThucXuLy":"2026-03-03 10:00:00","TrangThaiHoSo":{"MaMuc":"9"}})"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  tl = timeline("A-1");
+  ASSERT_TRUE(tl);
+  EXPECT_EQ(tl->dossier.status, Status::Finished);
+}
+
+TEST_F(WebhookTest, StatisticsAreRejectedWhenThisDaemonDoesNotKeepThem) {
+  start();
+  const std::string body = R"({"session":"s","madonvi":"000.00.00.H42","service":)"
+                           R"("DongBoThongKeHoSo","data":["x",{"Thang":"7","Nam":"2020"}]})";
+  auto r = post(body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto b = body_of(r);
+  EXPECT_EQ(b["error_code"].as_string(), "0");
+  EXPECT_EQ(b["records"].to_number<std::uint64_t>(), 2U);
+  EXPECT_EQ(b["rejected"].to_number<std::uint64_t>(), 2U);
+  EXPECT_EQ(b["accepted"].to_number<std::uint64_t>(), 0U);
+  EXPECT_EQ(b["unchanged"].to_number<std::uint64_t>(), 0U);
+  const auto& rej = b["rejected_records"].as_array();
+  ASSERT_EQ(rej.size(), 2U);
+  EXPECT_EQ(rej[0].at("index").to_number<std::uint64_t>(), 0U);
+  EXPECT_EQ(rej[1].at("index").to_number<std::uint64_t>(), 1U);
+  EXPECT_EQ(rej[1].at("reason").as_string(), "DongBoThongKeHoSo: not kept by this daemon");
+}
+
+TEST_F(WebhookTest, StatisticsGoToTheirKeeper) {
+  WebhookOptions o;
+  std::vector<std::string> seen;
+  std::string seen_sender;
+  bool fail = false;
+  o.statistics = [&](std::vector<std::string> records, std::string sender) -> Result<std::size_t> {
+    if (fail) return Error{"statistics table locked"};
+    seen = std::move(records);
+    seen_sender = std::move(sender);
+    return seen.size() - 1;  // one of them already known
+  };
+  start(o);
+  const std::string data = R"([{"Thang":"7","Nam":"2020","SoNhanTrongKy":"12"},)"
+                           R"({"Thang":"8","Nam":"2020","SoNhanTrongKy":"9"}])";
+  auto r = post(R"({"session":"s","madonvi":"000.00.00.H42","service":"DongBoThongKeHoSo",)"
+                R"("data":)" +
+                data + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto b = body_of(r);
+  EXPECT_EQ(b["error_code"].as_string(), "0");
+  EXPECT_EQ(b["statistics"].to_number<std::uint64_t>(), 1U);
+  EXPECT_EQ(b["accepted"].to_number<std::uint64_t>(), 1U);
+  EXPECT_EQ(b["unchanged"].to_number<std::uint64_t>(), 1U);
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_EQ(seen[0], R"({"Thang":"7","Nam":"2020","SoNhanTrongKy":"12"})");
+  EXPECT_EQ(seen_sender, "000.00.00.H42");
+  auto bare = post(data, "?service=DongBoThongKeHoSo");
+  ASSERT_EQ(bare.status, 200) << bare.body;
+  EXPECT_EQ(seen_sender, "");
+  fail = true;
+  auto refused = post(data, "?service=DongBoThongKeHoSo");
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(body_of(refused)["error_code"].as_string(), "4");
+  EXPECT_EQ(dossiers(), 0);
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -39,14 +39,14 @@ class DaemonApi : public ::testing::Test {
   DaemonApi() {
     const std::string src = TTHC_SOURCE_DIR;
     dir_.write("read.token", kToken + "\n");
-    config_ = dir_.write("monitor.toml",
-                         "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
-                             "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
-                             "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-                             "read_token_file = \"read.token\"\n" +
-                             "[metrics]\nprovince = \"Ninh Bình\"\n" +
-                             "[reports]\ndir = \"reports\"\n")
-                  .string();
+    config_ =
+        dir_.write("monitor.toml",
+                   "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                       "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                       "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
+                       "read_token_file = \"read.token\"\n" +
+                       "[metrics]\nprovince = \"Ninh Bình\"\n" + "[reports]\ndir = \"reports\"\n")
+            .string();
   }
 
   std::unique_ptr<test::Daemon> start() {
@@ -73,6 +73,15 @@ class DaemonApi : public ::testing::Test {
         std::chrono::seconds(10));
   }
 
+  // POSTs an MC body to the webhook; it must be taken (200, error_code "0").
+  void post_mc(const std::string& body) {
+    http::ClientRequest post{"POST", "/api/v1/mc", body, "application/json", {}};
+    auto posted = http::request("127.0.0.1", port_, post);
+    ASSERT_TRUE(posted) << posted.error().message;
+    ASSERT_EQ(posted->status, 200) << posted->body;
+    EXPECT_EQ(json::parse(posted->body).at("error_code").as_string(), "0");
+  }
+
   std::string metrics() {
     auto r = get("/metrics");
     return r && r->status == 200 ? r->body : std::string();
@@ -87,16 +96,89 @@ bool has_line(const std::string& text, const std::string& prefix) {
   return text.find("\n" + prefix) != std::string::npos;
 }
 
+// TrangThaiHoSo as a word: kept, explained, counted in a metric, and in no figure; the sender
+// is counted under its madonvi, a bounded label.
+TEST_F(DaemonApi, UnknownStatusIsExplainedAndCountedApart) {
+  auto daemon = start();
+  ASSERT_GT(port_, 0) << daemon->first_line();
+  ASSERT_NO_FATAL_FAILURE(post_mc(
+      R"({"session":"s","madonvi":"000.00.00.H42","service":"DongBoHoSoMC","isUpdating":"True",)"
+      R"("data":[{"MaHoSo":"000.00.12.H42-260302-0003","MaTTHC":"1.004227","MaLinhVuc":"KHCN",)"
+      R"("TrangThaiHoSo":"Đang xử lý","NgayTiepNhan":"2026-03-02 09:00:00",)"
+      R"("NgayHenTra":"06/03/2026 09:00:00"}]})"));
+  // Not in the work list (it counts nowhere): wait for the live state to have judged it.
+  ASSERT_TRUE(test::await(
+      [&] {
+        return metrics().find("\ntthc_dossiers_status_unknown{province=\"Ninh Bình\"} 1") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(10)));
+
+  auto one = get("/api/v1/dossiers/000.00.12.H42-260302-0003");
+  ASSERT_TRUE(one);
+  ASSERT_EQ(one->status, 200) << one->body;
+  const json::object d = json::parse(one->body).as_object();
+  EXPECT_FALSE(d.at("counted").as_bool());
+  EXPECT_EQ(d.at("exclusion").as_string(), "status_unknown");
+  bool flagged = false;
+  for (const auto& f : d.at("flags").as_array())
+    flagged = flagged || f.as_string() == "status_unknown";
+  EXPECT_TRUE(flagged) << one->body;
+  bool explained = false;
+  for (const auto& r : d.at("reasons").as_array()) {
+    if (std::string_view(r.as_string()).starts_with("Not counted: the status is unknown")) {
+      explained = true;
+    }
+  }
+  EXPECT_TRUE(explained) << one->body;
+
+  const std::string m = metrics();
+  EXPECT_TRUE(has_line(m, R"(tthc_dossiers_status_unknown{province="Ninh Bình"} 1)")) << m;
+  EXPECT_TRUE(has_line(
+      m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="000.00.00.H42"} 1)"))
+      << m;
+  EXPECT_EQ(m.find("tthc_dossiers_received_total{"), std::string::npos) << m;
+  EXPECT_EQ(daemon->stop(), 0);
+}
+
+// The sender label is bounded: the first 8 codes of the unit-code shape, any other "other",
+// a body without madonvi "none".
+TEST_F(DaemonApi, SenderLabelIsBounded) {
+  auto daemon = start();
+  ASSERT_GT(port_, 0) << daemon->first_line();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_NO_FATAL_FAILURE(post_mc(R"({"madonvi":"000.00.0)" + std::to_string(i) +
+                                    R"(.H42","service":"DongBoHoSoMC","data":[]})"));
+  }
+  ASSERT_NO_FATAL_FAILURE(
+      post_mc(R"({"madonvi":"Sở Tư pháp","service":"DongBoHoSoMC","data":[{"MaHoSo":"X"}]})"));
+  ASSERT_NO_FATAL_FAILURE(post_mc(R"([{"MaHoSo":"Y"}])"));
+  const std::string m = metrics();
+  std::size_t series = 0;
+  for (std::size_t at = m.find("\ntthc_intake_sender_records_total{"); at != std::string::npos;
+       at = m.find("\ntthc_intake_sender_records_total{", at + 1)) {
+    ++series;
+  }
+  EXPECT_EQ(series, 10U) << m;  // 8 codes, other, none
+  EXPECT_TRUE(has_line(
+      m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="000.00.07.H42"} 0)"))
+      << m;
+  EXPECT_EQ(m.find(R"(sender="000.00.08.H42")"), std::string::npos) << m;
+  EXPECT_TRUE(
+      has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="other"} 1)"))
+      << m;
+  EXPECT_TRUE(
+      has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="none"} 1)"))
+      << m;
+  EXPECT_EQ(m.find("Sở Tư pháp"), std::string::npos);
+  EXPECT_EQ(daemon->stop(), 0);
+}
+
 TEST_F(DaemonApi, ExplainsListsAndExposesMetrics) {
   auto daemon = start();
   ASSERT_GT(port_, 0) << daemon->first_line();
-  http::ClientRequest post{"POST", "/api/v1/mc",
-                           R"({"service":"DongBoHoSoMC","data":[)" + kOverdue + "," + kFinished +
-                               "]}",
-                           "application/json", {}};
-  auto posted = http::request("127.0.0.1", port_, post);
-  ASSERT_TRUE(posted) << posted.error().message;
-  ASSERT_EQ(posted->status, 200) << posted->body;
+  ASSERT_NO_FATAL_FAILURE(
+      post_mc(R"({"service":"DongBoHoSoMC","data":[)" + kOverdue + "," + kFinished + "]}"));
 
   auto ready = get("/readyz", false);
   ASSERT_TRUE(ready);
@@ -140,13 +222,21 @@ TEST_F(DaemonApi, ExplainsListsAndExposesMetrics) {
   EXPECT_EQ(get("/api/v1/dossiers?within=abc")->status, 400);
 
   const std::string m = metrics();
-  EXPECT_TRUE(has_line(m, R"(tthc_dossiers_pending{province="Ninh Bình",field="KHCN",state="overdue",unit="000.00.12.H42"} 1)"))
+  EXPECT_TRUE(has_line(
+      m,
+      R"(tthc_dossiers_pending{province="Ninh Bình",field="KHCN",state="overdue",unit="000.00.12.H42"} 1)"))
       << m;
-  EXPECT_TRUE(has_line(m, R"(tthc_dossiers_resolved_total{province="Ninh Bình",field="KHCN",outcome="early",unit="000.00.12.H42"} 1)"));
-  EXPECT_TRUE(has_line(m, R"(tthc_steps_overdue{province="Ninh Bình",department="Phòng A",unit="000.00.12.H42"} 1)"));
+  EXPECT_TRUE(has_line(
+      m,
+      R"(tthc_dossiers_resolved_total{province="Ninh Bình",field="KHCN",outcome="early",unit="000.00.12.H42"} 1)"));
+  EXPECT_TRUE(has_line(
+      m,
+      R"(tthc_steps_overdue{province="Ninh Bình",department="Phòng A",unit="000.00.12.H42"} 1)"));
   EXPECT_TRUE(has_line(m, R"(tthc_webhook_requests_total{province="Ninh Bình",outcome="ok"} 1)"));
   EXPECT_TRUE(has_line(m, R"(tthc_state_ready{province="Ninh Bình"} 1)"));
-  EXPECT_TRUE(has_line(m, R"(tthc_processing_time_ratio_bucket{province="Ninh Bình",field="KHCN",unit="000.00.12.H42",le="1"} 1)"))
+  EXPECT_TRUE(has_line(
+      m,
+      R"(tthc_processing_time_ratio_bucket{province="Ninh Bình",field="KHCN",unit="000.00.12.H42",le="1"} 1)"))
       << m;
   EXPECT_NE(m.find(R"(le="0.7")"), std::string::npos);
   EXPECT_EQ(m.find("Nguyễn"), std::string::npos) << "a handler's name in the metrics";
@@ -154,7 +244,8 @@ TEST_F(DaemonApi, ExplainsListsAndExposesMetrics) {
 
   // The real promtool accepts the exposition.
   const auto file = dir_.write("metrics.txt", m);
-  const test::Outcome lint = test::run_process("/bin/sh", {"-c", "promtool check metrics < " + file.string()});
+  const test::Outcome lint =
+      test::run_process("/bin/sh", {"-c", "promtool check metrics < " + file.string()});
   EXPECT_EQ(lint.status, 0) << lint.out << lint.err;
 
   // Counters come back from the store after a restart; they do not start again from zero.
@@ -163,19 +254,21 @@ TEST_F(DaemonApi, ExplainsListsAndExposesMetrics) {
   ASSERT_GT(port_, 0);
   ASSERT_TRUE(wait_for_tracked(1));
   const std::string again = metrics();
-  EXPECT_TRUE(has_line(again, R"(tthc_dossiers_received_total{province="Ninh Bình",channel="in_person",field="KHCN",unit="000.00.12.H42"} 2)"))
+  EXPECT_TRUE(has_line(
+      again,
+      R"(tthc_dossiers_received_total{province="Ninh Bình",channel="in_person",field="KHCN",unit="000.00.12.H42"} 2)"))
       << again;
   EXPECT_EQ(daemon->stop(), 0);
 
   const test::Outcome explain = test::run_process(
-      TTHC_EXECUTABLE, {"explain", "000.00.12.H42-260302-0001", "--config", config_,
-                        "--at", "2026-03-09T10:00"},
+      TTHC_EXECUTABLE,
+      {"explain", "000.00.12.H42-260302-0001", "--config", config_, "--at", "2026-03-09T10:00"},
       TTHC_SOURCE_DIR);
   EXPECT_EQ(explain.status, 0) << explain.err;
   EXPECT_NE(explain.out.find("overdue (Quá hạn), at risk"), std::string::npos) << explain.out;
   EXPECT_NE(explain.out.find("Base due 2026-03-06T09:00"), std::string::npos) << explain.out;
-  const test::Outcome missing = test::run_process(
-      TTHC_EXECUTABLE, {"explain", "nope", "--config", config_}, TTHC_SOURCE_DIR);
+  const test::Outcome missing =
+      test::run_process(TTHC_EXECUTABLE, {"explain", "nope", "--config", config_}, TTHC_SOURCE_DIR);
   EXPECT_EQ(missing.status, 1);
   EXPECT_NE(missing.err.find("\"nope\""), std::string::npos) << missing.err;
 }

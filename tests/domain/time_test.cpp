@@ -87,6 +87,33 @@ TEST(ParseDataMoment, OffsetsAreConvertedToVietnamTime) {
   EXPECT_EQ(data("2026-03-01T01:00:00+09:00"), "2026-02-28T23:00:00+07:00");
 }
 
+TEST(ParseDataMoment, SpaceInsteadOfT) {
+  EXPECT_EQ(data("2026-06-08 14:07:53"), "2026-06-08T14:07:53+07:00");
+  EXPECT_EQ(data("2026-06-08 14:07:53.123"), "2026-06-08T14:07:53+07:00");
+  EXPECT_EQ(data("2026-06-08 07:07:53Z"), "2026-06-08T14:07:53+07:00");
+  EXPECT_EQ(data("2026-06-08 09:07:53+02:00"), "2026-06-08T14:07:53+07:00");
+}
+
+TEST(ParseDataMoment, DayFirstVietnameseForms) {
+  EXPECT_EQ(data("08/06/2026 14:07:53"), "2026-06-08T14:07:53+07:00");
+  EXPECT_EQ(data("08/06/2026"), "2026-06-08T00:00:00+07:00");
+  EXPECT_EQ(data("29/02/2024"), "2024-02-29T00:00:00+07:00");
+  EXPECT_EQ(data("31/12/2025 23:59:59"), "2025-12-31T23:59:59+07:00");
+  expect_rejected(parse_data_moment("29/02/2026"), "29/02/2026");
+  expect_rejected(parse_data_moment("31/04/2026 09:00:00"), "31/04/2026 09:00:00");
+}
+
+TEST(ParseDataMoment, EveryFormGivesTheSameMoment) {
+  for (std::string_view text :
+       {"20260608140753", "2026-06-08 14:07:53", "2026-06-08T14:07:53", "2026-06-08T14:07:53.5",
+        "2026-06-08 14:07:53.000", "2026-06-08T07:07:53Z", "2026-06-08T07:07:53.250Z",
+        "2026-06-08T14:07:53+07:00", "2026-06-08T08:07:53+01:00", "2026-06-08T02:07:53-05:00",
+        "08/06/2026 14:07:53"}) {
+    SCOPED_TRACE(text);
+    EXPECT_EQ(data(text), "2026-06-08T14:07:53+07:00");
+  }
+}
+
 TEST(ParseDataMoment, LeapDays) {
   EXPECT_EQ(data("2024-02-29T12:00:00"), "2024-02-29T12:00:00+07:00");
   EXPECT_EQ(data("20240229120000"), "2024-02-29T12:00:00+07:00");
@@ -116,10 +143,20 @@ TEST(ParseDataMoment, MalformedTextIsRejected) {
                                "2026-04-24",
                                "2026-04-24T09",
                                "2026-04-24T09:00",
-                               "2026-04-24 09:00:00",  // data requires the `T`
+                               "2026-04-24 09:00",  // data requires the seconds
+                               "2026-04-24  09:00:00",
                                "2026-04-24T9:00:00",
                                "2026-4-24T09:00:00",
-                               "24/04/2026 09:00:00",
+                               "24/04/2026 09:00",
+                               "24/4/2026 09:00:00",
+                               "24/04/26",
+                               "24-04-2026",
+                               "24/04/2026T09:00:00",
+                               "24/04/2026 09:00:00Z",
+                               "24/04/2026 9:00:00",
+                               "31/02/2026",
+                               "24/13/2026 09:00:00",
+                               "24/04/2026 24:00:00",
                                "2026-04-24T09:00:00abc",  // trailing junk
                                "2026-04-24T09:00:00Zjunk",
                                "2026-04-24T09:00:00 ",
@@ -176,6 +213,8 @@ TEST(ParseUserMoment, AcceptsWhatPeopleType) {
 }
 
 TEST(ParseUserMoment, AcceptsEverythingDataAccepts) {
+  EXPECT_EQ(user("24/04/2026"), "2026-04-24T00:00:00+07:00");
+  EXPECT_EQ(user("24/04/2026 09:00:00"), "2026-04-24T09:00:00+07:00");
   EXPECT_EQ(user("20260424090000"), "2026-04-24T09:00:00+07:00");
   EXPECT_EQ(user("2026-04-24T09:00:00.5"), "2026-04-24T09:00:00+07:00");
   EXPECT_EQ(user("2026-04-24T02:00:00Z"), "2026-04-24T09:00:00+07:00");
@@ -184,7 +223,7 @@ TEST(ParseUserMoment, AcceptsEverythingDataAccepts) {
 
 TEST(ParseUserMoment, RejectsImpossibleOrMalformedValues) {
   for (std::string_view bad : {"2026-02-30", "2026-02-29", "2026-02-30T09:00", "2026-04-24T25:00",
-                               "2026-04-24T9:00", "24/04/2026", "", "tomorrow", "2026-04-24T",
+                               "2026-04-24T9:00", "24/04/2026 09:00", "", "tomorrow", "2026-04-24T",
                                "2026-04-24 09:00 junk", "2026-04-24  09:00"}) {
     SCOPED_TRACE(bad);
     expect_rejected(parse_user_moment(bad), bad);

@@ -344,6 +344,24 @@ TEST_F(EngineTest, EndTimePriority) {
   EXPECT_TRUE(e.has(kFlagEndMissing));
 }
 
+// TrangThaiHoSo not a code: counted nowhere, with its own exclusion and flag, whatever the
+// rest of the record says.
+TEST_F(EngineTest, UnknownStatusIsNotCounted) {
+  auto tl = dossier(Status::Unknown);
+  tl.dossier.processing_end = at(2026, 3, 3, 9);
+  const auto e = eval(tl, &three_days, at(2026, 3, 9, 10));
+  EXPECT_FALSE(e.counted);
+  EXPECT_EQ(e.exclusion, Exclusion::StatusUnknown);
+  EXPECT_TRUE(e.has(kFlagStatusUnknown));
+  EXPECT_FALSE(e.ended);
+  EXPECT_FALSE(e.pending);
+  EXPECT_EQ(to_string(e.exclusion), "status_unknown");
+  tl.dossier.status = Status::Finished;
+  const auto known = eval(tl, &three_days, at(2026, 3, 9, 10));
+  EXPECT_TRUE(known.counted);
+  EXPECT_FALSE(known.has(kFlagStatusUnknown));
+}
+
 TEST_F(EngineTest, FinishedWithoutProcessingEndUsesFirstStatusNineEntry) {
   auto tl = dossier(Status::Finished);
   tl.progress = {entry(at(2026, 3, 4, 10), Status::Finished),
@@ -622,7 +640,8 @@ TEST_F(EngineTest, NextChangeAcrossAWeekendAndHolidays) {
 
 TEST_F(EngineTest, NextChangeIsAStepDeadlineOrAFutureFact) {
   auto tl = dossier();
-  tl.progress.push_back(entry(at(2026, 3, 2, 10), Status::InProcess, "Phòng A", at(2026, 3, 3, 10)));
+  tl.progress.push_back(
+      entry(at(2026, 3, 2, 10), Status::InProcess, "Phòng A", at(2026, 3, 3, 10)));
   const Evaluation e = eval(tl, &three_days, at(2026, 3, 2, 11));
   EXPECT_EQ(e.next_change, at(2026, 3, 3, 10, 0, 1));
   EXPECT_FALSE(e.at_risk);

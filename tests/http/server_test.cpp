@@ -389,6 +389,32 @@ TEST(HttpServer, BodyOverTheLimitByContentLengthGets413BeforeTheBodyIsSent) {
   EXPECT_EQ(server->stats().rejected_too_large, 1U);
 }
 
+// An endpoint whose clients read a body of their own gets it on the server's own refusals.
+TEST(HttpServer, RefusalBodyShapesTheServersOwn413ForItsPath) {
+  std::atomic<int> calls{0};
+  ServerOptions options = test_options();
+  options.body_limit = 1024;
+  options.refusal_body = [](std::string_view path, int status, std::string_view reason) {
+    if (path != "/echo") return std::string();
+    return R"({"code":")" + std::to_string(status) + R"(","why":")" + std::string(reason) + "\"}";
+  };
+  auto server = start_server(options, basic_router(&calls));
+  for (const auto& [target, body] :
+       {std::pair<std::string, std::string>{
+            "/echo?x=1", R"({"code":"413","why":"request body larger than 1024 bytes"})"},
+        {"/other", R"({"error":"request body larger than 1024 bytes"})"}}) {
+    RawSocket raw(server->port());
+    ASSERT_TRUE(raw.connected());
+    ASSERT_TRUE(
+        raw.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"));
+    auto reply = raw.read_reply();
+    ASSERT_TRUE(reply) << raw.received();
+    EXPECT_EQ(reply->status, 413);
+    EXPECT_EQ(reply->body, body);
+  }
+  EXPECT_EQ(calls, 0);
+}
+
 TEST(HttpServer, BodyOverTheLimitSentInFullStillGets413) {
   std::atomic<int> calls{0};
   ServerOptions options = test_options();

@@ -299,6 +299,7 @@
     refused: L('không được tiếp nhận (trạng thái 3)', 'refused at the desk (status 3)'),
     no_receipt: L('thiếu ngày tiếp nhận (NgayTiepNhan)', 'no receipt date (NgayTiepNhan)'),
     no_end_time: L('đã kết thúc nhưng không có thời điểm kết thúc', 'ended, but no end time in the data'),
+    status_unknown: L('chưa rõ trạng thái (TrangThaiHoSo không phải mã 1–10)', 'status unknown (TrangThaiHoSo not a code 1–10)'),
   };
   const FLAGS = {
     due_mismatch: L('Hạn tính theo danh mục khác ngày hẹn trả (NgayHenTra)', 'The computed due differs from NgayHenTra'),
@@ -308,6 +309,7 @@
     end_before_receipt: L('Thời điểm kết thúc trước ngày tiếp nhận', 'The end is before the receipt'),
     due_before_receipt: L('Hạn trả trước ngày tiếp nhận', 'The due is before the receipt'),
     extended: L('Đã gia hạn (đổi ngày hẹn trả ngoài lần bổ sung hồ sơ)', 'Extended (NgayHenTra changed outside a supplementation round)'),
+    status_unknown: L('Chưa rõ trạng thái: không tính cho đến khi nhận được mã trạng thái', 'Status unknown: not counted until a status code arrives'),
   };
   const PAUSE_POLICIES = {
     pause: L('tạm dừng: thời gian chờ người nộp không tính', 'pause: the time waiting for the applicant is not counted'),
