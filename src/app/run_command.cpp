@@ -15,6 +15,7 @@
 #include "ingest/poller.hpp"
 #include "live/monitor.hpp"
 #include "metrics/metrics.hpp"
+#include "reports/claimed.hpp"
 #include "reports/scheduler.hpp"
 #include "reports/source.hpp"
 
@@ -99,13 +100,34 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   std::unique_ptr<alerts::AlertObserver> alert_observer;
   std::unique_ptr<reports::Scheduler> report_scheduler;
 
+  reports::ReportSource report_source;
+  report_source.db = settings.store.path;
+  report_source.calendar = &cal;
+  report_source.catalogue = &catalogue;
+  report_source.settings = settings.engine;
+  report_source.period_start_day = settings.reports.period_start_day;
+  // tthc_claimed_on_time_rate_gap: the store is read once the live state has loaded and again
+  // whenever statistics are kept, never at a scrape.
+  const auto refresh_claimed_gaps = [&metrics, log, report_source] {
+    auto claimed = reports::claimed_for_metric(report_source, now_in_vietnam());
+    if (!claimed) {
+      log->error("claimed statistics: {}", claimed.error().message);
+      return;
+    }
+    std::vector<metrics::UnitGap> gaps;
+    for (auto& [unit, gap] : reports::on_time_rate_gaps(*claimed)) gaps.push_back({unit, gap});
+    metrics.set_claimed_gaps(gaps);
+  };
+
   live::MonitorOptions monitor_options;
   monitor_options.db = settings.store.path;
   monitor_options.now = now_in_vietnam;
   monitor_options.log_error = [log](const std::string& message) { log->error("{}", message); };
-  monitor_options.loaded = [log, &report_scheduler](const live::LoadStats& s) {
+  monitor_options.loaded = [log, &report_scheduler,
+                            &refresh_claimed_gaps](const live::LoadStats& s) {
     log->info("live state ready: {} dossiers judged, {} in process, in {:.1f} s", s.dossiers,
               s.held, s.seconds);
+    refresh_claimed_gaps();
     // Missing monthly snapshots are written after the start-up load, not during it: the two
     // together would double the daemon's peak memory and slow its readiness.
     if (report_scheduler) report_scheduler->start();
@@ -150,12 +172,6 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   read.monitor = &monitor;
   read.metrics = &metrics;
   api::add_read_api(router, std::move(read));
-  reports::ReportSource report_source;
-  report_source.db = settings.store.path;
-  report_source.calendar = &cal;
-  report_source.catalogue = &catalogue;
-  report_source.settings = settings.engine;
-  report_source.period_start_day = settings.reports.period_start_day;
   api::ReportApiOptions report_api;
   report_api.source = report_source;
   report_api.now = now_in_vietnam;

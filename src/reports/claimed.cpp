@@ -66,6 +66,16 @@ void add_claims(ClaimedReport& report, std::span<const store::StoredClaimedStats
   report.rows = std::move(rows);
 }
 
+std::vector<std::pair<std::string, double>> on_time_rate_gaps(const ClaimedReport& report) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const ClaimedRow& row : report.rows) {
+    if (!row.difference || !row.difference->on_time_rate) continue;
+    if (!out.empty() && out.back().first == row.unit) continue;
+    out.emplace_back(row.unit, *row.difference->on_time_rate);
+  }
+  return out;
+}
+
 std::string dvcqg_payload(const ResultsReport& r) {
   const std::string month = std::to_string(r.inputs.period.month);
   const std::string year = std::to_string(r.inputs.period.year);

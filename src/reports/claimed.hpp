@@ -20,6 +20,10 @@ namespace tthc::reports {
 /// 12, 13) differ from ours.
 void add_claims(ClaimedReport& report, std::span<const store::StoredClaimedStats> claims);
 
+/// Claimed − our on-time rate of each unit where both are known (a unit's first kind only),
+/// by unit code: tthc_claimed_on_time_rate_gap.
+std::vector<std::pair<std::string, double>> on_time_rate_gaps(const ClaimedReport& report);
+
 /// {"service":"DongBoThongKeHoSo","data":[...]}: a record per unit of form II.06a (its
 /// subtotal), numbers as strings as the systems send them, PhanTramXuLyDungHan with two
 /// decimals ("" when nothing was resolved).

@@ -101,7 +101,8 @@ TEST(ClaimedStats, ErrorsNameTheFieldAndTheValue) {
             "TongChuaXuLyTreHan: not a whole number: \"true\"");
   EXPECT_EQ(error_of("PhanTramXuLyDungHan", "\"101\""),
             "PhanTramXuLyDungHan: not a percentage (0–100): \"101\"");
-  EXPECT_EQ(error_of("PhanTramXuLyDungHan", "\"cao\""), "PhanTramXuLyDungHan: not a number: \"cao\"");
+  EXPECT_EQ(error_of("PhanTramXuLyDungHan", "\"cao\""),
+            "PhanTramXuLyDungHan: not a number: \"cao\"");
   EXPECT_EQ(error_of("TenDonVi", "{\"a\": 1}"), "TenDonVi: not a text: \"{\\\"a\\\":1}\"");
   EXPECT_EQ(error_of("GhiChu", "\"" + std::string(1025, 'x') + "\"").substr(0, 32),
             "GhiChu: longer than 1024 bytes: ");

@@ -140,6 +140,12 @@ TEST_F(ClaimedTest, ClaimedOnTimeButEndedAfterTheDueIsListed) {
   EXPECT_EQ(h44.difference->resolved, 1);
   EXPECT_FALSE(h44.difference->on_time_rate);
 
+  // The gap metric: claimed − ours where both rates are known (not H43, not H44).
+  const auto gaps = on_time_rate_gaps(r.claimed);
+  ASSERT_EQ(gaps.size(), 1U);
+  EXPECT_EQ(gaps[0].first, "H42");
+  EXPECT_NEAR(gaps[0].second, 2.0 / 3.0, 1e-12);
+
   // A claim that agrees with our figures lists nothing.
   const Reports agreeing = collect(march(), {claim("H42", 1, 2, 1.0 / 3.0)});
   EXPECT_TRUE(agreeing.claimed.rows[0].overdue.empty());
@@ -259,6 +265,17 @@ TEST_F(ClaimedTest, TheReportReadsTheMonthsClaimsFromTheStore) {
   EXPECT_EQ(built->claimed.rows[0].claimed->resolved, 3);
   EXPECT_EQ(built->claimed.rows[0].ours.resolved, 0);
   EXPECT_EQ(built->claimed.rows[0].difference->resolved, 3);
+
+  // The metric's month: the current one when it has claims, else the one before.
+  const auto april = claimed_for_metric(source, at(2026, 4, 10, 9));
+  ASSERT_TRUE(april) << april.error().message;
+  EXPECT_EQ(april->inputs.period.label(), "2026-04");
+  EXPECT_FALSE(april->inputs.closed());
+  const auto may = claimed_for_metric(source, at(2026, 5, 3, 9));
+  ASSERT_TRUE(may) << may.error().message;
+  EXPECT_EQ(may->inputs.period.label(), "2026-04");  // no claims for May yet
+  EXPECT_TRUE(may->inputs.closed());
+  EXPECT_EQ(may->rows.at(0).claimed->resolved, 1);
 }
 
 }  // namespace
