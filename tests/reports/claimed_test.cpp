@@ -206,6 +206,25 @@ TEST_F(ClaimedTest, EveryFormatRendersTheSameBytesTwiceAndTheSnapshotHasTheKind)
   EXPECT_FALSE(render(r, Kind::DvcqgStats, Format::Csv));
 }
 
+TEST_F(ClaimedTest, TheDiffNamesTheClaimTheKindAndTheDossier) {
+  auto kind2 = claim("H42", 1, 2, 1.0 / 3.0);
+  kind2.stats.kind = "2";
+  const Reports before = collect(march(), {claim("H42", 3, 0, 1.0), kind2});
+  std::vector<DossierTimeline> later = march();
+  later.push_back(dossier("H42-0004", at(2026, 3, 2, 9), at(2026, 3, 23, 9)));
+  const Reports after = collect(later, {claim("H42", 3, 0, 1.0), kind2});
+  const auto changes =
+      changes_since(after, Kind::Claimed, render(before, Kind::Claimed, Format::Json).value())
+          .value();
+  const auto has = [&](const std::string& line) {
+    return std::find(changes.begin(), changes.end(), line) != changes.end();
+  };
+  EXPECT_TRUE(has("rows[H42].ours.resolved_overdue: 2 → 3")) << testing::PrintToString(changes);
+  EXPECT_TRUE(has("rows[H42/2].ours.resolved_overdue: 2 → 3"));
+  EXPECT_TRUE(has("rows[H42].overdue[H42-0004]: added"));
+  EXPECT_TRUE(has("rows[H42/2].overdue[H42-0004]: added"));  // its claim now differs
+}
+
 TEST_F(ClaimedTest, ThePayloadOfOurFiguresReadsBackAsThem) {
   const Reports r = collect(march(), {});
   const std::string payload = render(r, Kind::DvcqgStats, Format::Json).value();
