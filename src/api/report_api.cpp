@@ -22,13 +22,17 @@ void add_report_api(http::Router& router, ReportApiOptions options) {
     const std::string kind_text(req.param("kind").value_or(""));
     const auto kind = reports::parse_kind(kind_text);
     if (!kind) {
-      return bad(404, "no report \"" + kind_text + "\" (results, reduction, index766)");
+      return bad(404, "no report \"" + kind_text + "\" (" + std::string(reports::kind_names()) +
+                          ")");
     }
     const auto month = req.query_param("month");
     if (!month) return bad(400, "month: required, YYYY-MM");
     const std::string format_text = req.query_param("format").value_or("json");
     const auto format = reports::parse_format(format_text);
     if (!format) return bad(400, "format: not json, csv, html or xlsx: \"" + format_text + "\"");
+    if (!reports::available(*kind, *format)) {
+      return bad(400, "format: " + kind_text + " is written as json only");
+    }
     int start_day = o->source.period_start_day;
     if (const auto d = req.query_param("period_start_day")) {
       const auto res = std::from_chars(d->data(), d->data() + d->size(), start_day);

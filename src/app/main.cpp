@@ -99,8 +99,11 @@ int run(int argc, char** argv) {
   std::string report_out, report_as_of, report_diff, report_db;
   int report_start_day = 0;
   auto* report = cli.add_subcommand(
-      "report", "a month's report: form II.06a (results), reduction, or the 766 estimate");
-  report->add_option("--kind", report_cmd.kind, "results, reduction or index766")->required();
+      "report",
+      "a month's report: form II.06a (results), reduction, the 766 estimate, claimed statistics");
+  report->add_option("--kind", report_cmd.kind,
+                     "results, reduction, index766, claimed or dvcqg-stats (json only)")
+      ->required();
   report->add_option("--month", report_cmd.month, "the month, YYYY-MM")->required();
   report->add_option("--format", report_cmd.format, "json (default), csv, html or xlsx");
   report

@@ -1,6 +1,7 @@
 // `tthc-monitor report`: a month's report from the store — form II.06a, the processing-time
-// reduction or the Decision-766 estimate — as JSON, CSV, HTML or XLSX; or, with --diff, what a
-// fresh run changes against a snapshot (exit status 3 when anything did).
+// reduction, the Decision-766 estimate or the statistics the systems claimed beside ours — as
+// JSON, CSV, HTML or XLSX, or the DongBoThongKeHoSo payload of our figures (JSON); or, with
+// --diff, what a fresh run changes against a snapshot (exit status 3 when anything did).
 #include "app/commands.hpp"
 
 #include "app/cli_support.hpp"
@@ -41,13 +42,16 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
                std::ostream& err) {
   const auto kind = reports::parse_kind(cmd.kind);
   if (!kind) {
-    return usage(err, "--kind: not a report: \"" + cmd.kind +
-                          "\" (expected results, reduction or index766)");
+    return usage(err, "--kind: not a report: \"" + cmd.kind + "\" (expected " +
+                          std::string(reports::kind_names()) + ")");
   }
   const auto format = reports::parse_format(cmd.format);
   if (!format) {
     return usage(err, "--format: not a format: \"" + cmd.format +
                           "\" (expected json, csv, html or xlsx)");
+  }
+  if (!reports::available(*kind, *format)) {
+    return usage(err, "--format: " + cmd.kind + " is written as json only");
   }
   auto loaded = load_with_calendar(src, err);
   if (!loaded) return kExitFailure;

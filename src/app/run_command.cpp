@@ -10,11 +10,14 @@
 
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
+#include "domain/text.hpp"
 #include "http/server.hpp"
+#include "ingest/claimed_stats.hpp"
 #include "ingest/intake.hpp"
 #include "ingest/poller.hpp"
 #include "live/monitor.hpp"
 #include "metrics/metrics.hpp"
+#include "reports/claimed.hpp"
 #include "reports/scheduler.hpp"
 #include "reports/source.hpp"
 
@@ -23,6 +26,7 @@
 
 #include <pthread.h>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <ostream>
@@ -99,13 +103,34 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   std::unique_ptr<alerts::AlertObserver> alert_observer;
   std::unique_ptr<reports::Scheduler> report_scheduler;
 
+  reports::ReportSource report_source;
+  report_source.db = settings.store.path;
+  report_source.calendar = &cal;
+  report_source.catalogue = &catalogue;
+  report_source.settings = settings.engine;
+  report_source.period_start_day = settings.reports.period_start_day;
+  // tthc_claimed_on_time_rate_gap: the store is read once the live state has loaded and again
+  // whenever statistics are kept, never at a scrape.
+  const auto refresh_claimed_gaps = [&metrics, log, report_source] {
+    auto claimed = reports::claimed_for_metric(report_source, now_in_vietnam());
+    if (!claimed) {
+      log->error("claimed statistics: {}", claimed.error().message);
+      return;
+    }
+    std::vector<metrics::UnitGap> gaps;
+    for (auto& [unit, gap] : reports::on_time_rate_gaps(*claimed)) gaps.push_back({unit, gap});
+    metrics.set_claimed_gaps(gaps);
+  };
+
   live::MonitorOptions monitor_options;
   monitor_options.db = settings.store.path;
   monitor_options.now = now_in_vietnam;
   monitor_options.log_error = [log](const std::string& message) { log->error("{}", message); };
-  monitor_options.loaded = [log, &report_scheduler](const live::LoadStats& s) {
+  monitor_options.loaded = [log, &report_scheduler,
+                            &refresh_claimed_gaps](const live::LoadStats& s) {
     log->info("live state ready: {} dossiers judged, {} in process, in {:.1f} s", s.dossiers,
               s.held, s.seconds);
+    refresh_claimed_gaps();
     // Missing monthly snapshots are written after the start-up load, not during it: the two
     // together would double the daemon's peak memory and slow its readiness.
     if (report_scheduler) report_scheduler->start();
@@ -140,6 +165,36 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   api::WebhookOptions hook;
   hook.secret = settings.webhook.secret;
   hook.signature_header = settings.webhook.signature_header;
+  // DongBoThongKeHoSo records: each parsed here, the valid ones kept in one transaction on the
+  // writer thread. A record that can never be taken is left out (and logged), not refused with
+  // the request: a sender retrying on an error must not loop on it forever.
+  hook.statistics = [&intake, log, &refresh_claimed_gaps](
+                        std::vector<std::string> records,
+                        std::string sender) -> Result<std::size_t> {
+    std::vector<ClaimedStats> parsed;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      auto one = ingest::parse_claimed_stats(records[i]);
+      if (!one) {
+        log->warn("DongBoThongKeHoSo record {} from {}: {}", i, quote_for_error(sender),
+                  one.error().message);
+        continue;
+      }
+      parsed.push_back(std::move(*one));
+    }
+    if (parsed.empty()) return std::size_t{0};
+    if (sender.size() > 128 || !is_valid_utf8(sender)) sender.clear();  // provenance only
+    const std::int64_t arrived = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+    auto kept = intake
+                    .run_on_writer([&parsed, &sender, arrived](store::Writer& w) {
+                      return w.put_claimed_stats(parsed, sender, arrived);
+                    })
+                    .get();
+    if (!kept) return std::move(kept).error();
+    if (*kept > 0) refresh_claimed_gaps();
+    return *kept;
+  };
   api::add_mc_webhook(router, intake, hook);
   api::ReadApiOptions read;
   read.db = settings.store.path;
@@ -151,12 +206,6 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   read.monitor = &monitor;
   read.metrics = &metrics;
   api::add_read_api(router, std::move(read));
-  reports::ReportSource report_source;
-  report_source.db = settings.store.path;
-  report_source.calendar = &cal;
-  report_source.catalogue = &catalogue;
-  report_source.settings = settings.engine;
-  report_source.period_start_day = settings.reports.period_start_day;
   api::ReportApiOptions report_api;
   report_api.source = report_source;
   report_api.now = now_in_vietnam;

@@ -158,6 +158,9 @@ struct Metrics::Impl {
   Gauge* alert_outbox;
   Gauge* alert_dead_letters;
   Family<Counter>* alert_deliveries;
+  Family<Gauge>* claimed_gap_family;
+  std::mutex claimed_gap_mutex;
+  std::vector<Gauge*> claimed_gaps;  // guarded by claimed_gap_mutex
 
   Impl(MetricsOptions o, const calendar::WorkingCalendar& cal);
 
@@ -207,6 +210,9 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
       &gauge("tthc_month_resolved", "Dossiers resolved in the current month so far, by outcome.");
   month_rate_family = &gauge("tthc_month_on_time_rate",
                              "(early + on time) / resolved in the current month so far.");
+  claimed_gap_family = &gauge("tthc_claimed_on_time_rate_gap",
+                              "On-time rate the unit's system claimed (DongBoThongKeHoSo) minus "
+                              "ours, current month, else the last closed one.");
   rate_766_family =
       &gauge("tthc_index766_rate", "Decision 766 progress rate estimate for the current month.");
   score_766_family = &gauge("tthc_index766_progress_score",
@@ -399,6 +405,19 @@ void Metrics::settled(const live::LiveState& state) {
       m.rate_766_family->Add({{"unit", unit}}).Set(*rate);
       m.score_766_family->Add({{"unit", unit}}).Set(20.0 * *rate);
     }
+  }
+}
+
+void Metrics::set_claimed_gaps(const std::vector<UnitGap>& gaps) {
+  Impl& m = *impl_;
+  const std::lock_guard lock(m.claimed_gap_mutex);
+  for (Gauge* g : m.claimed_gaps) m.claimed_gap_family->Remove(g);
+  m.claimed_gaps.clear();
+  for (const UnitGap& g : gaps) {
+    if (m.claimed_gaps.size() == kMaxGapUnits) break;
+    Gauge& gauge = m.claimed_gap_family->Add({{"unit", g.unit}});
+    gauge.Set(g.gap);
+    m.claimed_gaps.push_back(&gauge);
   }
 }
 

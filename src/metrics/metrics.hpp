@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tthc::metrics {
 
@@ -37,6 +38,12 @@ struct MetricsOptions {
 struct PollCounts {
   std::uint64_t ok = 0, failed = 0;
   std::uint64_t accepted = 0, rejected = 0;
+};
+
+/// A unit's gap in on-time rate: the rate its system claimed minus ours (src/reports, claimed).
+struct UnitGap {
+  std::string unit;
+  double gap = 0;
 };
 
 /// The alert dispatcher's state, read at each scrape.
@@ -67,6 +74,10 @@ class Metrics : public live::Observer {
   void set_poll_source(std::function<PollCounts()> source);
   void set_ready(bool ready);
   void set_alert_source(std::function<AlertCounts()> source);
+  /// tthc_claimed_on_time_rate_gap of one month, replacing the series set before; at most
+  /// kMaxGapUnits units (the first given), so a sender cannot grow /metrics.
+  void set_claimed_gaps(const std::vector<UnitGap>& gaps);
+  static constexpr std::size_t kMaxGapUnits = 1000;
   /// One delivery attempt to an alert sink.
   void record_alert_delivery(bool ok, std::size_t alerts);
 

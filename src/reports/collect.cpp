@@ -2,10 +2,13 @@
 
 #include "engine/evaluate.hpp"
 #include "engine/period.hpp"
+#include "reports/claimed.hpp"
 #include "reports/digest.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 #include <tuple>
 
 namespace tthc::reports {
@@ -98,6 +101,19 @@ struct ReductionAcc {
   }
 };
 
+// A unit's overdue dossiers: how many, and the first kMaxOverdueListed by code.
+struct OverdueAcc {
+  std::int64_t total = 0;
+  std::set<OverdueDossier> first;
+
+  void add(OverdueDossier d) {
+    ++total;
+    if (first.size() == kMaxOverdueListed && !(d < *first.rbegin())) return;
+    first.insert(std::move(d));
+    if (first.size() > kMaxOverdueListed) first.erase(std::prev(first.end()));
+  }
+};
+
 struct TimeAcc {
   std::int64_t count = 0;
   Duration total{};
@@ -123,6 +139,7 @@ struct Collector::State {
   std::unordered_map<std::uint64_t, ResultsCounts> results;  // (unit, field)
   std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, ReductionAcc> reduction;
   std::unordered_map<std::uint32_t, Index766Counts> index766;  // unit
+  std::unordered_map<std::uint32_t, OverdueAcc> overdue;      // unit
   std::unordered_map<std::uint32_t, TimeAcc> procedure_times;
   std::size_t read = 0;
 };
@@ -175,6 +192,11 @@ void Collector::add(const DossierTimeline& tl) {
                                          : r.resolved_overdue);
     }
     if (c.pending) ++(c.pending_overdue ? r.pending_overdue : r.pending_in_time);
+    const bool resolved_overdue = c.resolved && c.outcome == Outcome::Overdue;
+    if (resolved_overdue || (c.pending && c.pending_overdue)) {
+      s.overdue[unit].add({d.code, resolved_overdue, eval_.effective_due,
+                           resolved_overdue ? eval_.end : std::nullopt});
+    }
   }
 
   if (c.resolved) {
@@ -249,6 +271,24 @@ Reports Collector::finish() {
                           counts});
       }
       r.total.add(r.rows[at].counts);
+    }
+  }
+
+  // Claimed: our figures of each unit (its subtotal) with no claim yet; every unit's overdue
+  // dossiers for add_claims to show where a claim differs.
+  {
+    ClaimedReport& r = out.claimed;
+    r.inputs = inputs_;
+    for (const ResultsRow& row : out.results.rows) {
+      if (row.field) continue;
+      ClaimedRow c;
+      c.unit = row.unit;
+      c.unit_name = row.unit_name;
+      c.ours = figures_of(row.counts);
+      r.rows.push_back(std::move(c));
+    }
+    for (auto& [u, acc] : s.overdue) {
+      r.overdue[s.units.name(u)] = {{acc.first.begin(), acc.first.end()}, acc.total};
     }
   }
 
@@ -370,7 +410,11 @@ Result<Reports> build_reports(store::Reader& reader, const calendar::WorkingCale
     return true;
   });
   if (!scanned) return std::move(scanned).error();
-  return collector.finish();
+  Reports reports = collector.finish();
+  auto claims = reader.claimed_stats(inputs.period.year, inputs.period.month);
+  if (!claims) return std::move(claims).error();
+  add_claims(reports.claimed, *claims);
+  return reports;
 }
 
 }  // namespace tthc::reports

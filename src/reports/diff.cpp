@@ -17,16 +17,18 @@ std::string show(const json::value& v) {
   return json::serialize(v);
 }
 
-// "000.00.12.H42/KHCN/1.004227": the codes naming a row; empty when the item has none.
+// "000.00.12.H42/KHCN/1.004227": the codes naming a row; empty when the item has none. A
+// claimed row adds its LoaiThongKe when it has one; a listed dossier is named by its code.
 std::string row_key(const json::value& v) {
   if (!v.is_object()) return {};
   std::string key;
   bool any = false;
-  for (const char* name : {"unit", "field", "procedure"}) {
+  for (const std::string_view name : {"unit", "field", "procedure", "kind", "code"}) {
     const json::value* part = v.as_object().if_contains(name);
     if (part == nullptr) continue;
     any = true;
     if (part->is_null()) continue;
+    if (name == "kind" && part->is_string() && part->as_string().empty()) continue;
     if (!key.empty()) key += '/';
     key += part->is_string() ? std::string(part->as_string()) : show(*part);
   }

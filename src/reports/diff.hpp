@@ -1,7 +1,8 @@
 #pragma once
 // What changed between a report snapshot and a fresh run of the same report (`report --diff`):
 // a late sync, a late holiday notice, a catalogue change. Compares the JSON forms value by
-// value; rows are matched by their codes (unit, field, procedure), not their positions.
+// value; rows are matched by their codes (unit, field, procedure; a claim's kind, a listed
+// dossier's code), not their positions.
 
 #include "base/result.hpp"
 #include "domain/time.hpp"

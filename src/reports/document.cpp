@@ -89,6 +89,10 @@ std::string_view title_of(Kind kind) {
       return "KẾT QUẢ CẮT GIẢM THỜI GIAN GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
     case Kind::Index766:
       return "ƯỚC TÍNH CHỈ SỐ TIẾN ĐỘ GIẢI QUYẾT HỒ SƠ (QUYẾT ĐỊNH 766/QĐ-TTg)";
+    case Kind::Claimed:
+      return "SỐ LIỆU THỐNG KÊ HỆ THỐNG MỘT CỬA ĐÃ GỬI SO VỚI SỐ LIỆU TÍNH TỪ HỒ SƠ";
+    case Kind::DvcqgStats:
+      return "DỮ LIỆU ĐỒNG BỘ THỐNG KÊ HỒ SƠ (DongBoThongKeHoSo)";
   }
   return "";
 }
@@ -330,6 +334,109 @@ Document to_document(const Index766Report& r) {
                               Cell::of(r.all_procedures.resolved),
                               Cell::days(r.all_procedures.mean_days)}});
   d.sections.push_back(std::move(procedures));
+  return d;
+}
+
+namespace {
+
+Cell count_or_empty(const std::optional<std::int64_t>& v) {
+  return v ? Cell::of(*v) : Cell{};
+}
+
+Row claimed_figures_row(std::string label, const ClaimedFigures& f) {
+  Row row{RowLevel::Item, {Cell::of(std::string()), Cell::of(std::move(label))}};
+  for (const auto* v : {&f.received, &f.carried_over, &f.to_process, &f.resolved,
+                        &f.resolved_on_time, &f.resolved_overdue, &f.pending, &f.pending_in_time,
+                        &f.pending_overdue}) {
+    row.cells.push_back(count_or_empty(*v));
+  }
+  row.cells.push_back(Cell::ratio(f.on_time_rate));
+  return row;
+}
+
+std::string claim_line(const ClaimedRow& row) {
+  std::string line = named(row.unit_name, row.unit, "");
+  if (!row.kind.empty()) line += " — loại thống kê " + row.kind;
+  if (row.claimed) {
+    line += " — nhận lúc " + moment_vi(arrival_moment(row.arrived_unix));
+    if (!row.sender.empty()) line += " từ " + row.sender;
+    if (!row.note.empty()) line += " — ghi chú: " + row.note;
+  }
+  return line;
+}
+
+}  // namespace
+
+Document to_document(const ClaimedReport& r) {
+  Document d = frame(Kind::Claimed, r.inputs, "So sánh");
+  Section figures;
+  figures.heading = "Số liệu theo các cột của biểu II.06a";
+  figures.header = {
+      {{"STT", 2, 1},
+       {"Đơn vị / Nguồn số liệu", 2, 1},
+       {"Số hồ sơ nhận giải quyết", 1, 3},
+       {"Số hồ sơ đã giải quyết", 1, 3},
+       {"Số hồ sơ đang giải quyết", 1, 3},
+       {"Tỷ lệ giải quyết trước hạn, đúng hạn", 2, 1}},
+      {{"Trong kỳ", 1, 1},
+       {"Từ kỳ trước chuyển sang", 1, 1},
+       {"Tổng số", 1, 1},
+       {"Tổng số", 1, 1},
+       {"Trước hạn, đúng hạn", 1, 1},
+       {"Quá hạn", 1, 1},
+       {"Tổng số", 1, 1},
+       {"Trong hạn", 1, 1},
+       {"Quá hạn", 1, 1}},
+  };
+  figures.numbering = {"(1)", "(2)", "(4)+(5)", "(6)", "(3)", "(7)", "(8)+(9)", "(10)", "(11)",
+                       "(12)",  "(13)", "(14)"};
+  figures.widths = {6, 52, 10, 12, 10, 10, 12, 9, 10, 10, 9, 12};
+  Section explaining;
+  explaining.heading =
+      "Hồ sơ giải thích chênh lệch: hồ sơ quá hạn theo quy tắc tính (tối đa " +
+      std::to_string(kMaxOverdueListed) + " hồ sơ đầu tiên theo mã của mỗi đơn vị)";
+  explaining.header = {{{"STT", 1, 1},
+                        {"Đơn vị", 1, 1},
+                        {"Mã hồ sơ", 1, 1},
+                        {"Tình trạng", 1, 1},
+                        {"Hạn giải quyết", 1, 1},
+                        {"Kết thúc xử lý", 1, 1}}};
+  explaining.numbering = numbering(6);
+  explaining.widths = {6, 20, 32, 26, 22, 22};
+  std::size_t unit_no = 0, dossier_no = 0;
+  for (const ClaimedRow& row : r.rows) {
+    figures.rows.push_back(
+        {RowLevel::Group, {Cell::of(roman(++unit_no)), Cell::of(claim_line(row))}});
+    if (row.claimed) {
+      figures.rows.push_back(claimed_figures_row("Hệ thống một cửa báo cáo", *row.claimed));
+    } else {
+      figures.rows.push_back(
+          {RowLevel::Item, {Cell::of(std::string()), Cell::of("Hệ thống một cửa chưa gửi")}});
+    }
+    figures.rows.push_back(claimed_figures_row("Tính từ hồ sơ", row.ours));
+    if (row.difference) {
+      Row diff = claimed_figures_row("Chênh lệch (báo cáo − tính từ hồ sơ)", *row.difference);
+      diff.level = RowLevel::Subgroup;
+      figures.rows.push_back(std::move(diff));
+    }
+    for (const OverdueDossier& o : row.overdue) {
+      explaining.rows.push_back(
+          {RowLevel::Item,
+           {Cell::of(std::to_string(++dossier_no)), Cell::of(row.unit), Cell::of(o.code),
+            Cell::of(o.resolved ? "Đã giải quyết quá hạn" : "Đang giải quyết, quá hạn"),
+            o.due ? Cell::of(moment_vi(*o.due)) : Cell{},
+            o.end ? Cell::of(moment_vi(*o.end)) : Cell{}}});
+    }
+    const auto listed = static_cast<std::int64_t>(row.overdue.size());
+    if (row.overdue_total > listed) {
+      explaining.rows.push_back(
+          {RowLevel::Subgroup,
+           {Cell::of(std::string()), Cell::of(row.unit),
+            Cell::of("và " + std::to_string(row.overdue_total - listed) + " hồ sơ khác")}});
+    }
+  }
+  d.sections.push_back(std::move(figures));
+  d.sections.push_back(std::move(explaining));
   return d;
 }
 

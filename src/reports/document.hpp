@@ -67,6 +67,7 @@ struct Document {
 Document to_document(const ResultsReport& r);
 Document to_document(const ReductionReport& r);
 Document to_document(const Index766Report& r);
+Document to_document(const ClaimedReport& r);
 
 /// A header cell at its place in the header grid (rowspans of the rows above taken into
 /// account).

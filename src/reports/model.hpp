@@ -2,10 +2,12 @@
 // The data of the monthly reports (domain.md §6), separate from their rendering: form II.06a
 // (results), the processing-time reduction, and the Decision-766 estimate. Plain values.
 
+#include "domain/claimed_stats.hpp"
 #include "engine/rules.hpp"
 #include "reports/period.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,17 +15,23 @@
 
 namespace tthc::reports {
 
-enum class Kind : std::uint8_t { Results, Reduction, Index766 };
+/// DvcqgStats is not a report but the DongBoThongKeHoSo payload of our own figures (JSON only).
+enum class Kind : std::uint8_t { Results, Reduction, Index766, Claimed, DvcqgStats };
 enum class Format : std::uint8_t { Json, Csv, Html, Xlsx };
 
-inline constexpr Kind kKinds[] = {Kind::Results, Kind::Reduction, Kind::Index766};
+/// The reports: in every format, in every snapshot.
+inline constexpr Kind kKinds[] = {Kind::Results, Kind::Reduction, Kind::Index766, Kind::Claimed};
 inline constexpr Format kFormats[] = {Format::Json, Format::Csv, Format::Html, Format::Xlsx};
 
-/// "results", "reduction", "index766".
+/// "results", "reduction", "index766", "claimed", "dvcqg-stats".
 std::string_view to_string(Kind k);
 /// "json", "csv", "html", "xlsx": also the file extension.
 std::string_view to_string(Format f);
 std::optional<Kind> parse_kind(std::string_view text);
+/// "results, reduction, index766, claimed or dvcqg-stats": for messages.
+std::string_view kind_names();
+/// Whether a kind is written in a format: the reports in every one, dvcqg-stats in JSON only.
+bool available(Kind k, Format f);
 std::optional<Format> parse_format(std::string_view text);
 /// The HTTP Content-Type of a format.
 std::string_view content_type(Format f);
@@ -157,10 +165,69 @@ struct Index766Report {
   ProcedureTime all_procedures;           ///< every 766-resolved dossier
 };
 
+// --- Claimed statistics beside our own (DongBoThongKeHoSo) -------------------------------------
+
+/// A unit's month in form II.06a's terms, under the DongBoThongKeHoSo names (README maps them).
+using ClaimedFigures = StatsFigures;
+/// Our figures: every one given (the rate none when nothing was resolved).
+ClaimedFigures figures_of(const ResultsCounts& c);
+/// a − b for each figure both have.
+ClaimedFigures difference(const ClaimedFigures& a, const ClaimedFigures& b);
+
+/// A dossier we count overdue in the period: resolved after its due, or pending past it at E.
+struct OverdueDossier {
+  std::string code;
+  bool resolved = false;   ///< col 10; else pending overdue (col 13)
+  std::optional<Moment> due, end;
+  friend auto operator<=>(const OverdueDossier& a, const OverdueDossier& b) {
+    return a.code <=> b.code;
+  }
+  friend bool operator==(const OverdueDossier& a, const OverdueDossier& b) {
+    return a.code == b.code;
+  }
+};
+
+/// The explaining list of a unit: at most this many dossiers, the first by code.
+inline constexpr std::size_t kMaxOverdueListed = 50;
+
+struct ClaimedRow {
+  std::string unit, unit_name;
+  std::string kind;  ///< LoaiThongKe of the claim
+  std::optional<ClaimedFigures> claimed;  ///< none: the system sent nothing for the unit
+  ClaimedFigures ours;                    ///< by our rules, from the unit's dossiers
+  std::optional<ClaimedFigures> difference;  ///< claimed − ours
+  std::string note, sender;                  ///< GhiChu; the envelope's madonvi
+  std::int64_t arrived_unix = 0;             ///< when the claim arrived
+  /// Our overdue dossiers when the claimed overdue figures differ from ours: the first
+  /// kMaxOverdueListed by code, of `overdue_total`.
+  std::vector<OverdueDossier> overdue;
+  std::int64_t overdue_total = 0;
+};
+
+/// A Unix time (UTC) as a Vietnam-time moment.
+inline Moment arrival_moment(std::int64_t unix_seconds) {
+  return Moment{std::chrono::seconds{unix_seconds + 7 * 3600}};
+}
+
+/// A unit's overdue dossiers: the first kMaxOverdueListed by code, of `total`.
+struct OverdueList {
+  std::vector<OverdueDossier> first;
+  std::int64_t total = 0;
+};
+
+struct ClaimedReport {
+  Inputs inputs;
+  /// By unit code then kind: every unit with a claim for the month or a counted dossier.
+  std::vector<ClaimedRow> rows;
+  /// Every unit's overdue dossiers (not rendered): add_claims shows those a difference needs.
+  std::map<std::string, OverdueList> overdue;
+};
+
 struct Reports {
   ResultsReport results;
   ReductionReport reduction;
   Index766Report index766;
+  ClaimedReport claimed;
   std::size_t dossiers_read = 0;  ///< timelines judged (not part of any report's bytes)
 };
 

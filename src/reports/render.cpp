@@ -1,5 +1,6 @@
 #include "reports/render.hpp"
 
+#include "reports/claimed.hpp"
 #include "reports/document.hpp"
 
 namespace tthc::reports {
@@ -24,6 +25,10 @@ Result<std::string> render(const Reports& reports, Kind kind, Format format) {
     case Kind::Results: return render_one(reports.results, format);
     case Kind::Reduction: return render_one(reports.reduction, format);
     case Kind::Index766: return render_one(reports.index766, format);
+    case Kind::Claimed: return render_one(reports.claimed, format);
+    case Kind::DvcqgStats:
+      if (!available(kind, format)) return Error{"dvcqg-stats is written as json only"};
+      return dvcqg_payload(reports.results);
   }
   return Error{"unknown report kind"};
 }

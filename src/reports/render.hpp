@@ -13,6 +13,7 @@ namespace tthc::reports {
 std::string to_json(const ResultsReport& r);
 std::string to_json(const ReductionReport& r);
 std::string to_json(const Index766Report& r);
+std::string to_json(const ClaimedReport& r);
 
 /// The recorded inputs as JSON lines of a top-level object ("period" … "settings"), each line
 /// ending with ",\n"; the snapshot manifest carries the same.

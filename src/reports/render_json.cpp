@@ -63,6 +63,30 @@ std::string index766_counts(JsonObject o, const Index766Counts& c) {
       .str();
 }
 
+std::string opt_count(const std::optional<std::int64_t>& v) {
+  return v ? std::to_string(*v) : std::string("null");
+}
+
+std::string claimed_figures(const std::optional<ClaimedFigures>& f) {
+  if (!f) return "null";
+  return JsonObject()
+      .raw("received", opt_count(f->received))
+      .raw("carried_over", opt_count(f->carried_over))
+      .raw("to_process", opt_count(f->to_process))
+      .raw("resolved", opt_count(f->resolved))
+      .raw("resolved_on_time", opt_count(f->resolved_on_time))
+      .raw("resolved_overdue", opt_count(f->resolved_overdue))
+      .raw("pending", opt_count(f->pending))
+      .raw("pending_in_time", opt_count(f->pending_in_time))
+      .raw("pending_overdue", opt_count(f->pending_overdue))
+      .decimal("on_time_rate", f->on_time_rate)
+      .str();
+}
+
+std::string opt_moment(const std::optional<Moment>& m) {
+  return m ? json_quote(format_iso(*m)) : std::string("null");
+}
+
 std::string head(Kind kind, const Inputs& in) {
   std::string out = "{\n";
   out += "  \"report\": " + json_quote(to_string(kind)) + ",\n";
@@ -169,6 +193,39 @@ std::string to_json(const Index766Report& r) {
             JsonObject().text("unit", row.unit).text("unit_name", row.unit_name), row.counts);
       },
       index766_counts(JsonObject(), r.total), more);
+}
+
+std::string to_json(const ClaimedReport& r) {
+  std::string out = head(Kind::Claimed, r.inputs);
+  std::vector<std::string> lines;
+  for (const ClaimedRow& row : r.rows) {
+    std::string overdue = "[";
+    for (const OverdueDossier& d : row.overdue) {
+      overdue += (overdue.size() > 1 ? ", " : "") +
+                 JsonObject()
+                     .text("code", d.code)
+                     .text("state", d.resolved ? "resolved_overdue" : "pending_overdue")
+                     .raw("due", opt_moment(d.due))
+                     .raw("end", opt_moment(d.end))
+                     .str();
+    }
+    overdue += "]";
+    JsonObject o;
+    o.text("unit", row.unit).text("unit_name", row.unit_name).text("kind", row.kind);
+    o.raw("claimed", claimed_figures(row.claimed))
+        .raw("ours", claimed_figures(row.ours))
+        .raw("difference", claimed_figures(row.difference))
+        .text("note", row.note)
+        .text("sender", row.sender)
+        .raw("arrived", row.claimed ? json_quote(format_iso(arrival_moment(row.arrived_unix)))
+                                    : std::string("null"))
+        .count("overdue_total", row.overdue_total)
+        .raw("overdue", overdue);
+    lines.push_back(o.str());
+  }
+  append_json_lines(out, "rows", lines.data(), lines.size(), true);
+  out += "}\n";
+  return out;
 }
 
 }  // namespace tthc::reports

@@ -36,6 +36,24 @@ Result<Reports> build_reports(const ReportSource& source, const Period& period, 
   return build_reports(*reader, *source.calendar, *source.catalogue, inputs);
 }
 
+Result<ClaimedReport> claimed_for_metric(const ReportSource& source, Moment now) {
+  Period period = period_containing(now, source.period_start_day);
+  {
+    std::error_code ec;
+    if (!std::filesystem::exists(source.db, ec)) return Error{"no store at " + source.db.string()};
+    auto reader = store::Reader::open(source.db);
+    if (!reader) return std::move(reader).error();
+    auto claims = reader->claimed_stats(period.year, period.month);
+    if (!claims) return std::move(claims).error();
+    if (claims->empty()) period = previous(period);
+  }
+  auto moment = report_moment(period, std::nullopt, now);
+  if (!moment) return std::move(moment).error();
+  auto built = build_reports(source, period, *moment);
+  if (!built) return std::move(built).error();
+  return std::move(built->claimed);
+}
+
 Result<std::vector<std::string>> changes_since(const Reports& fresh, Kind kind,
                                                std::string_view snapshot_json) {
   auto rendered = render(fresh, kind, Format::Json);

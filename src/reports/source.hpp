@@ -33,6 +33,10 @@ Result<Moment> report_moment(const Period& period, std::optional<Moment> as_of, 
 /// Reads the store and builds the three reports of `period` judged as of `as_of`.
 Result<Reports> build_reports(const ReportSource& source, const Period& period, Moment as_of);
 
+/// The claimed report the gap metric shows: of the period containing `now` when claims for its
+/// month are stored (judged as of `now`), else of the period before (judged at its end).
+Result<ClaimedReport> claimed_for_metric(const ReportSource& source, Moment now);
+
 /// What a fresh build changes against a snapshot of one kind (its JSON text): the lines of
 /// diff_reports, empty when identical. `report --diff` and the board's reports page.
 Result<std::vector<std::string>> changes_since(const Reports& fresh, Kind kind,

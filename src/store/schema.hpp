@@ -169,6 +169,32 @@ CREATE VIEW progress_entries(dossier_code, at, status, department, handler, hand
     {4, "batches.sender: the envelope's madonvi", R"sql(
 ALTER TABLE batches ADD COLUMN sender TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The monthly statistics the one-stop systems claim (DongBoThongKeHoSo), one row per unit,
+    // month and kind of statistics: the latest received replaces the one before. Kept beside
+    // our own figures by the `claimed` report; the columns are the form II.06a's.
+    {5, "claimed_stats: the monthly statistics the systems claim (DongBoThongKeHoSo)", R"sql(
+CREATE TABLE claimed_stats (
+  unit             TEXT    NOT NULL,        -- Madonvi: the unit code (MaHoSo prefix)
+  year             INTEGER NOT NULL,        -- Nam
+  month            INTEGER NOT NULL,        -- Thang 1..12
+  kind             TEXT    NOT NULL,        -- LoaiThongKe ('' when absent)
+  unit_name        TEXT    NOT NULL,        -- TenDonVi
+  note             TEXT    NOT NULL,        -- GhiChu
+  received         INTEGER,                 -- SoNhanTrongKy (cols 4+5); NULL: not sent
+  carried_over     INTEGER,                 -- SoTonKyTruoc (col 6)
+  to_process       INTEGER,                 -- TongSoXuLy (col 3)
+  resolved         INTEGER,                 -- TongDaXuLy (col 7)
+  resolved_on_time INTEGER,                 -- TongXuLyDungHan (cols 8+9)
+  resolved_overdue INTEGER,                 -- TongXuLyTreHan (col 10)
+  pending          INTEGER,                 -- TongChuaXuLy (col 11)
+  pending_in_time  INTEGER,                 -- TongChuaXuLyTrongHan (col 12)
+  pending_overdue  INTEGER,                 -- TongChuaXuLyTreHan (col 13)
+  on_time_percent  REAL,                    -- PhanTramXuLyDungHan, 0..100
+  arrived          INTEGER NOT NULL,        -- Unix seconds (UTC) the record arrived
+  sender           TEXT    NOT NULL,        -- the envelope's madonvi ('' when absent)
+  PRIMARY KEY (year, month, unit, kind)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace tthc::store

@@ -86,6 +86,12 @@ Stmt& Stmt::bind(int i, const std::optional<std::int64_t>& v) {
   return v ? bind(i, *v) : bind(i, std::nullopt);
 }
 
+Stmt& Stmt::bind(int i, const std::optional<double>& v) {
+  if (!v) return bind(i, std::nullopt);
+  sqlite3_bind_double(s_, i, *v);
+  return *this;
+}
+
 Result<bool> Stmt::step() {
   const int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;

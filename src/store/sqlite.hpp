@@ -54,6 +54,7 @@ class Stmt {
   Stmt& bind(int i, std::string&& v) = delete;
   Stmt& bind(int i, std::nullopt_t);
   Stmt& bind(int i, const std::optional<std::int64_t>& v);
+  Stmt& bind(int i, const std::optional<double>& v);
 
   /// SQLITE_ROW or SQLITE_DONE; anything else is an error (the statement is reset).
   Result<bool> step();  ///< true: a row is available
@@ -65,6 +66,9 @@ class Stmt {
   bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
   std::optional<std::int64_t> opt_int64(int col) const {
     return is_null(col) ? std::nullopt : std::optional<std::int64_t>(int64(col));
+  }
+  std::optional<double> opt_double(int col) const {
+    return is_null(col) ? std::nullopt : std::optional<double>(sqlite3_column_double(s_, col));
   }
   std::string_view text(int col) const;
 

@@ -544,6 +544,65 @@ Result<std::vector<ApplyCounts>> Writer::apply_all(std::span<const BatchInput> b
   return out;
 }
 
+namespace {
+
+// The figures of ClaimedStats in the column order of claimed_stats (from `received` on).
+constexpr std::optional<std::int64_t> StatsFigures::*kClaimedCounts[] = {
+    &StatsFigures::received,         &StatsFigures::carried_over,
+    &StatsFigures::to_process,       &StatsFigures::resolved,
+    &StatsFigures::resolved_on_time, &StatsFigures::resolved_overdue,
+    &StatsFigures::pending,          &StatsFigures::pending_in_time,
+    &StatsFigures::pending_overdue};
+constexpr std::string_view kClaimedColumns =
+    "unit, year, month, kind, unit_name, note, received, carried_over, to_process, resolved,"
+    " resolved_on_time, resolved_overdue, pending, pending_in_time, pending_overdue,"
+    " on_time_percent, arrived, sender";
+
+}  // namespace
+
+Result<std::size_t> Writer::put_claimed_stats(std::span<const ClaimedStats> records,
+                                              std::string_view sender,
+                                              std::int64_t arrived_unix) {
+  Impl& w = *impl_;
+  auto tx = sql::Transaction::begin(w.db);
+  if (!tx) return std::move(tx).error();
+  auto ins = sql::Stmt::prepare(
+      w.db, "INSERT INTO claimed_stats(" + std::string(kClaimedColumns) +
+                ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"
+                " ON CONFLICT(year, month, unit, kind) DO UPDATE SET unit_name=excluded.unit_name,"
+                " note=excluded.note, received=excluded.received,"
+                " carried_over=excluded.carried_over, to_process=excluded.to_process,"
+                " resolved=excluded.resolved, resolved_on_time=excluded.resolved_on_time,"
+                " resolved_overdue=excluded.resolved_overdue, pending=excluded.pending,"
+                " pending_in_time=excluded.pending_in_time,"
+                " pending_overdue=excluded.pending_overdue,"
+                " on_time_percent=excluded.on_time_percent, arrived=excluded.arrived,"
+                " sender=excluded.sender WHERE excluded.arrived >= claimed_stats.arrived");
+  if (!ins) return std::move(ins).error();
+  std::size_t kept = 0;
+  for (const ClaimedStats& r : records) {
+    ins->bind(1, r.unit)
+        .bind(2, std::int64_t{r.year})
+        .bind(3, std::int64_t{r.month})
+        .bind(4, r.kind)
+        .bind(5, r.unit_name)
+        .bind(6, r.note);
+    int col = 7;
+    for (const auto member : kClaimedCounts) ins->bind(col++, r.figures.*member);
+    // Stored as sent, a percentage.
+    std::optional<double> percent;
+    if (r.figures.on_time_rate) percent = *r.figures.on_time_rate * 100.0;
+    ins->bind(16, percent).bind(17, arrived_unix).bind(18, sender);
+    if (auto e = ins->run()) {
+      return Error{e->message + " (claimed statistics of " + r.unit + ", " +
+                   std::to_string(r.year) + "-" + std::to_string(r.month) + ")"};
+    }
+    kept += static_cast<std::size_t>(w.db.changes());
+  }
+  if (auto e = tx->commit()) return *e;
+  return kept;
+}
+
 Result<std::size_t> Writer::replace_catalogue(std::span<const CatalogueRow> rows) {
   Impl& w = *impl_;
   auto tx = sql::Transaction::begin(w.db);
@@ -823,6 +882,33 @@ Result<std::optional<std::string>> Reader::cursor(std::string_view source) {
   if (!r) return std::move(r).error();
   if (!*r) return std::optional<std::string>();
   return std::optional<std::string>(std::string(st->text(0)));
+}
+
+Result<std::vector<StoredClaimedStats>> Reader::claimed_stats(int year, unsigned month) {
+  auto st = sql::Stmt::prepare(impl_->db, "SELECT " + std::string(kClaimedColumns) +
+                                              " FROM claimed_stats WHERE year=?1 AND month=?2"
+                                              " ORDER BY unit, kind");
+  if (!st) return std::move(st).error();
+  st->bind(1, std::int64_t{year}).bind(2, std::int64_t{month});
+  std::vector<StoredClaimedStats> out;
+  for (;;) {
+    auto r = st->step();
+    if (!r) return std::move(r).error();
+    if (!*r) break;
+    StoredClaimedStats& s = out.emplace_back();
+    s.stats.unit = st->text(0);
+    s.stats.year = static_cast<int>(st->int64(1));
+    s.stats.month = static_cast<unsigned>(st->int64(2));
+    s.stats.kind = st->text(3);
+    s.stats.unit_name = st->text(4);
+    s.stats.note = st->text(5);
+    int col = 6;
+    for (const auto member : kClaimedCounts) s.stats.figures.*member = st->opt_int64(col++);
+    if (const auto percent = st->opt_double(15)) s.stats.figures.on_time_rate = *percent / 100.0;
+    s.arrived_unix = st->int64(16);
+    s.sender = st->text(17);
+  }
+  return out;
 }
 
 Result<std::vector<CatalogueRow>> Reader::catalogue() {

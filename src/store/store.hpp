@@ -11,6 +11,7 @@
 // use one per thread.
 
 #include "base/result.hpp"
+#include "domain/claimed_stats.hpp"
 #include "domain/dossier.hpp"
 #include "domain/snapshot.hpp"
 
@@ -89,6 +90,13 @@ struct PeriodFilter {
   bool finished_is_pending = false;
 };
 
+/// Statistics a system claimed, as stored: the latest received for its unit, month and kind.
+struct StoredClaimedStats {
+  ClaimedStats stats;
+  std::int64_t arrived_unix = 0;  ///< when it arrived, seconds since the Unix epoch (UTC)
+  std::string sender;             ///< the envelope's madonvi ("" when absent)
+};
+
 struct Totals {
   std::int64_t dossiers = 0, snapshots = 0, progress = 0, due_changes = 0, batches = 0;
 };
@@ -114,6 +122,11 @@ class Writer {
   /// Applies several batches in one transaction (a group commit), each recorded as its own
   /// batch with its own counts; on error nothing of any of them is kept.
   Result<std::vector<ApplyCounts>> apply_all(std::span<const BatchInput> batches);
+  /// Keeps claimed statistics (DongBoThongKeHoSo) in one transaction: each replaces the one
+  /// stored for its unit, month and kind unless that one arrived later (a later record of the
+  /// same call wins). Gives the number kept.
+  Result<std::size_t> put_claimed_stats(std::span<const ClaimedStats> records,
+                                        std::string_view sender, std::int64_t arrived_unix);
   /// Replaces the stored catalogue.
   Result<std::size_t> replace_catalogue(std::span<const CatalogueRow> rows);
 
@@ -157,6 +170,8 @@ class Reader {
   /// Procedure codes of stored dossiers missing from the catalogue, most dossiers first.
   Result<std::vector<UnknownProcedure>> unknown_procedures();
   Result<std::optional<std::string>> cursor(std::string_view source);
+  /// The claimed statistics of a month, by unit code then kind.
+  Result<std::vector<StoredClaimedStats>> claimed_stats(int year, unsigned month);
   Result<std::vector<CatalogueRow>> catalogue();
 
  private:

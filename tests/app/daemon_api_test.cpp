@@ -2,6 +2,7 @@
 // lists, /metrics (checked by the real promtool), /readyz, the bearer token, counters that come
 // back from the store after a restart, and `explain` on the command line.
 #include "http/client.hpp"
+#include "store/store.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
@@ -271,6 +272,52 @@ TEST_F(DaemonApi, ExplainsListsAndExposesMetrics) {
       test::run_process(TTHC_EXECUTABLE, {"explain", "nope", "--config", config_}, TTHC_SOURCE_DIR);
   EXPECT_EQ(missing.status, 1);
   EXPECT_NE(missing.err.find("\"nope\""), std::string::npos) << missing.err;
+}
+
+// tthc_claimed_on_time_rate_gap, read from the store once the live state has loaded: a claim of
+// 50 % on time for the last closed month against a dossier of that month resolved at once.
+TEST_F(DaemonApi, TheClaimedOnTimeRateGapIsExposed) {
+  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() +
+                                                         std::chrono::hours(7));
+  const std::chrono::year_month_day today{now};
+  const std::chrono::year_month last = today.year() / today.month() - std::chrono::months(1);
+  char day[16];
+  std::snprintf(day, sizeof day, "%04d%02u10", static_cast<int>(last.year()),
+                static_cast<unsigned>(last.month()));
+  const std::string resolved =
+      R"({"MaHoSo":"000.00.12.H42-000000-0009","MaTTHC":"1.004227","MaLinhVuc":"KHCN",)"
+      R"("TrangThaiHoSo":9,"NgayTiepNhan":")" +
+      std::string(day) + R"(090000",)" + R"("NgayKetThucXuLy":")" + std::string(day) +
+      R"(100000"})";
+  auto daemon = start();
+  ASSERT_GT(port_, 0) << daemon->first_line();
+  http::ClientRequest post{"POST",
+                           "/api/v1/mc",
+                           R"({"service":"DongBoHoSoMC","data":[)" + resolved + "]}",
+                           "application/json",
+                           {}};
+  auto posted = http::request("127.0.0.1", port_, post);
+  ASSERT_TRUE(posted && posted->status == 200) << (posted ? posted->body : "");
+  EXPECT_EQ(daemon->stop(), 0);
+  {  // The claim, kept as the webhook keeps them.
+    auto w = store::Writer::open(store::Options{dir_.file("d.db")});
+    ASSERT_TRUE(w) << w.error().message;
+    ClaimedStats c;
+    c.year = static_cast<int>(last.year());
+    c.month = static_cast<unsigned>(last.month());
+    c.unit = "000.00.12.H42";
+    c.figures.resolved = 2;
+    c.figures.on_time_rate = 0.5;
+    const std::vector<ClaimedStats> claims = {c};
+    ASSERT_TRUE(w->put_claimed_stats(claims, "000.00.00.H42", 1700000000));
+  }
+  daemon = start();
+  ASSERT_GT(port_, 0);
+  const std::string line =
+      R"(tthc_claimed_on_time_rate_gap{province="Ninh Bình",unit="000.00.12.H42"} -0.5)";
+  EXPECT_TRUE(test::await([&] { return has_line(metrics(), line); }, std::chrono::seconds(10)))
+      << metrics();
+  EXPECT_EQ(daemon->stop(), 0);
 }
 
 }  // namespace

@@ -7,8 +7,12 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+#include "store/store.hpp"
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace tthc::api {
 namespace {
@@ -23,6 +27,17 @@ class ReportApi : public ::testing::Test {
  protected:
   ReportApi() {
     test::fill_store(dir_.file("s.db"), at(2025, 3, 1), at(2025, 3, 15), at(2025, 4, 10), 20);
+    {  // What a system claimed for March (loaded through the writer, as the webhook does).
+      auto w = store::Writer::open(store::Options{dir_.file("s.db")});
+      ClaimedStats c;
+      c.year = 2025;
+      c.month = 3;
+      c.unit = "000.00.12.H42";
+      c.figures.resolved = 1000;
+      c.figures.on_time_rate = 1.0;
+      const std::vector<ClaimedStats> claims = {c};
+      EXPECT_TRUE(w && w->put_claimed_stats(claims, "000.00.00.H42", 1743500000));
+    }
     ReportApiOptions o;
     o.source.db = dir_.file("s.db");
     o.source.calendar = &test::official_calendar();
@@ -77,6 +92,27 @@ TEST_F(ReportApi, ServesEveryKindInEveryFormat) {
   const auto as_of = get("/api/v1/reports/results?month=2025-03&as_of=2025-03-20T12:00");
   ASSERT_EQ(as_of.status, 200) << as_of.body;
   EXPECT_NE(as_of.body.find("\"as_of\": \"2025-03-20T12:00:00+07:00\""), std::string::npos);
+
+  // The claimed statistics beside ours, and the payload of ours.
+  const auto claimed = get("/api/v1/reports/claimed?month=2025-03");
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  const json::object co = json::parse(claimed.body).as_object();
+  const auto& rows = co.at("rows").as_array();
+  const auto row = std::find_if(rows.begin(), rows.end(), [](const json::value& r) {
+    return r.at("unit").as_string() == "000.00.12.H42";
+  });
+  ASSERT_NE(row, rows.end());
+  EXPECT_EQ(row->at("claimed").at("resolved").as_int64(), 1000);
+  EXPECT_EQ(row->at("difference").at("resolved").as_int64(),
+            1000 - row->at("ours").at("resolved").as_int64());
+  EXPECT_EQ(row->at("sender").as_string(), "000.00.00.H42");
+  EXPECT_TRUE(get("/api/v1/reports/claimed?month=2025-03&format=xlsx").body.starts_with("PK"));
+  const auto payload = get("/api/v1/reports/dvcqg-stats?month=2025-03");
+  ASSERT_EQ(payload.status, 200) << payload.body;
+  const json::object po = json::parse(payload.body).as_object();
+  EXPECT_EQ(po.at("service").as_string(), "DongBoThongKeHoSo");
+  EXPECT_FALSE(po.at("data").as_array().empty());
+  EXPECT_EQ(po.at("data").as_array()[0].at("Thang").as_string(), "3");
 }
 
 TEST_F(ReportApi, RefusesBadRequests) {
@@ -85,6 +121,7 @@ TEST_F(ReportApi, RefusesBadRequests) {
   EXPECT_EQ(get("/api/v1/reports/results").status, 400);
   EXPECT_EQ(get("/api/v1/reports/results?month=2025-13").status, 400);
   EXPECT_EQ(get("/api/v1/reports/results?month=2025-03&format=pdf").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/dvcqg-stats?month=2025-03&format=csv").status, 400);
   EXPECT_EQ(get("/api/v1/reports/results?month=2025-03&period_start_day=31").status, 400);
   EXPECT_EQ(get("/api/v1/reports/results?month=2025-03&as_of=2025-05-01").status, 400);
   EXPECT_EQ(get("/api/v1/reports/results?month=2025-06").status, 400);  // not started

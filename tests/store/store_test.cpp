@@ -243,6 +243,56 @@ TEST_F(StoreTest, CatalogueAndUnknownProcedures) {
   EXPECT_EQ(reader->catalogue().value().at(0).reduced_limit, "10wd");
 }
 
+ClaimedStats claimed(std::string unit, unsigned month, std::int64_t resolved,
+                     std::string kind = "") {
+  ClaimedStats c;
+  c.year = 2026;
+  c.month = month;
+  c.unit = std::move(unit);
+  c.kind = std::move(kind);
+  c.unit_name = "Sở Khoa học và Công nghệ";
+  c.figures.resolved = resolved;
+  c.figures.resolved_on_time = resolved;
+  c.figures.on_time_rate = 0.5;
+  return c;
+}
+
+TEST_F(StoreTest, ClaimedStatsAreKeptPerUnitMonthAndKindTheLatestWins) {
+  ClaimedStats first = claimed("H42", 3, 10);
+  first.figures.pending = 4;
+  const std::vector<ClaimedStats> batch = {first, claimed("H41", 3, 7), claimed("H42", 4, 1),
+                                           claimed("H42", 3, 2, "2")};
+  ASSERT_EQ(writer->put_claimed_stats(batch, "000.00.00.H42", 1760000000).value(), 4U);
+  auto march = reader->claimed_stats(2026, 3).value();
+  ASSERT_EQ(march.size(), 3U);  // by unit, then kind
+  EXPECT_EQ(march[0].stats.unit, "H41");
+  EXPECT_EQ(march[1].stats, first);
+  EXPECT_EQ(march[1].sender, "000.00.00.H42");
+  EXPECT_EQ(march[1].arrived_unix, 1760000000);
+  EXPECT_EQ(march[2].stats.kind, "2");
+
+  // A later record replaces the stored one whole (an absent figure is absent again).
+  const std::vector<ClaimedStats> later = {claimed("H42", 3, 12)};
+  ASSERT_EQ(writer->put_claimed_stats(later, "other", 1760000100).value(), 1U);
+  // An older one arriving late does not.
+  const std::vector<ClaimedStats> older = {claimed("H42", 3, 99)};
+  ASSERT_EQ(writer->put_claimed_stats(older, "old", 1760000050).value(), 0U);
+  march = reader->claimed_stats(2026, 3).value();
+  ASSERT_EQ(march.size(), 3U);
+  EXPECT_EQ(march[1].stats, later[0]);
+  EXPECT_FALSE(march[1].stats.figures.pending);
+  EXPECT_EQ(march[1].sender, "other");
+  EXPECT_EQ(march[1].arrived_unix, 1760000100);
+
+  // Within one call, the later record of a unit and month wins.
+  const std::vector<ClaimedStats> twice = {claimed("H40", 5, 1), claimed("H40", 5, 2)};
+  ASSERT_TRUE(writer->put_claimed_stats(twice, "", 1760000200));
+  const auto may = reader->claimed_stats(2026, 5).value();
+  ASSERT_EQ(may.size(), 1U);
+  EXPECT_EQ(may[0].stats.figures.resolved, 2);
+  EXPECT_TRUE(reader->claimed_stats(2026, 6).value().empty());
+}
+
 TEST(StoreMigrations, RecordedOnceAndNewerSchemasRefused) {
   TempDir dir;
   Options o;

@@ -335,6 +335,7 @@
     results: L('Biểu II.06a', 'Form II.06a (results)'),
     reduction: L('Báo cáo rút ngắn thời gian', 'Processing-time reduction'),
     index766: L('Chỉ số 766 (ước tính)', 'Decision 766 index (estimate)'),
+    claimed: L('Số liệu hệ thống báo cáo so với hồ sơ', 'Claimed statistics beside ours'),
   };
   const kindName = (k) => KINDS[k] || k;
 
