@@ -39,10 +39,10 @@ struct WebhookOptions {
   std::chrono::seconds commit_timeout{30};
   /// Seconds since the Unix epoch, for the batch's arrival; injectable for tests.
   std::function<std::int64_t()> clock;
-  /// Keeps DongBoThongKeHoSo records (each the JSON text of one record) from `sender` (the
-  /// envelope's madonvi); gives the number kept, or an Error (answered 503, error_code "4").
-  /// Unset: such records are rejected, never silently dropped.
-  std::function<Result<std::size_t>(std::vector<std::string> records, std::string sender)>
+  /// Keeps DongBoThongKeHoSo records (read and checked by the parser; a bad one is already a
+  /// rejection) from `sender` (the envelope's madonvi); gives the number kept, or an Error
+  /// (answered 503, error_code "4"). Unset: such records are rejected, never silently dropped.
+  std::function<Result<std::size_t>(std::vector<ClaimedStats> records, std::string sender)>
       statistics;
 };
 

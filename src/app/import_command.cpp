@@ -86,6 +86,10 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
       << "  rejected           " << thousands(summary->rejected) << "\n"
       << "  progress entries   " << thousands(c.progress_added) << " new, "
       << thousands(c.progress_known) << " already stored\n";
+  if (summary->statistics > 0) {
+    out << "  claimed statistics " << thousands(summary->statistics)
+        << " (DongBoThongKeHoSo records kept)\n";
+  }
   auto reader = store::Reader::open(settings->store.path);
   if (reader) {
     if (auto unknown = reader->unknown_procedures(); unknown && !unknown->empty()) {

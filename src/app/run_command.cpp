@@ -12,7 +12,6 @@
 #include "app/loading.hpp"
 #include "domain/text.hpp"
 #include "http/server.hpp"
-#include "ingest/claimed_stats.hpp"
 #include "ingest/intake.hpp"
 #include "ingest/poller.hpp"
 #include "live/monitor.hpp"
@@ -165,30 +164,17 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   api::WebhookOptions hook;
   hook.secret = settings.webhook.secret;
   hook.signature_header = settings.webhook.signature_header;
-  // DongBoThongKeHoSo records: each parsed here, the valid ones kept in one transaction on the
-  // writer thread. A record that can never be taken is left out (and logged), not refused with
-  // the request: a sender retrying on an error must not loop on it forever.
-  hook.statistics = [&intake, log, &refresh_claimed_gaps](
-                        std::vector<std::string> records,
-                        std::string sender) -> Result<std::size_t> {
-    std::vector<ClaimedStats> parsed;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      auto one = ingest::parse_claimed_stats(records[i]);
-      if (!one) {
-        log->warn("DongBoThongKeHoSo record {} from {}: {}", i, quote_for_error(sender),
-                  one.error().message);
-        continue;
-      }
-      parsed.push_back(std::move(*one));
-    }
-    if (parsed.empty()) return std::size_t{0};
+  // DongBoThongKeHoSo records, read by the parser (a bad one is a rejection in the answer),
+  // kept in one transaction on the writer thread.
+  hook.statistics = [&intake, &refresh_claimed_gaps](std::vector<ClaimedStats> records,
+                                                     std::string sender) -> Result<std::size_t> {
     if (sender.size() > 128 || !is_valid_utf8(sender)) sender.clear();  // provenance only
     const std::int64_t arrived = std::chrono::duration_cast<std::chrono::seconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count();
     auto kept = intake
-                    .run_on_writer([&parsed, &sender, arrived](store::Writer& w) {
-                      return w.put_claimed_stats(parsed, sender, arrived);
+                    .run_on_writer([&records, &sender, arrived](store::Writer& w) {
+                      return w.put_claimed_stats(records, sender, arrived);
                     })
                     .get();
     if (!kept) return std::move(kept).error();

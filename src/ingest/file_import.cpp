@@ -86,6 +86,7 @@ void append(Batch& into, Batch&& from) {
   into.records += from.records;
   for (auto& d : from.dossiers) into.dossiers.push_back(std::move(d));
   for (auto& p : from.progress) into.progress.push_back(std::move(p));
+  for (auto& s : from.statistics) into.statistics.push_back(std::move(s));
   for (auto& r : from.rejected) into.rejected.push_back(std::move(r));
 }
 
@@ -275,6 +276,16 @@ Result<ImportSummary> import_files(const std::vector<fs::path>& files, store::Wr
       continue;
     }
     add(summary.counts, *counts);
+    // Claimed statistics (DongBoThongKeHoSo lines) are kept as the webhook keeps them.
+    if (!work->batch.statistics.empty()) {
+      auto kept = writer.put_claimed_stats(work->batch.statistics, "", options.arrived_unix);
+      if (!kept) {
+        write_error = std::move(kept).error();
+        queue.cancel();
+        continue;
+      }
+      summary.statistics += *kept;
+    }
     if (callbacks.progress) {
       callbacks.progress(
           ImportProgress{work->file, work->bytes_done, work->bytes_total, summary.records});

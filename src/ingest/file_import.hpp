@@ -33,7 +33,8 @@ struct ImportSummary {
   std::size_t files = 0;
   std::size_t records = 0;
   std::size_t rejected = 0;
-  store::ApplyCounts counts;  ///< summed over the batches
+  std::size_t statistics = 0;  ///< claimed statistics (DongBoThongKeHoSo) kept
+  store::ApplyCounts counts;   ///< summed over the batches
 };
 
 struct ImportCallbacks {

@@ -1,6 +1,7 @@
 #include "ingest/mc_payload.hpp"
 
 #include "domain/text.hpp"
+#include "ingest/claimed_stats.hpp"
 
 #include <boost/json.hpp>
 
@@ -520,8 +521,10 @@ void read_record(json::value& record, Kind kind, std::size_t index, const std::s
     return;
   }
   if (kind == Kind::Statistics) {
-    // Kept unparsed: the statistics' own reader (claimed_stats) judges them.
-    out.statistics.push_back(json::serialize(record));
+    // The statistics' own reader judges them; a bad one is rejected like any record.
+    auto stats = parse_claimed_stats(json::serialize(record));
+    if (!stats) return reject(std::move(stats).error().message);
+    out.statistics.push_back(std::move(*stats));
   } else if (kind == Kind::Dossier) {
     // Read in place; a rejected record is taken back.
     DossierSnapshot& snap = out.dossiers.emplace_back();

@@ -16,6 +16,7 @@
 // others — personal details above all — are dropped and left out of the fingerprint.
 
 #include "base/result.hpp"
+#include "domain/claimed_stats.hpp"
 #include "domain/snapshot.hpp"
 
 #include <cstddef>
@@ -45,8 +46,8 @@ struct Rejection {
 struct Batch {
   std::vector<DossierSnapshot> dossiers;
   std::vector<ProgressUpdate> progress;
-  /// DongBoThongKeHoSo records, each the JSON text of its object, unparsed.
-  std::vector<std::string> statistics = {};
+  /// DongBoThongKeHoSo records, read by ingest/claimed_stats (a bad one is a rejection).
+  std::vector<ClaimedStats> statistics = {};
   std::vector<Rejection> rejected;
   std::size_t records = 0;  ///< records seen (statistics ones too)
   std::string sender = {};  ///< the envelope's madonvi; empty when absent

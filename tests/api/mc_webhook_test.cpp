@@ -388,8 +388,9 @@ TEST_F(WebhookTest, UnknownStatusIsKeptUntilAKnownOneArrives) {
 
 TEST_F(WebhookTest, StatisticsAreRejectedWhenThisDaemonDoesNotKeepThem) {
   start();
-  const std::string body = R"({"session":"s","madonvi":"000.00.00.H42","service":)"
-                           R"("DongBoThongKeHoSo","data":["x",{"Thang":"7","Nam":"2020"}]})";
+  const std::string body =
+      R"({"session":"s","madonvi":"000.00.00.H42","service":)"
+      R"("DongBoThongKeHoSo","data":["x",{"Thang":"7","Nam":"2020","Madonvi":"000.00.12.H42"}]})";
   auto r = post(body);
   ASSERT_EQ(r.status, 200) << r.body;
   auto b = body_of(r);
@@ -407,18 +408,20 @@ TEST_F(WebhookTest, StatisticsAreRejectedWhenThisDaemonDoesNotKeepThem) {
 
 TEST_F(WebhookTest, StatisticsGoToTheirKeeper) {
   WebhookOptions o;
-  std::vector<std::string> seen;
+  std::vector<ClaimedStats> seen;
   std::string seen_sender;
   bool fail = false;
-  o.statistics = [&](std::vector<std::string> records, std::string sender) -> Result<std::size_t> {
+  o.statistics = [&](std::vector<ClaimedStats> records, std::string sender) -> Result<std::size_t> {
     if (fail) return Error{"statistics table locked"};
     seen = std::move(records);
     seen_sender = std::move(sender);
     return seen.size() - 1;  // one of them already known
   };
   start(o);
-  const std::string data = R"([{"Thang":"7","Nam":"2020","SoNhanTrongKy":"12"},)"
-                           R"({"Thang":"8","Nam":"2020","SoNhanTrongKy":"9"}])";
+  const std::string data =
+      R"([{"Thang":"7","Nam":"2020","Madonvi":"000.00.12.H42","SoNhanTrongKy":"12"},)"
+      R"({"Thang":"8","Nam":"2020","Madonvi":"000.00.12.H42","SoNhanTrongKy":"9"},)"
+      R"({"Thang":"13","Nam":"2020","Madonvi":"000.00.12.H42"}])";
   auto r = post(R"({"session":"s","madonvi":"000.00.00.H42","service":"DongBoThongKeHoSo",)"
                 R"("data":)" +
                 data + "}");
@@ -428,8 +431,16 @@ TEST_F(WebhookTest, StatisticsGoToTheirKeeper) {
   EXPECT_EQ(b["statistics"].to_number<std::uint64_t>(), 1U);
   EXPECT_EQ(b["accepted"].to_number<std::uint64_t>(), 1U);
   EXPECT_EQ(b["unchanged"].to_number<std::uint64_t>(), 1U);
+  // The third is no month: rejected by the parser, named, and never handed to the keeper.
+  ASSERT_EQ(b["rejected_records"].as_array().size(), 1U);
+  EXPECT_EQ(b["rejected_records"].as_array()[0].at("index").to_number<std::uint64_t>(), 2U);
+  EXPECT_NE(
+      std::string_view(b["rejected_records"].as_array()[0].at("reason").as_string()).find("Thang"),
+      std::string_view::npos);
   ASSERT_EQ(seen.size(), 2U);
-  EXPECT_EQ(seen[0], R"({"Thang":"7","Nam":"2020","SoNhanTrongKy":"12"})");
+  EXPECT_EQ(seen[0].month, 7U);
+  EXPECT_EQ(seen[0].unit, "000.00.12.H42");
+  EXPECT_EQ(seen[0].figures.received, 12);
   EXPECT_EQ(seen_sender, "000.00.00.H42");
   auto bare = post(data, "?service=DongBoThongKeHoSo");
   ASSERT_EQ(bare.status, 200) << bare.body;

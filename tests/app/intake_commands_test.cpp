@@ -77,6 +77,30 @@ TEST(ImportCommand, AWholeFileEnvelopeAndACleanRunExitZero) {
   EXPECT_NE(r.out.find("new dossiers       1"), std::string::npos) << r.out;
 }
 
+// A sync log may hold the monthly statistics a system claims: the import keeps them as the
+// webhook does, and names a bad one by its line.
+TEST(ImportCommand, KeepsClaimedStatisticsLines) {
+  test::TempDir dir;
+  const auto file = dir.file("stats.jsonl");
+  write_file(file,
+             kGood + "\n" +
+                 R"({"session":"s","madonvi":"000.00.12.H42","service":"DongBoThongKeHoSo",)"
+                 R"("data":[{"Thang":"3","Nam":"2026","Madonvi":"000.00.12.H42",)"
+                 R"("SoNhanTrongKy":"7","TongDaXuLy":"5","TongXuLyDungHan":"5"}]})" +
+                 "\n" + R"({"service":"DongBoThongKeHoSo","data":[{"Thang":"13","Nam":"2026",)" +
+                 R"("Madonvi":"000.00.12.H42"}]})" + "\n");
+  const std::string db = dir.file("t.db").string();
+  Outcome r = run({"import", file.string(), "--db", db});
+  EXPECT_EQ(r.status, 3) << r.err;  // completed, with a rejected record
+  EXPECT_NE(r.out.find("claimed statistics 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("stats.jsonl:3: data[0]: Thang: out of range: \"13\""), std::string::npos)
+      << r.err;
+  auto reader = store::Reader::open(db).value();
+  const auto claimed = reader.claimed_stats(2026, 3).value();
+  ASSERT_EQ(claimed.size(), 1U);
+  EXPECT_EQ(claimed[0].stats.figures.received, 7);
+}
+
 // A regular file is mapped, standard input and pipes are streamed: the same lines (CRLF ends,
 // blank lines, no final newline) give the same store either way.
 TEST(ImportCommand, FilesPipesAndStandardInputReadAlike) {

@@ -410,7 +410,7 @@ TEST(McPayloadSenders, BareArrayIsDossiersUnlessTheHintSaysOtherwise) {
   EXPECT_EQ(own->dossiers.size(), 1U);
 }
 
-TEST(McPayloadSenders, StatisticsRecordsAreKeptUnparsed) {
+TEST(McPayloadSenders, StatisticsRecordsAreReadByTheirOwnReader) {
   auto batch = parse_envelope(R"({"session":"s","madonvi":"000.00.00.H42",)"
                               R"("service":"DongBoThongKeHoSo","data":[)"
                               R"({"Thang":"7","Nam":"2020","Madonvi":"000.00.12.H42",)"
@@ -419,17 +419,20 @@ TEST(McPayloadSenders, StatisticsRecordsAreKeptUnparsed) {
   ASSERT_TRUE(batch) << batch.error().message;
   EXPECT_EQ(batch->records, 3U);
   EXPECT_EQ(batch->sender, "000.00.00.H42");
-  ASSERT_EQ(batch->statistics.size(), 2U);
-  EXPECT_EQ(batch->statistics[0],
-            R"({"Thang":"7","Nam":"2020","Madonvi":"000.00.12.H42","SoNhanTrongKy":"120",)"
-            R"("TongDaXuLy":"100"})");
-  EXPECT_EQ(batch->statistics[1], R"({"Thang":"8","Nam":"2020"})");
-  ASSERT_EQ(batch->rejected.size(), 1U);
+  ASSERT_EQ(batch->statistics.size(), 1U);
+  EXPECT_EQ(batch->statistics[0].year, 2020);
+  EXPECT_EQ(batch->statistics[0].month, 7U);
+  EXPECT_EQ(batch->statistics[0].figures.received, 120);
+  EXPECT_EQ(batch->statistics[0].figures.resolved, 100);
+  ASSERT_EQ(batch->rejected.size(), 2U);
   EXPECT_EQ(batch->rejected[0].index, 1U);
   EXPECT_EQ(batch->rejected[0].reason, "expected an object, got a string");
+  EXPECT_EQ(batch->rejected[1].index, 2U);
+  EXPECT_EQ(batch->rejected[1].reason, "Madonvi: missing");
   EXPECT_TRUE(batch->dossiers.empty());
 
-  auto bare = parse_envelope(R"([{"Thang":"7","Nam":"2020"}])", {}, "DongBoThongKeHoSo");
+  auto bare = parse_envelope(R"([{"Thang":"7","Nam":"2020","Madonvi":"000.00.12.H42"}])", {},
+                             "DongBoThongKeHoSo");
   ASSERT_TRUE(bare);
   EXPECT_EQ(bare->statistics.size(), 1U);
 }
