@@ -191,7 +191,8 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
     std::string_view sql;
   };
   const Def defs[] = {
-      {&impl->find_dossier, "SELECT id, freshness, content_hash FROM dossiers WHERE code=?1"},
+      {&impl->find_dossier,
+       "SELECT id, freshness, content_hash, promised_due FROM dossiers WHERE code=?1"},
       {&impl->insert_dossier,
        "INSERT INTO dossiers(code, unit_code, procedure_code, procedure_name, field_code,"
        " field_name, unit_name, channel, status, submitted, received, promised_due,"
@@ -202,7 +203,7 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
        "UPDATE dossiers SET unit_code=?2, procedure_code=?3, procedure_name=?4, field_code=?5,"
        " field_name=?6, unit_name=?7, channel=?8, status=?9, submitted=?10, received=?11,"
        " promised_due=?12, processing_end=?13, returned=?14, rounds=?15, freshness=?16,"
-       " content_hash=?17, last_batch=?18, settled=max(settled, ?19) WHERE code=?1"},
+       " content_hash=?17, last_batch=?18, settled=max(settled, ?19) WHERE id=?20"},
       {&impl->touch_dossier,
        "UPDATE dossiers SET last_batch=?2, settled=max(settled, ?3) WHERE id=?1"},
       {&impl->raise_settled, "UPDATE dossiers SET settled=max(settled, ?2) WHERE id=?1"},
@@ -351,15 +352,19 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
   std::optional<std::int64_t> id;
   std::int64_t stored_freshness = 0;
   std::int64_t stored_hash = 0;
+  std::optional<std::int64_t> stored_promise;
   if (*found) {
     id = find_dossier.int64(0);
     stored_freshness = find_dossier.int64(1);
     stored_hash = find_dossier.int64(2);
+    stored_promise = find_dossier.opt_int64(3);
   }
   find_dossier.reset();
 
   const std::int64_t hash = hash_to_db(s.content_hash);
-  if (id) {
+  // A snapshot fresher than the stored one has never been seen: the stored freshness is the
+  // largest of every snapshot received. Only an equally fresh or older one may be a re-send.
+  if (id && to_db(s.freshness) <= stored_freshness) {
     if (stored_hash == hash) {
       ++counts.unchanged;
       return std::nullopt;
@@ -425,6 +430,7 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
       st.bind(15, std::nullopt);
     }
     st.bind(16, to_db(s.freshness)).bind(17, hash).bind(18, batch).bind(19, settled);
+    if (id) st.bind(20, *id);
     if (auto e = st.run()) return e;
     if (!id) id = db.last_insert_rowid();
   } else if (ends_bound > 0) {
@@ -441,8 +447,11 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
       .bind(7, hash)
       .bind(8, s.raw);
   if (auto e = insert_snapshot.run()) return e;
-  // A new dossier's NgayHenTra is its base due, already written in its row.
-  if (d.promised_due && *found) {
+  // A new dossier's NgayHenTra is its base due, already written in its row. An applied
+  // snapshot promising what the row already says changes nothing: the row's NgayHenTra is the
+  // last value recorded (a re-send of a dossier in progress, the usual case, skips the lookup).
+  const bool same_promise = applied && stored_promise == to_db(d.promised_due);
+  if (d.promised_due && *found && !same_promise) {
     if (auto e = record_due(*id, *d.promised_due, applied, batch)) return e;
   }
   // A new dossier's orphans move to its id even when the snapshot adds none.

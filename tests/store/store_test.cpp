@@ -175,6 +175,29 @@ TEST_F(StoreTest, FirstDueMayComeFromAStaleSnapshot) {
   EXPECT_EQ(tl.dossier.status, Status::Finished);
 }
 
+// A re-sent dossier in progress takes the short paths (a fresher snapshot is never a re-send;
+// an unchanged promise needs no due lookup): the outcomes stay those of the long ones.
+TEST_F(StoreTest, ReSendsOfADossierInProgressKeepTheirOutcomes) {
+  const Moment z = make_moment(2026, 3, 5, 9), p = make_moment(2026, 3, 9, 17);
+  apply({snapshot("A-1", Status::Finished, t3)});                // no promise in the row
+  apply({snapshot("A-1", Status::InProcess, t1, z)});            // stale: the base due
+  apply({snapshot("A-1", Status::Finished, make_moment(2026, 3, 20), p)});  // fresher: a change
+  apply({snapshot("A-1", Status::Finished, make_moment(2026, 3, 21), p)});  // same promise
+  auto tl = timeline("A-1");
+  ASSERT_EQ(tl.due_history.size(), 2U);
+  EXPECT_EQ(tl.due_history[0], z);
+  EXPECT_EQ(tl.due_history[1], p);
+  const auto snapshots = reader->totals().value().snapshots;
+  // Every one of them again: all known, nothing written.
+  const auto c = apply({snapshot("A-1", Status::Finished, t3),
+                        snapshot("A-1", Status::InProcess, t1, z),
+                        snapshot("A-1", Status::Finished, make_moment(2026, 3, 20), p),
+                        snapshot("A-1", Status::Finished, make_moment(2026, 3, 21), p)});
+  EXPECT_EQ(c.unchanged, 4U);
+  EXPECT_EQ(reader->totals().value().snapshots, snapshots);
+  EXPECT_EQ(timeline("A-1").due_history.size(), 2U);
+}
+
 TEST_F(StoreTest, ProgressMergesByKeyAndMayArriveBeforeItsDossier) {
   const auto c = apply({}, {ProgressUpdate{"A-1", entry(t1, Status::InProcess, "P", "X")},
                             ProgressUpdate{"A-1", entry(t1, Status::InProcess, "P", "Y")},
