@@ -66,17 +66,6 @@ std::string month_label(Moment m) {
   return format_iso(m).substr(0, 7);
 }
 
-Moment add_months(Moment first_of_month, int months) {
-  const std::chrono::year_month_day ymd{day_of(first_of_month)};
-  const auto ym = std::chrono::year_month(ymd.year(), ymd.month()) + std::chrono::months{months};
-  return Moment(Date(ym / 1));
-}
-
-Moment first_of_month(Moment m) {
-  const std::chrono::year_month_day ymd{day_of(m)};
-  return Moment(Date(ymd.year() / ymd.month() / 1));
-}
-
 // One unit's line of the overview and the ranking.
 struct UnitLine {
   std::uint32_t id = 0;
@@ -194,12 +183,7 @@ http::Response json_response(const json::value& v) {
 }
 
 http::Response svg_response(std::string svg) {
-  http::Response r;
-  r.content_type = "image/svg+xml; charset=utf-8";
-  r.body = std::move(svg);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  add_page_security(r);
-  return r;
+  return board_response("image/svg+xml; charset=utf-8", std::move(svg));
 }
 
 board::Lang lang_of(const http::Request& req) {
@@ -258,9 +242,9 @@ class Trend {
     std::lock_guard lock(m_);
     const std::uint64_t version =
         o_.monitor->with_state([](const live::LiveState& s) { return s.version(); });
-    const bool fresh =
-        version == version_ || (steady - computed_ < std::chrono::seconds(10) && first == first_);
-    if (!(fresh && first == first_ && count == count_)) {
+    const bool same_months = first == first_ && count == count_;
+    const bool current = version == version_ || steady - computed_ < std::chrono::seconds(10);
+    if (!(same_months && current)) {
       live_ = o_.monitor->with_state(
           [&](const live::LiveState& s) { return s.calendar_months(first, count); });
       version_ = version;
@@ -356,15 +340,7 @@ json::object overview(const BoardState& b, const live::LiveState& s, Moment now)
                         : json::value(nullptr);
     units.push_back(std::move(u));
   }
-  for (const live::MonthFigures& m : s.month()) {
-    total_month.received += m.received;
-    total_month.carried_over += m.carried_over;
-    for (int i = 0; i < 3; ++i) total_month.resolved[i] += m.resolved[i];
-    total_month.pending += m.pending;
-    total_month.pending_overdue += m.pending_overdue;
-    total_month.handled_766 += m.handled_766;
-    total_month.good_766 += m.good_766;
-  }
+  for (const live::MonthFigures& m : s.month()) total_month += m;
   json::object month = month_json(total_month);
   month["month"] = month_label(s.month_start());
   month["from"] = format_date(day_of(s.month_start()));

@@ -74,12 +74,7 @@ std::string safe_next(std::string_view next) {
 }
 
 http::Response html_page(std::string html) {
-  http::Response r;
-  r.content_type = "text/html; charset=utf-8";
-  r.body = std::move(html);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  add_page_security(r);
-  return r;
+  return board_response("text/html; charset=utf-8", std::move(html));
 }
 
 http::Response page(const BoardOptions& o, const http::Request& req, std::string_view name) {
@@ -141,6 +136,15 @@ board::Lang page_lang(const http::Request& req) {
     if (const auto parsed = board::parse_lang(*lang)) return *parsed;
   }
   return board::lang_from_accept_language(req.header("accept-language").value_or(""));
+}
+
+http::Response board_response(std::string_view content_type, std::string body) {
+  http::Response r;
+  r.content_type = std::string(content_type);
+  r.body = std::move(body);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  add_page_security(r);
+  return r;
 }
 
 void add_page_security(http::Response& r) {

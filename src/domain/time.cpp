@@ -253,4 +253,15 @@ std::string format_working(Duration d, Duration day_length) {
   return out;
 }
 
+Moment first_of_month(Moment m) {
+  const std::chrono::year_month_day ymd{day_of(m)};
+  return Moment(Date(ymd.year() / ymd.month() / 1));
+}
+
+Moment add_months(Moment m, int months) {
+  const std::chrono::year_month_day ymd{day_of(m)};
+  const auto ym = std::chrono::year_month(ymd.year(), ymd.month()) + std::chrono::months{months};
+  return Moment(Date(ym / 1));
+}
+
 }  // namespace tthc

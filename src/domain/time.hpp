@@ -53,6 +53,11 @@ std::string format_hhmm(Duration time_of_day);
 std::string format_compact(Moment m);
 
 /// Seconds into the day of a moment, and the day it falls on.
+/// Midnight of the first day of the month of `m`.
+Moment first_of_month(Moment m);
+/// Midnight of the first day of the month `months` after (or before) the month of `m`.
+Moment add_months(Moment m, int months);
+
 inline Date day_of(Moment m) {
   return std::chrono::floor<std::chrono::days>(m);
 }

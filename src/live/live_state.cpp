@@ -10,17 +10,6 @@ namespace tthc::live {
 
 namespace {
 
-Moment first_of_month(Moment m) {
-  const std::chrono::year_month_day ymd{day_of(m)};
-  return Moment(Date(ymd.year() / ymd.month() / 1));
-}
-
-Moment first_of_next_month(Moment m) {
-  const std::chrono::year_month_day ymd{day_of(m)};
-  const auto next = std::chrono::year_month(ymd.year(), ymd.month()) + std::chrono::months{1};
-  return Moment(Date(next / 1));
-}
-
 // What judging never reads: the texts (handler names are personal data), display names.
 void strip(DossierTimeline& tl) {
   Dossier& d = tl.dossier;
@@ -74,6 +63,17 @@ std::optional<std::uint32_t> Names::find(std::string_view name) const {
   return std::nullopt;
 }
 
+MonthFigures& MonthFigures::operator+=(const MonthFigures& o) {
+  received += o.received;
+  carried_over += o.carried_over;
+  for (int i = 0; i < 3; ++i) resolved[i] += o.resolved[i];
+  pending += o.pending;
+  pending_overdue += o.pending_overdue;
+  handled_766 += o.handled_766;
+  good_766 += o.good_766;
+  return *this;
+}
+
 std::optional<double> MonthFigures::on_time_rate() const {
   const std::int64_t total = resolved_total();
   if (total == 0) return std::nullopt;
@@ -99,7 +99,7 @@ LiveState::LiveState(const engine::Catalogue& catalogue, const calendar::Working
       settings_(settings),
       now_(now),
       month_start_(first_of_month(now)),
-      next_month_start_(first_of_next_month(now)) {}
+      next_month_start_(add_months(now, 1)) {}
 
 const Record* LiveState::record(DossierId id) const {
   if (id < 0 || static_cast<std::size_t>(id) >= records_.size()) return nullptr;
@@ -276,7 +276,7 @@ void LiveState::count_now(const Record& r, int sign) {
 
 void LiveState::turn_month(Moment now) {
   month_start_ = first_of_month(now);
-  next_month_start_ = first_of_next_month(now);
+  next_month_start_ = add_months(now, 1);
   for (MonthFigures& m : month_) m = MonthFigures{};
   month_by_field_.clear();
   ++version_;

@@ -109,6 +109,7 @@ struct MonthFigures {
   std::int64_t handled_766 = 0, good_766 = 0;
 
   std::int64_t resolved_total() const { return resolved[0] + resolved[1] + resolved[2]; }
+  MonthFigures& operator+=(const MonthFigures& o);
   /// (early + on time) / resolved; none when nothing was resolved.
   std::optional<double> on_time_rate() const;
   std::optional<double> rate_766() const;

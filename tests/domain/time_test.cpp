@@ -328,3 +328,16 @@ TEST(FormatWorking, NegativeIsLateAndDayLengthMatters) {
 }
 
 }  // namespace
+
+namespace tthc {
+namespace {
+
+TEST(MonthArithmetic, FirstOfMonthAndMonthsAcrossYears) {
+  EXPECT_EQ(first_of_month(make_moment(2026, 3, 31, 23, 59, 59)), make_moment(2026, 3, 1));
+  EXPECT_EQ(add_months(make_moment(2026, 12, 6, 14), 1), make_moment(2027, 1, 1));
+  EXPECT_EQ(add_months(make_moment(2026, 1, 31), -11), make_moment(2025, 2, 1));
+  EXPECT_EQ(add_months(make_moment(2024, 2, 29), 0), make_moment(2024, 2, 1));
+}
+
+}  // namespace
+}  // namespace tthc
