@@ -130,8 +130,8 @@ http::Response snapshot_diff(const BoardOptions& o, const http::Request& req) {
   const std::string kind_text(req.param("kind").value_or(""));
   const auto kind = reports::parse_kind(kind_text);
   if (!kind) {
-    return http::error_response(
-        404, "no report " + quote_for_error(kind_text) + " (results, reduction, index766, claimed)");
+    return http::error_response(404, "no report " + quote_for_error(kind_text) +
+                                         " (results, reduction, index766, claimed)");
   }
   const auto month = req.query_param("month");
   if (!month) return http::error_response(400, "month: required, YYYY-MM");
