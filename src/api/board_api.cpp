@@ -54,14 +54,6 @@ json::object month_json(const live::MonthFigures& m) {
           {"score_766", rate ? json::value(20.0 * *rate) : json::value(nullptr)}};
 }
 
-std::int64_t unix_of(Moment m) {
-  return (m.time_since_epoch() - kVietnamUtcOffset).count();
-}
-
-Moment moment_of_unix(std::int64_t unix) {
-  return Moment(Duration{unix} + kVietnamUtcOffset);
-}
-
 std::string month_label(Moment m) {
   return format_iso(m).substr(0, 7);
 }
@@ -148,9 +140,9 @@ json::object calendar_json(const calendar::WorkingCalendar& cal, Moment now) {
 json::object freshness_json(const BoardOptions& o, Moment now) {
   json::object f;
   const auto last = o.last_intake_unix ? o.last_intake_unix() : std::nullopt;
-  f["last_intake"] = last ? json::value(format_iso(moment_of_unix(*last))) : json::value(nullptr);
+  f["last_intake"] = last ? json::value(format_iso(from_unix(*last))) : json::value(nullptr);
   f["seconds_since"] =
-      last ? json::value(std::max<std::int64_t>(0, unix_of(now) - *last)) : json::value(nullptr);
+      last ? json::value(std::max<std::int64_t>(0, to_unix(now) - *last)) : json::value(nullptr);
   if (!o.poll_stats) {
     f["poller"] = nullptr;
     return f;
@@ -162,7 +154,7 @@ json::object freshness_json(const BoardOptions& o, Moment now) {
   f["poller"] = json::object{
       {"state", state},
       {"last_success", p.last_success_unix
-                           ? json::value(format_iso(moment_of_unix(*p.last_success_unix)))
+                           ? json::value(format_iso(from_unix(*p.last_success_unix)))
                            : json::value(nullptr)},
       {"consecutive_failures", p.consecutive_failures},
       {"last_error", p.consecutive_failures > 0 ? p.last_error : std::string()}};

@@ -91,8 +91,9 @@ std::string format_left(Duration left, Duration day_length, Lang lang) {
                                                         : " working days"));
   }
   if (hours > 0) parts.push_back(std::to_string(hours) + (vi ? " giờ" : " h"));
-  if (minutes > 0 || parts.empty())
+  if (minutes > 0 || parts.empty()) {
     parts.push_back(std::to_string(minutes) + (vi ? " phút" : " min"));
+  }
   std::string span;
   for (const std::string& p : parts) span += (span.empty() ? "" : " ") + p;
   if (vi) return (late ? "quá hạn " : "còn ") + span + " làm việc";

@@ -88,7 +88,7 @@ std::string legend_item(double x, double y, std::string_view colour, std::string
 std::string trend_svg(const std::vector<TrendPoint>& months, double target, Lang lang) {
   const bool vi = lang == Lang::Vi;
   constexpr int kWidth = 960, kHeight = 360;
-  constexpr double left = 60, right = 60, top = 50, bottom = 50;
+  const double left = 60, right = 60, top = 50, bottom = 50;
   const double plot_w = kWidth - left - right, plot_h = kHeight - top - bottom;
   std::string out =
       open_svg(kWidth, kHeight,
@@ -167,7 +167,7 @@ std::string trend_svg(const std::vector<TrendPoint>& months, double target, Lang
 std::string ranking_svg(const std::vector<RankBar>& units, double target, Lang lang) {
   const bool vi = lang == Lang::Vi;
   constexpr int kWidth = 960, kRow = 34;
-  constexpr double label_w = 330, bar_x = 340, bar_w = 420, top = 36;
+  const double label_w = 330, bar_x = 340, bar_w = 420, top = 36;
   const int height =
       static_cast<int>(top) + kRow * static_cast<int>(std::max<std::size_t>(units.size(), 1)) + 16;
   std::string out = open_svg(kWidth, height,
@@ -213,7 +213,7 @@ std::string ranking_svg(const std::vector<RankBar>& units, double target, Lang l
 std::string timeline_svg(const TimelinePicture& t, Lang lang) {
   const bool vi = lang == Lang::Vi;
   constexpr int kWidth = 960, kRow = 30;
-  constexpr double label_w = 230, plot_x = 240, plot_w = 690, top = 40;
+  const double label_w = 230, plot_x = 240, plot_w = 690, top = 40;
   const int rows = 1 + static_cast<int>(t.steps.size());
   const double plot_h = kRow * rows;
   const int height = static_cast<int>(top + plot_h + 84);

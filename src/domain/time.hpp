@@ -5,6 +5,7 @@
 #include "base/result.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,14 @@ std::string format_hhmm(Duration time_of_day);
 std::string format_compact(Moment m);
 
 /// Seconds into the day of a moment, and the day it falls on.
+/// Unix seconds (UTC) as a Vietnam-time moment, and back.
+inline Moment from_unix(std::int64_t unix_seconds) {
+  return Moment{Duration{unix_seconds} + kVietnamUtcOffset};
+}
+inline std::int64_t to_unix(Moment m) {
+  return (m.time_since_epoch() - kVietnamUtcOffset).count();
+}
+
 /// Midnight of the first day of the month of `m`.
 Moment first_of_month(Moment m);
 /// Midnight of the first day of the month `months` after (or before) the month of `m`.

@@ -358,7 +358,7 @@ std::string claim_line(const ClaimedRow& row) {
   std::string line = named(row.unit_name, row.unit, "");
   if (!row.kind.empty()) line += " — loại thống kê " + row.kind;
   if (row.claimed) {
-    line += " — nhận lúc " + moment_vi(arrival_moment(row.arrived_unix));
+    line += " — nhận lúc " + moment_vi(from_unix(row.arrived_unix));
     if (!row.sender.empty()) line += " từ " + row.sender;
     if (!row.note.empty()) line += " — ghi chú: " + row.note;
   }

@@ -204,11 +204,6 @@ struct ClaimedRow {
   std::int64_t overdue_total = 0;
 };
 
-/// A Unix time (UTC) as a Vietnam-time moment.
-inline Moment arrival_moment(std::int64_t unix_seconds) {
-  return Moment{std::chrono::seconds{unix_seconds + 7 * 3600}};
-}
-
 /// A unit's overdue dossiers: the first kMaxOverdueListed by code, of `total`.
 struct OverdueList {
   std::vector<OverdueDossier> first;

@@ -217,7 +217,7 @@ std::string to_json(const ClaimedReport& r) {
         .raw("difference", claimed_figures(row.difference))
         .text("note", row.note)
         .text("sender", row.sender)
-        .raw("arrived", row.claimed ? json_quote(format_iso(arrival_moment(row.arrived_unix)))
+        .raw("arrived", row.claimed ? json_quote(format_iso(from_unix(row.arrived_unix)))
                                     : std::string("null"))
         .count("overdue_total", row.overdue_total)
         .raw("overdue", overdue);

@@ -116,7 +116,7 @@ Result<std::string> render_xlsx(const Document& d) {
   lxw_doc_properties props{};
   props.title = title.data();
   props.author = author.data();
-  props.created = static_cast<time_t>((d.as_of.time_since_epoch() - kVietnamUtcOffset).count());
+  props.created = static_cast<time_t>(to_unix(d.as_of));
   workbook_set_properties(wb, &props);
 
   lxw_worksheet* ws = workbook_add_worksheet(wb, d.sheet.c_str());

@@ -339,5 +339,11 @@ TEST(MonthArithmetic, FirstOfMonthAndMonthsAcrossYears) {
   EXPECT_EQ(add_months(make_moment(2024, 2, 29), 0), make_moment(2024, 2, 1));
 }
 
+TEST(UnixTime, VietnamIsSevenHoursAhead) {
+  EXPECT_EQ(from_unix(0), make_moment(1970, 1, 1, 7));
+  EXPECT_EQ(to_unix(make_moment(2026, 12, 6, 14)), 1796540400);
+  EXPECT_EQ(to_unix(from_unix(1796540400)), 1796540400);
+}
+
 }  // namespace
 }  // namespace tthc
