@@ -151,13 +151,13 @@ json::object freshness_json(const BoardOptions& o, Moment now) {
   const std::string_view state = p.consecutive_failures > 0 ? "failing"
                                  : p.cycles == 0            ? "starting"
                                                             : "ok";
-  f["poller"] = json::object{
-      {"state", state},
-      {"last_success", p.last_success_unix
-                           ? json::value(format_iso(from_unix(*p.last_success_unix)))
-                           : json::value(nullptr)},
-      {"consecutive_failures", p.consecutive_failures},
-      {"last_error", p.consecutive_failures > 0 ? p.last_error : std::string()}};
+  f["poller"] =
+      json::object{{"state", state},
+                   {"last_success", p.last_success_unix
+                                        ? json::value(format_iso(from_unix(*p.last_success_unix)))
+                                        : json::value(nullptr)},
+                   {"consecutive_failures", p.consecutive_failures},
+                   {"last_error", p.consecutive_failures > 0 ? p.last_error : std::string()}};
   return f;
 }
 
