@@ -2,7 +2,9 @@
 // `tthc-monitor import`: JSON Lines files (one dossier per line, QuaTrinhXuLy embedded or not,
 // or one MC envelope per line) or files holding one MC envelope, into the store. Parsing runs
 // on its own thread and hands batches to the writer through a bounded queue, so the two cores
-// parse and write at once. Re-importing a file changes nothing (the store is idempotent).
+// parse and write at once; when the writer falls behind, the batches waiting (up to four) are
+// written in one transaction, each still recorded as its own batch. Re-importing a file changes
+// nothing (the store is idempotent).
 
 #include "base/result.hpp"
 #include "ingest/mc_payload.hpp"
@@ -17,7 +19,7 @@
 namespace tthc::ingest {
 
 struct ImportOptions {
-  std::size_t batch_size = 5000;  ///< records per transaction
+  std::size_t batch_size = 5000;  ///< records per batch (a transaction holds up to four)
   Limits limits;
   std::int64_t arrived_unix = 0;  ///< recorded on each batch
 };

@@ -153,31 +153,157 @@ Result<int> schema_version_of(const std::filesystem::path& path) {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+// A dossier as this writer last wrote it, or will write it when the transaction ends. A sync
+// log re-sends each dossier as it progresses, the next copy a couple of thousand lines later:
+// keeping the recent ones spares their lookup and the decoding of their progress, and a
+// dossier re-sent within one transaction has its row and its progress written once, at the end.
+struct Recent {
+  std::int64_t id = 0;
+  std::int64_t freshness = 0;           ///< the largest of every snapshot received
+  std::int64_t hash = 0;                ///< of the applied snapshot
+  std::optional<std::int64_t> promise;  ///< its NgayHenTra
+  bool entries_loaded = false;
+  std::vector<StoredEntry> entries;  ///< every progress entry, sorted; when entries_loaded
+  std::uint64_t used = 0;            ///< for eviction, the least recently used first
+  // Written when the transaction ends:
+  bool pending = false;
+  std::optional<Dossier> row;              ///< the applied snapshot's fields
+  std::optional<std::int64_t> last_batch;  ///< dossiers.last_batch
+  std::int64_t settled = 0;                ///< raises dossiers.settled
+  bool progress_changed = false;
+};
+
+struct CodeHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// A stored entry (owned) or one merged in place (EntryRef): the same merge serves both.
+const ProgressEntry& entry_of(const StoredEntry& e) {
+  return e.entry;
+}
+const ProgressEntry& entry_of(const EntryRef& e) {
+  return *e.entry;
+}
+StoredEntry make_entry(const ProgressEntry& e, std::int64_t batch, const StoredEntry*) {
+  return StoredEntry{e, batch};
+}
+EntryRef make_entry(const ProgressEntry& e, std::int64_t batch, const EntryRef*) {
+  return EntryRef{&e, batch};
+}
+
+// Merges `incoming` into the sorted `into` by key (the first arrival of a key is kept); gives
+// the number added.
+template <class Entry>
+std::size_t merge(std::vector<Entry>& into, std::span<const ProgressEntry> incoming,
+                  std::int64_t batch, ApplyCounts& counts) {
+  std::size_t added = 0;
+  for (const ProgressEntry& e : incoming) {
+    // Incoming entries are usually later than every stored one: look at the end first.
+    auto at = into.end();
+    if (!into.empty() && !progress_before(entry_of(into.back()), e)) {
+      at = std::lower_bound(
+          into.begin(), into.end(), e,
+          [](const Entry& a, const ProgressEntry& b) { return progress_before(entry_of(a), b); });
+    }
+    if (at != into.end() && same_progress_key(entry_of(*at), e)) {
+      ++counts.progress_known;
+      continue;
+    }
+    into.insert(at, make_entry(e, batch, static_cast<const Entry*>(nullptr)));
+    ++counts.progress_added;
+    ++added;
+  }
+  return added;
+}
+
+// The latest end any entry records (dossiers.settled, migration 2).
+template <class Entry>
+std::int64_t ends_bound(const std::vector<Entry>& entries) {
+  std::int64_t bound = 0;
+  for (const Entry& e : entries) {
+    if (is_end_status(entry_of(e).status)) bound = std::max(bound, to_db(entry_of(e).at));
+  }
+  return bound;
+}
+
+// Binds a dossier's fields as insert_dossier and update_dossier name them (?1 to ?15); the
+// rounds' text is kept in `rounds` until the statement has run.
+void bind_fields(sql::Stmt& st, const Dossier& d, std::optional<std::string>& rounds) {
+  st.bind(1, d.code)
+      .bind(2, d.unit_code())
+      .bind(3, d.procedure_code)
+      .bind(4, d.procedure_name)
+      .bind(5, d.field_code)
+      .bind(6, d.field_name)
+      .bind(7, d.unit_name)
+      .bind(8, static_cast<std::int64_t>(d.channel))
+      .bind(9, static_cast<std::int64_t>(status_code(d.status)))
+      .bind(10, to_db(d.submitted))
+      .bind(11, to_db(d.received))
+      .bind(12, to_db(d.promised_due))
+      .bind(13, to_db(d.processing_end))
+      .bind(14, to_db(d.returned));
+  rounds = rounds_to_db(d.rounds);
+  if (rounds) {
+    st.bind(15, std::string_view(*rounds));
+  } else {
+    st.bind(15, std::nullopt);
+  }
+}
+
+}  // namespace
+
 struct Writer::Impl {
   sql::Db db;
   sql::Stmt find_dossier, insert_dossier, update_dossier, touch_dossier, has_snapshot,
       insert_snapshot, last_due, insert_due, set_base_due, select_progress, upsert_progress,
       select_orphans, upsert_orphans, delete_orphans, insert_batch, update_batch, upsert_cursor,
-      raise_settled;
-  // Reused between dossiers: the stored entries decoded, the merged list, its JSON.
+      raise_settled, data_version;
+  // Reused between dossiers: entries decoded outside `recent`, the list to encode, its JSON.
   std::vector<StoredEntry> stored;
-  std::vector<EntryRef> merged;
+  std::vector<EntryRef> refs;
   std::string encoded;
+  std::optional<std::string> rounds;
+  // The recent dossiers by MaHoSo; valid while no other connection writes (data_version).
+  std::unordered_map<std::string, Recent, CodeHash, std::equal_to<>> recent;
+  /// Those with writes waiting for the end of the transaction.
+  std::vector<std::pair<const std::string, Recent>*> pending;
+  std::uint64_t tick = 0;
+  std::int64_t seen_version = -1;
+  static constexpr std::size_t kRecentLimit = 16384;
 
   static Result<std::unique_ptr<Impl>> create(sql::Db db);
 
-  /// Reads the packed entries `select` finds for its bound key into `stored` and `merged`.
-  std::optional<Error> load_entries(sql::Stmt& select);
-  /// Merges `incoming` into `merged` by key; gives the number added.
-  std::size_t merge(std::span<const ProgressEntry> incoming, std::int64_t batch,
-                    ApplyCounts& counts);
-  /// Writes `merged` with `upsert(key, n_entries, entries)`.
+  /// Decodes the packed entries `select` finds for its bound key into `out`, sorted.
+  std::optional<Error> load_entries(sql::Stmt& select, std::vector<StoredEntry>& out);
+  /// Writes `entries` with `upsert(key, n_entries, entries)`.
   template <class Key>
-  std::optional<Error> store_entries(sql::Stmt& upsert, const Key& key);
+  std::optional<Error> store_entries(sql::Stmt& upsert, const Key& key,
+                                     std::span<const EntryRef> entries);
+  /// `entries` as references (in `refs`).
+  std::span<const EntryRef> refs_of(const std::vector<StoredEntry>& entries);
+  /// The stored dossier `code` (from `recent`, else read into it); null when there is none.
+  Result<std::pair<const std::string, Recent>*> find(std::string_view code);
+  std::optional<Error> load_recent_entries(Recent& r);
+  void mark_pending(std::pair<const std::string, Recent>& item);
+  /// Writes what the recent dossiers hold for the transaction.
+  std::optional<Error> flush();
+  std::optional<Error> flush_one(Recent& r);
+  /// Forgets every recent dossier (after a rollback, or another connection's writes).
+  void forget();
+  /// Starts a transaction's use of `recent`: forgotten if another connection wrote since.
+  std::optional<Error> check_recent();
+  void evict();
   std::optional<Error> merge_update(const ProgressUpdate& u, std::int64_t batch,
                                     ApplyCounts& counts);
+  std::optional<Error> apply_new(const DossierSnapshot& s, std::int64_t batch, ApplyCounts& counts);
   std::optional<Error> apply_snapshot(const DossierSnapshot& s, std::int64_t batch,
                                       ApplyCounts& counts);
+  std::optional<Error> insert_snapshot_row(const DossierSnapshot& s, std::int64_t id,
+                                           std::int64_t batch, bool applied);
   std::optional<Error> record_due(std::int64_t dossier_id, Moment due, bool applied,
                                   std::int64_t batch);
   Result<ApplyCounts> apply_in_transaction(const BatchInput& in);
@@ -236,6 +362,7 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
       {&impl->upsert_cursor,
        "INSERT INTO cursors(source, value, batch_id) VALUES(?1,?2,?3) ON CONFLICT(source)"
        " DO UPDATE SET value=excluded.value, batch_id=excluded.batch_id"},
+      {&impl->data_version, "PRAGMA data_version"},
   };
   for (const Def& d : defs) {
     auto st = sql::Stmt::prepare(impl->db, d.sql);
@@ -245,80 +372,160 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
   return impl;
 }
 
-std::optional<Error> Writer::Impl::load_entries(sql::Stmt& select) {
-  stored.clear();
-  merged.clear();
+std::optional<Error> Writer::Impl::load_entries(sql::Stmt& select, std::vector<StoredEntry>& out) {
+  out.clear();
   auto row = select.step();
   if (!row) return std::move(row).error();
   std::optional<Error> bad;
-  if (*row) bad = decode_progress(select.text(0), stored);
+  if (*row) bad = decode_progress(select.text(0), out);
   select.reset();
   if (bad) return bad;
   // Written in order by this module; a migrated file may not be.
   const auto before = [](const StoredEntry& a, const StoredEntry& b) {
     return progress_before(a.entry, b.entry);
   };
-  if (!std::is_sorted(stored.begin(), stored.end(), before)) {
-    std::stable_sort(stored.begin(), stored.end(), before);
+  if (!std::is_sorted(out.begin(), out.end(), before)) {
+    std::stable_sort(out.begin(), out.end(), before);
   }
-  for (const StoredEntry& e : stored) merged.push_back(EntryRef{&e.entry, e.batch});
   return std::nullopt;
 }
 
-std::size_t Writer::Impl::merge(std::span<const ProgressEntry> incoming, std::int64_t batch,
-                                ApplyCounts& counts) {
-  std::size_t added = 0;
-  for (const ProgressEntry& e : incoming) {
-    // Incoming entries are usually later than every stored one: look at the end first.
-    auto at = merged.end();
-    if (!merged.empty() && !progress_before(*merged.back().entry, e)) {
-      at = std::lower_bound(
-          merged.begin(), merged.end(), e,
-          [](const EntryRef& a, const ProgressEntry& b) { return progress_before(*a.entry, b); });
-    }
-    if (at != merged.end() && same_progress_key(*at->entry, e)) {
-      ++counts.progress_known;  // the first arrival of a key is kept
-      continue;
-    }
-    merged.insert(at, EntryRef{&e, batch});
-    ++counts.progress_added;
-    ++added;
-  }
-  return added;
-}
-
 template <class Key>
-std::optional<Error> Writer::Impl::store_entries(sql::Stmt& upsert, const Key& key) {
+std::optional<Error> Writer::Impl::store_entries(sql::Stmt& upsert, const Key& key,
+                                                 std::span<const EntryRef> entries) {
   encoded.clear();
-  encode_progress(merged, encoded);
+  encode_progress(entries, encoded);
   upsert.bind(1, key)
-      .bind(2, static_cast<std::int64_t>(merged.size()))
+      .bind(2, static_cast<std::int64_t>(entries.size()))
       .bind(3, std::string_view(encoded));
   return upsert.run();
 }
 
+std::span<const EntryRef> Writer::Impl::refs_of(const std::vector<StoredEntry>& entries) {
+  refs.clear();
+  for (const StoredEntry& e : entries) refs.push_back(EntryRef{&e.entry, e.batch});
+  return refs;
+}
+
+Result<std::pair<const std::string, Recent>*> Writer::Impl::find(std::string_view code) {
+  if (auto it = recent.find(code); it != recent.end()) {
+    it->second.used = ++tick;
+    return &*it;
+  }
+  auto found = find_dossier.bind(1, code).step();
+  if (!found) return std::move(found).error();
+  if (!*found) {
+    find_dossier.reset();
+    return nullptr;
+  }
+  Recent r;
+  r.id = find_dossier.int64(0);
+  r.freshness = find_dossier.int64(1);
+  r.hash = find_dossier.int64(2);
+  r.promise = find_dossier.opt_int64(3);
+  r.used = ++tick;
+  find_dossier.reset();
+  return &*recent.emplace(std::string(code), std::move(r)).first;
+}
+
+std::optional<Error> Writer::Impl::load_recent_entries(Recent& r) {
+  if (r.entries_loaded) return std::nullopt;
+  select_progress.bind(1, r.id);
+  if (auto e = load_entries(select_progress, r.entries)) return e;
+  r.entries_loaded = true;
+  return std::nullopt;
+}
+
+void Writer::Impl::mark_pending(std::pair<const std::string, Recent>& item) {
+  if (item.second.pending) return;
+  item.second.pending = true;
+  pending.push_back(&item);
+}
+
+std::optional<Error> Writer::Impl::flush() {
+  for (auto* item : pending) {
+    if (auto e = flush_one(item->second)) {
+      return Error{e->message + " (dossier " + item->first + ")"};
+    }
+  }
+  pending.clear();
+  return std::nullopt;
+}
+
+std::optional<Error> Writer::Impl::flush_one(Recent& r) {
+  if (r.row) {
+    bind_fields(update_dossier, *r.row, rounds);
+    update_dossier.bind(16, r.freshness)
+        .bind(17, r.hash)
+        .bind(18, *r.last_batch)
+        .bind(19, r.settled)
+        .bind(20, r.id);
+    if (auto e = update_dossier.run()) return e;
+  } else if (r.last_batch) {
+    touch_dossier.bind(1, r.id).bind(2, *r.last_batch).bind(3, r.settled);
+    if (auto e = touch_dossier.run()) return e;
+  } else if (r.settled > 0) {
+    raise_settled.bind(1, r.id).bind(2, r.settled);
+    if (auto e = raise_settled.run()) return e;
+  }
+  if (r.progress_changed) {
+    if (auto e = store_entries(upsert_progress, r.id, refs_of(r.entries))) return e;
+  }
+  r.pending = false;
+  r.row.reset();
+  r.last_batch.reset();
+  r.settled = 0;
+  r.progress_changed = false;
+  return std::nullopt;
+}
+
+void Writer::Impl::forget() {
+  pending.clear();
+  recent.clear();
+}
+
+std::optional<Error> Writer::Impl::check_recent() {
+  auto row = data_version.step();
+  if (!row) return std::move(row).error();
+  const std::int64_t version = *row ? data_version.int64(0) : -1;
+  data_version.reset();
+  if (version != seen_version) forget();
+  seen_version = version;
+  return std::nullopt;
+}
+
+void Writer::Impl::evict() {
+  if (recent.size() <= kRecentLimit) return;
+  // Keeps the more recently used half.
+  std::vector<std::uint64_t> uses;
+  uses.reserve(recent.size());
+  for (const auto& [code, r] : recent) uses.push_back(r.used);
+  auto middle = uses.begin() + static_cast<std::ptrdiff_t>(uses.size() / 2);
+  std::nth_element(uses.begin(), middle, uses.end());
+  const std::uint64_t keep_from = *middle;
+  std::erase_if(recent, [&](const auto& item) { return item.second.used < keep_from; });
+}
+
 std::optional<Error> Writer::Impl::merge_update(const ProgressUpdate& u, std::int64_t batch,
                                                 ApplyCounts& counts) {
-  auto found = find_dossier.bind(1, u.dossier_code).step();
+  auto found = find(u.dossier_code);
   if (!found) return std::move(found).error();
-  const std::optional<std::int64_t> id =
-      *found ? std::optional<std::int64_t>(find_dossier.int64(0)) : std::nullopt;
-  find_dossier.reset();
   const std::span<const ProgressEntry> one(&u.entry, 1);
-  if (!id) {
+  if (*found == nullptr) {
     // Its dossier has not arrived: the entry waits under the code.
     select_orphans.bind(1, u.dossier_code);
-    if (auto e = load_entries(select_orphans)) return e;
-    if (merge(one, batch, counts) == 0) return std::nullopt;
-    return store_entries(upsert_orphans, u.dossier_code);
+    if (auto e = load_entries(select_orphans, stored)) return e;
+    if (merge(stored, one, batch, counts) == 0) return std::nullopt;
+    return store_entries(upsert_orphans, u.dossier_code, refs_of(stored));
   }
-  select_progress.bind(1, *id);
-  if (auto e = load_entries(select_progress)) return e;
-  if (merge(one, batch, counts) == 0) return std::nullopt;
-  if (auto e = store_entries(upsert_progress, *id)) return e;
-  touch_dossier.bind(1, *id).bind(2, batch).bind(
-      3, is_end_status(u.entry.status) ? to_db(u.entry.at) : std::int64_t{0});
-  return touch_dossier.run();
+  Recent& r = (*found)->second;
+  if (auto e = load_recent_entries(r)) return e;
+  if (merge(r.entries, one, batch, counts) == 0) return std::nullopt;
+  r.progress_changed = true;
+  r.last_batch = batch;
+  if (is_end_status(u.entry.status)) r.settled = std::max(r.settled, to_db(u.entry.at));
+  mark_pending(**found);
+  return std::nullopt;
 }
 
 std::optional<Error> Writer::Impl::record_due(std::int64_t dossier_id, Moment due, bool applied,
@@ -344,32 +551,76 @@ std::optional<Error> Writer::Impl::record_due(std::int64_t dossier_id, Moment du
   return insert_due.run();
 }
 
+std::optional<Error> Writer::Impl::insert_snapshot_row(const DossierSnapshot& s, std::int64_t id,
+                                                       std::int64_t batch, bool applied) {
+  insert_snapshot.bind(1, id)
+      .bind(2, batch)
+      .bind(3, to_db(s.freshness))
+      .bind(4, static_cast<std::int64_t>(status_code(s.dossier.status)))
+      .bind(5, to_db(s.dossier.promised_due))
+      .bind(6, std::int64_t{applied ? 1 : 0})
+      .bind(7, hash_to_db(s.content_hash))
+      .bind(8, s.raw);
+  return insert_snapshot.run();
+}
+
+// A dossier's first snapshot: its row is written at once (the snapshot refers to its id), its
+// entries merged with those that waited for it without copying them.
+std::optional<Error> Writer::Impl::apply_new(const DossierSnapshot& s, std::int64_t batch,
+                                             ApplyCounts& counts) {
+  const Dossier& d = s.dossier;
+  select_orphans.bind(1, d.code);
+  if (auto e = load_entries(select_orphans, stored)) return e;
+  const bool had_orphans = !stored.empty();
+  if (had_orphans) {
+    delete_orphans.bind(1, d.code);
+    if (auto e = delete_orphans.run()) return e;
+  }
+  refs_of(stored);
+  std::vector<EntryRef>& merged = refs;
+  const std::size_t added = s.progress.empty() ? 0 : merge(merged, s.progress, batch, counts);
+  std::int64_t settled = ends_bound(merged);
+  for (const auto& m : {d.received, d.processing_end, d.returned}) {
+    if (m) settled = std::max(settled, to_db(*m));
+  }
+  bind_fields(insert_dossier, d, rounds);
+  insert_dossier.bind(16, to_db(s.freshness))
+      .bind(17, hash_to_db(s.content_hash))
+      .bind(18, batch)
+      .bind(19, settled);
+  if (auto e = insert_dossier.run()) return e;
+  const std::int64_t id = db.last_insert_rowid();
+  if (auto e = insert_snapshot_row(s, id, batch, true)) return e;
+  // A new dossier's NgayHenTra is its base due, already in its row; its orphans move to its id
+  // even when the snapshot adds none.
+  if (added > 0 || had_orphans) {
+    if (auto e = store_entries(upsert_progress, id, std::span<const EntryRef>(merged))) return e;
+  }
+  // Not kept in `recent` yet: most dossiers of a bulk load are never sent again, and keeping
+  // each made such a load a sixth slower; a re-send looks it up once.
+  ++counts.new_dossiers;
+  ++counts.accepted;
+  return std::nullopt;
+}
+
 std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std::int64_t batch,
                                                   ApplyCounts& counts) {
   const Dossier& d = s.dossier;
-  auto found = find_dossier.bind(1, d.code).step();
+  auto found = find(d.code);
   if (!found) return std::move(found).error();
-  std::optional<std::int64_t> id;
-  std::int64_t stored_freshness = 0;
-  std::int64_t stored_hash = 0;
-  std::optional<std::int64_t> stored_promise;
-  if (*found) {
-    id = find_dossier.int64(0);
-    stored_freshness = find_dossier.int64(1);
-    stored_hash = find_dossier.int64(2);
-    stored_promise = find_dossier.opt_int64(3);
-  }
-  find_dossier.reset();
+  if (*found == nullptr) return apply_new(s, batch, counts);
+  Recent& r = (*found)->second;
 
   const std::int64_t hash = hash_to_db(s.content_hash);
+  const std::int64_t freshness = to_db(s.freshness);
   // A snapshot fresher than the stored one has never been seen: the stored freshness is the
   // largest of every snapshot received. Only an equally fresh or older one may be a re-send.
-  if (id && to_db(s.freshness) <= stored_freshness) {
-    if (stored_hash == hash) {
+  if (freshness <= r.freshness) {
+    if (r.hash == hash) {
       ++counts.unchanged;
       return std::nullopt;
     }
-    auto seen = has_snapshot.bind(1, *id).bind(2, hash).step();
+    auto seen = has_snapshot.bind(1, r.id).bind(2, hash).step();
     if (!seen) return std::move(seen).error();
     has_snapshot.reset();
     if (*seen) {
@@ -378,89 +629,41 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
     }
   }
 
-  const bool applied = !id || to_db(s.freshness) >= stored_freshness;
-  const std::optional<std::string> rounds = rounds_to_db(d.rounds);
-  // The stored entries (a new dossier's orphans) and the snapshot's, merged.
-  stored.clear();
-  merged.clear();
-  if (id) {
-    if (!s.progress.empty()) {
-      select_progress.bind(1, *id);
-      if (auto e = load_entries(select_progress)) return e;
-    }
-  } else {
-    select_orphans.bind(1, d.code);
-    if (auto e = load_entries(select_orphans)) return e;
-    if (!merged.empty()) {
-      delete_orphans.bind(1, d.code);
-      if (auto e = delete_orphans.run()) return e;
-    }
+  const bool applied = freshness >= r.freshness;
+  std::size_t added = 0;
+  std::int64_t ends = 0;
+  if (!s.progress.empty()) {
+    if (auto e = load_recent_entries(r)) return e;
+    added = merge(r.entries, s.progress, batch, counts);
+    ends = ends_bound(r.entries);
   }
-  const bool had_entries = !merged.empty();
-  const std::size_t added = s.progress.empty() ? 0 : merge(s.progress, batch, counts);
-  // dossiers.settled (migration 2): every moment the engine could take as the end.
-  std::int64_t ends_bound = 0;
-  for (const EntryRef& e : merged) {
-    if (is_end_status(e.entry->status)) ends_bound = std::max(ends_bound, to_db(e.entry->at));
-  }
-  std::int64_t settled = ends_bound;
-  for (const auto& m : {d.received, d.processing_end, d.returned}) {
-    if (m) settled = std::max(settled, to_db(*m));
-  }
-  const std::string unit_code(d.unit_code());
+  if (added > 0) r.progress_changed = true;
+  const std::optional<std::int64_t> stored_promise = r.promise;
   if (applied) {
-    sql::Stmt& st = id ? update_dossier : insert_dossier;
-    st.bind(1, d.code)
-        .bind(2, unit_code)
-        .bind(3, d.procedure_code)
-        .bind(4, d.procedure_name)
-        .bind(5, d.field_code)
-        .bind(6, d.field_name)
-        .bind(7, d.unit_name)
-        .bind(8, static_cast<std::int64_t>(d.channel))
-        .bind(9, static_cast<std::int64_t>(status_code(d.status)))
-        .bind(10, to_db(d.submitted))
-        .bind(11, to_db(d.received))
-        .bind(12, to_db(d.promised_due))
-        .bind(13, to_db(d.processing_end))
-        .bind(14, to_db(d.returned));
-    if (rounds) {
-      st.bind(15, std::string_view(*rounds));
-    } else {
-      st.bind(15, std::nullopt);
+    std::int64_t settled = ends;
+    for (const auto& m : {d.received, d.processing_end, d.returned}) {
+      if (m) settled = std::max(settled, to_db(*m));
     }
-    st.bind(16, to_db(s.freshness)).bind(17, hash).bind(18, batch).bind(19, settled);
-    if (id) st.bind(20, *id);
-    if (auto e = st.run()) return e;
-    if (!id) id = db.last_insert_rowid();
-  } else if (ends_bound > 0) {
+    r.row = d;
+    r.freshness = freshness;
+    r.hash = hash;
+    r.promise = to_db(d.promised_due);
+    r.last_batch = batch;
+    r.settled = std::max(r.settled, settled);
+  } else {
     // An older snapshot's fields are not kept, but its progress entries merge.
-    raise_settled.bind(1, *id).bind(2, ends_bound);
-    if (auto e = raise_settled.run()) return e;
+    r.settled = std::max(r.settled, ends);
   }
-  insert_snapshot.bind(1, *id)
-      .bind(2, batch)
-      .bind(3, to_db(s.freshness))
-      .bind(4, static_cast<std::int64_t>(status_code(d.status)))
-      .bind(5, to_db(d.promised_due))
-      .bind(6, std::int64_t{applied ? 1 : 0})
-      .bind(7, hash)
-      .bind(8, s.raw);
-  if (auto e = insert_snapshot.run()) return e;
-  // A new dossier's NgayHenTra is its base due, already written in its row. An applied
-  // snapshot promising what the row already says changes nothing: the row's NgayHenTra is the
-  // last value recorded (a re-send of a dossier in progress, the usual case, skips the lookup).
+  if (applied || added > 0 || ends > 0) mark_pending(**found);
+  if (auto e = insert_snapshot_row(s, r.id, batch, applied)) return e;
+  // An applied snapshot promising what the row already says changes nothing: the row's
+  // NgayHenTra is the last value recorded (a re-send of a dossier in progress, the usual case,
+  // skips the lookup).
   const bool same_promise = applied && stored_promise == to_db(d.promised_due);
-  if (d.promised_due && *found && !same_promise) {
-    if (auto e = record_due(*id, *d.promised_due, applied, batch)) return e;
+  if (d.promised_due && !same_promise) {
+    if (auto e = record_due(r.id, *d.promised_due, applied, batch)) return e;
   }
-  // A new dossier's orphans move to its id even when the snapshot adds none.
-  if (added > 0 || (!*found && had_entries)) {
-    if (auto e = store_entries(upsert_progress, *id)) return e;
-  }
-  if (!*found) {
-    ++counts.new_dossiers;
-  } else if (applied) {
+  if (applied) {
     ++counts.updated;
   } else {
     ++counts.stale;
@@ -542,14 +745,22 @@ Result<std::vector<ApplyCounts>> Writer::apply_all(std::span<const BatchInput> b
   Impl& w = *impl_;
   auto tx = sql::Transaction::begin(w.db);
   if (!tx) return std::move(tx).error();
+  // What `recent` holds is written before the commit; after a rollback it is forgotten.
+  auto failed = [&w](Error e) {
+    w.forget();
+    return e;
+  };
+  if (auto e = w.check_recent()) return failed(*e);
   std::vector<ApplyCounts> out;
   out.reserve(batches.size());
   for (const BatchInput& in : batches) {
     auto counts = w.apply_in_transaction(in);
-    if (!counts) return std::move(counts).error();
+    if (!counts) return failed(std::move(counts).error());
     out.push_back(*counts);
   }
-  if (auto e = tx->commit()) return *e;
+  if (auto e = w.flush()) return failed(*e);
+  if (auto e = tx->commit()) return failed(*e);
+  w.evict();
   return out;
 }
 
@@ -557,11 +768,9 @@ namespace {
 
 // The figures of ClaimedStats in the column order of claimed_stats (from `received` on).
 constexpr std::optional<std::int64_t> StatsFigures::*kClaimedCounts[] = {
-    &StatsFigures::received,         &StatsFigures::carried_over,
-    &StatsFigures::to_process,       &StatsFigures::resolved,
-    &StatsFigures::resolved_on_time, &StatsFigures::resolved_overdue,
-    &StatsFigures::pending,          &StatsFigures::pending_in_time,
-    &StatsFigures::pending_overdue};
+    &StatsFigures::received, &StatsFigures::carried_over,     &StatsFigures::to_process,
+    &StatsFigures::resolved, &StatsFigures::resolved_on_time, &StatsFigures::resolved_overdue,
+    &StatsFigures::pending,  &StatsFigures::pending_in_time,  &StatsFigures::pending_overdue};
 constexpr std::string_view kClaimedColumns =
     "unit, year, month, kind, unit_name, note, received, carried_over, to_process, resolved,"
     " resolved_on_time, resolved_overdue, pending, pending_in_time, pending_overdue,"
@@ -570,8 +779,7 @@ constexpr std::string_view kClaimedColumns =
 }  // namespace
 
 Result<std::size_t> Writer::put_claimed_stats(std::span<const ClaimedStats> records,
-                                              std::string_view sender,
-                                              std::int64_t arrived_unix) {
+                                              std::string_view sender, std::int64_t arrived_unix) {
   Impl& w = *impl_;
   auto tx = sql::Transaction::begin(w.db);
   if (!tx) return std::move(tx).error();

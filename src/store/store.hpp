@@ -9,6 +9,13 @@
 // One Writer per database file, owned by one thread: every batch is one transaction. Readers
 // have their own connections (WAL mode: they never block the writer). Neither is thread-safe;
 // use one per thread.
+//
+// The Writer keeps the dossiers it wrote last (up to 16,384, with their progress entries
+// decoded): a sync log re-sends each dossier as it progresses, a couple of thousand lines
+// apart, and a re-send then needs no lookup or decoding, while a dossier sent several times
+// within one transaction has its row and progress written once, when the transaction ends.
+// What it keeps is forgotten when a transaction rolls back or another connection has written
+// to the file (PRAGMA data_version), so a second writer (an import beside the daemon) is safe.
 
 #include "base/result.hpp"
 #include "domain/claimed_stats.hpp"

@@ -3,6 +3,7 @@
 
 #include "http/client.hpp"
 #include "http/signature.hpp"
+#include "support/sql.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -217,14 +218,10 @@ TEST_F(WebhookTest, ConcurrentSendersAreGroupCommittedAndAllLand) {
 
 TEST_F(WebhookTest, AStoreFailureIs503AndOtherBatchesOfTheGroupStillLand) {
   start();
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir.file("t.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER boom BEFORE INSERT ON dossiers WHEN NEW.code='BOOM'"
-                         " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(test::sql_exec(dir.file("t.db"),
+                           "CREATE TRIGGER boom BEFORE INSERT ON dossiers WHEN NEW.code='BOOM'"
+                           " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"),
+            "");
   auto r = post(envelope(dossier("BOOM")));
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(body_of(r)["error"].as_string().find("disk on fire"), std::string::npos);
@@ -296,29 +293,13 @@ TEST_F(WebhookTest, TheSenderIsKeptWithTheBatchAndTheSessionIsNot) {
                 .status,
             200);
   ASSERT_EQ(post("[" + dossier("A-2") + "]").status, 200);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir.file("t.db").c_str(), &db), SQLITE_OK);
-  std::vector<std::string> senders;
-  sqlite3_exec(
-      db, "SELECT sender FROM batches ORDER BY id",
-      [](void* out, int, char** values, char**) {
-        static_cast<std::vector<std::string>*>(out)->emplace_back(values[0]);
-        return 0;
-      },
-      &senders, nullptr);
-  int hits = -1;
-  sqlite3_exec(
-      db,
+  const auto senders = test::sql_rows(dir.file("t.db"), "SELECT sender FROM batches ORDER BY id");
+  const auto hits = test::sql_rows(
+      dir.file("t.db"),
       "SELECT (SELECT count(*) FROM snapshots WHERE raw LIKE '%phiên%') +"
-      " (SELECT count(*) FROM batches WHERE source LIKE '%phiên%' OR sender LIKE '%phiên%')",
-      [](void* out, int, char** values, char**) {
-        *static_cast<int*>(out) = std::stoi(values[0]);
-        return 0;
-      },
-      &hits, nullptr);
-  sqlite3_close(db);
-  EXPECT_EQ(senders, (std::vector<std::string>{"000.00.00.H42", ""}));
-  EXPECT_EQ(hits, 0);
+      " (SELECT count(*) FROM batches WHERE source LIKE '%phiên%' OR sender LIKE '%phiên%')");
+  EXPECT_EQ(senders, (std::vector<std::vector<std::string>>{{"000.00.00.H42"}, {""}}));
+  EXPECT_EQ(hits, (std::vector<std::vector<std::string>>{{"0"}}));
 }
 
 // Progress chunks before and after their dossier, as a bare array with ?service=.

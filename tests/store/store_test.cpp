@@ -2,7 +2,7 @@
 // merge, atomic batches, migrations, and a writer killed with SIGKILL mid-stream.
 #include "store/store.hpp"
 
-
+#include "support/sql.hpp"
 #include "support/store_v2.hpp"
 #include "support/temp_dir.hpp"
 
@@ -179,8 +179,8 @@ TEST_F(StoreTest, FirstDueMayComeFromAStaleSnapshot) {
 // an unchanged promise needs no due lookup): the outcomes stay those of the long ones.
 TEST_F(StoreTest, ReSendsOfADossierInProgressKeepTheirOutcomes) {
   const Moment z = make_moment(2026, 3, 5, 9), p = make_moment(2026, 3, 9, 17);
-  apply({snapshot("A-1", Status::Finished, t3)});                // no promise in the row
-  apply({snapshot("A-1", Status::InProcess, t1, z)});            // stale: the base due
+  apply({snapshot("A-1", Status::Finished, t3)});                           // no promise in the row
+  apply({snapshot("A-1", Status::InProcess, t1, z)});                       // stale: the base due
   apply({snapshot("A-1", Status::Finished, make_moment(2026, 3, 20), p)});  // fresher: a change
   apply({snapshot("A-1", Status::Finished, make_moment(2026, 3, 21), p)});  // same promise
   auto tl = timeline("A-1");
@@ -189,10 +189,10 @@ TEST_F(StoreTest, ReSendsOfADossierInProgressKeepTheirOutcomes) {
   EXPECT_EQ(tl.due_history[1], p);
   const auto snapshots = reader->totals().value().snapshots;
   // Every one of them again: all known, nothing written.
-  const auto c = apply({snapshot("A-1", Status::Finished, t3),
-                        snapshot("A-1", Status::InProcess, t1, z),
-                        snapshot("A-1", Status::Finished, make_moment(2026, 3, 20), p),
-                        snapshot("A-1", Status::Finished, make_moment(2026, 3, 21), p)});
+  const auto c =
+      apply({snapshot("A-1", Status::Finished, t3), snapshot("A-1", Status::InProcess, t1, z),
+             snapshot("A-1", Status::Finished, make_moment(2026, 3, 20), p),
+             snapshot("A-1", Status::Finished, make_moment(2026, 3, 21), p)});
   EXPECT_EQ(c.unchanged, 4U);
   EXPECT_EQ(reader->totals().value().snapshots, snapshots);
   EXPECT_EQ(timeline("A-1").due_history.size(), 2U);
@@ -220,14 +220,10 @@ TEST_F(StoreTest, CursorIsCommittedWithItsBatch) {
 
 TEST_F(StoreTest, AFailingBatchKeepsNothingOfItself) {
   // A trigger makes the third record fail inside the batch's transaction.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir.file("tthc.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TRIGGER boom BEFORE INSERT ON progress WHEN NEW.entries LIKE '%BOOM%'"
-                         " BEGIN SELECT RAISE(ABORT, 'boom'); END",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(test::sql_exec(dir.file("tthc.db"),
+                           "CREATE TRIGGER boom BEFORE INSERT ON progress WHEN NEW.entries LIKE"
+                           " '%BOOM%' BEGIN SELECT RAISE(ABORT, 'boom'); END"),
+            "");
   const auto before = reader->totals().value();
   BatchInfo info{"test", 1, std::string("cursor-1"), 0};
   std::vector<DossierSnapshot> batch = {
@@ -243,6 +239,110 @@ TEST_F(StoreTest, AFailingBatchKeepsNothingOfItself) {
   EXPECT_FALSE(reader->cursor("test").value());
   // The writer is still usable.
   EXPECT_TRUE(writer->apply(std::vector{snapshot("A-1", Status::InProcess, t1)}, {}, info));
+}
+
+// Every row of the tables the intake writes, as text: two stores written the same way dump
+// the same.
+std::string dump(const fs::path& path) {
+  std::string out;
+  for (const char* sql :
+       {"SELECT * FROM dossiers ORDER BY id", "SELECT * FROM snapshots ORDER BY id",
+        "SELECT * FROM due_changes ORDER BY dossier_id, seq", "SELECT * FROM progress ORDER BY 1",
+        "SELECT * FROM progress_orphans ORDER BY 1",
+        "SELECT id, records, accepted, unchanged, rejected FROM batches ORDER BY id"}) {
+    out += std::string(sql) + '\n';
+    for (const auto& row : test::sql_rows(path, sql)) {
+      for (const std::string& value : row) out += value + '|';
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+TEST_F(StoreTest, ADossierReSentWithinOneTransactionEndsAsWrittenOneByOne) {
+  // A sync log's life of a dossier: received, in process with a promise, a progress item on
+  // its own, a stale copy with an entry of its own, the end; then a second dossier's
+  // orphan entry and its arrival.
+  const Moment due = make_moment(2026, 3, 9, 17), later_due = make_moment(2026, 3, 12, 17);
+  std::vector<std::vector<DossierSnapshot>> snapshots = {
+      {snapshot("A-1", Status::Received, t1, due, {entry(t1, Status::Received, "Một cửa")})},
+      {snapshot("A-1", Status::InProcess, t2, due,
+                {entry(t1, Status::Received, "Một cửa"), entry(t2, Status::InProcess, "P")})},
+      {},
+      {snapshot("A-1", Status::InProcess, make_moment(2026, 3, 2, 12), due,
+                {entry(make_moment(2026, 3, 2, 12), Status::InProcess, "Q")})},
+      {snapshot("A-1", Status::Finished, t3, later_due,
+                {entry(t1, Status::Received, "Một cửa"), entry(t2, Status::InProcess, "P"),
+                 entry(t3, Status::Finished, "P")})},
+      {snapshot("B-1", Status::InProcess, t3)},
+  };
+  std::vector<std::vector<ProgressUpdate>> updates(snapshots.size());
+  updates[2] = {ProgressUpdate{"A-1", entry(make_moment(2026, 3, 3, 15), Status::InProcess, "R")},
+                ProgressUpdate{"B-1", entry(t2, Status::InProcess, "S")}};
+  updates[5] = {ProgressUpdate{"A-1", entry(t3, Status::Returned, "Một cửa")}};
+
+  // Here one transaction per batch; in a second store all of them in one transaction.
+  for (std::size_t i = 0; i < snapshots.size(); ++i) apply(snapshots[i], updates[i]);
+  Options o;
+  o.path = dir.file("together.db");
+  auto together = Writer::open(o);
+  ASSERT_TRUE(together) << together.error().message;
+  std::vector<Writer::BatchInput> inputs;
+  for (std::size_t i = 0; i < snapshots.size(); ++i) {
+    inputs.push_back({snapshots[i], updates[i], BatchInfo{"test", 1760000000, std::nullopt, 0}});
+  }
+  auto counts = together->apply_all(inputs);
+  ASSERT_TRUE(counts) << counts.error().message;
+  EXPECT_EQ(counts->at(3).stale, 1U);
+  EXPECT_EQ(dump(dir.file("tthc.db")), dump(o.path));
+  const auto tl = timeline("A-1");
+  EXPECT_EQ(tl.dossier.status, Status::Finished);
+  EXPECT_EQ(tl.due_history, (std::vector<Moment>{due, later_due}));
+  EXPECT_EQ(tl.progress.size(), 6U);
+}
+
+TEST_F(StoreTest, AnotherWritersCommitsAreSeen) {
+  apply({snapshot("A-1", Status::InProcess, t1, std::nullopt, {entry(t1, Status::Received, "M")})});
+  {
+    // Another connection (an import beside the daemon) stores a fresher copy.
+    Options o;
+    o.path = dir.file("tthc.db");
+    auto other = Writer::open(o);
+    ASSERT_TRUE(other) << other.error().message;
+    const std::vector<DossierSnapshot> fresher = {
+        snapshot("A-1", Status::Finished, t3, std::nullopt, {entry(t3, Status::Finished, "P")})};
+    ASSERT_TRUE(other->apply(fresher, {}, BatchInfo{"import", 1, std::nullopt, 0}));
+  }
+  // Fresher than what this writer wrote, older than what the other did: stale.
+  const auto c = apply(
+      {snapshot("A-1", Status::InProcess, t2, std::nullopt, {entry(t2, Status::InProcess, "P")})});
+  EXPECT_EQ(c.stale, 1U);
+  const auto tl = timeline("A-1");
+  EXPECT_EQ(tl.dossier.status, Status::Finished);
+  EXPECT_EQ(tl.progress.size(), 3U);  // every entry of the three, none lost
+}
+
+TEST_F(StoreTest, WhatARolledBackTransactionMergedIsForgotten) {
+  apply({snapshot("A-1", Status::InProcess, t1, std::nullopt, {entry(t1, Status::Received, "M")})});
+  ASSERT_EQ(test::sql_exec(dir.file("tthc.db"),
+                           "CREATE TRIGGER boom BEFORE UPDATE ON progress WHEN NEW.entries LIKE"
+                           " '%BOOM%' BEGIN SELECT RAISE(ABORT, 'boom'); END"),
+            "");
+  // A-1's new entry waits for the end of the transaction, where the trigger refuses it.
+  const std::vector<DossierSnapshot> refused = {
+      snapshot("A-1", Status::InProcess, t2, std::nullopt, {entry(t2, Status::InProcess, "BOOM")})};
+  auto r = writer->apply(refused, {}, BatchInfo{"test", 1, std::nullopt, 0});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("boom"), std::string::npos);
+  EXPECT_NE(r.error().message.find("A-1"), std::string::npos);
+  // The next copy brings another entry: what the refused one merged is not written with it.
+  apply(
+      {snapshot("A-1", Status::InProcess, t3, std::nullopt, {entry(t3, Status::InProcess, "P")})});
+  const auto tl = timeline("A-1");
+  ASSERT_EQ(tl.progress.size(), 2U);
+  EXPECT_EQ(tl.progress[0].department, "M");
+  EXPECT_EQ(tl.progress[1].department, "P");
+  EXPECT_EQ(tl.dossier.status, Status::InProcess);
 }
 
 TEST_F(StoreTest, CatalogueAndUnknownProcedures) {
@@ -343,12 +443,12 @@ TEST_F(StoreTest, ProgressInterleavesWithStoredEntriesAndShowsInTheView) {
                   {entry(t1, Status::Received, "Một cửa"), entry(t3, Status::InProcess, "P")})});
   // A later snapshot repeats one entry and brings one between the stored two; a progress update
   // brings one more; a second dossier's entries stay its own.
-  const auto c = apply({snapshot("A-1", Status::InProcess, t3, std::nullopt,
-                                 {entry(t2, Status::InProcess, "Q", "Lê \"B\"\n"),
-                                  entry(t3, Status::InProcess, "P", "other")}),
-                        snapshot("A-2", Status::InProcess, t1, std::nullopt,
-                                 {entry(t1, Status::InProcess, "R")})},
-                       {ProgressUpdate{"A-1", entry(t3, Status::Finished, "P")}});
+  const auto c = apply(
+      {snapshot("A-1", Status::InProcess, t3, std::nullopt,
+                {entry(t2, Status::InProcess, "Q", "Lê \"B\"\n"),
+                 entry(t3, Status::InProcess, "P", "other")}),
+       snapshot("A-2", Status::InProcess, t1, std::nullopt, {entry(t1, Status::InProcess, "R")})},
+      {ProgressUpdate{"A-1", entry(t3, Status::Finished, "P")}});
   EXPECT_EQ(c.progress_added, 3U);
   EXPECT_EQ(c.progress_known, 1U);
   const auto tl = timeline("A-1");
@@ -376,10 +476,9 @@ TEST_F(StoreTest, ProgressInterleavesWithStoredEntriesAndShowsInTheView) {
   }
   sqlite3_finalize(st);
   sqlite3_close(db);
-  EXPECT_EQ(rows, (std::vector<std::string>{"Một cửa|Nguyễn Văn A|2", "Q|Lê \"B\"\n|4",
-                                            "P|Nguyễn Văn A|4",
-                                            "P|Nguyễn Văn A|" +
-                                                std::to_string(status_code(Status::Finished))}));
+  EXPECT_EQ(rows, (std::vector<std::string>{
+                      "Một cửa|Nguyễn Văn A|2", "Q|Lê \"B\"\n|4", "P|Nguyễn Văn A|4",
+                      "P|Nguyễn Văn A|" + std::to_string(status_code(Status::Finished))}));
 }
 
 // A file written by the previous schema (one progress row per entry) is repacked on open:

@@ -2,8 +2,7 @@
 // A store file as schema version 2 wrote it (progress one row per entry), for the tests of
 // migration 3 and of the commands that upgrade an older file.
 #include "store/schema.hpp"
-
-#include <sqlite3.h>
+#include "support/sql.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -24,18 +23,8 @@ inline std::optional<std::string> write_schema_2(const std::filesystem::path& pa
     setup += "INSERT INTO schema_migrations VALUES(" + std::to_string(m.version) + ", 'v', 'x');";
   }
   setup += rows;
-  sqlite3* db = nullptr;
-  std::optional<std::string> error;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
-    error = "cannot open " + path.string();
-  } else {
-    char* message = nullptr;
-    if (sqlite3_exec(db, setup.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      error = message != nullptr ? message : "sqlite3_exec failed";
-      sqlite3_free(message);
-    }
-  }
-  sqlite3_close(db);
+  std::string error = sql_exec(path, setup);
+  if (error.empty()) return std::nullopt;
   return error;
 }
 
