@@ -2,6 +2,8 @@
 
 #include "http/signature.hpp"
 
+#include "domain/text.hpp"
+
 #include <openssl/crypto.h>
 
 namespace tthc::api {
@@ -16,8 +18,16 @@ bool same(std::string_view a, std::string_view b) {
 
 bool bearer_authorised(const std::optional<std::string>& token, const http::Request& req) {
   if (!token) return true;
-  const auto header = req.header("authorization");
-  if (header && header->starts_with("Bearer ") && same(header->substr(7), *token)) return true;
+  if (const auto header = req.header("authorization")) {
+    // RFC 7235: the scheme is case-insensitive, then one or more spaces.
+    std::string_view h = *header;
+    const std::size_t space = h.find(' ');
+    if (space != std::string_view::npos && iequals_ascii(h.substr(0, space), "bearer")) {
+      std::string_view credentials = h.substr(space);
+      while (!credentials.empty() && credentials.front() == ' ') credentials.remove_prefix(1);
+      if (same(credentials, *token)) return true;
+    }
+  }
   return session_authorised(*token, req);
 }
 

@@ -467,9 +467,10 @@ std::string ranking_picture(const BoardState& b, board::Lang lang) {
 http::Response timeline_picture(const BoardState& b, const std::string& code, board::Lang lang) {
   const BoardOptions& o = b.options;
   auto reader = store::Reader::open(o.db);
-  if (!reader) return http::error_response(503, reader.error().message);
+  if (!reader)
+    return http::internal_error(503, "the store cannot be read now", reader.error().message);
   auto tl = reader->timeline(code);
-  if (!tl) return http::error_response(503, tl.error().message);
+  if (!tl) return http::internal_error(503, "the store cannot be read now", tl.error().message);
   if (!*tl) return http::error_response(404, "no dossier with MaHoSo " + quote_for_error(code));
   const engine::ProcedureRule* rule = o.catalogue->find((*tl)->dossier.procedure_code);
   const engine::Evaluation e = engine::evaluate(**tl, rule, *o.calendar, o.settings, o.now());

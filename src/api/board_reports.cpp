@@ -51,9 +51,11 @@ http::Response reports_list(const BoardOptions& o) {
   const Moment now = o.now();
   const int start_day = o.report_source.period_start_day;
   auto reader = store::Reader::open(o.db);
-  if (!reader) return http::error_response(503, reader.error().message);
+  if (!reader)
+    return http::internal_error(503, "the store cannot be read now", reader.error().message);
   auto first = reader->first_received();
-  if (!first) return http::error_response(503, first.error().message);
+  if (!first)
+    return http::internal_error(503, "the store cannot be read now", first.error().message);
   json::array months;
   if (*first) {
     const reports::Period oldest = reports::period_containing(**first, start_day);
@@ -143,11 +145,16 @@ http::Response snapshot_diff(const BoardOptions& o, const http::Request& req) {
                                         (std::string(reports::to_string(*kind)) + ".json"));
   if (!snapshot) return http::error_response(404, "no snapshot of " + period->label());
   auto as_of = reports::recorded_as_of(*snapshot);
-  if (!as_of) return http::error_response(500, "the snapshot: " + as_of.error().message);
+  if (!as_of)
+    return http::internal_error(500, "the snapshot cannot be read",
+                                "the snapshot: " + as_of.error().message);
   auto built = reports::build_reports(o.report_source, *period, *as_of);
-  if (!built) return http::error_response(503, built.error().message);
+  if (!built)
+    return http::internal_error(503, "the store cannot be read now", built.error().message);
   auto changes = reports::changes_since(*built, *kind, *snapshot);
-  if (!changes) return http::error_response(500, changes.error().message);
+  if (!changes)
+    return http::internal_error(500, "the comparison with the snapshot failed",
+                                changes.error().message);
   json::array lines;
   for (std::string& line : *changes) lines.push_back(json::string(std::move(line)));
   http::Response r;

@@ -358,9 +358,13 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
     if (o->monitor == nullptr || o->monitor->ready()) {
       return json_body(200, json::object{{"status", "ready"}});
     }
-    const std::string error = o->monitor->load_error();
-    return json_body(
-        503, json::object{{"status", error.empty() ? "loading" : "failed"}, {"error", error}});
+    // The cause (which names the store's file) is in the daemon's log, not in the answer.
+    if (o->monitor->load_error().empty())
+      return json_body(503, json::object{{"status", "loading"}});
+    return json_body(503, json::object{{"status", "failed"},
+                                       {"error",
+                                        "the live state could not be loaded from the "
+                                        "store; the daemon's log says why"}});
   });
   if (o->metrics != nullptr) {
     router.add("GET", "/metrics", [o](const http::Request& req) {
@@ -377,9 +381,10 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
     if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
     const std::string code(req.param("code").value_or(""));
     auto reader = store::Reader::open(o->db);
-    if (!reader) return http::error_response(503, reader.error().message);
+    if (!reader)
+      return http::internal_error(503, "the store cannot be read now", reader.error().message);
     auto tl = reader->timeline(code);
-    if (!tl) return http::error_response(503, tl.error().message);
+    if (!tl) return http::internal_error(503, "the store cannot be read now", tl.error().message);
     if (!*tl) return http::error_response(404, "no dossier with MaHoSo " + quote_for_error(code));
     const engine::ProcedureRule* rule = o->catalogue->find((*tl)->dossier.procedure_code);
     const engine::Evaluation e = engine::evaluate(**tl, rule, *o->calendar, o->settings, o->now());

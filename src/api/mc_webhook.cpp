@@ -104,10 +104,22 @@ void add_mc_webhook(http::Router& router, ingest::Intake& intake, WebhookOptions
         return refusal(401, kBadSignature, "Thiếu chữ ký",
                        "missing signature header " + options.signature_header);
       }
-      if (!http::signature_matches(*options.secret, req.body, *sig)) {
-        return refusal(
-            401, kBadSignature, "Chữ ký không hợp lệ",
-            "bad signature: " + options.signature_header + " is not the HMAC-SHA256 of the body");
+      const auto check = http::check_signature(*options.secret, req.body, *sig, options.clock(),
+                                               options.signature_tolerance);
+      if (check == http::SignatureCheck::Invalid) {
+        return refusal(401, kBadSignature, "Chữ ký không hợp lệ",
+                       "bad signature: " + options.signature_header +
+                           " is not the HMAC-SHA256 of the body (or of t.body)");
+      }
+      if (check == http::SignatureCheck::OutOfWindow) {
+        return refusal(401, kBadSignature, "Chữ ký đã hết hạn",
+                       "expired signature: its timestamp t is more than " +
+                           std::to_string(options.signature_tolerance.count()) +
+                           " s from the receiver's clock");
+      }
+      if (check == http::SignatureCheck::ValidPlain && options.require_timestamp) {
+        return refusal(401, kBadSignature, "Chữ ký phải có thời điểm ký",
+                       "a timestamped signature (t=<unix seconds>,v1=<hex>) is required");
       }
     }
     const std::string service = req.query_param("service").value_or("");

@@ -35,6 +35,10 @@ namespace tthc::api {
 struct WebhookOptions {
   std::optional<std::string> secret;             ///< none: unsigned bodies are accepted
   std::string signature_header = "x-signature";  ///< lower-case
+  /// Timestamped signatures (`t=<unix seconds>,v1=<hex>`) further than this from now are
+  /// refused; with `require_timestamp` the plain `sha256=` form is refused too.
+  std::chrono::seconds signature_tolerance{300};
+  bool require_timestamp = false;
   ingest::Limits limits;
   std::chrono::seconds commit_timeout{30};
   /// Seconds since the Unix epoch, for the batch's arrival; injectable for tests.

@@ -22,8 +22,8 @@ void add_report_api(http::Router& router, ReportApiOptions options) {
     const std::string kind_text(req.param("kind").value_or(""));
     const auto kind = reports::parse_kind(kind_text);
     if (!kind) {
-      return bad(404, "no report \"" + kind_text + "\" (" + std::string(reports::kind_names()) +
-                          ")");
+      return bad(404,
+                 "no report \"" + kind_text + "\" (" + std::string(reports::kind_names()) + ")");
     }
     const auto month = req.query_param("month");
     if (!month) return bad(400, "month: required, YYYY-MM");
@@ -51,16 +51,17 @@ void add_report_api(http::Router& router, ReportApiOptions options) {
     auto moment = reports::report_moment(*period, as_of, o->now());
     if (!moment) return bad(400, moment.error().message);
     auto built = reports::build_reports(o->source, *period, *moment);
-    if (!built) return bad(503, built.error().message);
+    if (!built)
+      return http::internal_error(503, "the store cannot be read now", built.error().message);
     auto bytes = reports::render(*built, *kind, *format);
-    if (!bytes) return bad(500, bytes.error().message);
+    if (!bytes)
+      return http::internal_error(500, "the report could not be written", bytes.error().message);
     http::Response r;
     r.content_type = std::string(reports::content_type(*format));
     r.body = std::move(*bytes);
     if (*format == reports::Format::Csv || *format == reports::Format::Xlsx) {
-      r.headers.emplace_back("Content-Disposition",
-                             "attachment; filename=\"" + kind_text + "-" + period->label() + "." +
-                                 format_text + "\"");
+      r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + kind_text + "-" +
+                                                        period->label() + "." + format_text + "\"");
     }
     return r;
   });

@@ -164,6 +164,8 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   api::WebhookOptions hook;
   hook.secret = settings.webhook.secret;
   hook.signature_header = settings.webhook.signature_header;
+  hook.signature_tolerance = settings.webhook.signature_tolerance;
+  hook.require_timestamp = settings.webhook.require_timestamp;
   // DongBoThongKeHoSo records, read by the parser (a bad one is a rejection in the answer),
   // kept in one transaction on the writer thread.
   hook.statistics = [&intake, &refresh_claimed_gaps](std::vector<ClaimedStats> records,

@@ -14,8 +14,7 @@ std::string_view lang_code(Lang lang) {
 }
 
 std::optional<Lang> parse_lang(std::string_view text) {
-  std::string lower(text.substr(0, 8));
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = ascii_lower(text.substr(0, 8));
   if (lower == "vi") return Lang::Vi;
   if (lower == "en") return Lang::En;
   return std::nullopt;

@@ -1,5 +1,7 @@
 #include "config/settings.hpp"
 
+#include "domain/text.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -216,8 +218,8 @@ Result<std::optional<std::string>> read_secret(const toml::table& t, std::string
     if (v->empty()) return std::optional<std::string>();
     const char* value = std::getenv(v->c_str());
     if (value == nullptr) {
-      return Error{where(name, *env) + ": " + sec + "." + env_key + ": environment variable " +
-                   *v + " is not set"};
+      return Error{where(name, *env) + ": " + sec + "." + env_key + ": environment variable " + *v +
+                   " is not set"};
     }
     secret = value;
   } else {
@@ -384,8 +386,9 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
   if (const auto* n = t.get("due_soon_by_procedure")) {
     const auto* table = n->as_table();
     if (table == nullptr) {
-      return Error{where(name, *n) +
-                   ": alerts.due_soon_by_procedure: expected a table like { \"1.004227\" = \"2wd\" }"};
+      return Error{
+          where(name, *n) +
+          ": alerts.due_soon_by_procedure: expected a table like { \"1.004227\" = \"2wd\" }"};
     }
     for (const auto& [code, value] : *table) {
       const std::string key = "alerts.due_soon_by_procedure.\"" + std::string(code.str()) + "\"";
@@ -414,8 +417,9 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
   if (const auto* n = t.get("alertmanager")) {
     const auto* arr = n->as_array();
     if (arr == nullptr) {
-      return Error{where(name, *n) +
-                   ": alerts.alertmanager: expected an array of URLs like [\"http://127.0.0.1:9093\"]"};
+      return Error{
+          where(name, *n) +
+          ": alerts.alertmanager: expected an array of URLs like [\"http://127.0.0.1:9093\"]"};
     }
     for (const auto& item : *arr) {
       auto v = get_string(item, name, "alerts.alertmanager");
@@ -430,9 +434,9 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
     }
     for (const auto& item : *arr) {
       const toml::table& w = *item.as_table();
-      if (auto e = unknown_keys(w, name, "alerts.webhook",
-                                {"url", "secret_file", "secret_env", "signature_header",
-                                 "max_attempts"})) {
+      if (auto e = unknown_keys(
+              w, name, "alerts.webhook",
+              {"url", "secret_file", "secret_env", "signature_header", "max_attempts"})) {
         return e;
       }
       AlertWebhookSettings hook;
@@ -469,17 +473,15 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   auto parsed = parse_toml(text, name);
   if (!parsed) return parsed.error();
   const toml::table& root = *parsed;
-  if (auto e =
-          unknown_keys(root, name, "",
-                       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller",
-                        "metrics", "alerts", "reports"})) {
+  if (auto e = unknown_keys(root, name, "",
+                            {"calendar", "engine", "store", "catalogue", "http", "webhook",
+                             "poller", "metrics", "alerts", "reports"})) {
     return *e;
   }
 
   Settings s = default_settings(base_dir);
-  for (const char* section :
-       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller", "metrics",
-        "alerts", "reports"}) {
+  for (const char* section : {"calendar", "engine", "store", "catalogue", "http", "webhook",
+                              "poller", "metrics", "alerts", "reports"}) {
     if (root.contains(section) && !root[section].is_table()) {
       return Error{std::string(name) + ": " + section + ": expected a table"};
     }
@@ -588,16 +590,27 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   }
   if (const auto* hook = root["webhook"].as_table()) {
     if (auto e = unknown_keys(*hook, name, "webhook",
-                              {"signature_header", "secret_file", "secret_env"})) {
+                              {"signature_header", "secret_file", "secret_env",
+                               "signature_tolerance", "require_timestamp"})) {
       return *e;
     }
     if (const auto* n = hook->get("signature_header")) {
       auto v = get_string(*n, name, "webhook.signature_header");
       if (!v) return v.error();
-      std::string lower;
-      for (const char c : *v)
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      s.webhook.signature_header = lower;
+      s.webhook.signature_header = ascii_lower(*v);
+    }
+    if (const auto* n = hook->get("signature_tolerance")) {
+      auto v = get_duration(*n, name, "webhook.signature_tolerance");
+      if (!v) return v.error();
+      if (*v < std::chrono::seconds(1)) {
+        return Error{where(name, *n) + ": webhook.signature_tolerance: at least 1s"};
+      }
+      s.webhook.signature_tolerance = std::chrono::duration_cast<std::chrono::seconds>(*v);
+    }
+    if (const auto* n = hook->get("require_timestamp")) {
+      auto v = get_bool(*n, name, "webhook.require_timestamp");
+      if (!v) return v.error();
+      s.webhook.require_timestamp = *v;
     }
     auto secret = read_secret(*hook, name, base_dir);
     if (!secret) return std::move(secret).error();
@@ -613,8 +626,8 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
     }
   }
   if (const auto* m = root["metrics"].as_table()) {
-    if (auto e = unknown_keys(*m, name, "metrics",
-                              {"province", "on_time_target", "reduced_ratio"})) {
+    if (auto e =
+            unknown_keys(*m, name, "metrics", {"province", "on_time_target", "reduced_ratio"})) {
       return *e;
     }
     if (const auto* n = m->get("province")) {

@@ -49,6 +49,10 @@ struct WebhookSettings {
   std::string signature_header = "x-signature";
   /// The shared secret, read from `secret_file` or `secret_env`; none: bodies are not signed.
   std::optional<std::string> secret;
+  /// A timestamped signature (`t=..,v1=..`) older or newer than this is refused.
+  std::chrono::seconds signature_tolerance{300};
+  /// Refuse the plain `sha256=` form (which can be replayed): only timestamped signatures.
+  bool require_timestamp = false;
 };
 
 /// Polling the one-stop system's API (ingest::Poller); see config/tthc-monitor.toml.

@@ -36,6 +36,22 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return n;
 }
 
+// Calls `f` with each well-formed character of `s`, and with U+FFFD for each byte that is not
+// part of one.
+template <class F>
+void for_each_character(std::string_view s, F f) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      f(std::string_view("\xEF\xBF\xBD"));  // U+FFFD
+      ++i;
+    } else {
+      f(s.substr(i, n));
+      i += n;
+    }
+  }
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
@@ -43,6 +59,32 @@ bool is_valid_utf8(std::string_view s) {
     const std::size_t n = utf8_sequence(s, i);
     if (n == 0) return false;
     i += n;
+  }
+  return true;
+}
+
+std::string to_valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for_each_character(s, [&out](std::string_view c) { out += c; });
+  return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) {
+      return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    };
+    if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
 }
@@ -78,27 +120,16 @@ std::string quote_for_error(std::string_view s, std::size_t max_chars) {
 std::string escape_markup(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence(s, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      ++i;
-      continue;
+  for_each_character(s, [&out](std::string_view c) {
+    switch (c.size() == 1 ? c[0] : '\0') {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
     }
-    if (n == 1) {
-      switch (s[i]) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += s[i];
-      }
-    } else {
-      out.append(s, i, n);
-    }
-    i += n;
-  }
+  });
   return out;
 }
 

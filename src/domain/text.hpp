@@ -10,6 +10,14 @@ namespace tthc {
 /// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+/// `text` with every byte that is not part of well-formed UTF-8 replaced by U+FFFD.
+std::string to_valid_utf8(std::string_view text);
+
+/// ASCII letters lowered (header names, language tags, keywords); other bytes unchanged.
+std::string ascii_lower(std::string_view text);
+/// Equal when ASCII letters are compared without case (an HTTP auth scheme, RFC 7235).
+bool iequals_ascii(std::string_view a, std::string_view b);
+
 /// `"value"` for an error message: at most `max_chars` characters (then `…`), invalid UTF-8
 /// replaced by U+FFFD, control characters escaped.
 std::string quote_for_error(std::string_view value, std::size_t max_chars = 60);

@@ -197,6 +197,12 @@ Response error_response(int status, std::string_view message) {
   return response;
 }
 
+Response internal_error(int status, std::string_view public_message, std::string detail) {
+  Response r = error_response(status, public_message);
+  r.log_detail = std::move(detail);
+  return r;
+}
+
 void Router::add(std::string method, std::string pattern, Handler handler) {
   if (!is_token(method)) throw std::invalid_argument("router: bad method \"" + method + "\"");
   if (!handler) throw std::invalid_argument("router: empty handler for " + pattern);

@@ -140,7 +140,12 @@ struct State {
   Response handle(Request request) {
     std::string what = request.method + ' ' + request.path;
     try {
-      return router.dispatch(std::move(request));
+      Response r = router.dispatch(std::move(request));
+      if (!r.log_detail.empty()) {
+        log(what + ": " + std::to_string(r.status) + ": " + r.log_detail);
+        r.log_detail.clear();
+      }
+      return r;
     } catch (const std::exception& e) {
       log("handler for " + what + " threw: " + e.what());
     } catch (...) {

@@ -50,11 +50,17 @@ struct Response {
   std::string body;
   /// Extra headers. Content-Length, Transfer-Encoding and Connection are the server's: ignored.
   std::vector<std::pair<std::string, std::string>> headers;
+  /// Never sent: the cause behind an error answer (a file path, SQLite's message), given to
+  /// ServerOptions::log with the request's method and path.
+  std::string log_detail;
 };
 
 /// A JSON error body {"error": "<message>"} with that status. The message is JSON-escaped and
 /// invalid UTF-8 in it becomes U+FFFD, so a hostile value quoted in it cannot break the JSON.
 Response error_response(int status, std::string_view message);
+/// An error whose cause is the server's own (a store that cannot be read): the client gets
+/// `public_message`, the operator's log the detail (which may name files and paths).
+Response internal_error(int status, std::string_view public_message, std::string detail);
 
 /// Must be safe to call concurrently: the server runs handlers on several worker threads.
 /// An exception thrown by a handler becomes a 500 JSON error.
@@ -118,7 +124,8 @@ struct ServerOptions {
   std::size_t worker_threads = 2;          ///< handlers run here, never on the socket threads
   std::size_t max_connections = 1024;      ///< beyond: accepted and closed at once
   std::size_t max_queued_requests = 4096;  ///< waiting for a worker; beyond: 503
-  /// Told about what the server cannot answer for: a handler's exception, an accept failure.
+  /// Told about what the server cannot answer for: a handler's exception, an accept failure,
+  /// the cause of an internal_error answer.
   /// Called from the server's threads; must not throw. Empty: nothing is reported.
   std::function<void(std::string_view message)> log;
   /// Told of every response sent: the request's path (empty when it could not be read) and

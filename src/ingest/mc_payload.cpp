@@ -401,7 +401,11 @@ std::string raw_members(const json::object& o) {
   for (const auto& kv : o) {
     if (is_raw_field(kv.key())) rest.emplace(kv.key(), kv.value());
   }
-  return json::serialize(rest);
+  // A member not read may carry invalid UTF-8 (a sender's damaged reason text): what is stored
+  // is valid UTF-8 JSON, the damaged bytes U+FFFD.
+  std::string text = json::serialize(rest);
+  if (!is_valid_utf8(text)) text = to_valid_utf8(text);
+  return text;
 }
 
 // Reads the record into `snap` (a fresh one): the fields in the order senders write them.
@@ -414,6 +418,9 @@ std::optional<Error> read_dossier(const json::object& o, const Context& limits,
   if (!code) return Error{"MaHoSo: missing"};
   d.code.assign(*code);
   TTHC_CHECK(r.code_to("MaTTHC", d.procedure_code));
+  // Without its procedure no limit applies and the dossier would count nowhere: refused, so the
+  // sender sees it (a damaged key arrives as a missing one).
+  if (d.procedure_code.empty()) return Error{"MaTTHC: missing"};
   TTHC_CHECK(r.text_to("TenTTHC", d.procedure_name));
   TTHC_CHECK(r.code_to("MaLinhVuc", d.field_code));
   TTHC_CHECK(r.text_to("TenLinhVuc", d.field_name));

@@ -1,6 +1,43 @@
 #include "store/sqlite.hpp"
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
 namespace tthc::store::sql {
+
+namespace {
+
+// `text` (SQLite's message), with the operating system's cause when there is one.
+std::string with_cause(sqlite3* db, std::string text) {
+  if (const int os = sqlite3_system_errno(db); os != 0) {
+    text += " (";
+    text += std::strerror(os);
+    text += ')';
+  }
+  return text;
+}
+
+// Why a file cannot be created at `path`, as far as the file system says (SQLite's own errno is
+// that of its last call, often not the cause): "" when nothing is found.
+std::string why_not_creatable(const std::string& path) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return "";
+  if (!std::filesystem::is_directory(dir, ec))
+    return "; its directory " + dir.string() + " does not exist";
+  struct statvfs fs {};
+  if (statvfs(dir.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0) {
+    return "; " + dir.string() + " is on a read-only file system";
+  }
+  if (access(dir.c_str(), W_OK) != 0) return "; " + dir.string() + " is not writable by this user";
+  return "";
+}
+
+}  // namespace
 
 Result<Db> Db::open(const std::string& path, bool read_only) {
   // Memory statistics take a global mutex on every allocation; nothing here reads them.
@@ -12,12 +49,17 @@ Result<Db> Db::open(const std::string& path, bool read_only) {
       SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    std::string msg = db != nullptr ? with_cause(db, sqlite3_errmsg(db)) : sqlite3_errstr(rc);
+    if (!read_only && (rc & 0xFF) == SQLITE_CANTOPEN) msg += why_not_creatable(path);
     sqlite3_close(db);
     return Error{"store: cannot open " + path + ": " + msg};
   }
   sqlite3_extended_result_codes(db, 1);
   return Db(db);
+}
+
+std::string Db::message() const {
+  return with_cause(db_, sqlite3_errmsg(db_));
 }
 
 Db& Db::operator=(Db&& other) noexcept {
@@ -36,7 +78,8 @@ std::optional<Error> Db::exec(std::string_view sql, std::string_view what) {
   char* err = nullptr;
   const std::string text(sql);
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    Error e{"store: " + std::string(what) + ": " + (err != nullptr ? err : message())};
+    Error e{"store: " + std::string(what) + ": " +
+            with_cause(db_, err != nullptr ? err : sqlite3_errmsg(db_))};
     sqlite3_free(err);
     return e;
   }

@@ -28,7 +28,9 @@ class Db {
   std::optional<Error> exec(std::string_view sql, std::string_view what);
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
-  std::string message() const { return sqlite3_errmsg(db_); }
+  /// SQLite's message, with the operating system's cause when there is one ("unable to open
+  /// database file (Read-only file system)").
+  std::string message() const;
   sqlite3* get() const { return db_; }
 
  private:

@@ -680,7 +680,9 @@ Writer::~Writer() = default;
 Result<Writer> Writer::open(const Options& options) {
   auto db = sql::Db::open(options.path.string(), false);
   if (!db) return std::move(db).error();
-  if (auto e = configure(*db, options, true)) return *e;
+  // SQLite opens the file lazily: a read-only file system or directory shows here.
+  if (auto e = configure(*db, options, true))
+    return Error{e->message + " (" + options.path.string() + ")"};
   // Migrations keep their temporary data (the statement journal of a DROP TABLE: 600 MB for a
   // million dossiers' old progress rows) in files; the writer's own in memory.
   if (auto e = migrate(*db)) return *e;

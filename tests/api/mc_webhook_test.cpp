@@ -7,8 +7,10 @@
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+
 #include <sqlite3.h>
 #include <boost/json.hpp>
+#include <limits>
 
 #include <latch>
 #include <thread>
@@ -104,9 +106,10 @@ TEST_F(WebhookTest, AcceptsCommitsAndCountsAgainIdempotently) {
 
 TEST_F(WebhookTest, BadRecordsAreListedAndGoodOnesKept) {
   start();
-  auto r = post(envelope(dossier("A-1") +
-                         R"(,{"MaHoSo":"A-2","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"},)" +
-                         dossier("A-3")));
+  auto r = post(envelope(
+      dossier("A-1") +
+      R"(,{"MaHoSo":"A-2","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"},)" +
+      dossier("A-3")));
   ASSERT_EQ(r.status, 200);
   auto b = body_of(r);
   EXPECT_EQ(b["accepted"].to_number<std::uint64_t>(), 2U);
@@ -189,6 +192,82 @@ TEST(Signature, FormatsAndConstantTimeCompare) {
             "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST_F(WebhookTest, TimestampedSignaturesCannotBeReplayedLater) {
+  WebhookOptions o;
+  o.secret = "bí mật chung";
+  start(o);  // the fixture's clock reads 1760000000
+  const std::string body = envelope(dossier("A-1"));
+  const auto signed_at = [&](std::int64_t t) {
+    return std::vector<std::pair<std::string, std::string>>{
+        {"X-Signature", http::sign_timestamped(*o.secret, body, t)}};
+  };
+  auto r = post(body, signed_at(1760000000 - 301));  // captured six minutes ago
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(body_of(r)["error_code"].as_string(), "2");
+  EXPECT_NE(body_of(r)["error"].as_string().find("expired"), std::string::npos);
+  EXPECT_EQ(post(body, signed_at(1760000000 + 301)).status, 401);  // a clock far ahead
+  // The timestamp is signed: moving it into the window breaks the signature.
+  std::string moved = http::sign_timestamped(*o.secret, body, 1760000000 - 301);
+  moved.replace(2, 10, "1760000000");
+  r = post(body, {{"X-Signature", moved}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(body_of(r)["error"].as_string().find("bad signature"), std::string::npos);
+  EXPECT_EQ(dossiers(), 0);
+  EXPECT_EQ(post(body, signed_at(1760000000 - 299)).status, 200);
+  EXPECT_EQ(dossiers(), 1);
+}
+
+TEST_F(WebhookTest, OnlyTimestampedSignaturesWhenRequired) {
+  WebhookOptions o;
+  o.secret = "k";
+  o.require_timestamp = true;
+  o.signature_tolerance = std::chrono::seconds(60);
+  start(o);
+  const std::string body = envelope(dossier("A-1"));
+  auto r = post(body, {{"X-Signature", sign_body(*o.secret, body)}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(body_of(r)["error"].as_string().find("timestamped"), std::string::npos);
+  EXPECT_EQ(
+      post(body, {{"X-Signature", http::sign_timestamped("k", body, 1760000000 - 61)}}).status,
+      401);
+  EXPECT_EQ(
+      post(body, {{"X-Signature", http::sign_timestamped("k", body, 1760000000 - 59)}}).status,
+      200);
+}
+
+TEST(Signature, TimestampedForm) {
+  using http::SignatureCheck;
+  const std::int64_t now = 1760000000;
+  const auto check = [&](std::string_view header, std::string_view body = "body") {
+    return http::check_signature("k", body, header, now, std::chrono::seconds(300));
+  };
+  const std::string sig = http::sign_timestamped("k", "body", now);
+  EXPECT_EQ(sig.substr(0, 16), "t=1760000000,v1=");
+  EXPECT_EQ(check(sig), SignatureCheck::Valid);
+  EXPECT_EQ(check(sig, "body!"), SignatureCheck::Invalid);
+  EXPECT_EQ(check(http::sign_timestamped("other", "body", now)), SignatureCheck::Invalid);
+  EXPECT_EQ(check(http::sign_timestamped("k", "body", now - 300)), SignatureCheck::Valid);
+  EXPECT_EQ(check(http::sign_timestamped("k", "body", now - 301)), SignatureCheck::OutOfWindow);
+  // The digest is of "t.body": the plain digest under a timestamp is not it.
+  EXPECT_EQ(check("t=1760000000,v1=" + sign_body("k", "body").substr(7)), SignatureCheck::Invalid);
+  // A secret being rotated: two v1 values, either may match; unknown schemes are ignored.
+  const std::string old_v1 = http::sign_timestamped("old", "body", now).substr(16);
+  EXPECT_EQ(check("t=1760000000, v1=" + old_v1 + ", v0=zz, " + sig.substr(13)),
+            SignatureCheck::Valid);
+  EXPECT_EQ(check(sign_body("k", "body")), SignatureCheck::ValidPlain);
+  for (const std::string& bad : std::vector<std::string>{
+           "t=", "t=abc,v1=00", "t=1760000000", "t=1760000000,t=1760000000," + sig.substr(13),
+           "t=-9223372036854775808," + sig.substr(13),
+           "t=99999999999999999999," + sig.substr(13)}) {
+    EXPECT_EQ(check(bad), SignatureCheck::Invalid) << bad;
+  }
+  EXPECT_EQ(
+      check(
+          "t=-9223372036854775808,v1=" +
+          http::sign_timestamped("k", "body", std::numeric_limits<std::int64_t>::min()).substr(26)),
+      SignatureCheck::OutOfWindow);
+}
+
 TEST_F(WebhookTest, ConcurrentSendersAreGroupCommittedAndAllLand) {
   start();
   constexpr int kThreads = 8;
@@ -268,7 +347,8 @@ namespace {
 
 TEST_F(WebhookTest, TakenRequestsAnswerErrorCodeZeroEvenWithRejectedRecords) {
   start();
-  const std::string bad = R"({"MaHoSo":"A-2","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})";
+  const std::string bad =
+      R"({"MaHoSo":"A-2","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})";
   // A client retrying on a non-zero error_code stops: the bad record is listed, not refused.
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto r = post(envelope(dossier("A-1") + "," + bad));
@@ -352,14 +432,15 @@ TEST_F(WebhookTest, OutOfOrderStatusesEndWithTheNewestState) {
 // A status that is not a code is kept as unknown until a record with a known one arrives.
 TEST_F(WebhookTest, UnknownStatusIsKeptUntilAKnownOneArrives) {
   start();
-  auto r = post(envelope(R"({"MaHoSo":"A-1","NgayTiepNhan":"2026-03-02 09:00:00",)"
-                         R"("TrangThaiHoSo":"Đang xử lý"})"));
+  auto r =
+      post(envelope(R"({"MaHoSo":"A-1","MaTTHC":"1.004227","NgayTiepNhan":"2026-03-02 09:00:00",)"
+                    R"("TrangThaiHoSo":"Đang xử lý"})"));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(body_of(r)["accepted"].to_number<std::uint64_t>(), 1U);
   auto tl = timeline("A-1");
   ASSERT_TRUE(tl);
   EXPECT_EQ(tl->dossier.status, Status::Unknown);
-  r = post(envelope(R"({"MaHoSo":"A-1","NgayTiepNhan":"2026-03-02 09:00:00",)"
+  r = post(envelope(R"({"MaHoSo":"A-1","MaTTHC":"1.004227","NgayTiepNhan":"2026-03-02 09:00:00",)"
                     R"("NgayKetThucXuLy":"2026-03-03 10:00:00","TrangThaiHoSo":{"MaMuc":"9"}})"));
   ASSERT_EQ(r.status, 200) << r.body;
   tl = timeline("A-1");

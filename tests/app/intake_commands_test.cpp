@@ -38,7 +38,7 @@ TEST(ImportCommand, ImportsReportsRejectionsByLineAndIsIdempotent) {
   write_file(
       file,
       kGood + "\n\n" +
-          R"({"MaHoSo":"000.00.12.H42-260302-0002","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})" +
+          R"({"MaHoSo":"000.00.12.H42-260302-0002","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})" +
           "\n{broken\n" +
           R"({"service":"CapNhatTienDoHoSoMC","data":[{"MaHoSo":"000.00.12.H42-260302-0001","ThoiDiemXuLy":"20260303100000","TrangThai":9}]})" +
           "\n");
@@ -82,13 +82,13 @@ TEST(ImportCommand, AWholeFileEnvelopeAndACleanRunExitZero) {
 TEST(ImportCommand, KeepsClaimedStatisticsLines) {
   test::TempDir dir;
   const auto file = dir.file("stats.jsonl");
-  write_file(file,
-             kGood + "\n" +
-                 R"({"session":"s","madonvi":"000.00.12.H42","service":"DongBoThongKeHoSo",)"
-                 R"("data":[{"Thang":"3","Nam":"2026","Madonvi":"000.00.12.H42",)"
-                 R"("SoNhanTrongKy":"7","TongDaXuLy":"5","TongXuLyDungHan":"5"}]})" +
-                 "\n" + R"({"service":"DongBoThongKeHoSo","data":[{"Thang":"13","Nam":"2026",)" +
-                 R"("Madonvi":"000.00.12.H42"}]})" + "\n");
+  write_file(file, kGood + "\n" +
+                       R"({"session":"s","madonvi":"000.00.12.H42","service":"DongBoThongKeHoSo",)"
+                       R"("data":[{"Thang":"3","Nam":"2026","Madonvi":"000.00.12.H42",)"
+                       R"("SoNhanTrongKy":"7","TongDaXuLy":"5","TongXuLyDungHan":"5"}]})" +
+                       "\n" +
+                       R"({"service":"DongBoThongKeHoSo","data":[{"Thang":"13","Nam":"2026",)" +
+                       R"("Madonvi":"000.00.12.H42"}]})" + "\n");
   const std::string db = dir.file("t.db").string();
   Outcome r = run({"import", file.string(), "--db", db});
   EXPECT_EQ(r.status, 3) << r.err;  // completed, with a rejected record
@@ -113,15 +113,15 @@ TEST(ImportCommand, FilesPipesAndStandardInputReadAlike) {
     text += line + (i % 3 == 0 ? "\r\n" : "\n") + (i % 50 == 0 ? "  \n" : "");
   }
   // Line 307 (after six blank ones): rejected, and no newline at the end.
-  text += R"({"MaHoSo":"X-1","TrangThaiHoSo":99})";
+  text += R"({"MaHoSo":"X-1","MaTTHC":"1.004227","TrangThaiHoSo":99})";
   const auto file = dir.file("in.jsonl");
   write_file(file, text);
   const std::string shell = "/bin/sh";
   const std::vector<std::pair<std::string, std::string>> ways = {
       {"file", "exec \"$0\" import " + file.string() + " --db " + dir.file("a.db").string()},
       {"stdin", "exec \"$0\" import - --db " + dir.file("b.db").string() + " < " + file.string()},
-      {"pipe", "cat " + file.string() + " | \"$0\" import /dev/stdin --db " +
-                   dir.file("c.db").string()}};
+      {"pipe",
+       "cat " + file.string() + " | \"$0\" import /dev/stdin --db " + dir.file("c.db").string()}};
   for (const auto& [way, command] : ways) {
     Outcome r = test::run_process(shell, {"-c", command, TTHC_EXECUTABLE}, TTHC_SOURCE_DIR);
     EXPECT_EQ(r.status, 3) << way << ": " << r.err;
@@ -145,8 +145,10 @@ TEST(ImportCommand, LinesAndEnvelopesLargerThanTheReadingBlock) {
   test::TempDir dir;
   const std::string huge(3 << 20, 'x');
   const auto lines = dir.file("long.jsonl");
-  write_file(lines, kGood + "\n" + R"({"MaHoSo":"Y-1","TrangThaiHoSo":4,"TenTTHC":")" + huge +
-                        "\"}\n" + R"({"MaHoSo":"Y-2","TrangThaiHoSo":4})" + "\n");
+  write_file(lines, kGood + "\n" +
+                        R"({"MaHoSo":"Y-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"TenTTHC":")" +
+                        huge + "\"}\n" +
+                        R"({"MaHoSo":"Y-2","MaTTHC":"1.004227","TrangThaiHoSo":4})" + "\n");
   Outcome r = run({"import", lines.string(), "--db", dir.file("a.db").string()});
   EXPECT_EQ(r.status, 3) << r.err;
   EXPECT_NE(r.err.find("long.jsonl:2: Y-1: TenTTHC: too long: 3145728 bytes"), std::string::npos)
@@ -203,12 +205,13 @@ TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   const std::string db = dir.file("d.db").string();
   // The shipped configuration, with the monthly snapshots kept inside the test's folder.
   const std::string src = TTHC_SOURCE_DIR;
-  const auto config = dir.write(
-      "monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
-                          "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
-                          "[reports]\ndir = \"reports\"\n");
+  const auto config =
+      dir.write("monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                                    "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                                    "[reports]\ndir = \"reports\"\n");
   // The daemon prints its address once it listens.
-  test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string(), "--db", db, "--port", "0"},
+  test::Daemon daemon(TTHC_EXECUTABLE,
+                      {"run", "--config", config.string(), "--db", db, "--port", "0"},
                       TTHC_SOURCE_DIR);
   const auto port = daemon.port();
   ASSERT_GT(port, 0) << daemon.first_line();
@@ -257,8 +260,8 @@ TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
       "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" + "[catalogue]\nfile = \"" +
           src + "/config/procedures.csv\"\n" +
           "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-          "[reports]\ndir = \"reports\"\n[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(upstream_port) +
-          "/api/dossiers\"\ninterval = \"100ms\"\n");
+          "[reports]\ndir = \"reports\"\n[poller]\nenabled = true\nurl = \"http://127.0.0.1:" +
+          std::to_string(upstream_port) + "/api/dossiers\"\ninterval = \"100ms\"\n");
   test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string()}, TTHC_SOURCE_DIR);
   ASSERT_GT(daemon.port(), 0) << daemon.first_line();
   {

@@ -374,6 +374,8 @@ body_limit = "512KiB"
 [webhook]
 signature_header = "X-Hub-Signature"
 secret_file = "token.txt"
+signature_tolerance = "2m"
+require_timestamp = true
 [poller]
 enabled = true
 url = "https://motcua.example/api/hoso"
@@ -393,6 +395,8 @@ ca_file = "ca.pem"
   EXPECT_EQ(s->http.body_limit, 512U * 1024U);
   EXPECT_EQ(s->webhook.signature_header, "x-hub-signature");
   EXPECT_EQ(s->webhook.secret, "s3cr3t");
+  EXPECT_EQ(s->webhook.signature_tolerance, std::chrono::minutes(2));
+  EXPECT_TRUE(s->webhook.require_timestamp);
   EXPECT_TRUE(s->poller.enabled);
   EXPECT_EQ(s->poller.page_size, 200U);
   EXPECT_EQ(s->poller.interval, std::chrono::minutes(2));
@@ -421,6 +425,10 @@ TEST(ParseSettings, PollerAndIntakeErrorsNameTheSetting) {
   EXPECT_NE(err("[http]\nlisten = \"8080\"\n").find("http.listen"), std::string::npos);
   EXPECT_NE(err("[http]\nbody_limit = \"8GB\"\n").find("http.body_limit"), std::string::npos);
   EXPECT_NE(err("[store]\ndurable_commits = \"yes\"\n").find("store.durable_commits"),
+            std::string::npos);
+  EXPECT_NE(err("[webhook]\nsignature_tolerance = \"500ms\"\n").find("webhook.signature_tolerance"),
+            std::string::npos);
+  EXPECT_NE(err("[webhook]\nrequire_timestamp = 1\n").find("webhook.require_timestamp"),
             std::string::npos);
   // The secret itself never appears in an error.
   dir.write("empty.txt", "\n");

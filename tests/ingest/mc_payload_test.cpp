@@ -3,6 +3,7 @@
 
 #include "domain/text.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -85,15 +86,16 @@ TEST(McPayload, CodesAsNumbersAndNumbersAsStrings) {
 }
 
 TEST(McPayload, MissingChannelIsInPerson) {
-  auto batch = parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"A-1","TrangThaiHoSo":2})"));
+  auto batch = parse_envelope(
+      envelope("DongBoHoSoMC", R"({"MaHoSo":"A-1","MaTTHC":"1.004227","TrangThaiHoSo":2})"));
   ASSERT_TRUE(batch);
   EXPECT_EQ(batch->dossiers.at(0).dossier.channel, Channel::InPerson);
 }
 
 TEST(McPayload, IsoTimesWithOffsetsAreConvertedToVietnamTime) {
-  auto batch = parse_envelope(
-      envelope("DongBoHoSoMC",
-               R"({"MaHoSo":"A-1","TrangThaiHoSo":2,"NgayTiepNhan":"2026-03-02T02:00:00.123Z",
+  auto batch = parse_envelope(envelope(
+      "DongBoHoSoMC",
+      R"({"MaHoSo":"A-1","MaTTHC":"1.004227","TrangThaiHoSo":2,"NgayTiepNhan":"2026-03-02T02:00:00.123Z",
           "NgayHenTra":"2026-03-05T10:00:00+08:00"})"));
   ASSERT_TRUE(batch);
   const Dossier& d = batch->dossiers.at(0).dossier;
@@ -110,10 +112,10 @@ struct BadCase {
 class BadRecords : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadRecords, RejectedWithAClearReasonAndTheGoodOnesKept) {
-  const std::string good = R"({"MaHoSo":"GOOD-1","TrangThaiHoSo":4})";
-  auto batch =
-      parse_envelope(envelope("DongBoHoSoMC", good + "," + GetParam().record + "," +
-                                                  R"({"MaHoSo":"GOOD-2","TrangThaiHoSo":9})"));
+  const std::string good = R"({"MaHoSo":"GOOD-1","MaTTHC":"1.004227","TrangThaiHoSo":4})";
+  auto batch = parse_envelope(
+      envelope("DongBoHoSoMC", good + "," + GetParam().record + "," +
+                                   R"({"MaHoSo":"GOOD-2","MaTTHC":"1.004227","TrangThaiHoSo":9})"));
   ASSERT_TRUE(batch) << batch.error().message;
   EXPECT_EQ(batch->records, 3U);
   ASSERT_EQ(batch->dossiers.size(), 2U);
@@ -128,60 +130,92 @@ TEST_P(BadRecords, RejectedWithAClearReasonAndTheGoodOnesKept) {
 INSTANTIATE_TEST_SUITE_P(
     McPayload, BadRecords,
     ::testing::Values(
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})",
-                R"(NgayTiepNhan: not a date: "2025-13-40")"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":"20250230090000"})",
-                R"(NgayTiepNhan: not a date: "20250230090000")"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":"18990101090000"})",
-                R"(NgayTiepNhan: out of range: "18990101090000" (years 2000–2100))"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":[2025]})",
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":"2025-13-40"})",
+            R"(NgayTiepNhan: not a date: "2025-13-40")"},
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":"20250230090000"})",
+            R"(NgayTiepNhan: not a date: "20250230090000")"},
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":"18990101090000"})",
+            R"(NgayTiepNhan: out of range: "18990101090000" (years 2000–2100))"},
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":[2025]})",
                 "NgayTiepNhan: expected a date string, got an array"},
         BadCase{R"({"TrangThaiHoSo":4})", "MaHoSo: missing"},
-        BadCase{R"({"MaHoSo":"","TrangThaiHoSo":4})", "MaHoSo: missing"},
+        BadCase{R"({"MaHoSo":"","MaTTHC":"1.004227","TrangThaiHoSo":4})", "MaHoSo: missing"},
         BadCase{R"({"MaHoSo":{"a":1},"TrangThaiHoSo":4})",
                 "MaHoSo: expected a string, got an object"},
-        BadCase{R"({"MaHoSo":"B-1"})", "TrangThaiHoSo: missing"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":11})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227"})", "TrangThaiHoSo: missing"},
+        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4})", "MaTTHC: missing"},
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"","TrangThaiHoSo":4})", "MaTTHC: missing"},
+        // A damaged key is an unknown one: the procedure is missing.
+        BadCase{"{\"MaHoSo\":\"B-1\",\"MaTT\xFFHC\":\"1.004227\",\"TrangThaiHoSo\":4}",
+                "MaTTHC: missing"},
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":11})",
                 "TrangThaiHoSo: not a status code (1–10): 11"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":"4a"})", R"(TrangThaiHoSo: not a number: "4a")"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":-1})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":"4a"})",
+                R"(TrangThaiHoSo: not a number: "4a")"},
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":-1})",
                 "TrangThaiHoSo: not a status code (1–10): -1"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":{"TenMuc":"Đang xử lý"}})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":{"TenMuc":"Đang xử lý"}})",
                 "TrangThaiHoSo: expected a number, got an object"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"KenhThucHien":{"MaMuc":"9"}})",
-                "KenhThucHien: not a channel (1 in person, 2 online, 3 postal): 9"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTiepNhan":"02/03/2026 9:00"})",
-                R"(NgayTiepNhan: not a date: "02/03/2026 9:00")"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayHenTra":"2026-03-05T09:00:00+0700"})",
-                R"(NgayHenTra: not a date: "2026-03-05T09:00:00+0700")"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTra":"ngày mai"})",
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"KenhThucHien":{"MaMuc":"9"}})",
+            "KenhThucHien: not a channel (1 in person, 2 online, 3 postal): 9"},
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTiepNhan":"02/03/2026 9:00"})",
+            R"(NgayTiepNhan: not a date: "02/03/2026 9:00")"},
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayHenTra":"2026-03-05T09:00:00+0700"})",
+            R"(NgayHenTra: not a date: "2026-03-05T09:00:00+0700")"},
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTra":"ngày mai"})",
                 R"(NgayTra: not a date: "ngày mai")"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"NgayTra":true})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"NgayTra":true})",
                 "NgayTra: expected a date string, got a boolean"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":true})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":true})",
                 "TrangThaiHoSo: expected a number, got a boolean"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4.5})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4.5})",
                 "TrangThaiHoSo: not a whole number: 4.5"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"KenhThucHien":5})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"KenhThucHien":5})",
                 "KenhThucHien: not a channel (1 in person, 2 online, 3 postal): 5"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"DanhSachHoSoBoSung":{}})",
+        BadCase{R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"DanhSachHoSoBoSung":{}})",
                 "DanhSachHoSoBoSung: expected an array, got an object"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"DanhSachHoSoBoSung":[{"NgayBoSung":"x"}]})",
-                R"(DanhSachHoSoBoSung[0].NgayBoSung: not a date: "x")"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[{"TrangThai":4}]})",
-                "QuaTrinhXuLy[0].ThoiDiemXuLy: missing"},
-        BadCase{R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[{"MaHoSo":"B-2",
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"DanhSachHoSoBoSung":[{"NgayBoSung":"x"}]})",
+            R"(DanhSachHoSoBoSung[0].NgayBoSung: not a date: "x")"},
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"QuaTrinhXuLy":[{"TrangThai":4}]})",
+            "QuaTrinhXuLy[0].ThoiDiemXuLy: missing"},
+        BadCase{
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"QuaTrinhXuLy":[{"MaHoSo":"B-2",
                    "ThoiDiemXuLy":"20260302090000","TrangThai":4}]})",
-                R"(QuaTrinhXuLy[0].MaHoSo: "B-2" is not the dossier's code "B-1")"},
+            R"(QuaTrinhXuLy[0].MaHoSo: "B-2" is not the dossier's code "B-1")"},
         BadCase{R"("not an object")", "expected an object, got a string"},
         BadCase{
-            R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"TenTTHC":")" + std::string(5000, 'x') + R"("})",
+            R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"TenTTHC":")" +
+                std::string(5000, 'x') + R"("})",
             "TenTTHC: too long: 5000 bytes (at most 4096): \"" + std::string(60, 'x') + "…\""}));
 
+// A member not read (a supplementation round's reason) is kept in `raw`: damaged bytes there
+// neither reject the record nor reach the store.
+TEST(McPayload, InvalidUtf8InAMemberNotReadIsStoredRepaired) {
+  const std::string record =
+      "{\"MaHoSo\":\"B-1\",\"MaTTHC\":\"1.004227\",\"TrangThaiHoSo\":5,\"DanhSachHoSoBoSung\":"
+      "[{\"NgayBoSung\":\"20260303090000\",\"LyDo\":\"Thi\xE1\xBA\xBFu b\xE1\xBA\"}]}";
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", record));
+  ASSERT_TRUE(batch) << batch.error().message;
+  ASSERT_EQ(batch->dossiers.size(), 1U) << batch->rejected.at(0).reason;
+  const std::string& raw = batch->dossiers[0].raw;
+  EXPECT_TRUE(is_valid_utf8(raw)) << raw;
+  EXPECT_NE(raw.find("Thiếu b\xEF\xBF\xBD"), std::string::npos) << raw;
+  EXPECT_TRUE(boost::json::parse(raw).is_object());
+}
+
 TEST(McPayload, InvalidUtf8RejectsOnlyItsRecord) {
-  const std::string bad = "{\"MaHoSo\":\"B-1\",\"TrangThaiHoSo\":4,\"TenTTHC\":\"C\xE1\xBA\"}";
-  auto batch =
-      parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"G","TrangThaiHoSo":4},)" + bad));
+  const std::string bad =
+      "{\"MaHoSo\":\"B-1\",\"MaTTHC\":\"1.004227\",\"TrangThaiHoSo\":4,\"TenTTHC\":\"C\xE1\xBA\"}";
+  auto batch = parse_envelope(
+      envelope("DongBoHoSoMC", R"({"MaHoSo":"G","MaTTHC":"1.004227","TrangThaiHoSo":4},)" + bad));
   ASSERT_TRUE(batch);
   EXPECT_EQ(batch->dossiers.size(), 1U);
   ASSERT_EQ(batch->rejected.size(), 1U);
@@ -219,7 +253,8 @@ TEST(McPayload, EmptyDataIsFine) {
 
 TEST(McPayload, DuplicateCodesInOneBatchAreAllKeptInOrder) {
   auto batch = parse_envelope(envelope(
-      "DongBoHoSoMC", R"({"MaHoSo":"D-1","TrangThaiHoSo":4},{"MaHoSo":"D-1","TrangThaiHoSo":9})"));
+      "DongBoHoSoMC",
+      R"({"MaHoSo":"D-1","MaTTHC":"1.004227","TrangThaiHoSo":4},{"MaHoSo":"D-1","MaTTHC":"1.004227","TrangThaiHoSo":9})"));
   ASSERT_TRUE(batch);
   ASSERT_EQ(batch->dossiers.size(), 2U);
   EXPECT_EQ(batch->dossiers[1].dossier.status, Status::Finished);
@@ -308,22 +343,25 @@ TEST(McPayload, PersonalDetailsAndUnknownMembersAreNotKept) {
 }
 
 TEST(McPayload, JsonLinesTakeDossiersOrEnvelopes) {
-  auto d = parse_line(R"({"MaHoSo":"L-1","TrangThaiHoSo":2})", 7);
+  auto d = parse_line(R"({"MaHoSo":"L-1","MaTTHC":"1.004227","TrangThaiHoSo":2})", 7);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->dossiers.size(), 1U);
-  auto bad = parse_line(R"({"MaHoSo":"L-1","TrangThaiHoSo":11})", 7);
+  auto bad = parse_line(R"({"MaHoSo":"L-1","MaTTHC":"1.004227","TrangThaiHoSo":11})", 7);
   ASSERT_TRUE(bad);
   ASSERT_EQ(bad->rejected.size(), 1U);
   EXPECT_EQ(bad->rejected[0].index, 7U);
-  auto env =
-      parse_line(envelope("DongBoHoSoMC", R"({"MaHoSo":"L-2","TrangThaiHoSo":2},{"x":1})"), 9);
+  auto env = parse_line(
+      envelope("DongBoHoSoMC", R"({"MaHoSo":"L-2","MaTTHC":"1.004227","TrangThaiHoSo":2},{"x":1})"),
+      9);
   ASSERT_TRUE(env);
   EXPECT_EQ(env->dossiers.size(), 1U);
   ASSERT_EQ(env->rejected.size(), 1U);
   EXPECT_EQ(env->rejected[0].index, 9U);
   EXPECT_EQ(env->rejected[0].reason, "data[1]: MaHoSo: missing");
   EXPECT_FALSE(parse_line("{", 3));
-  auto bare = parse_line(R"([{"MaHoSo":"L-3","TrangThaiHoSo":2},{"MaHoSo":"L-4"}])", 11);
+  auto bare = parse_line(
+      R"([{"MaHoSo":"L-3","MaTTHC":"1.004227","TrangThaiHoSo":2},{"MaHoSo":"L-4","MaTTHC":"1.004227"}])",
+      11);
   ASSERT_TRUE(bare);
   EXPECT_EQ(bare->dossiers.size(), 1U);
   ASSERT_EQ(bare->rejected.size(), 1U);
@@ -340,7 +378,8 @@ TEST(McPayload, HostileSizesAreBounded) {
   }
   auto batch = parse_envelope(
       envelope("DongBoHoSoMC",
-               R"({"MaHoSo":"H-1","TrangThaiHoSo":4,"QuaTrinhXuLy":[)" + entries + "]}"),
+               R"({"MaHoSo":"H-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"QuaTrinhXuLy":[)" +
+                   entries + "]}"),
       limits);
   ASSERT_TRUE(batch);
   ASSERT_EQ(batch->rejected.size(), 1U);
@@ -365,7 +404,7 @@ TEST(McPayloadSenders, EnvelopeWithFurtherKeysIsRead) {
   auto batch = parse_envelope(
       R"({"session":"f3a9c0de-1111","madonvi":"000.00.00.H42","service":"DongBoHoSoMC",)"
       R"("isUpdating":"True","phienban":"2.0","nguoigui":{"ten":"iGate"},)"
-      R"("data":[{"MaHoSo":"000.00.12.H42-260302-0001","TrangThaiHoSo":"2",)"
+      R"("data":[{"MaHoSo":"000.00.12.H42-260302-0001","MaTTHC":"1.004227","TrangThaiHoSo":"2",)"
       R"("NgayTiepNhan":"2026-06-08 14:07:53"}]})");
   ASSERT_TRUE(batch) << batch.error().message;
   EXPECT_EQ(batch->sender, "000.00.00.H42");
@@ -384,7 +423,8 @@ TEST(McPayloadSenders, EnvelopeWithoutMadonviHasNoSender) {
 }
 
 TEST(McPayloadSenders, BareArrayIsDossiersUnlessTheHintSaysOtherwise) {
-  const std::string dossiers = R"([{"MaHoSo":"A-1","TrangThaiHoSo":2},{"MaHoSo":"A-2"}])";
+  const std::string dossiers =
+      R"([{"MaHoSo":"A-1","MaTTHC":"1.004227","TrangThaiHoSo":2},{"MaHoSo":"A-2","MaTTHC":"1.004227"}])";
   auto batch = parse_envelope(dossiers);
   ASSERT_TRUE(batch) << batch.error().message;
   EXPECT_EQ(batch->records, 2U);
@@ -404,8 +444,9 @@ TEST(McPayloadSenders, BareArrayIsDossiersUnlessTheHintSaysOtherwise) {
   EXPECT_EQ(progress->progress[0].entry.status, Status::InProcess);
 
   // An envelope's own service wins over the hint.
-  auto own = parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"A-1","TrangThaiHoSo":2})"), {},
-                            "CapNhatTienDoHoSoMC");
+  auto own = parse_envelope(
+      envelope("DongBoHoSoMC", R"({"MaHoSo":"A-1","MaTTHC":"1.004227","TrangThaiHoSo":2})"), {},
+      "CapNhatTienDoHoSoMC");
   ASSERT_TRUE(own);
   EXPECT_EQ(own->dossiers.size(), 1U);
 }
@@ -446,16 +487,17 @@ TEST(McPayloadSenders, EveryDateForm) {
         R"("2026-06-08T14:07:53+07:00")", R"("2026-06-08T16:07:53.25+09:00")",
         R"("2026-06-08T02:07:53-05:00")", R"("08/06/2026 14:07:53")"}) {
     SCOPED_TRACE(form);
-    auto batch = parse_envelope(
-        envelope("DongBoHoSoMC",
-                 R"({"MaHoSo":"A-1","TrangThaiHoSo":2,"NgayTiepNhan":)" + std::string(form) + "}"));
+    auto batch = parse_envelope(envelope(
+        "DongBoHoSoMC", R"({"MaHoSo":"A-1","MaTTHC":"1.004227","TrangThaiHoSo":2,"NgayTiepNhan":)" +
+                            std::string(form) + "}"));
     ASSERT_TRUE(batch);
     ASSERT_EQ(batch->dossiers.size(), 1U) << batch->rejected.at(0).reason;
     EXPECT_EQ(batch->dossiers[0].dossier.received, make_moment(2026, 6, 8, 14, 7, 53));
   }
   auto day = parse_envelope(
-      envelope("DongBoHoSoMC", R"({"MaHoSo":"A-1","TrangThaiHoSo":2,"NgayHenTra":"15/06/2026",)"
-                               R"("NgayTiepNhan":"","NgayTra":null,"NgayKetThucXuLy":"  "})"));
+      envelope("DongBoHoSoMC",
+               R"({"MaHoSo":"A-1","MaTTHC":"1.004227","TrangThaiHoSo":2,"NgayHenTra":"15/06/2026",)"
+               R"("NgayTiepNhan":"","NgayTra":null,"NgayKetThucXuLy":"  "})"));
   ASSERT_TRUE(day);
   ASSERT_EQ(day->dossiers.size(), 1U) << day->rejected.at(0).reason;
   const Dossier& d = day->dossiers[0].dossier;
@@ -473,11 +515,11 @@ TEST(McPayloadSenders, EveryCodeForm) {
     for (std::string_view channel :
          {R"(2)", R"("2")", R"({"MaMuc":"2","TenMuc":"Trực tuyến"})", R"({"MaMuc":2})"}) {
       SCOPED_TRACE(std::string(status) + " " + std::string(channel));
-      auto batch = parse_envelope(
-          envelope("DongBoHoSoMC", R"({"MaHoSo":"A-1","TrangThaiHoSo":)" + std::string(status) +
-                                       R"(,"KenhThucHien":)" + std::string(channel) +
-                                       R"(,"MaLinhVuc":{"MaMuc":"G09-TP","TenMuc":"Hộ tịch"},)"
-                                       R"("MaTTHC":{"MaMuc":1.004227},"LoaiDoiTuong":"1"})"));
+      auto batch = parse_envelope(envelope(
+          "DongBoHoSoMC", R"({"MaHoSo":"A-1","MaTTHC":"1.004227","TrangThaiHoSo":)" +
+                              std::string(status) + R"(,"KenhThucHien":)" + std::string(channel) +
+                              R"(,"MaLinhVuc":{"MaMuc":"G09-TP","TenMuc":"Hộ tịch"},)"
+                              R"("MaTTHC":{"MaMuc":1.004227},"LoaiDoiTuong":"1"})"));
       ASSERT_TRUE(batch);
       ASSERT_EQ(batch->dossiers.size(), 1U) << batch->rejected.at(0).reason;
       const Dossier& d = batch->dossiers[0].dossier;
@@ -501,8 +543,9 @@ TEST(McPayloadSenders, UnknownStatusesAreKeptAndFlagged) {
                                   R"("DangXuLy")", R"({"MaMuc":"","TenMuc":"Đang xử lý"})"}) {
     SCOPED_TRACE(status);
     auto batch = parse_envelope(envelope(
-        "DongBoHoSoMC", R"({"MaHoSo":"A-1","NgayTiepNhan":"20260302090000","TrangThaiHoSo":)" +
-                            std::string(status) + "}"));
+        "DongBoHoSoMC",
+        R"({"MaHoSo":"A-1","MaTTHC":"1.004227","NgayTiepNhan":"20260302090000","TrangThaiHoSo":)" +
+            std::string(status) + "}"));
     ASSERT_TRUE(batch);
     ASSERT_EQ(batch->dossiers.size(), 1U) << batch->rejected.at(0).reason;
     EXPECT_EQ(batch->dossiers[0].dossier.status, Status::Unknown);

@@ -262,8 +262,9 @@ TEST_F(PollerTest, BadRecordsAreRejectedAndThePageStillCommits) {
   upstream.override = [](const http::Request& req) -> std::optional<http::Response> {
     if (req.query_param("since")) return std::nullopt;
     http::Response r;
-    r.body = R"({"data":[)" + record(1) +
-             R"(,{"MaHoSo":"X","TrangThaiHoSo":11}],"next":"2","has_more":false})";
+    r.body =
+        R"({"data":[)" + record(1) +
+        R"(,{"MaHoSo":"X","MaTTHC":"1.004227","TrangThaiHoSo":11}],"next":"2","has_more":false})";
     return r;
   };
   auto poller = make(options);

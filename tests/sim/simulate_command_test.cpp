@@ -124,7 +124,7 @@ class Webhook {
         bodies_.push_back(req.body);
       }
       arrived_.notify_all();
-      return http::Response{200, "application/json", R"({"records":0})", {}};
+      return http::Response{200, "application/json", R"({"records":0})", {}, {}};
     });
     server_ = std::make_unique<http::Server>(http::ServerOptions{}, std::move(router));
     port_ = server_->start().value();

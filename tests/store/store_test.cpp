@@ -554,6 +554,16 @@ TEST(StoreOpen, UnwritablePathIsAClearError) {
   auto w = Writer::open(o);
   ASSERT_FALSE(w);
   EXPECT_NE(w.error().message.find("/nonexistent-dir/tthc.db"), std::string::npos);
+  // The cause, not only SQLite's "unable to open database file".
+  EXPECT_NE(w.error().message.find("its directory /nonexistent-dir does not exist"),
+            std::string::npos)
+      << w.error().message;
+  // A directory where the file should be: the operating system's word for it.
+  TempDir dir;
+  o.path = dir.path();
+  w = Writer::open(o);
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().message.find("(Is a directory)"), std::string::npos) << w.error().message;
 }
 
 // A writer process acknowledges each committed batch on a pipe and is killed with SIGKILL at
