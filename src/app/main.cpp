@@ -17,6 +17,7 @@ int run(int argc, char** argv) {
       "legal and reduced limits, on the Vietnamese working calendar"};
   cli.require_subcommand(1);
   cli.fallthrough();  // --config and --holidays may follow the subcommand too
+  cli.set_version_flag("--version", std::string("tthc-monitor ") + TTHC_VERSION);
   SourceOptions src;
   std::error_code ec;
   src.executable_dir = std::filesystem::canonical("/proc/self/exe", ec).parent_path();
@@ -47,7 +48,8 @@ int run(int argc, char** argv) {
   RunCommand run_cmd;
   std::string run_db;
   int run_port = -1;
-  auto* run_sub = cli.add_subcommand("run", "the daemon: intake, live figures, metrics and the dossier API");
+  auto* run_sub =
+      cli.add_subcommand("run", "the daemon: intake, live figures, metrics and the dossier API");
   run_sub->add_option("--db", run_db, "SQLite file (default: the configuration's store.path)");
   run_sub->add_option("--port", run_port, "listen port (0: any free port)")
       ->check(CLI::Range(0, 65535));
@@ -101,8 +103,9 @@ int run(int argc, char** argv) {
   auto* report = cli.add_subcommand(
       "report",
       "a month's report: form II.06a (results), reduction, the 766 estimate, claimed statistics");
-  report->add_option("--kind", report_cmd.kind,
-                     "results, reduction, index766, claimed or dvcqg-stats (json only)")
+  report
+      ->add_option("--kind", report_cmd.kind,
+                   "results, reduction, index766, claimed or dvcqg-stats (json only)")
       ->required();
   report->add_option("--month", report_cmd.month, "the month, YYYY-MM")->required();
   report->add_option("--format", report_cmd.format, "json (default), csv, html or xlsx");
@@ -124,6 +127,8 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return cli.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return cli.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return cli.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "tthc-monitor: error: " << e.what() << " (see --help)\n";
