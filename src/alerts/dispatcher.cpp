@@ -1,5 +1,7 @@
 #include "alerts/dispatcher.hpp"
 
+#include "base/backoff.hpp"
+
 #include "http/client.hpp"
 #include "http/signature.hpp"
 #include "store/sqlite.hpp"
@@ -61,31 +63,22 @@ json::value opt_moment(const std::optional<Moment>& m) {
 
 std::string alertname(AlertKind k) {
   switch (k) {
-    case AlertKind::DueSoon:
-      return "DossierDueSoon";
-    case AlertKind::Overdue:
-      return "DossierOverdue";
-    case AlertKind::StepOverdue:
-      return "DossierStepOverdue";
-    case AlertKind::AtRisk:
-      return "DossierAtRisk";
-    case AlertKind::ExtensionIssued:
-      return "DossierExtensionIssued";
+    case AlertKind::DueSoon: return "DossierDueSoon";
+    case AlertKind::Overdue: return "DossierOverdue";
+    case AlertKind::StepOverdue: return "DossierStepOverdue";
+    case AlertKind::AtRisk: return "DossierAtRisk";
+    case AlertKind::ExtensionIssued: return "DossierExtensionIssued";
   }
   return "DossierOverdue";
 }
 
 std::string summary(const Alert& a) {
   switch (a.kind) {
-    case AlertKind::DueSoon:
-      return "Hồ sơ " + a.dossier + " sắp đến hạn / due soon";
-    case AlertKind::Overdue:
-      return "Hồ sơ " + a.dossier + " quá hạn / overdue";
+    case AlertKind::DueSoon: return "Hồ sơ " + a.dossier + " sắp đến hạn / due soon";
+    case AlertKind::Overdue: return "Hồ sơ " + a.dossier + " quá hạn / overdue";
     case AlertKind::StepOverdue:
-      return "Hồ sơ " + a.dossier + ": bước xử lý tại " + a.department +
-             " quá hạn / step overdue";
-    case AlertKind::AtRisk:
-      return "Hồ sơ " + a.dossier + " có nguy cơ quá hạn / at risk";
+      return "Hồ sơ " + a.dossier + ": bước xử lý tại " + a.department + " quá hạn / step overdue";
+    case AlertKind::AtRisk: return "Hồ sơ " + a.dossier + " có nguy cơ quá hạn / at risk";
     case AlertKind::ExtensionIssued:
       return "Hồ sơ " + a.dossier + " được gia hạn / extension issued";
   }
@@ -234,7 +227,8 @@ struct Dispatcher::Impl {
   std::string handler_of(const std::string& code);
   std::optional<Error> write_start(const Alert& a, bool announce);
   std::optional<Error> write_end(const Alert& a, Moment at);
-  std::optional<Error> enqueue(const std::string& status, const Alert& a, std::optional<Moment> ends);
+  std::optional<Error> enqueue(const std::string& status, const Alert& a,
+                               std::optional<Moment> ends);
 };
 
 std::optional<Error> Dispatcher::Impl::load() {
@@ -277,7 +271,8 @@ std::optional<Error> Dispatcher::Impl::enqueue(const std::string& status, const 
   event["ends_at"] = opt_moment(ends);
   if (!o.province.empty()) event["province"] = o.province;
   const std::string text = json::serialize(event);
-  auto st = sql::Stmt::prepare(db, "INSERT INTO outbox(sink, event, next_attempt) VALUES(?1,?2,?3)");
+  auto st =
+      sql::Stmt::prepare(db, "INSERT INTO outbox(sink, event, next_attempt) VALUES(?1,?2,?3)");
   if (!st) return st.error();
   for (const WebhookSink& w : o.webhooks) {
     st->bind(1, w.url).bind(2, text).bind(3, std::int64_t{0});
@@ -458,9 +453,10 @@ bool Dispatcher::Impl::deliver_batch(const WebhookSink& w) {
     log(true, "alerts: " + message);
     return false;
   };
-  auto st = sql::Stmt::prepare(
-      db, "SELECT id, event, attempts FROM outbox WHERE sink=?1 AND next_attempt<=?2"
-          " ORDER BY id LIMIT 500");
+  auto st =
+      sql::Stmt::prepare(db,
+                         "SELECT id, event, attempts FROM outbox WHERE sink=?1 AND next_attempt<=?2"
+                         " ORDER BY id LIMIT 500");
   if (!st) return fail(st.error().message);
   st->bind(1, w.url).bind(2, now);
   std::vector<std::int64_t> ids;
@@ -504,12 +500,9 @@ bool Dispatcher::Impl::deliver_batch(const WebhookSink& w) {
       log(true, "alerts: webhook " + w.url + ": " + error + " (retrying with backoff)");
     }
     hook_failing[w.url] = true;
-    // Exponential backoff with jitter in [1/2, 1] of the step.
-    const auto step = std::min<std::int64_t>(
-        o.backoff_max.count(),
-        o.backoff_initial.count() * (std::int64_t{1} << std::min<std::int64_t>(attempts, 20)));
-    const std::int64_t wait_ms =
-        step / 2 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(step / 2 + 1));
+    const std::int64_t wait_ms = Backoff{o.backoff_initial, o.backoff_max}
+                                     .delay(static_cast<std::uint64_t>(attempts) + 1, rng())
+                                     .count();
     auto up = sql::Stmt::prepare(
         db, "UPDATE outbox SET attempts=attempts+1, next_attempt=?2, last_error=?3 WHERE id=?1");
     if (!up) return fail(up.error().message);
@@ -602,7 +595,8 @@ void Dispatcher::start() {
     for (;;) {
       {
         std::unique_lock lock(d.m);
-        d.cv.wait_for(lock, std::chrono::seconds(1), [&] { return d.stopping || !d.queue.empty(); });
+        d.cv.wait_for(lock, std::chrono::seconds(1),
+                      [&] { return d.stopping || !d.queue.empty(); });
         if (d.stopping) return;
       }
       // Transitions arriving together leave together.

@@ -1,5 +1,7 @@
 #include "api/dossier_api.hpp"
 
+#include "ingest/intake.hpp"
+
 #include "api/bearer_auth.hpp"
 
 #include "calendar/limit.hpp"
@@ -355,6 +357,23 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
     return json_body(200, json::object{{"status", "ok"}});
   });
   router.add("GET", "/readyz", [o](const http::Request&) {
+    // A store that cannot take writes makes the daemon not ready: a load balancer sends the
+    // senders elsewhere, an operator's probe turns red. The cause is in the log.
+    if (o->store_health) {
+      const ingest::StoreHealth h = o->store_health();
+      if (h.damaged) {
+        return json_body(503, json::object{{"status", "store_damaged"},
+                                           {"error",
+                                            "the store is damaged: restore the last "
+                                            "backup; the daemon's log says more"}});
+      }
+      if (h.failing) {
+        return json_body(503, json::object{{"status", "store_failing"},
+                                           {"error",
+                                            "the store cannot commit now; the "
+                                            "daemon's log says why"}});
+      }
+    }
     if (o->monitor == nullptr || o->monitor->ready()) {
       return json_body(200, json::object{{"status", "ready"}});
     }
@@ -370,6 +389,10 @@ void add_read_api(http::Router& router, ReadApiOptions options) {
     router.add("GET", "/metrics", [o](const http::Request& req) {
       if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
       o->metrics->set_ready(o->monitor == nullptr || o->monitor->ready());
+      if (o->store_health) {
+        const ingest::StoreHealth h = o->store_health();
+        o->metrics->set_store_health(h.failing, h.damaged);
+      }
       http::Response r;
       r.content_type = std::string(metrics::Metrics::kContentType);
       r.body = o->metrics->exposition(o->now());

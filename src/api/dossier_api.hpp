@@ -19,6 +19,9 @@
 #include <optional>
 #include <string>
 
+namespace tthc::ingest {
+struct StoreHealth;
+}
 namespace tthc::live {
 class Monitor;
 }
@@ -37,6 +40,8 @@ struct ReadApiOptions {
   std::optional<std::string> token;  ///< bearer token for the read endpoints
   live::Monitor* monitor = nullptr;
   metrics::Metrics* metrics = nullptr;
+  /// Whether the store takes writes (the intake's view); unset: always.
+  std::function<ingest::StoreHealth()> store_health;
 };
 
 void add_read_api(http::Router& router, ReadApiOptions options);

@@ -19,6 +19,8 @@ constexpr std::string_view kBadSignature = "2";
 constexpr std::string_view kTooLarge = "3";
 constexpr std::string_view kBusy = "4";
 constexpr std::string_view kBusyMessage = "Hệ thống đang bận, vui lòng gửi lại sau";
+constexpr std::string_view kStoreFailed = "5";
+constexpr std::string_view kStoreFailedMessage = "Lỗi lưu trữ dữ liệu, vui lòng gửi lại sau";
 
 http::Response json_response(int status, const json::object& o) {
   http::Response r;
@@ -154,8 +156,17 @@ void add_mc_webhook(http::Router& router, ingest::Intake& intake, WebhookOptions
       }
       auto outcome = future.get();
       if (const auto* err = std::get_if<ingest::IntakeError>(&outcome)) {
-        http::Response r = busy(err->message);
-        if (err->busy) r.headers.emplace_back("Retry-After", "1");
+        if (err->busy) {
+          http::Response r = busy(err->message);
+          r.headers.emplace_back("Retry-After", "1");
+          return r;
+        }
+        // The store failed (a full disk, I/O errors) or is damaged: a server error, not load.
+        // The cause is in the daemon's log, once per streak.
+        http::Response r = refusal(500, kStoreFailed, kStoreFailedMessage,
+                                   err->damaged ? "the store is damaged; nothing is written"
+                                                : "the store cannot commit now");
+        r.headers.emplace_back("Retry-After", "30");
         return r;
       }
       c = std::get<store::ApplyCounts>(outcome);

@@ -61,16 +61,25 @@ struct ExplainCommand {
 int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostream& out,
                 std::ostream& err);
 
+/// `check-store`: SQLite's quick check of the store (or with --full its integrity check),
+/// read-only, beside a running daemon. Exit 0 sound, 1 damaged or unreadable.
+struct CheckStoreCommand {
+  std::optional<std::string> db;  ///< --db, overrides store.path
+  bool full = false;
+};
+int run_check_store(const SourceOptions& src, const CheckStoreCommand& cmd, std::ostream& out,
+                    std::ostream& err);
+
 /// `report`: a monthly report (src/reports) from the store, or what changed since a snapshot.
 struct ReportCommand {
-  std::string kind;                      ///< --kind: results, reduction, index766
-  std::string month;                     ///< --month YYYY-MM
-  std::string format = "json";           ///< --format: json, csv, html, xlsx
-  std::optional<int> period_start_day;   ///< --period-start-day, overrides [reports]
-  std::optional<std::string> out;        ///< --out FILE (default standard output)
-  std::optional<std::string> as_of;      ///< --as-of: judge as of this moment
-  std::optional<std::string> diff;       ///< --diff SNAPSHOT_DIR_OR_FILE
-  std::optional<std::string> db;         ///< --db, overrides store.path
+  std::string kind;                     ///< --kind: results, reduction, index766
+  std::string month;                    ///< --month YYYY-MM
+  std::string format = "json";          ///< --format: json, csv, html, xlsx
+  std::optional<int> period_start_day;  ///< --period-start-day, overrides [reports]
+  std::optional<std::string> out;       ///< --out FILE (default standard output)
+  std::optional<std::string> as_of;     ///< --as-of: judge as of this moment
+  std::optional<std::string> diff;      ///< --diff SNAPSHOT_DIR_OR_FILE
+  std::optional<std::string> db;        ///< --db, overrides store.path
 };
 
 /// Exit status of `report --diff` when the fresh report differs from the snapshot.

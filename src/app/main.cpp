@@ -63,6 +63,15 @@ int run(int argc, char** argv) {
   explain->add_option("--at", explain_at, "judge as of this moment (default: now)");
   explain->add_flag("--json", explain_cmd.json, "JSON output (as GET /api/v1/dossiers/{code})");
 
+  CheckStoreCommand check_store_cmd;
+  std::string check_store_db;
+  auto* check_store = cli.add_subcommand(
+      "check-store", "SQLite's check of the store, read-only (exit 1 when it is damaged)");
+  check_store->add_option("--db", check_store_db,
+                          "SQLite file (default: the configuration's store.path)");
+  check_store->add_flag("--full", check_store_cmd.full,
+                        "integrity_check (every index against its table) instead of quick_check");
+
   auto* examples =
       cli.add_subcommand("examples", "this year's calendar and worked due-date examples");
 
@@ -139,6 +148,10 @@ int run(int argc, char** argv) {
   if (cal->parsed()) return run_calendar(src, cal_cmd, std::cout, std::cerr);
   if (due->parsed()) return run_due(src, due_cmd, std::cout, std::cerr);
   if (examples->parsed()) return run_examples(src, std::cout, std::cerr);
+  if (check_store->parsed()) {
+    if (!check_store_db.empty()) check_store_cmd.db = check_store_db;
+    return run_check_store(src, check_store_cmd, std::cout, std::cerr);
+  }
   if (explain->parsed()) {
     if (!explain_db.empty()) explain_cmd.db = explain_db;
     if (!explain_at.empty()) explain_cmd.at = explain_at;

@@ -78,6 +78,22 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   if (!rules) return kExitFailure;
   auto writer = open_writer(settings.store, err);  // creates and migrates the file
   if (!writer) return kExitFailure;
+  // SQLite's quick check before anything is written: a store known to be damaged takes no
+  // writes (the last backup is the way back); the daemon still serves what it can read.
+  std::optional<std::string> damaged;
+  {
+    const auto started = std::chrono::steady_clock::now();
+    auto problems = store::check_integrity(settings.store.path, false);
+    if (!problems) {
+      damaged = problems.error().message;
+    } else if (!problems->empty()) {
+      damaged = problems->front() +
+                (problems->size() > 1 ? " (and " + std::to_string(problems->size() - 1) + " more)"
+                                      : std::string());
+    }
+    log->info("store quick check: {} in {:.1f} s", damaged ? "damaged" : "ok",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
   const engine::Catalogue catalogue(*rules);
   const calendar::WorkingCalendar& cal = loaded->calendar;
 
@@ -149,7 +165,17 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
       monitor.notify(b.counts->changed);
     }
   };
+  intake_options.log_error = [log](const std::string& m) { log->error("{}", m); };
+  intake_options.log_info = [log](const std::string& m) { log->info("{}", m); };
   ingest::Intake intake(std::move(*writer), intake_options);
+  if (damaged) {
+    intake.mark_damaged(*damaged);
+    log->error(
+        "store {} is damaged: {}. Nothing is written to it; the webhook answers 500 "
+        "(error_code 5) and /readyz store_damaged. Stop the daemon and restore the last "
+        "backup (README: Operations); `tthc-monitor check-store --full` lists the damage",
+        settings.store.path.string(), *damaged);
+  }
   auto synced = intake
                     .run_on_writer([rows = catalogue_rows(*rules)](store::Writer& w) {
                       return w.replace_catalogue(rows);
@@ -192,6 +218,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   read.now = now_in_vietnam;
   read.token = settings.http.read_token;
   read.monitor = &monitor;
+  read.store_health = [&intake] { return intake.health(); };
   read.metrics = &metrics;
   api::add_read_api(router, std::move(read));
   api::ReportApiOptions report_api;

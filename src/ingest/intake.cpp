@@ -33,13 +33,17 @@ std::future<Intake::Outcome> Intake::submit(Batch batch, store::BatchInfo info) 
   {
     std::lock_guard lock(m_);
     if (stopping_) {
-      item.done.set_value(IntakeError{true, "intake is shutting down"});
+      item.done.set_value(IntakeError{true, false, "intake is shutting down"});
+      return future;
+    }
+    if (const StoreHealth h = health(); h.damaged) {
+      item.done.set_value(IntakeError{false, true, "the store is damaged; nothing is written"});
       return future;
     }
     if (pending_records_ > 0 && pending_records_ + n > options_.max_pending_records) {
-      item.done.set_value(IntakeError{true, "intake queue full (" +
-                                                std::to_string(pending_records_) +
-                                                " records waiting); retry later"});
+      item.done.set_value(IntakeError{true, false,
+                                      "intake queue full (" + std::to_string(pending_records_) +
+                                          " records waiting); retry later"});
       return future;
     }
     pending_records_ += n;
@@ -115,6 +119,7 @@ void Intake::commit(std::vector<Item>& group) {
   auto started = std::chrono::steady_clock::now();
   auto result = writer_.apply_all(inputs);
   if (result) {
+    committed(std::nullopt);
     report(0, group.size(), *result, seconds_since(started));
     for (std::size_t i = 0; i < group.size(); ++i) group[i].done.set_value((*result)[i]);
     return;
@@ -124,12 +129,55 @@ void Intake::commit(std::vector<Item>& group) {
     started = std::chrono::steady_clock::now();
     auto one = writer_.apply_all(std::span(&inputs[i], 1));
     if (one) {
+      committed(std::nullopt);
       report(i, 1, *one, seconds_since(started));
       group[i].done.set_value(one->front());
     } else {
-      group[i].done.set_value(IntakeError{false, one.error().message});
+      committed(one.error());
+      group[i].done.set_value(IntakeError{false, health().damaged, one.error().message});
     }
   }
+}
+
+void Intake::mark_damaged(std::string reason) {
+  const std::lock_guard lock(health_m_);
+  health_.damaged = true;
+  health_.failing = true;
+  health_.reason = std::move(reason);
+}
+
+StoreHealth Intake::health() const {
+  const std::lock_guard lock(health_m_);
+  return health_;
+}
+
+void Intake::committed(const std::optional<Error>& error) {
+  if (!error) {
+    const std::uint64_t failures = failed_commits_.succeed();
+    if (failures == 0) return;
+    if (options_.log_info) {
+      options_.log_info("store: commits again after " + std::to_string(failures) +
+                        " failed batch(es)");
+    }
+    const std::lock_guard lock(health_m_);
+    health_.failing = false;
+    health_.reason.clear();
+    return;
+  }
+  // SQLite's words for a file that is not what it wrote (SQLITE_CORRUPT, SQLITE_NOTADB).
+  const bool damaged = error->message.find("malformed") != std::string::npos ||
+                       error->message.find("not a database") != std::string::npos;
+  if (failed_commits_.fail() && options_.log_error) {
+    options_.log_error("store: cannot commit: " + error->message +
+                       (damaged ? "; the store is damaged: nothing more is written. Stop the "
+                                  "daemon and restore the last backup (README: Operations)"
+                                : "; batches are refused until it commits again (further "
+                                  "failures are counted, not logged)"));
+  }
+  const std::lock_guard lock(health_m_);
+  health_.failing = true;
+  health_.damaged = health_.damaged || damaged;
+  health_.reason = error->message;
 }
 
 }  // namespace tthc::ingest

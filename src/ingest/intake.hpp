@@ -6,6 +6,7 @@
 //
 // Thread-safe: submit from any thread.
 
+#include "base/backoff.hpp"
 #include "base/result.hpp"
 #include "ingest/mc_payload.hpp"
 #include "store/store.hpp"
@@ -16,6 +17,8 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -39,11 +42,23 @@ struct IntakeOptions {
   /// Called on the writer thread after each successful commit, before the submitters hear
   /// of it (so the live state is told no later than the sender); must not throw.
   std::function<void(const CommitReport&)> on_commit;
+  /// Told of the first failed commit of a streak and of the recovery (writer thread; must not
+  /// throw): one line each however long the disk stays full.
+  std::function<void(const std::string&)> log_error;
+  std::function<void(const std::string&)> log_info;
+};
+
+/// Whether the store takes writes, for readiness and the metrics.
+struct StoreHealth {
+  bool failing = false;  ///< the last commit failed; the next success clears it
+  bool damaged = false;  ///< known malformed: every batch is refused until a restart
+  std::string reason;    ///< the store's message (may name the file: for the log, not answers)
 };
 
 /// Why a submission failed: the queue is full (retry later) or the store failed.
 struct IntakeError {
-  bool busy = false;
+  bool busy = false;     ///< the queue is full or the commit is slow: retry soon
+  bool damaged = false;  ///< the store is known to be malformed: nothing can be written
   std::string message;
 };
 
@@ -57,6 +72,10 @@ class Intake {
   using Outcome = std::variant<store::ApplyCounts, IntakeError>;
   /// Queues the batch's accepted records; the future resolves once they are committed.
   std::future<Outcome> submit(Batch batch, store::BatchInfo info);
+
+  /// Refuses every batch from now on: the store was found malformed (at start, or by a commit).
+  void mark_damaged(std::string reason);
+  StoreHealth health() const;
 
   /// Runs `fn` on the writer thread between transactions (catalogue updates and the like).
   std::future<Result<std::size_t>> run_on_writer(
@@ -72,12 +91,17 @@ class Intake {
   };
   void loop();
   void commit(std::vector<Item>& group);
+  /// Records a commit's outcome in the store's health (writer thread).
+  void committed(const std::optional<Error>& error);
 
   store::Writer writer_;
   IntakeOptions options_;
   std::mutex m_;
   std::condition_variable cv_;
   std::deque<Item> queue_;
+  mutable std::mutex health_m_;
+  StoreHealth health_;            // guarded by health_m_
+  FailureStreak failed_commits_;  // writer thread
   std::size_t pending_records_ = 0;
   bool stopping_ = false;
   std::thread thread_;

@@ -1,5 +1,7 @@
 #include "ingest/poller.hpp"
 
+#include "base/backoff.hpp"
+
 #include "http/client.hpp"
 #include "store/store.hpp"
 
@@ -58,7 +60,6 @@ std::string base64(std::string_view in) {
   }
   return out;
 }
-
 
 struct Poller::Impl {
   Impl(PollerOptions o, Intake& i, std::filesystem::path db, Seams s)
@@ -202,9 +203,9 @@ Poller::CycleResult Poller::run_cycle() {
       if (!p.options.progress_url.empty()) {
         bool progress_failed = false;
         for (const DossierSnapshot& d : page->batch.dossiers) {
-          auto r =
-              p.get(replace_all(p.options.progress_url, "{code}", http::percent_encode(d.dossier.code)),
-                    result.retry_after);
+          auto r = p.get(
+              replace_all(p.options.progress_url, "{code}", http::percent_encode(d.dossier.code)),
+              result.retry_after);
           if (!r) {
             fail(r.error().message);
             progress_failed = true;
@@ -280,17 +281,10 @@ std::chrono::milliseconds Poller::next_delay(const CycleResult& result) {
     std::lock_guard lock(p.m);
     failures = std::max<std::uint64_t>(p.stats.consecutive_failures, 1);
   }
-  const auto base = p.options.backoff_initial.count();
-  const auto cap = p.options.backoff_max.count();
-  long long delay = base;
-  for (std::uint64_t i = 1; i < failures && delay < cap; ++i) delay *= 2;
-  delay = std::min<long long>(delay, cap);
-  // Jitter in [delay/2, delay]: many daemons restarted together do not poll in step.
-  const long long half = delay / 2;
-  delay = half + static_cast<long long>(p.seams.random() % static_cast<std::uint64_t>(half + 1));
-  if (result.retry_after)
-    delay = std::max(delay, static_cast<long long>(result.retry_after->count()));
-  return milliseconds(delay);
+  milliseconds delay =
+      Backoff{p.options.backoff_initial, p.options.backoff_max}.delay(failures, p.seams.random());
+  if (result.retry_after) delay = std::max(delay, *result.retry_after);
+  return delay;
 }
 
 void Poller::run() {

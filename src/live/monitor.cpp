@@ -2,6 +2,8 @@
 
 #include "store/store.hpp"
 
+#include <random>
+
 #include <malloc.h>
 
 namespace tthc::live {
@@ -96,6 +98,21 @@ void Monitor::run() {
   ready_ = true;
   if (options_.loaded) options_.loaded(load_stats());
   std::optional<store::Reader> reader;
+  // A store that cannot be read (descriptors exhausted, permissions, a moved file) is retried
+  // with backoff, the first failure of a streak logged and the recovery: never a spinning loop.
+  FailureStreak streak;
+  std::minstd_rand random(std::random_device{}());
+  std::optional<std::chrono::steady_clock::time_point> retry_at;
+  const auto failed = [&](const std::string& message, std::unordered_set<std::string>& codes) {
+    if (streak.fail() && options_.log_error) {
+      options_.log_error("live state: " + message +
+                         "; retrying with backoff (further failures are counted, not logged)");
+    }
+    reader.reset();  // opened again: the file may have been replaced
+    retry_at = std::chrono::steady_clock::now() + options_.retry.delay(streak.failures(), random());
+    std::lock_guard lock(m_);
+    dirty_.merge(codes);
+  };
   for (;;) {
     std::unordered_set<std::string> dirty;
     {
@@ -105,35 +122,51 @@ void Monitor::run() {
         std::lock_guard state_lock(state_mutex_);
         if (auto next = state_.next_wakeup()) {
           const auto until = *next - options_.now();
-          if (until < wait) wait = std::max(std::chrono::milliseconds{0},
-                                            std::chrono::duration_cast<std::chrono::milliseconds>(until));
+          if (until < wait)
+            wait = std::max(std::chrono::milliseconds{0},
+                            std::chrono::duration_cast<std::chrono::milliseconds>(until));
         }
       }
-      cv_.wait_for(lock, wait, [this] { return stopping_ || !dirty_.empty(); });
+      const auto retry_due = [&retry_at] {
+        return !retry_at || std::chrono::steady_clock::now() >= *retry_at;
+      };
+      if (retry_at && !retry_due()) {
+        wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  *retry_at - std::chrono::steady_clock::now()));
+      }
+      cv_.wait_for(lock, wait, [&] { return stopping_ || (!dirty_.empty() && retry_due()); });
       if (stopping_) return;
-      dirty.swap(dirty_);
+      if (retry_due()) dirty.swap(dirty_);
     }
     if (!dirty.empty() && !reader) {
       auto opened = store::Reader::open(options_.db);
       if (!opened) {
-        if (options_.log_error) options_.log_error("live state: " + opened.error().message);
-        std::lock_guard lock(m_);
-        dirty_.merge(dirty);  // retried at the next round
+        failed(opened.error().message, dirty);
         continue;
       }
       reader = std::move(*opened);
     }
     std::vector<store::StoredTimeline> loaded;
     loaded.reserve(dirty.size());
+    std::unordered_set<std::string> unread;
+    std::string error;
     for (const std::string& code : dirty) {
       auto stored = reader->load(code);
       if (!stored) {
-        if (options_.log_error) {
-          options_.log_error("live state: reading " + code + ": " + stored.error().message);
-        }
-        continue;
+        if (unread.empty()) error = "reading " + code + ": " + stored.error().message;
+        unread.insert(code);
+      } else if (*stored) {
+        loaded.push_back(std::move(**stored));
       }
-      if (*stored) loaded.push_back(std::move(**stored));
+    }
+    if (!unread.empty()) {
+      failed(error, unread);  // the others are judged; these again once the store reads
+    } else if (!dirty.empty()) {
+      retry_at.reset();
+      if (const auto failures = streak.succeed(); failures > 0 && options_.log_error) {
+        options_.log_error("live state: the store reads again after " + std::to_string(failures) +
+                           " failed attempt(s)");
+      }
     }
     std::lock_guard lock(state_mutex_);
     const Moment now = options_.now();

@@ -5,6 +5,7 @@
 //
 // Thread-safe: notify() from the writer thread, with_state() from request handlers.
 
+#include "base/backoff.hpp"
 #include "live/live_state.hpp"
 
 #include <atomic>
@@ -36,6 +37,8 @@ struct MonitorOptions {
   std::function<void(const LoadStats&)> loaded;
   /// How often time is let pass when nothing is scheduled sooner.
   std::chrono::milliseconds tick{1000};
+  /// Waits between attempts to read a store that cannot be read.
+  Backoff retry{std::chrono::milliseconds(200), std::chrono::milliseconds(30'000)};
 };
 
 class Monitor {

@@ -140,6 +140,8 @@ struct Metrics::Impl {
   Gauge* tracked;
   Counter* judgements;
   Gauge* ready;
+  Gauge* store_failing;
+  Gauge* store_damaged;
   Gauge* provisional;
   Gauge* working_now;
   Family<Counter>* webhook_family;
@@ -234,6 +236,16 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
   tracked = &gauge("tthc_dossiers_tracked", "Dossiers in the live state.").Add({});
   judgements = &counter("tthc_reevaluations_total", "Dossier judgements since start.").Add({});
   ready = &gauge("tthc_state_ready", "1 once the live state is loaded.").Add({});
+  store_failing =
+      &gauge("tthc_store_failing",
+             "1 while the store fails to commit (disk full, I/O errors): intake answers "
+             "errors until it recovers.")
+           .Add({});
+  store_damaged =
+      &gauge("tthc_store_damaged",
+             "1 when the store is known to be malformed: nothing is written until it is "
+             "restored from a backup.")
+           .Add({});
   provisional = &gauge("tthc_calendar_provisional_years",
                        "Of this year and next, how many use a provisional holiday table.")
                      .Add({});
@@ -480,6 +492,11 @@ void Metrics::record_alert_delivery(bool ok, std::size_t alerts) {
 
 void Metrics::set_ready(bool ready) {
   impl_->ready->Set(ready ? 1 : 0);
+}
+
+void Metrics::set_store_health(bool failing, bool damaged) {
+  impl_->store_failing->Set(failing ? 1 : 0);
+  impl_->store_damaged->Set(damaged ? 1 : 0);
 }
 
 std::string Metrics::exposition(Moment now) {

@@ -73,6 +73,9 @@ class Metrics : public live::Observer {
   void set_last_intake(std::int64_t arrived_unix);
   void set_poll_source(std::function<PollCounts()> source);
   void set_ready(bool ready);
+  /// tthc_store_failing (the last commit failed) and tthc_store_damaged (the store is known to
+  /// be malformed: nothing is written until it is restored).
+  void set_store_health(bool failing, bool damaged);
   void set_alert_source(std::function<AlertCounts()> source);
   /// tthc_claimed_on_time_rate_gap of one month, replacing the series set before; at most
   /// kMaxGapUnits units (the first given), so a sender cannot grow /metrics.

@@ -145,6 +145,26 @@ int latest_schema_version() {
   return kMigrations[std::size(kMigrations) - 1].version;
 }
 
+Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full) {
+  auto db = sql::Db::open(path.string(), true);
+  if (!db) return std::move(db).error();
+  auto st = sql::Stmt::prepare(*db, full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)");
+  if (!st) return Error{st.error().message + " (" + path.string() + ")"};
+  std::vector<std::string> problems;
+  for (;;) {
+    auto row = st->step();
+    if (!row) {
+      // A file too damaged to be checked is itself the problem.
+      problems.push_back(row.error().message);
+      break;
+    }
+    if (!*row) break;
+    std::string line(st->text(0));
+    if (line != "ok") problems.push_back(std::move(line));
+  }
+  return problems;
+}
+
 Result<int> schema_version_of(const std::filesystem::path& path) {
   auto db = sql::Db::open(path.string(), true);
   if (!db) return std::move(db).error();

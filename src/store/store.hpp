@@ -194,4 +194,9 @@ int latest_schema_version();
 /// yet). A Reader refuses a file of another version; a Writer migrates an older one.
 Result<int> schema_version_of(const std::filesystem::path& path);
 
+/// SQLite's own check of the file, read-only: `PRAGMA quick_check` (every page and index entry
+/// well-formed; seconds for a million dossiers), or with `full` `PRAGMA integrity_check` (also
+/// every index against its table). The problems it names (at most 20); empty: the file is sound.
+Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full);
+
 }  // namespace tthc::store

@@ -295,19 +295,50 @@ TEST_F(WebhookTest, ConcurrentSendersAreGroupCommittedAndAllLand) {
   EXPECT_EQ(dossiers(), kThreads * kRequests);
 }
 
-TEST_F(WebhookTest, AStoreFailureIs503AndOtherBatchesOfTheGroupStillLand) {
-  start();
-  ASSERT_EQ(test::sql_exec(dir.file("t.db"),
-                           "CREATE TRIGGER boom BEFORE INSERT ON dossiers WHEN NEW.code='BOOM'"
-                           " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"),
-            "");
-  auto r = post(envelope(dossier("BOOM")));
-  EXPECT_EQ(r.status, 503);
-  EXPECT_NE(body_of(r)["error"].as_string().find("disk on fire"), std::string::npos);
-  EXPECT_EQ(body_of(r)["error_code"].as_string(), "4");
-  r = post(envelope(dossier("FINE")));
+// A store that fails (a full disk) answers 500 with error_code "5" and Retry-After, logs once
+// per streak, shows in the intake's health, and recovers by itself.
+TEST_F(WebhookTest, AStoreFailureIsAnErrorLoggedOncePerStreakAndRecovers) {
+  std::vector<std::string> errors, infos;
+  ingest::IntakeOptions io;
+  io.log_error = [&](const std::string& m) { errors.push_back(m); };
+  io.log_info = [&](const std::string& m) { infos.push_back(m); };
+  start({}, io);
+  ASSERT_EQ(
+      test::sql_exec(dir.file("t.db"),
+                     "CREATE TRIGGER boom BEFORE INSERT ON dossiers WHEN NEW.code LIKE 'BOOM%'"
+                     " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"),
+      "");
+  for (int i = 0; i < 5; ++i) {
+    auto r = post(envelope(dossier("BOOM-" + std::to_string(i))));
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(body_of(r)["error_code"].as_string(), "5");
+    EXPECT_EQ(body_of(r)["error"].as_string(), "the store cannot commit now");
+    bool retry_after = false;
+    for (const auto& [k, v] : r.headers) retry_after = retry_after || k == "retry-after";
+    EXPECT_TRUE(retry_after);
+  }
+  EXPECT_TRUE(intake->health().failing);
+  EXPECT_FALSE(intake->health().damaged);
+  ASSERT_EQ(errors.size(), 1U);  // the first of the streak; the cause is there, not in answers
+  EXPECT_NE(errors[0].find("disk on fire"), std::string::npos) << errors[0];
+  auto r = post(envelope(dossier("FINE")));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(dossiers(), 1);
+  EXPECT_FALSE(intake->health().failing);
+  ASSERT_EQ(infos.size(), 1U);
+  EXPECT_NE(infos[0].find("commits again after 5 failed batch(es)"), std::string::npos) << infos[0];
+}
+
+// A store known to be damaged takes nothing: not one record is acknowledged.
+TEST_F(WebhookTest, ADamagedStoreAcknowledgesNothing) {
+  start();
+  intake->mark_damaged("database disk image is malformed");
+  auto r = post(envelope(dossier("A-1")));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(body_of(r)["error_code"].as_string(), "5");
+  EXPECT_EQ(body_of(r)["error"].as_string(), "the store is damaged; nothing is written");
+  EXPECT_EQ(dossiers(), 0);
+  EXPECT_TRUE(intake->health().damaged);
 }
 
 TEST_F(WebhookTest, AFullQueueAnswers503WithRetryAfter) {

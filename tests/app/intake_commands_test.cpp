@@ -3,6 +3,7 @@
 #include "http/client.hpp"
 #include "store/store.hpp"
 #include "support/process.hpp"
+#include "support/sql.hpp"
 #include "support/store_v2.hpp"
 #include "support/temp_dir.hpp"
 
@@ -27,6 +28,23 @@ Outcome run(const std::vector<std::string>& args) {
 
 void write_file(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
+}
+
+// The shipped configuration, with the monthly snapshots kept inside the test's folder.
+std::filesystem::path daemon_config(test::TempDir& dir) {
+  const std::string src = TTHC_SOURCE_DIR;
+  return dir.write("monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                                       "[catalogue]\nfile = \"" + src +
+                                       "/config/procedures.csv\"\n" +
+                                       "[reports]\ndir = \"reports\"\n");
+}
+
+// The daemon on that configuration and `db`, on a free port (it prints its address once it
+// listens).
+test::Daemon start_daemon(test::TempDir& dir, const std::string& db) {
+  return test::Daemon(TTHC_EXECUTABLE,
+                      {"run", "--config", daemon_config(dir).string(), "--db", db, "--port", "0"},
+                      TTHC_SOURCE_DIR);
 }
 
 const std::string kGood =
@@ -203,16 +221,7 @@ TEST(ImportCommand, MissingFileIsAFailure) {
 TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   test::TempDir dir;
   const std::string db = dir.file("d.db").string();
-  // The shipped configuration, with the monthly snapshots kept inside the test's folder.
-  const std::string src = TTHC_SOURCE_DIR;
-  const auto config =
-      dir.write("monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
-                                    "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
-                                    "[reports]\ndir = \"reports\"\n");
-  // The daemon prints its address once it listens.
-  test::Daemon daemon(TTHC_EXECUTABLE,
-                      {"run", "--config", config.string(), "--db", db, "--port", "0"},
-                      TTHC_SOURCE_DIR);
+  test::Daemon daemon = start_daemon(dir, db);
   const auto port = daemon.port();
   ASSERT_GT(port, 0) << daemon.first_line();
 
@@ -232,6 +241,65 @@ TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   EXPECT_EQ(daemon.stop(), 0);
   auto reader = store::Reader::open(db).value();
   EXPECT_EQ(reader.totals().value().dossiers, 1);
+}
+
+// A page of the store damaged on disk: check-store says so and what to do; the daemon starts,
+// says it is not ready, and acknowledges nothing into the damaged file.
+TEST(RunCommand, ADamagedStoreIsFoundAtStartAndTakesNoWrites) {
+  test::TempDir dir;
+  const std::string db = dir.file("d.db").string();
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    char code[64];
+    std::snprintf(code, sizeof code, "000.00.12.H42-260302-%04d", i);
+    std::string line = kGood;
+    line.replace(line.find("000.00.12.H42-260302-0001"), 25, code);
+    lines += line + "\n";
+  }
+  write_file(dir.file("in.jsonl"), lines);
+  ASSERT_EQ(run({"import", dir.file("in.jsonl").string(), "--db", db}).status, 0);
+  Outcome ok = run({"check-store", "--db", db});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_NE(ok.out.find(": ok (quick_check"), std::string::npos) << ok.out;
+
+  // One page in the middle of the dossiers' pages, overwritten.
+  {
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(std::filesystem::file_size(db) / 4096 / 2 * 4096));
+    const std::string garbage(4096, '\xA5');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  Outcome bad = run({"check-store", "--db", db, "--full"});
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("DAMAGED (integrity_check)"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("Restore the last backup"), std::string::npos) << bad.err;
+
+  test::Daemon daemon = start_daemon(dir, db);
+  const auto port = daemon.port();
+  ASSERT_GT(port, 0) << daemon.first_line();
+  auto ready = http::request("127.0.0.1", port, http::ClientRequest{"GET", "/readyz", "", "", {}});
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503);
+  EXPECT_NE(ready->body.find("store_damaged"), std::string::npos) << ready->body;
+  EXPECT_EQ(ready->body.find(db), std::string::npos) << ready->body;  // no path in answers
+  std::string fresh = kGood;
+  fresh.replace(fresh.find("000.00.12.H42-260302-0001"), 25, "000.00.12.H42-260303-0001");
+  auto r = http::request("127.0.0.1", port,
+                         http::ClientRequest{"POST",
+                                             "/api/v1/mc",
+                                             R"({"service":"DongBoHoSoMC","data":[)" + fresh + "]}",
+                                             "application/json",
+                                             {}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 500) << r->body;
+  EXPECT_NE(r->body.find(R"("error_code":"5")"), std::string::npos) << r->body;
+  auto metrics =
+      http::request("127.0.0.1", port, http::ClientRequest{"GET", "/metrics", "", "", {}});
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("tthc_store_damaged 1"), std::string::npos);
+  EXPECT_EQ(daemon.stop(), 0);
+  EXPECT_EQ(test::sql_rows(db, "SELECT count(*) FROM dossiers WHERE code LIKE '%260303%'"),
+            (std::vector<std::vector<std::string>>{{"0"}}));
 }
 
 TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
