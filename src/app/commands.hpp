@@ -63,14 +63,14 @@ int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostrea
 
 /// `report`: a monthly report (src/reports) from the store, or what changed since a snapshot.
 struct ReportCommand {
-  std::string kind;                      ///< --kind: results, reduction, index766
-  std::string month;                     ///< --month YYYY-MM
-  std::string format = "json";           ///< --format: json, csv, html, xlsx
-  std::optional<int> period_start_day;   ///< --period-start-day, overrides [reports]
-  std::optional<std::string> out;        ///< --out FILE (default standard output)
-  std::optional<std::string> as_of;      ///< --as-of: judge as of this moment
-  std::optional<std::string> diff;       ///< --diff SNAPSHOT_DIR_OR_FILE
-  std::optional<std::string> db;         ///< --db, overrides store.path
+  std::string kind;                     ///< --kind: results, reduction, index766
+  std::string month;                    ///< --month YYYY-MM
+  std::string format = "json";          ///< --format: json, csv, html, xlsx
+  std::optional<int> period_start_day;  ///< --period-start-day, overrides [reports]
+  std::optional<std::string> out;       ///< --out FILE (default standard output)
+  std::optional<std::string> as_of;     ///< --as-of: judge as of this moment
+  std::optional<std::string> diff;      ///< --diff SNAPSHOT_DIR_OR_FILE
+  std::optional<std::string> db;        ///< --db, overrides store.path
 };
 
 /// Exit status of `report --diff` when the fresh report differs from the snapshot.
@@ -78,6 +78,34 @@ inline constexpr int kExitDifferent = 3;
 
 int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream& out,
                std::ostream& err);
+
+/// `backup DEST`: the store, the alert state and the reports folder copied while the daemon
+/// runs, each checked, with a manifest written last. 0 done, 1 failure (named).
+struct BackupCommand {
+  std::string dest;               ///< a new or empty folder
+  std::optional<std::string> db;  ///< --db, overrides store.path
+};
+
+int run_backup(const SourceOptions& src, const BackupCommand& cmd, std::ostream& out,
+               std::ostream& err);
+
+/// `restore SRC`: a backup's files checked against its manifest and put in place, the current
+/// ones kept aside. 0 done, 1 failure (a bad backup, a file that cannot be written), 4 refused
+/// because a daemon holds the store.
+struct RestoreCommand {
+  std::string source;             ///< a folder `backup` wrote
+  std::optional<std::string> db;  ///< --db, overrides store.path
+};
+
+/// Exit status of `restore` while a daemon runs against the store.
+inline constexpr int kExitStoreInUse = 4;
+
+int run_restore(const SourceOptions& src, const RestoreCommand& cmd, std::ostream& out,
+                std::ostream& err);
+
+/// `check-config`: the settings and every file they name, checked as the daemon would load
+/// them, starting nothing and creating nothing. 0 usable, 1 problems (each named).
+int run_check_config(const SourceOptions& src, std::ostream& out, std::ostream& err);
 
 /// The daemon; returns when SIGINT or SIGTERM arrives, after a graceful stop.
 int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,

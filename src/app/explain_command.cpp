@@ -56,7 +56,8 @@ int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostrea
   const engine::Evaluation e = engine::evaluate(**tl, rule, loaded->calendar, settings.engine, at);
   if (cmd.json) {
     out << api::explain_json(**tl, e, rule, loaded->calendar, settings.engine,
-                            api::Personal::Include) << "\n";
+                             api::Personal::Include)
+        << "\n";
   } else {
     out << api::explain_text(**tl, e, rule, loaded->calendar, settings.engine);
   }

@@ -47,7 +47,8 @@ int run(int argc, char** argv) {
   RunCommand run_cmd;
   std::string run_db;
   int run_port = -1;
-  auto* run_sub = cli.add_subcommand("run", "the daemon: intake, live figures, metrics and the dossier API");
+  auto* run_sub =
+      cli.add_subcommand("run", "the daemon: intake, live figures, metrics and the dossier API");
   run_sub->add_option("--db", run_db, "SQLite file (default: the configuration's store.path)");
   run_sub->add_option("--port", run_port, "listen port (0: any free port)")
       ->check(CLI::Range(0, 65535));
@@ -101,8 +102,9 @@ int run(int argc, char** argv) {
   auto* report = cli.add_subcommand(
       "report",
       "a month's report: form II.06a (results), reduction, the 766 estimate, claimed statistics");
-  report->add_option("--kind", report_cmd.kind,
-                     "results, reduction, index766, claimed or dvcqg-stats (json only)")
+  report
+      ->add_option("--kind", report_cmd.kind,
+                   "results, reduction, index766, claimed or dvcqg-stats (json only)")
       ->required();
   report->add_option("--month", report_cmd.month, "the month, YYYY-MM")->required();
   report->add_option("--format", report_cmd.format, "json (default), csv, html or xlsx");
@@ -119,6 +121,29 @@ int run(int argc, char** argv) {
                      "anything changed");
   report->add_option("--db", report_db, "SQLite file (default: the configuration's store.path)");
 
+  // backup and restore: a folder, and --db.
+  const auto folder_command = [&cli](const char* name, const char* about, const char* folder,
+                                     const char* folder_help, std::string& folder_value,
+                                     std::string& db_value) {
+    auto* sub = cli.add_subcommand(name, about);
+    sub->add_option(folder, folder_value, folder_help)->required();
+    sub->add_option("--db", db_value, "SQLite file (default: the configuration's store.path)");
+    return sub;
+  };
+  BackupCommand backup_cmd;
+  std::string backup_db;
+  auto* backup = folder_command(
+      "backup", "copy the store, the alert state and the reports into a folder, daemon running",
+      "dest", "a new or empty folder", backup_cmd.dest, backup_db);
+  RestoreCommand restore_cmd;
+  std::string restore_db;
+  auto* restore = folder_command(
+      "restore", "put a backup back in place, the daemon stopped; current files kept aside",
+      "source", "a folder `backup` wrote", restore_cmd.source, restore_db);
+
+  auto* check_config = cli.add_subcommand(
+      "check-config", "check the configuration and every file it names; starts nothing");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -134,6 +159,15 @@ int run(int argc, char** argv) {
   if (cal->parsed()) return run_calendar(src, cal_cmd, std::cout, std::cerr);
   if (due->parsed()) return run_due(src, due_cmd, std::cout, std::cerr);
   if (examples->parsed()) return run_examples(src, std::cout, std::cerr);
+  if (check_config->parsed()) return run_check_config(src, std::cout, std::cerr);
+  if (backup->parsed()) {
+    if (!backup_db.empty()) backup_cmd.db = backup_db;
+    return run_backup(src, backup_cmd, std::cout, std::cerr);
+  }
+  if (restore->parsed()) {
+    if (!restore_db.empty()) restore_cmd.db = restore_db;
+    return run_restore(src, restore_cmd, std::cout, std::cerr);
+  }
   if (explain->parsed()) {
     if (!explain_db.empty()) explain_cmd.db = explain_db;
     if (!explain_at.empty()) explain_cmd.at = explain_at;

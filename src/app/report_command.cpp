@@ -47,8 +47,8 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
   }
   const auto format = reports::parse_format(cmd.format);
   if (!format) {
-    return usage(err, "--format: not a format: \"" + cmd.format +
-                          "\" (expected json, csv, html or xlsx)");
+    return usage(
+        err, "--format: not a format: \"" + cmd.format + "\" (expected json, csv, html or xlsx)");
   }
   if (!reports::available(*kind, *format)) {
     return usage(err, "--format: " + cmd.kind + " is written as json only");
@@ -60,8 +60,8 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
   const int start_day = cmd.period_start_day.value_or(settings.reports.period_start_day);
   auto period = reports::parse_period(cmd.month, start_day);
   if (!period) {
-    return usage(err, std::string(cmd.period_start_day ? "--period-start-day" : "--month") +
-                          ": " + period.error().message);
+    return usage(err, std::string(cmd.period_start_day ? "--period-start-day" : "--month") + ": " +
+                          period.error().message);
   }
   std::optional<Moment> as_of;
   if (cmd.as_of) {
@@ -82,8 +82,8 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
     if (!as_of) {
       // Judged as of the same moment as the snapshot: what changed is the data or the inputs.
       auto recorded = reports::recorded_as_of(*snapshot);
-      if (!recorded) return failure(err, "--diff: " + snapshot_path.string() + ": " +
-                                             recorded.error().message);
+      if (!recorded)
+        return failure(err, "--diff: " + snapshot_path.string() + ": " + recorded.error().message);
       as_of = *recorded;
     }
   }

@@ -82,13 +82,13 @@ TEST(ImportCommand, AWholeFileEnvelopeAndACleanRunExitZero) {
 TEST(ImportCommand, KeepsClaimedStatisticsLines) {
   test::TempDir dir;
   const auto file = dir.file("stats.jsonl");
-  write_file(file,
-             kGood + "\n" +
-                 R"({"session":"s","madonvi":"000.00.12.H42","service":"DongBoThongKeHoSo",)"
-                 R"("data":[{"Thang":"3","Nam":"2026","Madonvi":"000.00.12.H42",)"
-                 R"("SoNhanTrongKy":"7","TongDaXuLy":"5","TongXuLyDungHan":"5"}]})" +
-                 "\n" + R"({"service":"DongBoThongKeHoSo","data":[{"Thang":"13","Nam":"2026",)" +
-                 R"("Madonvi":"000.00.12.H42"}]})" + "\n");
+  write_file(file, kGood + "\n" +
+                       R"({"session":"s","madonvi":"000.00.12.H42","service":"DongBoThongKeHoSo",)"
+                       R"("data":[{"Thang":"3","Nam":"2026","Madonvi":"000.00.12.H42",)"
+                       R"("SoNhanTrongKy":"7","TongDaXuLy":"5","TongXuLyDungHan":"5"}]})" +
+                       "\n" +
+                       R"({"service":"DongBoThongKeHoSo","data":[{"Thang":"13","Nam":"2026",)" +
+                       R"("Madonvi":"000.00.12.H42"}]})" + "\n");
   const std::string db = dir.file("t.db").string();
   Outcome r = run({"import", file.string(), "--db", db});
   EXPECT_EQ(r.status, 3) << r.err;  // completed, with a rejected record
@@ -120,8 +120,8 @@ TEST(ImportCommand, FilesPipesAndStandardInputReadAlike) {
   const std::vector<std::pair<std::string, std::string>> ways = {
       {"file", "exec \"$0\" import " + file.string() + " --db " + dir.file("a.db").string()},
       {"stdin", "exec \"$0\" import - --db " + dir.file("b.db").string() + " < " + file.string()},
-      {"pipe", "cat " + file.string() + " | \"$0\" import /dev/stdin --db " +
-                   dir.file("c.db").string()}};
+      {"pipe",
+       "cat " + file.string() + " | \"$0\" import /dev/stdin --db " + dir.file("c.db").string()}};
   for (const auto& [way, command] : ways) {
     Outcome r = test::run_process(shell, {"-c", command, TTHC_EXECUTABLE}, TTHC_SOURCE_DIR);
     EXPECT_EQ(r.status, 3) << way << ": " << r.err;
@@ -203,12 +203,13 @@ TEST(RunCommand, ServesTheWebhookAndStopsOnSigterm) {
   const std::string db = dir.file("d.db").string();
   // The shipped configuration, with the monthly snapshots kept inside the test's folder.
   const std::string src = TTHC_SOURCE_DIR;
-  const auto config = dir.write(
-      "monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
-                          "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
-                          "[reports]\ndir = \"reports\"\n");
+  const auto config =
+      dir.write("monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                                    "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                                    "[reports]\ndir = \"reports\"\n");
   // The daemon prints its address once it listens.
-  test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string(), "--db", db, "--port", "0"},
+  test::Daemon daemon(TTHC_EXECUTABLE,
+                      {"run", "--config", config.string(), "--db", db, "--port", "0"},
                       TTHC_SOURCE_DIR);
   const auto port = daemon.port();
   ASSERT_GT(port, 0) << daemon.first_line();
@@ -257,8 +258,8 @@ TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {
       "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" + "[catalogue]\nfile = \"" +
           src + "/config/procedures.csv\"\n" +
           "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-          "[reports]\ndir = \"reports\"\n[poller]\nenabled = true\nurl = \"http://127.0.0.1:" + std::to_string(upstream_port) +
-          "/api/dossiers\"\ninterval = \"100ms\"\n");
+          "[reports]\ndir = \"reports\"\n[poller]\nenabled = true\nurl = \"http://127.0.0.1:" +
+          std::to_string(upstream_port) + "/api/dossiers\"\ninterval = \"100ms\"\n");
   test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string()}, TTHC_SOURCE_DIR);
   ASSERT_GT(daemon.port(), 0) << daemon.first_line();
   {
