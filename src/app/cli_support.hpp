@@ -1,11 +1,15 @@
 #pragma once
 // Small pieces the commands share.
 
+#include "base/result.hpp"
 #include "domain/time.hpp"
 
 #include <csignal>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace tthc::app {
 
@@ -18,5 +22,11 @@ sigset_t block_stop_signals();
 
 /// The system clock's present moment in Vietnam local time (UTC+7).
 Moment now_in_vietnam();
+
+/// Flushes a folder's entries (a rename into it survives power loss); an error names it.
+std::optional<Error> sync_directory(const std::filesystem::path& dir);
+
+/// Writes `text` to `file` and flushes it to the disk; an error names the file and the cause.
+std::optional<Error> write_durably(const std::filesystem::path& file, std::string_view text);
 
 }  // namespace tthc::app

@@ -88,6 +88,34 @@ inline constexpr int kExitDifferent = 3;
 int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream& out,
                std::ostream& err);
 
+/// `backup DEST`: the store, the alert state and the reports folder copied while the daemon
+/// runs, each checked, with a manifest written last. 0 done, 1 failure (named).
+struct BackupCommand {
+  std::string dest;               ///< a new or empty folder
+  std::optional<std::string> db;  ///< --db, overrides store.path
+};
+
+int run_backup(const SourceOptions& src, const BackupCommand& cmd, std::ostream& out,
+               std::ostream& err);
+
+/// `restore SRC`: a backup's files checked against its manifest and put in place, the current
+/// ones kept aside. 0 done, 1 failure (a bad backup, a file that cannot be written), 4 refused
+/// because a daemon holds the store.
+struct RestoreCommand {
+  std::string source;             ///< a folder `backup` wrote
+  std::optional<std::string> db;  ///< --db, overrides store.path
+};
+
+/// Exit status of `restore` while a daemon runs against the store.
+inline constexpr int kExitStoreInUse = 4;
+
+int run_restore(const SourceOptions& src, const RestoreCommand& cmd, std::ostream& out,
+                std::ostream& err);
+
+/// `check-config`: the settings and every file they name, checked as the daemon would load
+/// them, starting nothing and creating nothing. 0 usable, 1 problems (each named).
+int run_check_config(const SourceOptions& src, std::ostream& out, std::ostream& err);
+
 /// The daemon; returns when SIGINT or SIGTERM arrives, after a graceful stop.
 int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& out,
                std::ostream& err);

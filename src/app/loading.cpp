@@ -35,6 +35,19 @@ std::optional<config::Settings> load_settings_for(const SourceOptions& src, std:
   return settings;
 }
 
+std::optional<config::Settings> load_settings_for(const SourceOptions& src,
+                                                  const std::optional<std::string>& db,
+                                                  std::ostream& err) {
+  auto settings = load_settings_for(src, err);
+  if (settings && db) settings->store.path = *db;
+  return settings;
+}
+
+int fail_with(std::ostream& err, const Error& e) {
+  err << "tthc-monitor: error: " << e.message << "\n";
+  return kExitFailure;
+}
+
 std::optional<Loaded> load_with_calendar(const SourceOptions& src, std::ostream& err) {
   if (!find_config(src) && !src.holidays) {
     err << "tthc-monitor: error: no configuration found (config/tthc-monitor.toml); "

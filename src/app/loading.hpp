@@ -21,6 +21,13 @@ std::optional<std::filesystem::path> find_config(const SourceOptions& src);
 
 /// Prints the error and gives nullopt on failure.
 std::optional<config::Settings> load_settings_for(const SourceOptions& src, std::ostream& err);
+/// The same, with `--db` (when given) in place of store.path.
+std::optional<config::Settings> load_settings_for(const SourceOptions& src,
+                                                  const std::optional<std::string>& db,
+                                                  std::ostream& err);
+
+/// Prints `tthc-monitor: error: <message>` and gives kExitFailure.
+int fail_with(std::ostream& err, const Error& e);
 
 struct Loaded {
   config::Settings settings;

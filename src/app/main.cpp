@@ -131,6 +131,29 @@ int run(int argc, char** argv) {
                      "anything changed");
   report->add_option("--db", report_db, "SQLite file (default: the configuration's store.path)");
 
+  // backup and restore: a folder, and --db.
+  const auto folder_command = [&cli](const char* name, const char* about, const char* folder,
+                                     const char* folder_help, std::string& folder_value,
+                                     std::string& db_value) {
+    auto* sub = cli.add_subcommand(name, about);
+    sub->add_option(folder, folder_value, folder_help)->required();
+    sub->add_option("--db", db_value, "SQLite file (default: the configuration's store.path)");
+    return sub;
+  };
+  BackupCommand backup_cmd;
+  std::string backup_db;
+  auto* backup = folder_command(
+      "backup", "copy the store, the alert state and the reports into a folder, daemon running",
+      "dest", "a new or empty folder", backup_cmd.dest, backup_db);
+  RestoreCommand restore_cmd;
+  std::string restore_db;
+  auto* restore = folder_command(
+      "restore", "put a backup back in place, the daemon stopped; current files kept aside",
+      "source", "a folder `backup` wrote", restore_cmd.source, restore_db);
+
+  auto* check_config = cli.add_subcommand(
+      "check-config", "check the configuration and every file it names; starts nothing");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -151,6 +174,15 @@ int run(int argc, char** argv) {
   if (check_store->parsed()) {
     if (!check_store_db.empty()) check_store_cmd.db = check_store_db;
     return run_check_store(src, check_store_cmd, std::cout, std::cerr);
+  }
+  if (check_config->parsed()) return run_check_config(src, std::cout, std::cerr);
+  if (backup->parsed()) {
+    if (!backup_db.empty()) backup_cmd.db = backup_db;
+    return run_backup(src, backup_cmd, std::cout, std::cerr);
+  }
+  if (restore->parsed()) {
+    if (!restore_db.empty()) restore_cmd.db = restore_db;
+    return run_restore(src, restore_cmd, std::cout, std::cerr);
   }
   if (explain->parsed()) {
     if (!explain_db.empty()) explain_cmd.db = explain_db;

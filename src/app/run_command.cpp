@@ -10,6 +10,7 @@
 
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
+#include "app/store_lock.hpp"
 #include "domain/text.hpp"
 #include "http/server.hpp"
 #include "ingest/intake.hpp"
@@ -76,6 +77,18 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   const auto rules = load_catalogue_for(
       settings, err, [&log](const std::string& warning) { log->warn("{}", warning); });
   if (!rules) return kExitFailure;
+  // Held until the daemon exits: `restore` refuses to replace the store meanwhile.
+  auto store_lock = StoreLock::try_acquire(settings.store.path);
+  if (!store_lock) {
+    err << "tthc-monitor: error: " << store_lock.error().message << "\n";
+    return kExitFailure;
+  }
+  if (!*store_lock) {
+    err << "tthc-monitor: error: " << settings.store.path.string()
+        << " is in use: another daemon or a restore holds "
+        << StoreLock::path_for(settings.store.path).string() << "\n";
+    return kExitFailure;
+  }
   auto writer = open_writer(settings.store, err);  // creates and migrates the file
   if (!writer) return kExitFailure;
   // SQLite's quick check before anything is written: a store known to be damaged takes no

@@ -40,13 +40,20 @@ std::string why_not_creatable(const std::string& path) {
 }  // namespace
 
 Result<Db> Db::open(const std::string& path, bool read_only) {
+  return open_with(path,
+                   read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+}
+
+Result<Db> Db::open_existing(const std::string& path) {
+  return open_with(path, SQLITE_OPEN_READWRITE);
+}
+
+Result<Db> Db::open_with(const std::string& path, int open_flags) {
   // Memory statistics take a global mutex on every allocation; nothing here reads them.
   static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   (void)configured;
   sqlite3* db = nullptr;
-  const int flags =
-      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-      SQLITE_OPEN_NOMUTEX;
+  const int flags = open_flags | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? with_cause(db, sqlite3_errmsg(db)) : sqlite3_errstr(rc);

@@ -17,6 +17,8 @@ namespace tthc::store::sql {
 class Db {
  public:
   static Result<Db> open(const std::string& path, bool read_only);
+  /// Opens a file that must already exist (never creates one), for reading and writing.
+  static Result<Db> open_existing(const std::string& path);
   Db() = default;  ///< closed
   Db(Db&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
   Db& operator=(Db&& other) noexcept;
@@ -35,6 +37,7 @@ class Db {
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
+  static Result<Db> open_with(const std::string& path, int flags);
   sqlite3* db_ = nullptr;
 };
 
