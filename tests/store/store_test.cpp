@@ -604,14 +604,7 @@ TEST(StoreCrash, KillNineLosesNoAcknowledgedBatch) {
   close(pipefd[0]);
   ASSERT_TRUE(WIFSIGNALED(status));
 
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
-  sqlite3_finalize(st);
-  sqlite3_close(db);
+  EXPECT_EQ(test::integrity_check(path), "ok");
 
   auto reader = Reader::open(path).value();
   const auto totals = reader.totals().value();

@@ -43,10 +43,16 @@ inline std::vector<char*> argv_of(std::vector<std::string>& args) {
   return argv;
 }
 
-inline int exit_status(pid_t pid) {
+/// Waits for `pid` to end; gives waitpid's status word.
+inline int wait_status(pid_t pid) {
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0) {
   }
+  return wstatus;
+}
+
+inline int exit_status(pid_t pid) {
+  const int wstatus = wait_status(pid);
   return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
 }
 
@@ -141,6 +147,15 @@ class Daemon {
     pid_ = -1;
     return status;
   }
+  /// SIGKILL, then waits: true when the signal ended it, false when it had exited before (or
+  /// was never started).
+  bool kill_hard() {
+    if (pid_ <= 0) return false;
+    kill(pid_, SIGKILL);
+    const int wstatus = process_detail::wait_status(pid_);
+    pid_ = -1;
+    return WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL;
+  }
 
  private:
   pid_t pid_ = -1;
@@ -154,8 +169,8 @@ class Daemon {
 /// Daemon kills it when destroyed. `announce`: the shell prints the first line itself, for a
 /// program that prints none on standard output (Prometheus).
 inline std::unique_ptr<Daemon> start_logged(const std::filesystem::path& log,
-                                           const std::vector<std::string>& command, bool announce,
-                                           const std::filesystem::path& cwd) {
+                                            const std::vector<std::string>& command, bool announce,
+                                            const std::filesystem::path& cwd) {
   std::string script = R"(log=$1; shift; exec 2>>"$log"; )";
   if (announce) script += "echo started; ";
   script += R"(exec "$@")";
@@ -166,6 +181,5 @@ inline std::unique_ptr<Daemon> start_logged(const std::filesystem::path& log,
   args.insert(args.end(), command.begin(), command.end());
   return std::make_unique<Daemon>("/bin/sh", std::move(args), cwd);
 }
-
 
 }  // namespace tthc::test

@@ -46,4 +46,10 @@ inline std::vector<std::vector<std::string>> sql_rows(const std::filesystem::pat
   return rows;
 }
 
+/// What `PRAGMA integrity_check` says of `path`: "ok" for a sound file.
+inline std::string integrity_check(const std::filesystem::path& path) {
+  const auto rows = sql_rows(path, "PRAGMA integrity_check");
+  return rows.empty() || rows.front().empty() ? "(no answer)" : rows.front().front();
+}
+
 }  // namespace tthc::test
