@@ -57,7 +57,9 @@ Result<Db> Db::open_with(const std::string& path, int open_flags) {
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? with_cause(db, sqlite3_errmsg(db)) : sqlite3_errstr(rc);
-    if (!read_only && (rc & 0xFF) == SQLITE_CANTOPEN) msg += why_not_creatable(path);
+    if ((open_flags & SQLITE_OPEN_CREATE) != 0 && (rc & 0xFF) == SQLITE_CANTOPEN) {
+      msg += why_not_creatable(path);
+    }
     sqlite3_close(db);
     return Error{"store: cannot open " + path + ": " + msg};
   }
