@@ -145,9 +145,15 @@ int latest_schema_version() {
   return kMigrations[std::size(kMigrations) - 1].version;
 }
 
-Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full) {
+Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full,
+                                                 std::function<bool()> cancelled) {
   auto db = sql::Db::open(path.string(), true);
   if (!db) return std::move(db).error();
+  if (cancelled) {
+    sqlite3_progress_handler(
+        db->get(), 100'000,
+        [](void* f) { return (*static_cast<std::function<bool()>*>(f))() ? 1 : 0; }, &cancelled);
+  }
   auto st = sql::Stmt::prepare(*db, full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)");
   if (!st) return Error{st.error().message + " (" + path.string() + ")"};
   std::vector<std::string> problems;

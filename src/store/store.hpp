@@ -197,6 +197,8 @@ Result<int> schema_version_of(const std::filesystem::path& path);
 /// SQLite's own check of the file, read-only: `PRAGMA quick_check` (every page and index entry
 /// well-formed; seconds for a million dossiers), or with `full` `PRAGMA integrity_check` (also
 /// every index against its table). The problems it names (at most 20); empty: the file is sound.
-Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full);
+/// `cancelled`, asked now and then, stops it early with an error (the daemon stopping).
+Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full,
+                                                 std::function<bool()> cancelled = {});
 
 }  // namespace tthc::store

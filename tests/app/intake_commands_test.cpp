@@ -6,6 +6,7 @@
 #include "support/sql.hpp"
 #include "support/store_v2.hpp"
 #include "support/temp_dir.hpp"
+#include "support/wait.hpp"
 
 #include <gtest/gtest.h>
 
@@ -277,10 +278,16 @@ TEST(RunCommand, ADamagedStoreIsFoundAtStartAndTakesNoWrites) {
   test::Daemon daemon = start_daemon(dir, db);
   const auto port = daemon.port();
   ASSERT_GT(port, 0) << daemon.first_line();
-  auto ready = http::request("127.0.0.1", port, http::ClientRequest{"GET", "/readyz", "", "", {}});
+  // The check runs beside the start-up load: the probes answer meanwhile.
+  Result<http::Response> ready = Error{"not asked"};
+  EXPECT_TRUE(test::await(
+      [&] {
+        ready = http::request("127.0.0.1", port, http::ClientRequest{"GET", "/readyz", "", "", {}});
+        return ready && ready->body.find("store_damaged") != std::string::npos;
+      },
+      std::chrono::seconds(20)));
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 503);
-  EXPECT_NE(ready->body.find("store_damaged"), std::string::npos) << ready->body;
   EXPECT_EQ(ready->body.find(db), std::string::npos) << ready->body;  // no path in answers
   std::string fresh = kGood;
   fresh.replace(fresh.find("000.00.12.H42-260302-0001"), 25, "000.00.12.H42-260303-0001");
