@@ -14,8 +14,8 @@ inline constexpr std::size_t kMaxDepartmentBytes = 160;
 
 /// A unit code as the one-stop systems write it (the MaHoSo prefix, the envelope's madonvi,
 /// Madonvi): "000.00.12.H42", "G22.38", "H42" — 1 to 32 ASCII letters, digits, '.' and '_',
-/// with at least one digit. A MaHoSo without '-' has no unit code: the whole code fails here
-/// only by luck, so callers check for the '-' themselves (Dossier::unit_code gives the prefix).
+/// with at least one digit. A MaHoSo without '-' has no unit code (Dossier::unit_code() is
+/// empty): a whole dossier code could pass this check, so it is never given one.
 bool is_unit_code(std::string_view code);
 
 /// A field code (MaLinhVuc): "KHCN", "ATBXHN", "G09-TP-01" — 1 to 32 ASCII letters, digits,
