@@ -99,6 +99,9 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   metrics_options.version = TTHC_VERSION;
   metrics_options.on_time_target = settings.metrics.on_time_target;
   metrics_options.reduced_ratio = settings.metrics.reduced_ratio;
+  metrics_options.labels = {settings.metrics.max_units, settings.metrics.max_fields,
+                            settings.metrics.max_departments, settings.metrics.max_unit_fields,
+                            settings.metrics.max_unit_departments};
   metrics::Metrics metrics(metrics_options, cal);
   // Unix time of the last committed batch (-1: none), for the board's freshness line.
   std::atomic<std::int64_t> last_intake{-1};

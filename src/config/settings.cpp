@@ -118,6 +118,17 @@ Result<bool> get_bool(const toml::node& n, std::string_view name, std::string_vi
   return Error{where(name, n) + ": " + std::string(key) + ": expected true or false"};
 }
 
+// An integer from `min` to `max`.
+Result<std::int64_t> get_integer(const toml::node& n, std::string_view name, std::string_view key,
+                                 std::int64_t min, std::int64_t max) {
+  const auto* i = n.as_integer();
+  if (i == nullptr || i->get() < min || i->get() > max) {
+    return Error{where(name, n) + ": " + std::string(key) + ": expected a number from " +
+                 std::to_string(min) + " to " + std::to_string(max)};
+  }
+  return i->get();
+}
+
 // "8MiB", "512KiB", "1048576": a size in bytes.
 Result<std::size_t> get_size(const toml::node& n, std::string_view name, std::string_view key) {
   std::string text;
@@ -277,12 +288,9 @@ std::optional<Error> parse_poller(const toml::table& t, std::string_view name,
                           {"max_pages_per_cycle", &p.max_pages_per_cycle, 100'000}};
   for (const Count& c : counts) {
     if (const auto* n = t.get(c.key)) {
-      const auto* i = n->as_integer();
-      if (i == nullptr || i->get() < 1 || i->get() > c.max) {
-        return Error{where(name, *n) + ": poller." + c.key + ": expected a number from 1 to " +
-                     std::to_string(c.max)};
-      }
-      *c.target = static_cast<std::size_t>(i->get());
+      auto v = get_integer(*n, name, std::string("poller.") + c.key, 1, c.max);
+      if (!v) return v.error();
+      *c.target = static_cast<std::size_t>(*v);
     }
   }
   if (const auto* n = t.get("interval")) {
@@ -353,12 +361,50 @@ std::optional<Error> parse_reports(const toml::table& t, std::string_view name,
                             {"backfill_months", &r.backfill_months, 0, 120}};
   for (const Number& x : numbers) {
     if (const auto* n = t.get(x.key)) {
-      const auto* i = n->as_integer();
-      if (i == nullptr || i->get() < x.min || i->get() > x.max) {
-        return Error{where(name, *n) + ": reports." + x.key + ": expected a number from " +
-                     std::to_string(x.min) + " to " + std::to_string(x.max)};
-      }
-      *x.target = static_cast<int>(i->get());
+      auto v = get_integer(*n, name, std::string("reports.") + x.key, x.min, x.max);
+      if (!v) return v.error();
+      *x.target = static_cast<int>(*v);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> parse_metrics(const toml::table& t, std::string_view name,
+                                   MetricsSettings& m) {
+  if (auto e =
+          unknown_keys(t, name, "metrics",
+                       {"province", "on_time_target", "reduced_ratio", "max_units", "max_fields",
+                        "max_departments", "max_unit_fields", "max_unit_departments"})) {
+    return e;
+  }
+  if (const auto* n = t.get("province")) {
+    auto v = get_string(*n, name, "metrics.province");
+    if (!v) return v.error();
+    m.province = *v;
+  }
+  if (const auto* n = t.get("on_time_target")) {
+    auto v = get_share(*n, name, "metrics.on_time_target");
+    if (!v) return v.error();
+    m.on_time_target = *v;
+  }
+  if (const auto* n = t.get("reduced_ratio")) {
+    auto v = get_share(*n, name, "metrics.reduced_ratio");
+    if (!v) return v.error();
+    m.reduced_ratio = *v;
+  }
+  const struct {
+    const char* key;
+    std::size_t* target;
+  } caps[] = {{"max_units", &m.max_units},
+              {"max_fields", &m.max_fields},
+              {"max_departments", &m.max_departments},
+              {"max_unit_fields", &m.max_unit_fields},
+              {"max_unit_departments", &m.max_unit_departments}};
+  for (const auto& c : caps) {
+    if (const auto* n = t.get(c.key)) {
+      auto v = get_integer(*n, name, std::string("metrics.") + c.key, 1, 100'000);
+      if (!v) return v.error();
+      *c.target = static_cast<std::size_t>(*v);
     }
   }
   return std::nullopt;
@@ -626,25 +672,7 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
     }
   }
   if (const auto* m = root["metrics"].as_table()) {
-    if (auto e =
-            unknown_keys(*m, name, "metrics", {"province", "on_time_target", "reduced_ratio"})) {
-      return *e;
-    }
-    if (const auto* n = m->get("province")) {
-      auto v = get_string(*n, name, "metrics.province");
-      if (!v) return v.error();
-      s.metrics.province = *v;
-    }
-    if (const auto* n = m->get("on_time_target")) {
-      auto v = get_share(*n, name, "metrics.on_time_target");
-      if (!v) return v.error();
-      s.metrics.on_time_target = *v;
-    }
-    if (const auto* n = m->get("reduced_ratio")) {
-      auto v = get_share(*n, name, "metrics.reduced_ratio");
-      if (!v) return v.error();
-      s.metrics.reduced_ratio = *v;
-    }
+    if (auto e = parse_metrics(*m, name, s.metrics)) return *e;
   }
   if (const auto* rep = root["reports"].as_table()) {
     if (auto e = parse_reports(*rep, name, base_dir, s.reports)) return *e;

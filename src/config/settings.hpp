@@ -39,9 +39,15 @@ struct HttpSettings {
 };
 
 struct MetricsSettings {
-  std::string province;         ///< constant label on every series; empty: none
-  double on_time_target = 0.95; ///< tthc_on_time_rate_target
-  double reduced_ratio = 0.7;   ///< reduced/legal limit: a bucket edge of the time ratio
+  std::string province;          ///< constant label on every series; empty: none
+  double on_time_target = 0.95;  ///< tthc_on_time_rate_target
+  double reduced_ratio = 0.7;    ///< reduced/legal limit: a bucket edge of the time ratio
+  /// Values of a payload label with series of their own; later ones share "other".
+  std::size_t max_units = 1000;
+  std::size_t max_fields = 300;
+  std::size_t max_departments = 500;
+  std::size_t max_unit_fields = 5000;       ///< (unit, field) pairs
+  std::size_t max_unit_departments = 5000;  ///< (unit, department) pairs
 };
 
 struct WebhookSettings {
@@ -82,14 +88,15 @@ struct AlertWebhookSettings {
   std::string url;
   std::optional<std::string> secret;  ///< from secret_file or secret_env: HMAC-SHA256 signing
   std::string signature_header = "X-Signature";
-  int max_attempts = 10;              ///< then the delivery goes to the dead-letter table
+  int max_attempts = 10;  ///< then the delivery goes to the dead-letter table
 };
 
 struct AlertsSettings {
-  std::filesystem::path state;        ///< the alert state file (SQLite)
-  Duration due_soon = std::chrono::hours{8};                             ///< 1 working day
+  std::filesystem::path state;                ///< the alert state file (SQLite)
+  Duration due_soon = std::chrono::hours{8};  ///< 1 working day
   std::map<std::string, Duration, std::less<>> due_soon_by_procedure;  ///< MaTTHC → threshold
-  std::string dossier_url;  ///< "{code}" → MaHoSo; empty: http://<http.listen>/api/v1/dossiers/{code}
+  std::string
+      dossier_url;  ///< "{code}" → MaHoSo; empty: http://<http.listen>/api/v1/dossiers/{code}
   std::chrono::milliseconds resend_interval{60'000};
   std::vector<std::string> alertmanager;  ///< base URLs
   std::vector<AlertWebhookSettings> webhooks;

@@ -28,8 +28,10 @@ void sort_progress(std::vector<ProgressEntry>& entries) {
 }
 
 std::string_view Dossier::unit_code() const {
+  // A code without '-' carries no unit prefix: the whole code is not a unit code.
   const std::string_view c = code;
-  return c.substr(0, c.find('-'));
+  const std::size_t dash = c.find('-');
+  return dash == std::string_view::npos ? std::string_view() : c.substr(0, dash);
 }
 
 }  // namespace tthc

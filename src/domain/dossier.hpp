@@ -58,7 +58,7 @@ struct Dossier {
   std::optional<Moment> returned;        ///< NgayTra
   std::vector<SupplementRound> rounds;   ///< DanhSachHoSoBoSung
 
-  /// The receiving unit's code: MaHoSo before the first '-'.
+  /// The receiving unit's code: MaHoSo before the first '-'; empty when there is no '-'.
   std::string_view unit_code() const;
 };
 

@@ -1,5 +1,6 @@
 #include "ingest/claimed_stats.hpp"
 
+#include "domain/codes.hpp"
 #include "domain/text.hpp"
 
 #include <boost/json.hpp>
@@ -126,16 +127,6 @@ std::optional<Error> assign(Result<T> r, U& out) {
 
 }  // namespace
 
-bool is_unit_code(std::string_view code, std::size_t max_bytes) {
-  if (code.empty() || code.size() > max_bytes) return false;
-  for (const char c : code) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                    c == '.' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Result<ClaimedStats> parse_claimed_stats(std::string_view record_json,
                                          const ClaimedStatsLimits& limits) {
   if (record_json.size() > limits.max_record_bytes) {
@@ -161,7 +152,8 @@ Result<ClaimedStats> parse_claimed_stats(std::string_view record_json,
   s.year = static_cast<int>(*year);
   if (auto e = assign(f.text("Madonvi", limits.max_code_bytes), s.unit)) return *e;
   if (s.unit.empty()) return Error{"Madonvi: missing"};
-  if (!is_unit_code(s.unit, limits.max_code_bytes)) {
+  // A unit code as dossier codes carry it (domain/codes.hpp): the metrics label units with it.
+  if (!is_unit_code(s.unit)) {
     return Error{"Madonvi: not a unit code: " + quote_for_error(s.unit)};
   }
   if (auto e = assign(f.text("LoaiThongKe", limits.max_code_bytes), s.kind)) return *e;

@@ -24,10 +24,6 @@ struct ClaimedStatsLimits {
   int max_year = 2100;
 };
 
-/// Madonvi is a unit code as dossier codes carry it (the MaHoSo prefix): ASCII letters, digits,
-/// '.' and '_'. The metrics label units with it, so its shape is checked.
-bool is_unit_code(std::string_view code, std::size_t max_bytes);
-
 Result<ClaimedStats> parse_claimed_stats(std::string_view record_json,
                                          const ClaimedStatsLimits& limits = {});
 

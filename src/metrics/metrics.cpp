@@ -1,6 +1,8 @@
 #include "metrics/metrics.hpp"
 
 #include "calendar/limit.hpp"
+#include "domain/codes.hpp"
+#include "metrics/label_values.hpp"
 
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
@@ -54,17 +56,37 @@ std::uint32_t key_c(std::uint64_t k) {
   return static_cast<std::uint32_t>(k & 0xFF);
 }
 
-// A unit code as the one-stop systems write it ("000.00.00.H42"): letters, digits and dots.
-bool has_sender_shape(std::string_view s) {
-  if (s.empty() || s.size() > 32) return false;
-  bool digit = false;
-  for (const char c : s) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    if (!alnum && c != '.') return false;
-    digit = digit || (c >= '0' && c <= '9');
+// A label whose values are the live state's interned names (unit codes, field codes,
+// department names): the LabelValues index of each name id, cached on the live state's thread
+// so the hot path takes no lock.
+class LiveLabel {
+ public:
+  LiveLabel(LabelValues::Shape shape, std::size_t cap) : values(shape, cap) {}
+  std::uint32_t of(std::uint32_t id, const live::Names& names) {
+    if (id >= cache_.size()) cache_.resize(id + 1, kNone);
+    if (cache_[id] == kNone) cache_[id] = values.index(names.name(id));
+    return cache_[id];
   }
-  return digit;
+  /// The index of a name already met; none before.
+  std::optional<std::uint32_t> met(std::uint32_t id) const {
+    if (id >= cache_.size() || cache_[id] == kNone) return std::nullopt;
+    return cache_[id];
+  }
+  LabelValues values;
+
+ private:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFF;
+  std::vector<std::uint32_t> cache_;
+};
+
+// `second` within `first` (a unit's field or department) while the pair has a series of its own
+// or there is room for one; "other" after. Values already folded take no room.
+std::uint32_t within(FirstCome<std::uint64_t>& pairs, std::uint32_t first, std::uint32_t second) {
+  if (second == LabelValues::kUnknown || second == LabelValues::kOther) return second;
+  return pairs.id(live::pair_key(first, second)) ? second : LabelValues::kOther;
 }
+
+constexpr std::array<std::string_view, 3> kPayloadLabels = {"unit", "field", "department"};
 
 constexpr std::array<std::string_view, 4> kStates = {"in_time", "due_soon", "paused", "overdue"};
 constexpr std::array<std::string_view, 3> kOutcomes = {"early", "on_time", "overdue"};
@@ -135,8 +157,15 @@ struct Metrics::Impl {
   Gauge* unknown_procedures;
   Gauge* status_unknown;
   Family<Counter>* sender_family;
-  std::mutex sender_mutex;
-  std::vector<std::string> senders;  // label values given so far, at most kMaxSenders
+  LabelValues senders{is_unit_code, kMaxSenders};
+  // Payload labels, used on the live state's thread (the unit's values also by
+  // set_claimed_gaps: LabelValues locks).
+  LiveLabel units, fields, departments;
+  FirstCome<std::uint64_t> unit_fields, unit_departments;
+  // By kPayloadLabels: values with a series, dossiers (late steps for department) shown as
+  // "other" or "unknown".
+  std::array<Gauge*, 3> label_values;
+  std::array<Counter*, 3> label_overflow, label_unknown;
   Gauge* tracked;
   Counter* judgements;
   Gauge* ready;
@@ -166,12 +195,33 @@ struct Metrics::Impl {
 
   Impl(MetricsOptions o, const calendar::WorkingCalendar& cal);
 
-  const std::string& unit(std::uint32_t id) const { return state->units().name(id); }
-  const std::string& field(std::uint32_t id) const { return state->fields().name(id); }
+  const std::string& unit(std::uint32_t index) const { return units.values.value(index); }
+  const std::string& field(std::uint32_t index) const { return fields.values.value(index); }
+
+  /// A record's unit and field label indexes.
+  std::pair<std::uint32_t, std::uint32_t> where(const live::Record& r) {
+    const std::uint32_t u = units.of(r.unit, state->units());
+    return {u, within(unit_fields, u, fields.of(r.field, state->fields()))};
+  }
+  /// The label index of the department holding a record's late step (unit index `u`).
+  std::uint32_t late_department(std::uint32_t u, const live::Record& r) {
+    return within(unit_departments, u, departments.of(r.late_department, state->departments()));
+  }
+  /// Counts a dossier (or a late step) shown as "other" or "unknown" in label `label`.
+  void count_folded(std::size_t label, std::uint32_t index) {
+    if (index == LabelValues::kOther) label_overflow[label]->Increment();
+    if (index == LabelValues::kUnknown) label_unknown[label]->Increment();
+  }
 };
 
 Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
-    : options(std::move(o)), calendar(cal) {
+    : options(std::move(o)),
+      calendar(cal),
+      units(is_unit_code, options.labels.max_units),
+      fields(is_field_code, options.labels.max_fields),
+      departments(is_department_name, options.labels.max_departments),
+      unit_fields(options.labels.max_unit_fields),
+      unit_departments(options.labels.max_unit_departments) {
   if (!options.province.empty()) constant = {{"province", options.province}};
   // 0.7 (the national 30 % cut) always, so dashboards can rely on it; the province's own
   // reduced ratio too.
@@ -233,6 +283,20 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                         .Add({});
   sender_family = &counter("tthc_intake_sender_records_total",
                            "Records committed, by sender (the envelope's madonvi; bounded).");
+  auto& values_family = gauge("tthc_metric_label_values",
+                              "Values of a payload label with series of their own (capped).");
+  auto& overflow_family = counter("tthc_metric_label_overflow_total",
+                                  "Dossiers (late steps for department) shown as \"other\": "
+                                  "their label value came after the cap was full.");
+  auto& unknown_family = counter("tthc_metric_label_unknown_total",
+                                 "Dossiers (late steps for department) shown as \"unknown\": "
+                                 "no label value of the expected shape.");
+  for (std::size_t i = 0; i < kPayloadLabels.size(); ++i) {
+    const Labels label{{"label", std::string(kPayloadLabels[i])}};
+    label_values[i] = &values_family.Add(label);
+    label_overflow[i] = &overflow_family.Add(label);
+    label_unknown[i] = &unknown_family.Add(label);
+  }
   tracked = &gauge("tthc_dossiers_tracked", "Dossiers in the live state.").Add({});
   judgements = &counter("tthc_reevaluations_total", "Dossier judgements since start.").Add({});
   ready = &gauge("tthc_state_ready", "1 once the live state is loaded.").Add({});
@@ -291,7 +355,7 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
   });
   steps = std::make_unique<Series<Gauge>>([this](std::uint64_t k) -> Gauge& {
     return steps_family->Add(
-        {{"unit", unit(key_a(k))}, {"department", state->departments().name(key_b(k))}});
+        {{"unit", unit(key_a(k))}, {"department", departments.values.value(key_b(k))}});
   });
   received = std::make_unique<Series<Counter>>([this](std::uint64_t k) -> Counter& {
     const auto channel = static_cast<Channel>(key_c(k));
@@ -339,16 +403,27 @@ void Metrics::changed(const live::Change& c) {
     return static_cast<std::uint32_t>(r.judgement.pending);
   };
 
+  // Label indexes: a record's are the same at every change (first come, first served).
+  const auto [unit, field] = m.where(a);
+  if (b == nullptr) {
+    m.count_folded(0, unit);
+    m.count_folded(1, field);
+  }
+  if (a.late_department != 0 && (b == nullptr || b->late_department != a.late_department)) {
+    m.count_folded(2, m.late_department(unit, a));
+  }
+
   // Gauges: leave the old series, join the new one.
   if (b != nullptr && b->pending()) {
-    m.pending->at(b->unit, b->field, state_index(*b)).Decrement();
-    if (b->at_risk) m.at_risk->at(b->unit, b->field).Decrement();
-    if (b->late_department != 0) m.steps->at(b->unit, b->late_department).Decrement();
+    const auto [old_unit, old_field] = m.where(*b);
+    m.pending->at(old_unit, old_field, state_index(*b)).Decrement();
+    if (b->at_risk) m.at_risk->at(old_unit, old_field).Decrement();
+    if (b->late_department != 0) m.steps->at(old_unit, m.late_department(old_unit, *b)).Decrement();
   }
   if (a.pending()) {
-    m.pending->at(a.unit, a.field, state_index(a)).Increment();
-    if (a.at_risk) m.at_risk->at(a.unit, a.field).Increment();
-    if (a.late_department != 0) m.steps->at(a.unit, a.late_department).Increment();
+    m.pending->at(unit, field, state_index(a)).Increment();
+    if (a.at_risk) m.at_risk->at(unit, field).Increment();
+    if (a.late_department != 0) m.steps->at(unit, m.late_department(unit, a)).Increment();
   }
   // Gauges of dossiers carrying a flag: follow the flag's coming and going.
   const auto follow = [&](Gauge* gauge, engine::Flag flag) {
@@ -362,28 +437,28 @@ void Metrics::changed(const live::Change& c) {
 
   // Counters: each dossier counts once, when it first gets there; they never go down.
   if (a.judgement.counted && !(b != nullptr && b->judgement.counted)) {
-    m.received->at(a.unit, a.field, static_cast<std::uint32_t>(a.channel)).Increment();
+    m.received->at(unit, field, static_cast<std::uint32_t>(a.channel)).Increment();
   }
   if ((a.flags & engine::kFlagDueMismatch) != 0 &&
       !(b != nullptr && (b->flags & engine::kFlagDueMismatch) != 0)) {
-    m.mismatch->at(a.unit, a.field).Increment();
+    m.mismatch->at(unit, field).Increment();
   }
   const std::uint16_t extensions_before = b != nullptr ? b->extensions : 0;
   if (a.extensions > extensions_before) {
-    m.extension->at(a.unit, a.field).Increment(a.extensions - extensions_before);
+    m.extension->at(unit, field).Increment(a.extensions - extensions_before);
   }
   if (a.judgement.ended && !(b != nullptr && b->judgement.ended)) {
-    m.resolved->at(a.unit, a.field, static_cast<std::uint32_t>(a.judgement.outcome)).Increment();
-    if (a.status == Status::Withdrawn) m.withdrawn->at(a.unit, a.field).Increment();
-    if (a.status == Status::Stopped) m.stopped->at(a.unit, a.field).Increment();
+    m.resolved->at(unit, field, static_cast<std::uint32_t>(a.judgement.outcome)).Increment();
+    if (a.status == Status::Withdrawn) m.withdrawn->at(unit, field).Increment();
+    if (a.status == Status::Stopped) m.stopped->at(unit, field).Increment();
     const engine::Evaluation& e = c.evaluation;
     const double day = static_cast<double>(m.calendar.day_length().count());
-    m.days->at(a.unit, a.field).Observe(static_cast<double>(e.used.count()) / day);
+    m.days->at(unit, field).Observe(static_cast<double>(e.used.count()) / day);
     if (c.rule != nullptr && e.clock_start && e.received) {
       if (auto legal_due = calendar::compute_due(m.calendar, *e.received, c.rule->legal)) {
         const Duration legal = m.calendar.between(*e.clock_start, *legal_due);
         if (legal > Duration{0}) {
-          m.ratio->at(a.unit, a.field)
+          m.ratio->at(unit, field)
               .Observe(static_cast<double>(e.used.count()) / static_cast<double>(legal.count()));
         }
       }
@@ -395,10 +470,20 @@ void Metrics::settled(const live::LiveState& state) {
   Impl& m = *impl_;
   m.state = &state;
   m.tracked->Set(static_cast<double>(state.tracked()));
+  // The month's figures by unit label: the units folded into "other" or "unknown" add up.
   const auto& month = state.month();
-  for (std::uint32_t u = 1; u < month.size(); ++u) {
-    const live::MonthFigures& f = month[u];
-    const std::string& unit = state.units().name(u);
+  std::vector<live::MonthFigures> by_label(m.units.values.size());
+  std::vector<bool> shown(by_label.size(), false);
+  for (std::uint32_t u = 0; u < month.size(); ++u) {
+    if (auto label = m.units.met(u)) {
+      by_label[*label] += month[u];
+      shown[*label] = true;
+    }
+  }
+  for (std::uint32_t u = 0; u < by_label.size(); ++u) {
+    if (!shown[u]) continue;
+    const live::MonthFigures& f = by_label[u];
+    const std::string& unit = m.unit(u);
     for (std::size_t o = 0; o < kOutcomes.size(); ++o) {
       m.month_resolved_family->Add({{"unit", unit}, {"outcome", std::string(kOutcomes[o])}})
           .Set(static_cast<double>(f.resolved[o]));
@@ -426,7 +511,8 @@ void Metrics::set_claimed_gaps(const std::vector<UnitGap>& gaps) {
   for (Gauge* g : m.claimed_gaps) m.claimed_gap_family->Remove(g);
   m.claimed_gaps.clear();
   for (const UnitGap& g : gaps) {
-    if (m.claimed_gaps.size() == kMaxGapUnits) break;
+    // A gap is one unit's: a unit shown as "other" or "unknown" has none.
+    if (m.units.values.index(g.unit) < 2) continue;
     Gauge& gauge = m.claimed_gap_family->Add({{"unit", g.unit}});
     gauge.Set(g.gap);
     m.claimed_gaps.push_back(&gauge);
@@ -448,21 +534,10 @@ void Metrics::record_commit(double seconds, std::int64_t arrived_unix, std::uint
                             std::uint64_t unchanged, std::uint64_t rejected,
                             std::string_view sender) {
   Impl& m = *impl_;
-  {
-    std::string label = "none";
-    if (!sender.empty()) label = has_sender_shape(sender) ? std::string(sender) : "other";
-    std::lock_guard lock(m.sender_mutex);
-    if (label != "none" && label != "other" &&
-        std::find(m.senders.begin(), m.senders.end(), label) == m.senders.end()) {
-      if (m.senders.size() < kMaxSenders) {
-        m.senders.push_back(label);
-      } else {
-        label = "other";
-      }
-    }
-    m.sender_family->Add({{"sender", label}})
-        .Increment(static_cast<double>(accepted + unchanged + rejected));
-  }
+  const std::string label =
+      sender.empty() ? std::string("none") : m.senders.value(m.senders.index(sender));
+  m.sender_family->Add({{"sender", label}})
+      .Increment(static_cast<double>(accepted + unchanged + rejected));
   m.write_seconds->Observe(seconds);
   m.last_intake->Set(static_cast<double>(arrived_unix));
   m.records_family->Add({{"outcome", "accepted"}}).Increment(static_cast<double>(accepted));
@@ -508,6 +583,10 @@ std::string Metrics::exposition(Moment now) {
   }
   m.provisional->Set(provisional);
   m.working_now->Set(m.calendar.is_working_moment(now) ? 1 : 0);
+  const LabelValues* payload_labels[] = {&m.units.values, &m.fields.values, &m.departments.values};
+  for (std::size_t i = 0; i < kPayloadLabels.size(); ++i) {
+    m.label_values[i]->Set(static_cast<double>(payload_labels[i]->admitted()));
+  }
   std::ostringstream out;
   std::shared_ptr<PollCollector> poll;
   std::function<AlertCounts()> alert_source;

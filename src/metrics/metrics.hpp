@@ -4,9 +4,10 @@
 // live::Observer), so a scrape only serialises — it never scans dossiers.
 //
 // Labels are only unit, field, channel, state, outcome, department and sender (plus the constant
-// `province`, and `version` on tthc_build_info): never a dossier code or a person. `sender` (the
-// envelope's madonvi) is bounded: values of the unit-code shape only, the first kMaxSenders of
-// them; any other is "other", none is "none".
+// `province`, and `version` on tthc_build_info): never a dossier code or a person. Every label
+// whose value comes from a payload (unit, field, department, sender) is bounded by
+// LabelValues: its expected shape or "unknown", its first `max_*` values or "other" — and a
+// unit's fields and departments too — so a sender cannot grow /metrics (LabelLimits).
 //
 // Thread-safety: the observer side runs on the live state's thread; record_* and exposition()
 // from any thread.
@@ -23,6 +24,17 @@
 
 namespace tthc::metrics {
 
+/// How many values of a payload label get their own series (the rest share "other").
+struct LabelLimits {
+  std::size_t max_units = 1000;
+  std::size_t max_fields = 300;
+  std::size_t max_departments = 500;
+  /// (unit, field) and (unit, department) pairs with a series of their own: a unit's further
+  /// fields or departments are "other" — the per-label caps alone would allow their product.
+  std::size_t max_unit_fields = 5000;
+  std::size_t max_unit_departments = 5000;
+};
+
 struct MetricsOptions {
   /// Constant label on every series; empty: none.
   std::string province;
@@ -32,6 +44,7 @@ struct MetricsOptions {
   /// Reduced limit as a share of the legal one (the national target: a 30 % cut): a bucket
   /// edge of tthc_processing_time_ratio, beside the one at 1.0.
   double reduced_ratio = 0.7;
+  LabelLimits labels;
 };
 
 /// Counts from the poller, read at each scrape.
@@ -77,10 +90,9 @@ class Metrics : public live::Observer {
   /// be malformed: nothing is written until it is restored).
   void set_store_health(bool failing, bool damaged);
   void set_alert_source(std::function<AlertCounts()> source);
-  /// tthc_claimed_on_time_rate_gap of one month, replacing the series set before; at most
-  /// kMaxGapUnits units (the first given), so a sender cannot grow /metrics.
+  /// tthc_claimed_on_time_rate_gap of one month, replacing the series set before; only units
+  /// with a unit label of their own (LabelLimits::max_units), so a sender cannot grow /metrics.
   void set_claimed_gaps(const std::vector<UnitGap>& gaps);
-  static constexpr std::size_t kMaxGapUnits = 1000;
   /// One delivery attempt to an alert sink.
   void record_alert_delivery(bool ok, std::size_t alerts);
 

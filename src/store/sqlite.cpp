@@ -125,7 +125,10 @@ Stmt& Stmt::bind(int i, std::int64_t v) {
 Stmt& Stmt::bind(int i, std::string_view v) {
   // The bound text must outlive step(): callers bind views of values they hold until then,
   // so SQLITE_STATIC saves a copy per column on the hot import path.
-  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  // An empty view may have no data: SQLite would bind NULL, not the empty text (NULL is
+  // bind(i, std::nullopt)).
+  sqlite3_bind_text(s_, i, v.data() != nullptr ? v.data() : "", static_cast<int>(v.size()),
+                    SQLITE_STATIC);
   return *this;
 }
 

@@ -38,16 +38,21 @@ const std::string kToken = "read-token-123";
 class DaemonApi : public ::testing::Test {
  protected:
   DaemonApi() {
-    const std::string src = TTHC_SOURCE_DIR;
     dir_.write("read.token", kToken + "\n");
-    config_ =
-        dir_.write("monitor.toml",
-                   "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
-                       "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
-                       "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-                       "read_token_file = \"read.token\"\n" +
-                       "[metrics]\nprovince = \"Ninh Bình\"\n" + "[reports]\ndir = \"reports\"\n")
-            .string();
+    write_config("");
+  }
+
+  // The configuration, with `metrics` added to its [metrics] table.
+  void write_config(const std::string& metrics) {
+    const std::string src = TTHC_SOURCE_DIR;
+    config_ = dir_.write("monitor.toml",
+                         "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                             "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                             "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
+                             "read_token_file = \"read.token\"\n" +
+                             "[metrics]\nprovince = \"Ninh Bình\"\n" + metrics +
+                             "[reports]\ndir = \"reports\"\n")
+                  .string();
   }
 
   std::unique_ptr<test::Daemon> start() {
@@ -142,8 +147,8 @@ TEST_F(DaemonApi, UnknownStatusIsExplainedAndCountedApart) {
   EXPECT_EQ(daemon->stop(), 0);
 }
 
-// The sender label is bounded: the first 8 codes of the unit-code shape, any other "other",
-// a body without madonvi "none".
+// The sender label is bounded: the first 8 codes of the unit-code shape, later ones "other",
+// another shape "unknown", a body without madonvi "none".
 TEST_F(DaemonApi, SenderLabelIsBounded) {
   auto daemon = start();
   ASSERT_GT(port_, 0) << daemon->first_line();
@@ -160,18 +165,103 @@ TEST_F(DaemonApi, SenderLabelIsBounded) {
        at = m.find("\ntthc_intake_sender_records_total{", at + 1)) {
     ++series;
   }
-  EXPECT_EQ(series, 10U) << m;  // 8 codes, other, none
+  EXPECT_EQ(series, 11U) << m;  // 8 codes, other, unknown, none
   EXPECT_TRUE(has_line(
       m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="000.00.07.H42"} 0)"))
       << m;
   EXPECT_EQ(m.find(R"(sender="000.00.08.H42")"), std::string::npos) << m;
   EXPECT_TRUE(
-      has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="other"} 1)"))
+      has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="other"} 0)"))
+      << m;
+  EXPECT_TRUE(
+      has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="unknown"} 1)"))
       << m;
   EXPECT_TRUE(
       has_line(m, R"(tthc_intake_sender_records_total{province="Ninh Bình",sender="none"} 1)"))
       << m;
   EXPECT_EQ(m.find("Sở Tư pháp"), std::string::npos);
+  EXPECT_EQ(daemon->stop(), 0);
+}
+
+// A crafted dossier in process, overdue, its step late at `department`.
+std::string crafted(const std::string& code, const std::string& field,
+                    const std::string& department) {
+  return R"({"MaHoSo":")" + code + R"(","MaTTHC":"1.004227","MaLinhVuc":")" + field +
+         R"(","TrangThaiHoSo":4,"NgayTiepNhan":"20260302090000","NgayHenTra":"20260306090000",)"
+         R"("QuaTrinhXuLy":[{"ThoiDiemXuLy":"20260302100000","TrangThai":4,"PhongBanXuLy":")" +
+         department + R"(","NgayKetThucTheoQuyDinh":"20260303100000"}]})";
+}
+
+std::size_t count_lines(const std::string& text, const std::string& prefix) {
+  std::size_t n = 0;
+  for (auto at = text.find("\n" + prefix); at != std::string::npos;
+       at = text.find("\n" + prefix, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// Senders control unit, field and department, so their values are bounded: 5,000 dossiers with
+// values of their own (and codes without '-', fields and departments of no code shape) leave
+// /metrics a few kilobytes larger, shown as "other" and "unknown" and counted; the values that
+// came first keep their own series.
+TEST_F(DaemonApi, PayloadLabelsAreShapedAndCapped) {
+  write_config("max_units = 5\nmax_fields = 5\nmax_departments = 5\n");
+  auto daemon = start();
+  ASSERT_GT(port_, 0) << daemon->first_line();
+  ASSERT_NO_FATAL_FAILURE(post_mc(R"({"service":"DongBoHoSoMC","data":[)" + kOverdue + "]}"));
+  ASSERT_TRUE(wait_for_tracked(1));
+  const std::size_t before = metrics().size();
+
+  constexpr int kCrafted = 5000;
+  const std::string long_name(200, 'x');
+  for (int batch = 0; batch < kCrafted / 500; ++batch) {
+    std::string body = R"({"service":"DongBoHoSoMC","data":[)";
+    for (int i = batch * 500; i < (batch + 1) * 500; ++i) {
+      const std::string n = std::to_string(i);
+      if (i > batch * 500) body += ",";
+      if (i % 2 == 0) {  // every value of the expected shape, and new
+        body += crafted("C" + n + ".H99-260302-0001", "F" + n, "Phòng " + n);
+      } else {  // no '-' in MaHoSo, a field with a space, a department too long
+        body += crafted("CRAFTED" + n, "F " + n, long_name + n);
+      }
+    }
+    ASSERT_NO_FATAL_FAILURE(post_mc(body + "]}"));
+  }
+  ASSERT_TRUE(wait_for_tracked(kCrafted + 1));
+  const std::string m = metrics();
+  EXPECT_LT(m.size(), before + 16 * 1024) << "before " << before << ", after " << m.size();
+
+  // The first values keep their series; the unit's own field and late department too.
+  EXPECT_TRUE(has_line(
+      m,
+      R"(tthc_dossiers_pending{province="Ninh Bình",field="KHCN",state="overdue",unit="000.00.12.H42"} 1)"))
+      << m;
+  EXPECT_TRUE(has_line(
+      m, R"(tthc_steps_overdue{province="Ninh Bình",department="Phòng A",unit="000.00.12.H42"} 1)"))
+      << m;
+  EXPECT_EQ(count_lines(m, "tthc_dossiers_received_total{"), 5U + 2U)
+      << m;  // 5 units, other, unknown
+  // The rest share "other" (after the caps) and "unknown" (no value of the shape).
+  EXPECT_TRUE(has_line(
+      m,
+      R"(tthc_dossiers_pending{province="Ninh Bình",field="other",state="overdue",unit="other"} 2496)"))
+      << m;
+  EXPECT_TRUE(has_line(
+      m,
+      R"(tthc_dossiers_pending{province="Ninh Bình",field="unknown",state="overdue",unit="unknown"} 2500)"))
+      << m;
+  EXPECT_TRUE(has_line(
+      m, R"(tthc_steps_overdue{province="Ninh Bình",department="unknown",unit="unknown"} 2500)"))
+      << m;
+  for (const char* label : {"unit", "field", "department"}) {
+    const std::string l = std::string("{province=\"Ninh Bình\",label=\"") + label + "\"}";
+    EXPECT_TRUE(has_line(m, "tthc_metric_label_values" + l + " 5")) << m;
+    EXPECT_TRUE(has_line(m, "tthc_metric_label_overflow_total" + l + " 2496")) << m;
+    EXPECT_TRUE(has_line(m, "tthc_metric_label_unknown_total" + l + " 2500")) << m;
+  }
+  EXPECT_EQ(m.find("CRAFTED"), std::string::npos);
+  EXPECT_EQ(m.find("xxxxxxxx"), std::string::npos);
   EXPECT_EQ(daemon->stop(), 0);
 }
 

@@ -146,6 +146,27 @@ TEST(ParseSettings, MetricsSectionAndTheReadToken) {
                {"http.read_token_env", "TTHC_NOT_SET_ANYWHERE"});
 }
 
+TEST(ParseSettings, MetricsLabelCaps) {
+  auto defaults = parse_settings("", "test.toml", ".");
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_EQ(defaults->metrics.max_units, 1000U);
+  EXPECT_EQ(defaults->metrics.max_fields, 300U);
+  EXPECT_EQ(defaults->metrics.max_departments, 500U);
+  auto s = parse_settings(
+      "[metrics]\nmax_units = 200\nmax_fields = 80\nmax_departments = 40\n"
+      "max_unit_fields = 900\nmax_unit_departments = 700\n",
+      "test.toml", ".");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->metrics.max_units, 200U);
+  EXPECT_EQ(s->metrics.max_fields, 80U);
+  EXPECT_EQ(s->metrics.max_departments, 40U);
+  EXPECT_EQ(s->metrics.max_unit_fields, 900U);
+  EXPECT_EQ(s->metrics.max_unit_departments, 700U);
+  expect_error("[metrics]\nmax_units = 0\n", {"test.toml:2", "metrics.max_units", "1 to 100000"});
+  expect_error("[metrics]\nmax_fields = \"many\"\n", {"metrics.max_fields"});
+  expect_error("[metrics]\nmax_unit_departments = 1000000\n", {"metrics.max_unit_departments"});
+}
+
 TEST(ParseSettings, UnknownKeyInASectionIsAnErrorNamingIt) {
   expect_error("[calendar]\nholiday_dir = \"h\"\n", {"\"calendar.holiday_dir\"", "test.toml:2"});
   expect_error("[engine]\npause_policy = \"pause\"\npause = \"pause\"\n",

@@ -119,8 +119,8 @@ TEST(Dossier, UnitCodeIsThePrefixBeforeTheFirstDash) {
   EXPECT_EQ(d.unit_code(), "000.00.12.H42");
   d.code = "G22.45-260101-0042";
   EXPECT_EQ(d.unit_code(), "G22.45");
-  d.code = "000.00.12.H42";  // no dash: the whole code
-  EXPECT_EQ(d.unit_code(), "000.00.12.H42");
+  d.code = "000.00.12.H42";  // no dash: no unit (not the whole code)
+  EXPECT_EQ(d.unit_code(), "");
   d.code = "-250715-0001";
   EXPECT_EQ(d.unit_code(), "");
   d.code = "";

@@ -1,6 +1,9 @@
-// The claimed-statistics gap gauge: one series per unit, replaced whole, capped in number.
+// The claimed-statistics gap gauge: one series per unit, replaced whole, capped in number; the
+// payload labels (unit, field, department) of the dossier figures: shaped, capped, counted.
 #include "metrics/metrics.hpp"
 
+#include "calendar/limit.hpp"
+#include "live/live_state.hpp"
 #include "support/calendar.hpp"
 
 #include <gtest/gtest.h>
@@ -18,8 +21,14 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
+bool has_line(const std::string& text, const std::string& line) {
+  return text.find("\n" + line + "\n") != std::string::npos;
+}
+
 TEST(ClaimedGap, OneSeriesPerUnitReplacedWholeAndCapped) {
-  Metrics m(MetricsOptions{}, test::official_calendar());
+  MetricsOptions options;
+  options.labels.max_units = 10;
+  Metrics m(options, test::official_calendar());
   const Moment now = make_moment(2026, 4, 10, 9);
   m.set_claimed_gaps({{"000.00.12.H42", 0.25}, {"000.00.13.H42", -0.5}});
   std::string text = m.exposition(now);
@@ -36,12 +45,76 @@ TEST(ClaimedGap, OneSeriesPerUnitReplacedWholeAndCapped) {
   EXPECT_NE(text.find("tthc_claimed_on_time_rate_gap{unit=\"000.00.13.H42\"} 0.125"),
             std::string::npos);
 
-  std::vector<UnitGap> many;
-  for (std::size_t i = 0; i < Metrics::kMaxGapUnits + 50; ++i) {
-    many.push_back({"U" + std::to_string(i), 0.0});
-  }
+  // The unit label's cap: 10 values, two of them taken above; a unit of another shape has none.
+  std::vector<UnitGap> many = {{"Sở Tư pháp", 0.5}};
+  for (std::size_t i = 0; i < 50; ++i) many.push_back({"U" + std::to_string(i), 0.0});
   m.set_claimed_gaps(many);
-  EXPECT_EQ(count(m.exposition(now), "tthc_claimed_on_time_rate_gap{"), Metrics::kMaxGapUnits);
+  text = m.exposition(now);
+  EXPECT_EQ(count(text, "tthc_claimed_on_time_rate_gap{"), 8U);
+  EXPECT_TRUE(has_line(text, R"(tthc_claimed_on_time_rate_gap{unit="U7"} 0)")) << text;
+  EXPECT_EQ(text.find("U8\""), std::string::npos);
+  EXPECT_EQ(text.find("Sở"), std::string::npos);
+}
+
+DossierTimeline dossier(std::string code, std::string field, Status status = Status::InProcess) {
+  DossierTimeline tl;
+  tl.dossier.code = std::move(code);
+  tl.dossier.procedure_code = "1.000001";
+  tl.dossier.field_code = std::move(field);
+  tl.dossier.status = status;
+  tl.dossier.received = make_moment(2026, 3, 2, 9);
+  if (status == Status::Finished) tl.dossier.processing_end = make_moment(2026, 3, 3, 9);
+  return tl;
+}
+
+// Each unit's fields up to the pair cap, the units up to theirs; the rest "other", a code
+// without '-' "unknown"; the month's figures of the folded units add up under their label.
+TEST(PayloadLabels, FoldedIntoOtherAndUnknownAndCounted) {
+  engine::ProcedureRule rule;
+  rule.code = "1.000001";
+  rule.field_code = "KHCN";
+  rule.legal = calendar::parse_limit("5wd").value();
+  const engine::Catalogue catalogue({rule});
+  MetricsOptions options;
+  options.labels.max_units = 2;
+  options.labels.max_unit_fields = 3;
+  Metrics m(options, test::official_calendar());
+  const Moment now = make_moment(2026, 3, 4, 9);
+  live::LiveState state(catalogue, test::official_calendar(), engine::Settings{}, now);
+  state.add_observer(&m);
+  live::DossierId id = 0;
+  for (const char* field : {"F1", "F2", "F3", "F4", "F5"}) {
+    state.update(++id, dossier(std::string("000.00.12.H42-260302-") + field, field), now);
+  }
+  state.update(++id, dossier("000.00.13.H42-260302-0001", "F1"), now);
+  state.update(++id, dossier("000.00.14.H42-260302-0001", "F1", Status::Finished), now);
+  state.update(++id, dossier("000.00.15.H42-260302-0001", "F1", Status::Finished), now);
+  state.update(++id, dossier("00012H42260302", "F1"), now);
+  state.update(++id, dossier("000.00.12.H42-260302-0009", "lĩnh vực"), now);
+  state.settle();
+  const std::string text = m.exposition(now);
+
+  const auto pending = [](const char* unit, const char* field) {
+    return std::string("tthc_dossiers_pending{field=\"") + field + "\",state=\"in_time\",unit=\"" +
+           unit + "\"} ";
+  };
+  for (const char* field : {"F1", "F2", "F3"}) {
+    EXPECT_TRUE(has_line(text, pending("000.00.12.H42", field) + "1")) << text;
+  }
+  EXPECT_TRUE(has_line(text, pending("000.00.12.H42", "other") + "2")) << text;
+  EXPECT_TRUE(has_line(text, pending("000.00.12.H42", "unknown") + "1")) << text;
+  EXPECT_TRUE(has_line(text, pending("000.00.13.H42", "other") + "1")) << text;  // pairs full
+  EXPECT_TRUE(has_line(text, pending("unknown", "other") + "1")) << text;        // pairs full
+  EXPECT_TRUE(has_line(text, R"(tthc_month_resolved{outcome="early",unit="other"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_month_on_time_rate{unit="other"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_metric_label_values{label="unit"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_metric_label_values{label="field"} 5)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_metric_label_overflow_total{label="unit"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_metric_label_unknown_total{label="unit"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_metric_label_overflow_total{label="field"} 6)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_metric_label_unknown_total{label="field"} 1)")) << text;
+  EXPECT_EQ(text.find("000.00.14.H42"), std::string::npos);
+  EXPECT_EQ(text.find("00012H42"), std::string::npos);
 }
 
 }  // namespace
