@@ -144,6 +144,17 @@ Result<std::size_t> get_size(const toml::node& n, std::string_view name, std::st
   return value * mult;
 }
 
+// A whole number from `min` to `max`.
+Result<std::size_t> get_count(const toml::node& n, std::string_view name, std::string_view key,
+                              std::int64_t min, std::int64_t max) {
+  const auto* i = n.as_integer();
+  if (i == nullptr || i->get() < min || i->get() > max) {
+    return Error{where(name, n) + ": " + std::string(key) + ": expected a number from " +
+                 std::to_string(min) + " to " + std::to_string(max)};
+  }
+  return static_cast<std::size_t>(i->get());
+}
+
 // "30s", "500ms", "5m", "1h": a duration.
 Result<std::chrono::milliseconds> get_duration(const toml::node& n, std::string_view name,
                                                std::string_view key) {
@@ -277,12 +288,9 @@ std::optional<Error> parse_poller(const toml::table& t, std::string_view name,
                           {"max_pages_per_cycle", &p.max_pages_per_cycle, 100'000}};
   for (const Count& c : counts) {
     if (const auto* n = t.get(c.key)) {
-      const auto* i = n->as_integer();
-      if (i == nullptr || i->get() < 1 || i->get() > c.max) {
-        return Error{where(name, *n) + ": poller." + c.key + ": expected a number from 1 to " +
-                     std::to_string(c.max)};
-      }
-      *c.target = static_cast<std::size_t>(i->get());
+      auto v = get_count(*n, name, std::string("poller.") + c.key, 1, c.max);
+      if (!v) return v.error();
+      *c.target = *v;
     }
   }
   if (const auto* n = t.get("interval")) {
@@ -569,8 +577,10 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
     }
   }
   if (const auto* http = root["http"].as_table()) {
-    if (auto e = unknown_keys(*http, name, "http",
-                              {"listen", "body_limit", "read_token_file", "read_token_env"})) {
+    if (auto e = unknown_keys(
+            *http, name, "http",
+            {"listen", "body_limit", "read_token_file", "read_token_env", "max_connections",
+             "max_connections_per_client", "reserve_connections", "header_timeout"})) {
       return *e;
     }
     auto token = read_secret(*http, name, base_dir, "http", "read_token");
@@ -586,6 +596,27 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
       auto v = get_size(*n, name, "http.body_limit");
       if (!v) return v.error();
       s.http.body_limit = *v;
+    }
+    struct Count {
+      const char* key;
+      std::size_t* target;
+      std::int64_t min, max;
+    };
+    const Count counts[] = {
+        {"max_connections", &s.http.max_connections, 1, 1'000'000},
+        {"max_connections_per_client", &s.http.max_connections_per_client, 1, 1'000'000},
+        {"reserve_connections", &s.http.reserve_connections, 0, 1024}};
+    for (const Count& c : counts) {
+      if (const auto* n = http->get(c.key)) {
+        auto v = get_count(*n, name, std::string("http.") + c.key, c.min, c.max);
+        if (!v) return v.error();
+        *c.target = *v;
+      }
+    }
+    if (const auto* n = http->get("header_timeout")) {
+      auto v = get_duration(*n, name, "http.header_timeout");
+      if (!v) return v.error();
+      s.http.header_timeout = *v;
     }
   }
   if (const auto* hook = root["webhook"].as_table()) {
