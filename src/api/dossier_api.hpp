@@ -46,6 +46,10 @@ struct ReadApiOptions {
 
 void add_read_api(http::Router& router, ReadApiOptions options);
 
+/// The probes and /metrics: what the server answers even when every connection slot is busy
+/// (http::ServerOptions::reserved_paths), so that a flood of connections is seen, not hidden.
+inline const std::vector<std::string> kProbePaths = {"/healthz", "/readyz", "/metrics"};
+
 /// Whether an explanation names the handlers of the steps (personal data): only for a reader
 /// who proved the read token, or the operator at the command line.
 enum class Personal { Include, Omit };

@@ -9,6 +9,7 @@
 #include "app/commands.hpp"
 
 #include "app/cli_support.hpp"
+#include "app/descriptors.hpp"
 #include "app/loading.hpp"
 #include "app/store_lock.hpp"
 #include "domain/text.hpp"
@@ -55,6 +56,34 @@ ingest::PollerOptions poller_options(const config::PollerSettings& p) {
   o.secret = p.secret.value_or("");
   o.api_key_header = p.api_key_header;
   o.ca_file = p.ca_file;
+  return o;
+}
+
+/// The HTTP server's options from [http], its connection cap fitted to the descriptor limit
+/// (raised first to the hard limit).
+http::ServerOptions server_options(const config::HttpSettings& h, spdlog::logger& log) {
+  http::ServerOptions o;
+  o.address = h.address;
+  o.port = h.port;
+  o.body_limit = h.body_limit;
+  o.max_connections = h.max_connections;
+  o.max_connections_per_client = h.max_connections_per_client;
+  o.reserve_connections = h.reserve_connections;
+  o.header_timeout = h.header_timeout;
+  o.reserved_paths = api::kProbePaths;
+  const DescriptorLimit limit = raise_descriptor_limit();
+  if (!limit.error.empty()) log.warn("descriptor limit: {}", limit.error);
+  if (limit.soft == 0) return o;  // unknown: the configured cap as it is
+  log.info("descriptor limit {} (hard {}{})", limit.soft, limit.hard,
+           limit.before != limit.soft ? ", raised from " + std::to_string(limit.before) : "");
+  o.max_connections = connections_within(limit.soft, h.max_connections, h.reserve_connections);
+  if (o.max_connections < h.max_connections) {
+    log.warn(
+        "http.max_connections lowered from {} to {}: the descriptor limit is {} ({} kept for the "
+        "store and the reserve); raise LimitNOFILE or ulimit -n",
+        h.max_connections, o.max_connections, limit.soft,
+        kOtherDescriptors + h.reserve_connections);
+  }
   return o;
 }
 
@@ -277,10 +306,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   }
   api::add_board(router, std::move(board));
 
-  http::ServerOptions options;
-  options.address = settings.http.address;
-  options.port = settings.http.port;
-  options.body_limit = settings.http.body_limit;
+  http::ServerOptions options = server_options(settings.http, *log);
   options.worker_threads = 8;  // handlers wait for group commits; more of them, bigger groups
   options.log = [log](std::string_view message) { log->error("http: {}", message); };
   options.on_response = [&metrics](std::string_view path, int status) {

@@ -615,8 +615,10 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
     }
   }
   if (const auto* http = root["http"].as_table()) {
-    if (auto e = unknown_keys(*http, name, "http",
-                              {"listen", "body_limit", "read_token_file", "read_token_env"})) {
+    if (auto e = unknown_keys(
+            *http, name, "http",
+            {"listen", "body_limit", "read_token_file", "read_token_env", "max_connections",
+             "max_connections_per_client", "reserve_connections", "header_timeout"})) {
       return *e;
     }
     auto token = read_secret(*http, name, base_dir, "http", "read_token");
@@ -632,6 +634,27 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
       auto v = get_size(*n, name, "http.body_limit");
       if (!v) return v.error();
       s.http.body_limit = *v;
+    }
+    struct Count {
+      const char* key;
+      std::size_t* target;
+      std::int64_t min, max;
+    };
+    const Count counts[] = {
+        {"max_connections", &s.http.max_connections, 1, 1'000'000},
+        {"max_connections_per_client", &s.http.max_connections_per_client, 1, 1'000'000},
+        {"reserve_connections", &s.http.reserve_connections, 0, 1024}};
+    for (const Count& c : counts) {
+      if (const auto* n = http->get(c.key)) {
+        auto v = get_integer(*n, name, std::string("http.") + c.key, c.min, c.max);
+        if (!v) return v.error();
+        *c.target = static_cast<std::size_t>(*v);
+      }
+    }
+    if (const auto* n = http->get("header_timeout")) {
+      auto v = get_duration(*n, name, "http.header_timeout");
+      if (!v) return v.error();
+      s.http.header_timeout = *v;
     }
   }
   if (const auto* hook = root["webhook"].as_table()) {

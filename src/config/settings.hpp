@@ -33,6 +33,15 @@ struct HttpSettings {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;
   std::size_t body_limit = 8 * 1024 * 1024;
+  /// Connections at once (lowered at start when the descriptor limit is too low for it).
+  std::size_t max_connections = 1024;
+  /// Connections at once from one client address (an IPv6 client: its /64).
+  std::size_t max_connections_per_client = 64;
+  /// Beyond max_connections, connections kept for the probes and /metrics.
+  std::size_t reserve_connections = 16;
+  /// A request head must be complete this long after the connection opens (or, on a kept-alive
+  /// connection, after its first byte).
+  std::chrono::milliseconds header_timeout{10000};
   /// Bearer token the read endpoints (/metrics, /api/v1/dossiers) require, from
   /// read_token_file or read_token_env; none: open (bind to loopback or a trusted network).
   std::optional<std::string> read_token;

@@ -1,5 +1,6 @@
 // The server on Boost.Beast, in three layers as in Beast's examples:
-//   Listener  accepts connections and enforces max_connections;
+//   Listener  accepts connections and admits them (State::admit: the per-client share, the cap,
+//             closing the connection that has waited longest for a request, the reserve);
 //   Session   one per connection, on its own strand: reads a request (a timeout before every
 //             read and write, limits on every parser), hands it to the worker pool, writes the
 //             response posted back to its strand, and keeps the connection alive or closes it.
@@ -35,6 +36,7 @@
 #include <cstddef>
 #include <exception>
 #include <limits>
+#include <list>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -63,6 +65,27 @@ constexpr std::chrono::milliseconds kMaxLinger{1000};
 /// After the grace period and closing every socket, how long stop waits for the connections'
 /// last handlers before stopping the io_context regardless.
 constexpr std::chrono::milliseconds kCloseWait{1000};
+/// A reserve connection's whole request (at most header_timeout for its head too): enough for
+/// a probe, too short for a slot to be held.
+constexpr std::chrono::milliseconds kReserveWindow{2000};
+/// After a failed accept (out of descriptors fails again at once): the pause before the next,
+/// and how often a streak of failures that does not end is logged again.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
+constexpr std::chrono::seconds kAcceptReminder{60};
+
+/// Whom a connection counts against: an IPv4 address (an IPv4-mapped IPv6 one read as IPv4),
+/// or an IPv6 /64, the block one host is usually given.
+std::string client_key(const net::ip::address& peer) {
+  net::ip::address a = peer;
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    a = net::ip::make_address_v4(net::ip::v4_mapped, a.to_v6());
+  if (a.is_v4()) {
+    const auto bytes = a.to_v4().to_bytes();
+    return {bytes.begin(), bytes.end()};
+  }
+  const auto bytes = a.to_v6().to_bytes();
+  return {bytes.begin(), bytes.begin() + 8};
+}
 
 bool header_is_ours(std::string_view name) {
   return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
@@ -91,12 +114,16 @@ std::string lower(std::string_view s) {
 /// What the server's shutdown needs of a session, whatever its stream.
 class SessionBase {
  public:
-  SessionBase() = default;
+  /// `peer_key` and `in_reserve` as State::admit counted them.
+  SessionBase(std::string peer_key, bool in_reserve)
+      : client(std::move(peer_key)), reserve(in_reserve) {}
   virtual ~SessionBase() = default;
   SessionBase(const SessionBase&) = delete;
   SessionBase& operator=(const SessionBase&) = delete;
 
   virtual void start() = 0;
+  /// Closes the connection if it is still waiting for a request; made room for a new one.
+  virtual void evict() = 0;
   /// Graceful stop: a connection waiting for its next request (or still in its TLS handshake)
   /// closes now; one with a request in flight finishes it (its response says
   /// "Connection: close").
@@ -104,7 +131,15 @@ class SessionBase {
   virtual void force_close() = 0;
   /// Only once no thread runs the io_context any more.
   virtual void close_now() = 0;
+
+  const std::string client;  ///< client_key of the peer
+  const bool reserve;        ///< admitted to the reserve
+  /// Its place among the connections waiting for a request; guarded by State::mutex.
+  std::optional<std::list<SessionBase*>::iterator> waiting;
 };
+
+/// What State::admit decided for a new connection.
+enum class Admission { regular, reserve, over_client_share, full };
 
 /// What the server, its listener and its sessions share; every session keeps it alive, so it
 /// outlives whichever of them goes last.
@@ -124,6 +159,13 @@ struct State {
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> handler_errors{0};
   std::atomic<std::uint64_t> tls_handshake_failures{0};
+  std::atomic<std::uint64_t> refused_client_share{0};
+  std::atomic<std::uint64_t> refused_full{0};
+  std::atomic<std::uint64_t> evicted_idle{0};
+  std::atomic<std::uint64_t> reserve_served{0};
+  std::atomic<std::uint64_t> reserve_refused{0};
+  std::atomic<std::uint64_t> header_timeouts{0};
+  std::atomic<std::uint64_t> accept_failures{0};
 
   /// Set by start, before any connection is accepted, when the server speaks TLS.
   std::optional<ssl::context> tls;
@@ -155,25 +197,88 @@ struct State {
     return error_response(500, "internal server error");
   }
 
-  // The live sessions, so that stop can reach them; guarded by `mutex`.
+  // The live sessions, so that stop can reach them, and what admission counts; all guarded by
+  // `mutex`.
   std::mutex mutex;
   std::condition_variable sessions_changed;
   std::unordered_map<const SessionBase*, std::weak_ptr<SessionBase>> sessions;
+  std::size_t regular_count = 0;  // admitted, not yet destroyed (the evicted included)
+  std::size_t reserve_count = 0;
+  std::unordered_map<std::string, std::size_t> per_client;
+  std::list<SessionBase*> waiting;  // regular sessions waiting for a request, longest first
+
+  /// Decides for a new connection from `client` and, unless it is refused, counts it. A
+  /// connection waiting for a request may be chosen to make room: `victim`, to be evicted.
+  Admission admit(const std::string& client, std::shared_ptr<SessionBase>& victim) {
+    const std::lock_guard lock(mutex);
+    const auto held = per_client.find(client);
+    if (held != per_client.end() && held->second >= options.max_connections_per_client) {
+      return Admission::over_client_share;
+    }
+    Admission admitted = Admission::regular;
+    if (regular_count >= options.max_connections) {
+      victim = longest_waiting();
+      if (!victim) {
+        if (options.reserved_paths.empty() || reserve_count >= options.reserve_connections) {
+          return Admission::full;
+        }
+        admitted = Admission::reserve;
+      }
+    }
+    ++per_client[client];
+    ++(admitted == Admission::reserve ? reserve_count : regular_count);
+    return admitted;
+  }
+  /// The session (taken off the waiting list) that has waited longest; `mutex` held.
+  std::shared_ptr<SessionBase> longest_waiting() {
+    while (!waiting.empty()) {
+      SessionBase* s = waiting.front();
+      waiting.pop_front();
+      s->waiting.reset();
+      const auto it = sessions.find(s);
+      if (it == sessions.end()) continue;
+      if (auto session = it->second.lock()) return session;
+    }
+    return nullptr;
+  }
+  /// Gives back what admit counted; `mutex` held.
+  void release(const std::string& client, bool reserve) {
+    --(reserve ? reserve_count : regular_count);
+    const auto held = per_client.find(client);
+    if (held != per_client.end() && --held->second == 0) per_client.erase(held);
+  }
+  void release_admission(const std::string& client, bool reserve) {
+    const std::lock_guard lock(mutex);
+    release(client, reserve);
+  }
+  /// Puts the session on the waiting list (or takes it off): it may be evicted meanwhile.
+  void set_waiting(SessionBase* session, bool waits) {
+    const std::lock_guard lock(mutex);
+    if (session->waiting) {
+      waiting.erase(*session->waiting);
+      session->waiting.reset();
+    }
+    if (waits) session->waiting = waiting.insert(waiting.end(), session);
+  }
 
   void add(const std::shared_ptr<SessionBase>& session) {
     const std::lock_guard lock(mutex);
     sessions.emplace(session.get(), session);
   }
-  void remove(const SessionBase* session) {
+  /// From the session's destructor: forgets it and gives back its admission.
+  void remove(SessionBase* session) {
     {
       const std::lock_guard lock(mutex);
       sessions.erase(session);
+      if (session->waiting) waiting.erase(*session->waiting);
+      session->waiting.reset();
+      release(session->client, session->reserve);
     }
     sessions_changed.notify_all();
   }
-  std::size_t session_count() {
+  std::size_t connection_count() {
     const std::lock_guard lock(mutex);
-    return sessions.size();
+    return regular_count + reserve_count;
   }
   std::vector<std::shared_ptr<SessionBase>> live_sessions() {
     std::vector<std::shared_ptr<SessionBase>> out;
@@ -198,20 +303,19 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<State> state)
-      : stream_(make_stream(std::move(socket), *state)),
+  Session(tcp::socket&& socket, const tcp::endpoint& peer, std::string peer_key, bool in_reserve,
+          std::shared_ptr<State> state)
+      : SessionBase(std::move(peer_key), in_reserve),
+        stream_(make_stream(std::move(socket), *state)),
         executor_(stream_.get_executor()),
         state_(std::move(state)),
         opts_(state_->options),
         buffer_(std::max<std::size_t>(opts_.header_limit, std::size_t{64} * 1024)) {
     beast::error_code ec;
     tcp_layer().socket().set_option(tcp::no_delay(true), ec);
-    const tcp::endpoint peer = tcp_layer().socket().remote_endpoint(ec);
-    if (!ec) {
-      const std::string address = peer.address().to_string();
-      remote_ = (peer.address().is_v6() ? '[' + address + ']' : address) + ':' +
-                std::to_string(peer.port());
-    }
+    const std::string address = peer.address().to_string();
+    remote_ = (peer.address().is_v6() ? '[' + address + ']' : address) + ':' +
+              std::to_string(peer.port());
   }
 
   ~Session() override { state_->remove(this); }
@@ -226,6 +330,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       } else {
         self->wait_for_request();
       }
+    });
+  }
+
+  void evict() override {
+    net::post(executor_, [self = shared_from_this()] {
+      if (self->phase_ != Phase::idle) return;  // its request began meanwhile
+      ++self->state_->evicted_idle;
+      self->close();
     });
   }
 
@@ -283,38 +395,56 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     wait_for_request();
   }
 
-  void wait_for_request() {
-    if (state_->stopping) return close();
-    if (buffer_.size() > 0) return read_request(Clock::now() + opts_.read_timeout);  // pipelined
-    // A new connection gets read_timeout for its whole first request, first byte included;
-    // a kept-alive one waits idle_timeout for the first byte, then read_timeout for the rest.
-    phase_ = Phase::idle;
-    const Clock::time_point deadline = Clock::now() + opts_.read_timeout;
-    tcp_layer().expires_after(fresh_ ? opts_.read_timeout : opts_.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(kFirstRead), [self = shared_from_this(), deadline](
-                                                             beast::error_code ec, std::size_t n) {
-      self->on_first_bytes(ec, n, deadline);
-    });
+  /// How long a request's head may take, and the whole request; a reserve connection has less.
+  std::chrono::milliseconds head_window() const {
+    return std::min({opts_.header_timeout, request_window()});
+  }
+  std::chrono::milliseconds request_window() const {
+    return reserve ? std::min(opts_.read_timeout, kReserveWindow) : opts_.read_timeout;
   }
 
-  void on_first_bytes(beast::error_code ec, std::size_t n, Clock::time_point deadline) {
+  void wait_for_request() {
+    if (state_->stopping) return close();
+    const Clock::time_point now = Clock::now();
+    if (buffer_.size() > 0) {  // pipelined
+      return read_request(now + head_window(), now + request_window());
+    }
+    // A new connection gets head_window for its first request's head, first byte included;
+    // a kept-alive one waits idle_timeout for the first byte, then head_window for the rest of
+    // the head. Meanwhile it may be closed to make room for a new connection.
+    phase_ = Phase::idle;
+    if (!reserve) state_->set_waiting(this, true);
+    tcp_layer().expires_after(fresh_ ? head_window() : opts_.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = shared_from_this(), now](beast::error_code ec, std::size_t n) {
+                              self->on_first_bytes(ec, n, now);
+                            });
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t n, Clock::time_point waited_from) {
+    if (!reserve) state_->set_waiting(this, false);
     if (ec) {
       // An idle keep-alive connection timing out is normal; a new one sending nothing is not.
-      if (ec == beast::error::timeout && fresh_) ++state_->timeouts;
+      if (ec == beast::error::timeout && fresh_) {
+        ++state_->timeouts;
+        ++state_->header_timeouts;
+      }
       return close();
     }
     buffer_.commit(n);
-    read_request(fresh_ ? deadline : Clock::now() + opts_.read_timeout);
+    const Clock::time_point start = fresh_ ? waited_from : Clock::now();
+    read_request(start + head_window(), start + request_window());
   }
 
-  void read_request(Clock::time_point deadline) {
+  void read_request(Clock::time_point head_deadline, Clock::time_point deadline) {
     phase_ = Phase::reading;
+    reading_head_ = true;
     deadline_ = deadline;
     parser_.emplace();
     parser_->body_limit(static_cast<std::uint64_t>(opts_.body_limit));
     parser_->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(opts_.header_limit, std::numeric_limits<std::uint32_t>::max())));
-    tcp_layer().expires_at(deadline_);
+    tcp_layer().expires_at(std::min(head_deadline, deadline_));
     // The head first: an oversized Content-Length is refused before any body is read, and a
     // client waiting for "100 Continue" gets it.
     bhttp::async_read_header(
@@ -324,8 +454,18 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
-    if (parser_->is_done()) return on_read({});
+    reading_head_ = false;
     const auto& head = parser_->get();
+    if (reserve && !is_reserved(head)) {
+      ++state_->reserve_refused;
+      ++state_->rejected_overload;
+      const std::string_view target = head.target();
+      path_ = std::string(target.substr(0, target.find('?')));
+      Response busy = refusal(503, "server busy: too many connections");
+      busy.headers.emplace_back("Retry-After", "1");
+      return send(std::move(busy), head.method() == bhttp::verb::head, head.version(), false);
+    }
+    if (parser_->is_done()) return on_read({});
     if (head.version() >= 11 && beast::iequals(head[bhttp::field::expect], "100-continue")) {
       continue_.emplace(bhttp::status::continue_, 11);
       tcp_layer().expires_after(opts_.write_timeout);
@@ -350,9 +490,18 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
+  /// What a reserve connection serves: a GET or HEAD of a reserved path.
+  bool is_reserved(const bhttp::request_parser<bhttp::string_body>::value_type& head) const {
+    if (head.method() != bhttp::verb::get && head.method() != bhttp::verb::head) return false;
+    const auto target = detail::parse_target(head.target());
+    return target && std::find(opts_.reserved_paths.begin(), opts_.reserved_paths.end(),
+                               target->path) != opts_.reserved_paths.end();
+  }
+
   void on_read_error(beast::error_code ec) {
     if (ec == beast::error::timeout) {
       ++state_->timeouts;
+      if (reading_head_) ++state_->header_timeouts;
       return close();
     }
     if (ec == bhttp::error::body_limit) {
@@ -383,7 +532,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     auto& message = parser_->get();
     const bool head = message.method() == bhttp::verb::head;
     const unsigned version = message.version();
-    const bool keep_alive = message.keep_alive();
+    const bool keep_alive = message.keep_alive() && !reserve;  // a reserve slot serves once
+    if (reserve) ++state_->reserve_served;
 
     Request request;
     request.method = std::string(message.method_string());
@@ -536,7 +686,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::array<char, 4096> drain_{};
   Phase phase_ = kTls ? Phase::handshaking : Phase::idle;
   bool fresh_ = true;  // no request read yet
-  std::string path_;   // of the request being answered, for ServerOptions::on_response
+  bool reading_head_ = false;
+  std::string path_;  // of the request being answered, for ServerOptions::on_response
   bool close_after_ = false;
   Clock::time_point deadline_{};
   Clock::time_point linger_deadline_{};
@@ -573,46 +724,95 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
-    if (ec) {
-      // Running out of descriptors fails again at once: pause instead of spinning.
-      state_->log("http: accept failed: " + ec.message());
-      retry_.expires_after(100ms);
-      retry_.async_wait([self = shared_from_this()](beast::error_code wec) {
-        if (!wec) self->accept();
-      });
+    if (ec) return on_accept_error(ec);
+    if (failures_ > 0) on_accept_recovered();
+    admit(std::move(socket));
+    accept();
+  }
+
+  void admit(tcp::socket socket) {
+    beast::error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    if (ec) return;  // gone already (reset): the socket closes here
+    std::string client = client_key(peer.address());
+    std::shared_ptr<SessionBase> victim;
+    const Admission admission = state_->admit(client, victim);
+    if (admission == Admission::over_client_share || admission == Admission::full) {
+      ++(admission == Admission::full ? state_->refused_full : state_->refused_client_share);
+      ++state_->rejected_overload;
+      socket.close(ec);
       return;
     }
-    if (state_->session_count() >= state_->options.max_connections) {
-      ++state_->rejected_overload;
-      beast::error_code ignored;
-      socket.close(ignored);
-    } else {
-      std::shared_ptr<SessionBase> session;
+    if (victim) victim->evict();
+    const bool reserve = admission == Admission::reserve;
+    std::shared_ptr<SessionBase> session;
+    try {
       if (state_->tls) {
-        session = std::make_shared<Session<TlsStream>>(std::move(socket), state_);
+        session =
+            std::make_shared<Session<TlsStream>>(std::move(socket), peer, client, reserve, state_);
       } else {
-        session = std::make_shared<Session<PlainStream>>(std::move(socket), state_);
+        session = std::make_shared<Session<PlainStream>>(std::move(socket), peer, client, reserve,
+                                                         state_);
       }
-      state_->add(session);
-      session->start();
+    } catch (...) {  // out of memory: the connection is dropped, its admission given back
+      state_->release_admission(client, reserve);
+      return;
     }
-    accept();
+    state_->add(session);
+    session->start();
+  }
+
+  // Out of descriptors (EMFILE, ENFILE) or buffers, accepting fails again at once: pause, and
+  // log the streak, not every failure.
+  void on_accept_error(beast::error_code ec) {
+    ++state_->accept_failures;
+    const Clock::time_point now = Clock::now();
+    if (failures_++ == 0) {
+      failing_since_ = now;
+      reminded_at_ = now;
+      state_->log("http: accept failing: " + ec.message() + "; retrying every " +
+                  std::to_string(kAcceptRetry.count()) + " ms");
+    } else if (now - reminded_at_ >= kAcceptReminder) {
+      reminded_at_ = now;
+      state_->log("http: accept still failing after " + seconds_since(failing_since_) + ": " +
+                  ec.message() + " (" + std::to_string(failures_) + " failures)");
+    }
+    retry_.expires_after(kAcceptRetry);
+    retry_.async_wait([self = shared_from_this()](beast::error_code wec) {
+      if (!wec) self->accept();
+    });
+  }
+
+  void on_accept_recovered() {
+    state_->log("http: accept recovered after " + seconds_since(failing_since_) + " (" +
+                std::to_string(failures_) + " failures)");
+    failures_ = 0;
+  }
+
+  static std::string seconds_since(Clock::time_point since) {
+    const auto tenths =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count() / 100;
+    return std::to_string(tenths / 10) + '.' + std::to_string(tenths % 10) + " s";
   }
 
   net::io_context& ioc_;
   tcp::acceptor acceptor_;
   net::steady_timer retry_;
   const std::shared_ptr<State> state_;
+  std::uint64_t failures_ = 0;  // in the current streak of failed accepts
+  Clock::time_point failing_since_{};
+  Clock::time_point reminded_at_{};
 };
 
 std::string validate(const ServerOptions& o) {
   if (o.io_threads == 0) return "io_threads must be at least 1";
   if (o.worker_threads == 0) return "worker_threads must be at least 1";
   if (o.max_connections == 0) return "max_connections must be at least 1";
+  if (o.max_connections_per_client == 0) return "max_connections_per_client must be at least 1";
   if (o.max_queued_requests == 0) return "max_queued_requests must be at least 1";
   if (o.header_limit == 0) return "header_limit must be positive";
   if (o.read_timeout <= 0ms || o.write_timeout <= 0ms || o.idle_timeout <= 0ms ||
-      o.handshake_timeout <= 0ms) {
+      o.handshake_timeout <= 0ms || o.header_timeout <= 0ms) {
     return "timeouts must be positive";
   }
   if (o.tls_cert_file.has_value() != o.tls_key_file.has_value()) {
@@ -800,9 +1000,22 @@ void Server::stop(std::chrono::milliseconds grace) {
 }
 
 Server::Stats Server::stats() const {
-  const State& s = *impl_->state;
-  return Stats{s.requests, s.rejected_too_large, s.rejected_overload,     s.bad_requests,
-               s.timeouts, s.handler_errors,     s.tls_handshake_failures};
+  State& s = *impl_->state;
+  return Stats{.requests = s.requests,
+               .rejected_too_large = s.rejected_too_large,
+               .rejected_overload = s.rejected_overload,
+               .bad_requests = s.bad_requests,
+               .timeouts = s.timeouts,
+               .handler_errors = s.handler_errors,
+               .tls_handshake_failures = s.tls_handshake_failures,
+               .connections = s.connection_count(),
+               .refused_client_share = s.refused_client_share,
+               .refused_full = s.refused_full,
+               .evicted_idle = s.evicted_idle,
+               .reserve_served = s.reserve_served,
+               .reserve_refused = s.reserve_refused,
+               .header_timeouts = s.header_timeouts,
+               .accept_failures = s.accept_failures};
 }
 
 }  // namespace tthc::http

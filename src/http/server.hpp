@@ -121,11 +121,31 @@ struct ServerOptions {
   /// first request.
   std::chrono::milliseconds handshake_timeout{10000};
   std::size_t io_threads = 1;
-  std::size_t worker_threads = 2;          ///< handlers run here, never on the socket threads
-  std::size_t max_connections = 1024;      ///< beyond: accepted and closed at once
+  std::size_t worker_threads = 2;  ///< handlers run here, never on the socket threads
+  /// Connections open at once. A new one beyond it takes the place of the connection that has
+  /// waited longest for a request (a silent new one, or an idle keep-alive one), which is
+  /// closed; when none waits, it goes to the reserve (below), else it is closed at once.
+  std::size_t max_connections = 1024;
+  /// Connections from one client address at once (an IPv6 client: its /64); beyond, a new one
+  /// is closed at once. Behind a reverse proxy every connection comes from the proxy: set it
+  /// to max_connections there.
+  std::size_t max_connections_per_client = 64;
+  /// A connection's request head (request line and headers) must be complete this long after
+  /// the connection is ready (accepted, or its TLS handshake done) or, when kept alive, after
+  /// the request's first byte; else it is closed. Shorter than read_timeout, so that a client
+  /// saying nothing or trickling a head (slow loris) holds a slot this long at most.
+  std::chrono::milliseconds header_timeout{10000};
+  /// Requests answered even when every connection slot is taken by requests in progress:
+  /// beyond max_connections up to `reserve_connections` more are accepted, each given at most
+  /// 2 s (and header_timeout) for its request and closed after one answer. A GET or HEAD of
+  /// one of these paths (e.g. the health probes) is served; any other request gets 503.
+  /// Empty: no reserve.
+  std::vector<std::string> reserved_paths;
+  std::size_t reserve_connections = 16;
   std::size_t max_queued_requests = 4096;  ///< waiting for a worker; beyond: 503
-  /// Told about what the server cannot answer for: a handler's exception, an accept failure,
-  /// the cause of an internal_error answer.
+  /// Told about what the server cannot answer for: a handler's exception, accept failing (once
+  /// when a streak of failures starts, once a minute while it lasts, once when it ends), the
+  /// cause of an internal_error answer.
   /// Called from the server's threads; must not throw. Empty: nothing is reported.
   std::function<void(std::string_view message)> log;
   /// Told of every response sent: the request's path (empty when it could not be read) and
@@ -165,14 +185,30 @@ class Server {
   struct Stats {
     std::uint64_t requests = 0;            ///< complete requests read
     std::uint64_t rejected_too_large = 0;  ///< 413
-    std::uint64_t rejected_overload = 0;   ///< 503 (queue full) and connections over the limit
-    std::uint64_t bad_requests = 0;        ///< 400 and 431: unparsable requests
+    /// 503 (queue full; a reserve connection's request not for a reserved path) and
+    /// connections closed at once (refused_client_share + refused_full).
+    std::uint64_t rejected_overload = 0;
+    std::uint64_t bad_requests = 0;  ///< 400 and 431: unparsable requests
     /// Read, write or TLS handshake timeouts (an idle keep-alive close is not one).
     std::uint64_t timeouts = 0;
     std::uint64_t handler_errors = 0;  ///< handlers that threw: 500
     /// TLS handshakes that failed or timed out (those count in `timeouts` too); the connection
     /// is closed. E.g. a plain-HTTP client, or one that does not trust the certificate.
     std::uint64_t tls_handshake_failures = 0;
+    std::uint64_t connections = 0;  ///< open now (a gauge), the reserve's included
+    /// New connections closed at once: their client held max_connections_per_client.
+    std::uint64_t refused_client_share = 0;
+    /// New connections closed at once: every slot and the reserve taken, none waiting.
+    std::uint64_t refused_full = 0;
+    /// Connections waiting for a request closed to make room for a new one.
+    std::uint64_t evicted_idle = 0;
+    std::uint64_t reserve_served = 0;   ///< reserved-path requests answered from the reserve
+    std::uint64_t reserve_refused = 0;  ///< other requests on a reserve connection: 503
+    /// No complete request head within header_timeout (counted in `timeouts` too).
+    std::uint64_t header_timeouts = 0;
+    /// Failed accepts (e.g. out of descriptors); the listener retries every 100 ms and logs
+    /// the first failure of a streak and its end, not each one.
+    std::uint64_t accept_failures = 0;
   };
   Stats stats() const;
 

@@ -392,6 +392,10 @@ durable_commits = true
 [http]
 listen = "0.0.0.0:9090"
 body_limit = "512KiB"
+max_connections = 4096
+max_connections_per_client = 256
+reserve_connections = 0
+header_timeout = "5s"
 [webhook]
 signature_header = "X-Hub-Signature"
 secret_file = "token.txt"
@@ -414,6 +418,10 @@ ca_file = "ca.pem"
   EXPECT_EQ(s->http.address, "0.0.0.0");
   EXPECT_EQ(s->http.port, 9090);
   EXPECT_EQ(s->http.body_limit, 512U * 1024U);
+  EXPECT_EQ(s->http.max_connections, 4096U);
+  EXPECT_EQ(s->http.max_connections_per_client, 256U);
+  EXPECT_EQ(s->http.reserve_connections, 0U);
+  EXPECT_EQ(s->http.header_timeout, std::chrono::seconds(5));
   EXPECT_EQ(s->webhook.signature_header, "x-hub-signature");
   EXPECT_EQ(s->webhook.secret, "s3cr3t");
   EXPECT_EQ(s->webhook.signature_tolerance, std::chrono::minutes(2));
@@ -445,6 +453,16 @@ TEST(ParseSettings, PollerAndIntakeErrorsNameTheSetting) {
             std::string::npos);
   EXPECT_NE(err("[http]\nlisten = \"8080\"\n").find("http.listen"), std::string::npos);
   EXPECT_NE(err("[http]\nbody_limit = \"8GB\"\n").find("http.body_limit"), std::string::npos);
+  EXPECT_NE(err("[http]\nmax_connections = 0\n")
+                .find("http.max_connections: expected a number from 1 to 1000000"),
+            std::string::npos);
+  EXPECT_NE(
+      err("[http]\nmax_connections_per_client = \"64\"\n").find("http.max_connections_per_client"),
+      std::string::npos);
+  EXPECT_NE(err("[http]\nreserve_connections = 5000\n").find("http.reserve_connections"),
+            std::string::npos);
+  EXPECT_NE(err("[http]\nheader_timeout = \"10\"\n").find("http.header_timeout: not a duration"),
+            std::string::npos);
   EXPECT_NE(err("[store]\ndurable_commits = \"yes\"\n").find("store.durable_commits"),
             std::string::npos);
   EXPECT_NE(err("[webhook]\nsignature_tolerance = \"500ms\"\n").find("webhook.signature_tolerance"),

@@ -4,19 +4,24 @@
 #include "http/server.hpp"
 #include "http/client.hpp"
 #include "support/raw_socket.hpp"
+#include "support/wait.hpp"
 
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -89,6 +94,28 @@ std::string header_of(const Response& r, std::string_view name) {
   }
   return "<absent>";
 }
+
+/// What the server logs (ServerOptions::log), kept for the test to read.
+class LogLines {
+ public:
+  std::function<void(std::string_view)> sink() const {
+    return [shared = shared_](std::string_view message) {
+      const std::lock_guard lock(shared->mutex);
+      shared->lines.emplace_back(message);
+    };
+  }
+  std::vector<std::string> lines() const {
+    const std::lock_guard lock(shared_->mutex);
+    return shared_->lines;
+  }
+
+ private:
+  struct Shared {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+  };
+  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
+};
 
 ServerOptions test_options() {
   ServerOptions o;
@@ -307,23 +334,213 @@ TEST(HttpServer, ServesConcurrentClients) {
   EXPECT_EQ(server->stats().requests, static_cast<std::uint64_t>(kThreads * kRequests));
 }
 
-TEST(HttpServer, ConnectionsBeyondTheLimitAreClosedAtOnce) {
+TEST(HttpServer, ConnectionsBeyondTheLimitAreClosedAtOnceWhenNoneWaits) {
   ServerOptions options = test_options();
   options.max_connections = 1;
   auto server = start_server(options, basic_router());
-  auto first = Connection::open(kHost, server->port());
-  ASSERT_TRUE(first);
-  ASSERT_TRUE(first->send(get("/hello")));  // the first connection is now registered
+  RawSocket first(server->port());
+  ASSERT_TRUE(first.connected());
+  ASSERT_TRUE(first.send("GET /hello HTTP/1.1\r\n"));  // a request in progress: it stays
+  ASSERT_TRUE(tthc::test::await([&] { return server->stats().connections == 1; }, 5s));
 
   RawSocket second(server->port());
   ASSERT_TRUE(second.connected());  // the kernel accepts; the server closes it
   EXPECT_TRUE(second.wait_closed());
   EXPECT_EQ(second.received(), "");
   EXPECT_EQ(server->stats().rejected_overload, 1U);
+  EXPECT_EQ(server->stats().refused_full, 1U);
 
-  auto again = first->send(get("/hello"));
-  ASSERT_TRUE(again) << again.error().message;
-  EXPECT_EQ(again->status, 200);
+  ASSERT_TRUE(first.send("Host: x\r\n\r\n"));
+  const auto reply = first.read_reply();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+}
+
+TEST(HttpServer, AConnectionWaitingForARequestMakesRoomForANewOne) {
+  ServerOptions options = test_options();
+  options.max_connections = 1;
+  auto server = start_server(options, basic_router());
+  RawSocket kept(server->port());
+  ASSERT_TRUE(kept.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(kept.read_reply());  // now idle, kept alive
+
+  RawSocket next(server->port());
+  ASSERT_TRUE(next.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto reply = next.read_reply();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_TRUE(kept.wait_closed());
+  EXPECT_EQ(server->stats().evicted_idle, 1U);
+  EXPECT_EQ(server->stats().rejected_overload, 0U);
+}
+
+/// The status of one GET on a fresh connection from `from`; 0 when closed unanswered.
+int status_of(std::uint16_t port, const std::string& path, const char* from,
+              std::string* head = nullptr) {
+  RawSocket raw(port, from);
+  if (!raw.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")) return 0;
+  const auto reply = raw.read_reply();
+  if (head != nullptr && reply) *head = reply->head;
+  return reply ? reply->status : 0;
+}
+
+TEST(HttpServer, OneClientHoldsAtMostItsShareAndSilentOnesGiveWay) {
+  ServerOptions options = test_options();
+  options.max_connections = 32;
+  options.max_connections_per_client = 8;
+  auto server = start_server(options, basic_router());
+  const std::uint16_t port = server->port();
+  // One client opens 40 connections and says nothing: 8 are kept, the rest closed at once.
+  std::vector<std::unique_ptr<RawSocket>> silent;
+  for (int i = 0; i < 40; ++i) silent.push_back(std::make_unique<RawSocket>(port, "127.0.0.1"));
+  ASSERT_TRUE(tthc::test::await([&] { return server->stats().refused_client_share == 32; }, 5s));
+  EXPECT_EQ(server->stats().connections, 8U);
+  EXPECT_TRUE(silent.back()->wait_closed(1s));
+  // Three more clients fill the cap with silent connections of their share each.
+  for (const char* from : {"127.0.0.10", "127.0.0.11", "127.0.0.12"}) {
+    for (int i = 0; i < 8; ++i) silent.push_back(std::make_unique<RawSocket>(port, from));
+  }
+  ASSERT_TRUE(tthc::test::await([&] { return server->stats().connections == 32; }, 5s));
+
+  // Others are still served, each taking the place of the connection silent the longest.
+  EXPECT_EQ(status_of(port, "/hello", "127.0.0.2"), 200);
+  EXPECT_EQ(status_of(port, "/whoami", "127.0.0.3"), 200);
+  // (the first makes room and leaves it: the second may find it free)
+  EXPECT_TRUE(tthc::test::await([&] { return server->stats().evicted_idle >= 1; }, 5s));
+  EXPECT_TRUE(silent.front()->wait_closed(1s));
+}
+
+TEST(HttpServer, SilentOrTricklingConnectionsAreClosedAtTheHeaderTimeout) {
+  ServerOptions options = test_options();
+  options.header_timeout = 200ms;
+  auto server = start_server(options, basic_router());
+  RawSocket silent(server->port());
+  RawSocket trickling(server->port());
+  ASSERT_TRUE(trickling.send("GET /hello HTTP/1.1\r\nHost: x\r\n"));  // the head never ends
+  const auto opened = Clock::now();
+  EXPECT_TRUE(silent.wait_closed(3s));
+  EXPECT_TRUE(trickling.wait_closed(3s));
+  EXPECT_GE(Clock::now() - opened, 150ms);
+  EXPECT_EQ(trickling.received(), "");
+
+  // A kept-alive connection may wait longer for its next request (idle_timeout), then gets
+  // header_timeout for the head again.
+  RawSocket kept(server->port());
+  ASSERT_TRUE(kept.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(kept.read_reply());
+  std::this_thread::sleep_for(400ms);
+  ASSERT_TRUE(kept.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(kept.read_reply());
+  ASSERT_TRUE(kept.send("GET /hello HTTP/1.1\r\n"));
+  EXPECT_TRUE(kept.wait_closed(3s));
+  server->stop();  // every handler has run: the counts are final
+  EXPECT_EQ(server->stats().header_timeouts, 3U);
+  EXPECT_EQ(server->stats().timeouts, 3U);
+  EXPECT_EQ(server->stats().requests, 2U);
+}
+
+TEST(HttpServer, AtTheFullCapTheReserveAnswersProbesOnly) {
+  ServerOptions options = test_options();
+  options.max_connections = 4;
+  options.reserve_connections = 2;
+  options.reserved_paths = {"/healthz"};
+  Router router = basic_router();
+  router.add("GET", "/healthz", [](const Request&) { return text("ok"); });
+  auto server = start_server(options, std::move(router));
+  const std::uint16_t port = server->port();
+  // Every slot busy with a request whose head is still coming (none can be closed for room).
+  std::vector<std::unique_ptr<RawSocket>> busy;
+  for (int i = 0; i < 4; ++i) {
+    busy.push_back(std::make_unique<RawSocket>(port));
+    ASSERT_TRUE(busy.back()->send("GET /hello HTTP/1.1\r\n"));
+  }
+  ASSERT_TRUE(tthc::test::await([&] { return server->stats().connections == 4; }, 5s));
+
+  std::string head;
+  EXPECT_EQ(status_of(port, "/healthz", nullptr, &head), 200);
+  EXPECT_NE(head.find("connection: close"), std::string::npos);
+  EXPECT_EQ(status_of(port, "/hello", nullptr, &head), 503);
+  EXPECT_NE(head.find("retry-after: 1"), std::string::npos);
+
+  // The reserve full too (once the probes' connections are gone): a new connection is closed
+  // at once.
+  ASSERT_TRUE(tthc::test::await([&] { return server->stats().connections == 4; }, 5s));
+  for (int i = 0; i < 2; ++i) {
+    busy.push_back(std::make_unique<RawSocket>(port));
+    ASSERT_TRUE(busy.back()->send("GET /healthz HTTP/1.1\r\n"));
+  }
+  ASSERT_TRUE(tthc::test::await([&] { return server->stats().connections == 6; }, 5s));
+  EXPECT_EQ(status_of(port, "/healthz", nullptr), 0);
+  const Server::Stats stats = server->stats();
+  EXPECT_EQ(stats.reserve_served, 1U);
+  EXPECT_EQ(stats.reserve_refused, 1U);
+  EXPECT_EQ(stats.refused_full, 1U);
+  EXPECT_EQ(stats.rejected_overload, 2U);
+}
+
+/// Lowers the soft descriptor limit just above the descriptors open now and takes every one
+/// left; all given back (and the limit restored) on destruction.
+class DescriptorsTaken {
+ public:
+  DescriptorsTaken() {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    int highest = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(entry.path().filename().string()));
+    }
+    rlimit lowered = saved_;
+    lowered.rlim_cur = static_cast<rlim_t>(highest) + 32;
+    ::setrlimit(RLIMIT_NOFILE, &lowered);
+    for (int fd = ::dup(STDIN_FILENO); fd >= 0; fd = ::dup(STDIN_FILENO)) taken_.push_back(fd);
+  }
+  ~DescriptorsTaken() {
+    for (const int fd : taken_) ::close(fd);
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
+  DescriptorsTaken(const DescriptorsTaken&) = delete;
+  DescriptorsTaken& operator=(const DescriptorsTaken&) = delete;
+
+  /// Gives one back, for the test's own socket.
+  void give_one() {
+    ::close(taken_.back());
+    taken_.pop_back();
+  }
+
+ private:
+  rlimit saved_{};
+  std::vector<int> taken_;
+};
+
+TEST(HttpServer, AcceptFailuresAreLoggedOncePerStreak) {
+  const LogLines log;
+  ServerOptions options = test_options();
+  options.log = log.sink();
+  auto server = start_server(options, basic_router());
+  std::optional<RawSocket> client;
+  {
+    DescriptorsTaken taken;
+    taken.give_one();
+    client.emplace(server->port());  // queued by the kernel; the server cannot accept it
+    ASSERT_TRUE(client->connected());
+    ASSERT_TRUE(tthc::test::await([&] { return server->stats().accept_failures >= 5; }, 5s));
+  }
+  // Accepting fails while no descriptor is free, a connection waiting or not: the streak ends
+  // with the next connection accepted.
+  RawSocket next(server->port());
+  for (RawSocket* raw : {&*client, &next}) {
+    ASSERT_TRUE(raw->send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const auto reply = raw->read_reply();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200);
+  }
+
+  EXPECT_TRUE(tthc::test::await([&] { return log.lines().size() >= 2; }, 2s));
+  server->stop();
+  const std::vector<std::string> lines = log.lines();
+  ASSERT_EQ(lines.size(), 2U) << ::testing::PrintToString(lines);
+  EXPECT_NE(lines.front().find("accept failing: Too many open files"), std::string::npos);
+  EXPECT_NE(lines.back().find("accept recovered after"), std::string::npos);
+  EXPECT_NE(lines.back().find(" failures)"), std::string::npos);
 }
 
 // --- bad input -------------------------------------------------------------------------------
@@ -484,13 +701,9 @@ TEST(HttpServer, ExpectContinueGets100ThenTheResponse) {
 }
 
 TEST(HttpServer, HandlerExceptionGives500AndTheServerCarriesOn) {
-  auto logged = std::make_shared<std::vector<std::string>>();
-  auto log_mutex = std::make_shared<std::mutex>();
+  const LogLines log;
   ServerOptions options = test_options();
-  options.log = [logged, log_mutex](std::string_view message) {
-    const std::lock_guard lock(*log_mutex);
-    logged->emplace_back(message);
-  };
+  options.log = log.sink();
   auto server = start_server(options, basic_router());
   auto connection = Connection::open(kHost, server->port());
   ASSERT_TRUE(connection);
@@ -502,10 +715,10 @@ TEST(HttpServer, HandlerExceptionGives500AndTheServerCarriesOn) {
   ASSERT_TRUE(next) << next.error().message;
   EXPECT_EQ(next->status, 200);
   EXPECT_EQ(server->stats().handler_errors, 1U);
-  const std::lock_guard lock(*log_mutex);
-  ASSERT_EQ(logged->size(), 1U);
-  EXPECT_NE(logged->front().find("GET /throw"), std::string::npos);
-  EXPECT_NE(logged->front().find("boom in handler"), std::string::npos);
+  const std::vector<std::string> lines = log.lines();
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_NE(lines.front().find("GET /throw"), std::string::npos);
+  EXPECT_NE(lines.front().find("boom in handler"), std::string::npos);
 }
 
 // --- timeouts and overload -------------------------------------------------------------------

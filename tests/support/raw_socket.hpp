@@ -20,9 +20,15 @@ namespace tthc::test {
 /// A plain TCP socket for bytes no well-behaved client sends.
 class RawSocket {
  public:
-  explicit RawSocket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  /// `from`: the source address, another one of 127.0.0.0/8 to play another client.
+  explicit RawSocket(std::uint16_t port, const char* from = nullptr)
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
+    if (from != nullptr && fd_ >= 0) {
+      ::inet_pton(AF_INET, from, &address.sin_addr);
+      if (::bind(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) return;
+    }
     address.sin_port = htons(port);
     ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
     connected_ = fd_ >= 0 &&
