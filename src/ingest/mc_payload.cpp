@@ -391,6 +391,36 @@ Result<const json::array*> read_list(const Reader& r, std::string_view key, cons
   return &v->get_array();
 }
 
+// Every string and key inside `v` is valid UTF-8.
+bool is_valid_utf8_value(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::string: return is_valid_utf8(v.get_string());
+    case json::kind::array:
+      for (const json::value& item : v.get_array()) {
+        if (!is_valid_utf8_value(item)) return false;
+      }
+      return true;
+    case json::kind::object:
+      for (const auto& kv : v.get_object()) {
+        if (!is_valid_utf8(kv.key()) || !is_valid_utf8_value(kv.value())) return false;
+      }
+      return true;
+    default: return true;
+  }
+}
+
+// The kept members not read are stored as they came, so after a lenient parse their text
+// (a reason in a supplementation round, a LoaiDoiTuong) is checked like the fields read.
+std::optional<Error> check_raw_members(const json::object& o, const Context& limits) {
+  if (!limits.check_utf8) return std::nullopt;
+  for (const auto& kv : o) {
+    if (is_raw_field(kv.key()) && !is_valid_utf8_value(kv.value())) {
+      return Error{std::string(kv.key()) + ": invalid UTF-8"};
+    }
+  }
+  return std::nullopt;
+}
+
 // The record's members kept but not read (kRawFields), as a JSON object in their order.
 std::string raw_members(const json::object& o) {
   std::size_t kept = 0;
@@ -476,6 +506,7 @@ std::optional<Error> read_dossier(const json::object& o, const Context& limits,
       TTHC_CHECK(read_progress(pr, snap.progress[i]));
     }
   }
+  TTHC_CHECK(check_raw_members(o, limits));
   sort_progress(snap.progress);
   snap.freshness = snapshot_freshness(d, snap.progress);
   // The fingerprint covers the kept members; `raw` keeps the allowed ones not read.

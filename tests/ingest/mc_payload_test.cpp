@@ -190,6 +190,28 @@ TEST(McPayload, InvalidUtf8RejectsOnlyItsRecord) {
   EXPECT_TRUE(is_valid_utf8(batch->rejected[0].reason));
 }
 
+// Found by fuzz_mc_payload: the members kept in `raw` without being read were stored with
+// invalid UTF-8 when the body needed the lenient parse.
+TEST(McPayload, InvalidUtf8InKeptMembersRejectsItsRecord) {
+  const std::string round =
+      "{\"MaHoSo\":\"B-1\",\"TrangThaiHoSo\":4,"
+      "\"DanhSachHoSoBoSung\":[{\"NgayBoSung\":\"\",\"LyDo\":\"thi\xE1\"}]}";
+  const std::string kind = "{\"MaHoSo\":\"B-2\",\"TrangThaiHoSo\":4,\"LoaiDoiTuong\":\"\xC3\"}";
+  const std::string key =
+      "{\"MaHoSo\":\"B-3\",\"TrangThaiHoSo\":4,"
+      "\"DanhSachHoSoBoSung\":[{\"L\xFF\":1}]}";
+  auto batch = parse_envelope(envelope("DongBoHoSoMC", R"({"MaHoSo":"G","TrangThaiHoSo":4,)"
+                                                       R"("LoaiDoiTuong":"Tổ chức"},)" +
+                                                           round + "," + kind + "," + key));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->dossiers.size(), 1U);
+  EXPECT_EQ(batch->dossiers[0].raw, R"({"LoaiDoiTuong":"Tổ chức"})");
+  ASSERT_EQ(batch->rejected.size(), 3U);
+  EXPECT_EQ(batch->rejected[0].reason, "DanhSachHoSoBoSung: invalid UTF-8");
+  EXPECT_EQ(batch->rejected[1].reason, "LoaiDoiTuong: invalid UTF-8");
+  EXPECT_EQ(batch->rejected[2].reason, "DanhSachHoSoBoSung: invalid UTF-8");
+}
+
 TEST(McPayload, EnvelopeErrorsRejectTheWholeBody) {
   EXPECT_EQ(parse_envelope("{not json").error().message.rfind("malformed JSON", 0), 0U);
   EXPECT_EQ(parse_envelope("\"x\"").error().message,
