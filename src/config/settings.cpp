@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -216,8 +217,8 @@ Result<std::optional<std::string>> read_secret(const toml::table& t, std::string
     if (v->empty()) return std::optional<std::string>();
     const char* value = std::getenv(v->c_str());
     if (value == nullptr) {
-      return Error{where(name, *env) + ": " + sec + "." + env_key + ": environment variable " +
-                   *v + " is not set"};
+      return Error{where(name, *env) + ": " + sec + "." + env_key + ": environment variable " + *v +
+                   " is not set"};
     }
     secret = value;
   } else {
@@ -384,8 +385,9 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
   if (const auto* n = t.get("due_soon_by_procedure")) {
     const auto* table = n->as_table();
     if (table == nullptr) {
-      return Error{where(name, *n) +
-                   ": alerts.due_soon_by_procedure: expected a table like { \"1.004227\" = \"2wd\" }"};
+      return Error{
+          where(name, *n) +
+          ": alerts.due_soon_by_procedure: expected a table like { \"1.004227\" = \"2wd\" }"};
     }
     for (const auto& [code, value] : *table) {
       const std::string key = "alerts.due_soon_by_procedure.\"" + std::string(code.str()) + "\"";
@@ -414,8 +416,9 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
   if (const auto* n = t.get("alertmanager")) {
     const auto* arr = n->as_array();
     if (arr == nullptr) {
-      return Error{where(name, *n) +
-                   ": alerts.alertmanager: expected an array of URLs like [\"http://127.0.0.1:9093\"]"};
+      return Error{
+          where(name, *n) +
+          ": alerts.alertmanager: expected an array of URLs like [\"http://127.0.0.1:9093\"]"};
     }
     for (const auto& item : *arr) {
       auto v = get_string(item, name, "alerts.alertmanager");
@@ -430,9 +433,9 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
     }
     for (const auto& item : *arr) {
       const toml::table& w = *item.as_table();
-      if (auto e = unknown_keys(w, name, "alerts.webhook",
-                                {"url", "secret_file", "secret_env", "signature_header",
-                                 "max_attempts"})) {
+      if (auto e = unknown_keys(
+              w, name, "alerts.webhook",
+              {"url", "secret_file", "secret_env", "signature_header", "max_attempts"})) {
         return e;
       }
       AlertWebhookSettings hook;
@@ -469,17 +472,15 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
   auto parsed = parse_toml(text, name);
   if (!parsed) return parsed.error();
   const toml::table& root = *parsed;
-  if (auto e =
-          unknown_keys(root, name, "",
-                       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller",
-                        "metrics", "alerts", "reports"})) {
+  if (auto e = unknown_keys(root, name, "",
+                            {"calendar", "engine", "store", "catalogue", "http", "webhook",
+                             "poller", "metrics", "alerts", "reports"})) {
     return *e;
   }
 
   Settings s = default_settings(base_dir);
-  for (const char* section :
-       {"calendar", "engine", "store", "catalogue", "http", "webhook", "poller", "metrics",
-        "alerts", "reports"}) {
+  for (const char* section : {"calendar", "engine", "store", "catalogue", "http", "webhook",
+                              "poller", "metrics", "alerts", "reports"}) {
     if (root.contains(section) && !root[section].is_table()) {
       return Error{std::string(name) + ": " + section + ": expected a table"};
     }
@@ -613,8 +614,8 @@ Result<Settings> parse_settings(std::string_view text, std::string_view name,
     }
   }
   if (const auto* m = root["metrics"].as_table()) {
-    if (auto e = unknown_keys(*m, name, "metrics",
-                              {"province", "on_time_target", "reduced_ratio"})) {
+    if (auto e =
+            unknown_keys(*m, name, "metrics", {"province", "on_time_target", "reduced_ratio"})) {
       return *e;
     }
     if (const auto* n = m->get("province")) {
@@ -661,7 +662,12 @@ Result<calendar::HolidayTable> parse_holiday_table(std::string_view text, std::s
   if (year == nullptr || !year->is_integer()) {
     return Error{std::string(name) + ": year: expected the table's year as a number"};
   }
-  t.year = static_cast<int>(year->as_integer()->get());
+  // Checked before narrowing: year = 4294969322 must not read as 2026.
+  const std::int64_t y = year->as_integer()->get();
+  if (y < std::numeric_limits<int>::min() || y > std::numeric_limits<int>::max()) {
+    return Error{std::string(name) + ": year out of range: " + std::to_string(y)};
+  }
+  t.year = static_cast<int>(y);
   if (const auto* n = root.get("source")) {
     auto v = get_string(*n, name, "source");
     if (!v) return v.error();

@@ -273,6 +273,9 @@ TEST(ParseHolidayTable, Errors) {
   expect_table_error("year = 2030\nworking_saturdays = [2030-02-08]\n", {"y.toml", "2030-02-08"});
   expect_table_error("year = 2030\ndays_off = [2031-01-01]\n", {"y.toml", "2031-01-01"});
   expect_table_error("year = 1800\n", {"y.toml", "1800"});
+  // 2026 + 2^32: not read as 2026 once narrowed to an int.
+  expect_table_error("year = 4294969322\n", {"y.toml", "4294969322"});
+  expect_table_error("year = -9223372036854775808\n", {"y.toml", "-9223372036854775808"});
 }
 
 TEST(LoadHolidayDir, ShippedFolder) {
