@@ -1,16 +1,21 @@
 // The MC payload parser (src/ingest/mc_payload) and the statistics record reader: whole
 // envelopes, bare arrays, JSON Lines lines and poll pages. Checked: every record is either
 // accepted or rejected; what is accepted obeys the limits (valid UTF-8, codes without control
-// characters, lengths, years in range, progress sorted); parsing is deterministic.
+// characters, lengths, years in range, progress sorted); parsing is deterministic, and the
+// same JSON written without whitespace gives the same records and fingerprints.
 
 #include "domain/text.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "ingest/claimed_stats.hpp"
 #include "ingest/mc_payload.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace {
@@ -107,6 +112,17 @@ bool same_batch(const Batch& a, const Batch& b) {
   return true;
 }
 
+// The body as Boost.JSON writes it back (compact, escapes normalised), when it is JSON.
+std::optional<std::string> rewritten(std::string_view text) {
+  boost::json::parse_options options;
+  options.max_depth = 16;
+  options.allow_invalid_utf8 = true;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(text, ec, {}, options);
+  if (ec) return std::nullopt;
+  return boost::json::serialize(v);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -119,6 +135,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(again && same_batch(*envelope, *again));
   } else {
     FUZZ_CHECK(is_valid_utf8(envelope.error().message));
+  }
+  if (const auto compact = rewritten(text)) {
+    auto same_json = parse_envelope(*compact, kLimits);
+    FUZZ_CHECK(same_json.has_value() == envelope.has_value());
+    if (envelope) FUZZ_CHECK(same_batch(*envelope, *same_json));
   }
   // The same body as a bare array of progress entries (the webhook's ?service=).
   if (auto progress = parse_envelope(text, kLimits, "CapNhatTienDoHoSoMC")) check_batch(*progress);
