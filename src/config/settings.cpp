@@ -391,6 +391,13 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
     }
     for (const auto& [code, value] : *table) {
       const std::string key = "alerts.due_soon_by_procedure.\"" + std::string(code.str()) + "\"";
+      // Intake trims MaTTHC and reads an absent one as "": such a key would never match a
+      // procedure, or match every dossier without a procedure code.
+      const std::string_view c = code.str();
+      if (c.empty() || c.front() == ' ' || c.front() == '\t' || c.back() == ' ' ||
+          c.back() == '\t') {
+        return Error{where(name, value) + ": " + key + ": not a procedure code"};
+      }
       auto v = get_string(value, name, key);
       if (!v) return v.error();
       auto amount = parse_working_amount(*v, where(name, value) + ": " + key, day);
