@@ -212,6 +212,30 @@ TEST(McPayload, InvalidUtf8InKeptMembersRejectsItsRecord) {
   EXPECT_EQ(batch->rejected[2].reason, "DanhSachHoSoBoSung: invalid UTF-8");
 }
 
+// Found by fuzz_mc_payload: Boost.JSON reads 1e400 as infinity and writes it back as
+// `Infinity`, so `raw` was stored as text that is not JSON, a code read as "inf", and a
+// statistics record was rejected as malformed JSON for a member it does not read.
+TEST(McPayload, NumbersBeyondADoubleRejectTheirRecord) {
+  auto batch = parse_envelope(envelope(
+      "DongBoHoSoMC", R"({"MaHoSo":"B-1","TrangThaiHoSo":4,"DanhSachHoSoBoSung":[{"X":1e400}]},)"
+                      R"({"MaHoSo":"B-2","TrangThaiHoSo":4,"MaTTHC":-2e345},)"
+                      R"({"MaHoSo":"G","TrangThaiHoSo":4,"MaTTHC":1.5e300,)"
+                      R"("DanhSachHoSoBoSung":[{"X":1e-400}]})"));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->dossiers.size(), 1U);
+  EXPECT_EQ(batch->dossiers[0].dossier.procedure_code, "1.5e+300");
+  EXPECT_EQ(batch->dossiers[0].raw, R"({"DanhSachHoSoBoSung":[{"X":0E0}]})");
+  ASSERT_EQ(batch->rejected.size(), 2U);
+  EXPECT_EQ(batch->rejected[0].reason, "DanhSachHoSoBoSung: a number out of range");
+  EXPECT_EQ(batch->rejected[1].reason, "MaTTHC: a number out of range");
+
+  auto stats = parse_envelope(
+      envelope("DongBoThongKeHoSo", R"({"Thang":7,"Nam":2020,"Madonvi":"X1","Khac":1e999})"));
+  ASSERT_TRUE(stats);
+  ASSERT_EQ(stats->rejected.size(), 1U);
+  EXPECT_EQ(stats->rejected[0].reason, "a number out of range");
+}
+
 TEST(McPayload, EnvelopeErrorsRejectTheWholeBody) {
   EXPECT_EQ(parse_envelope("{not json").error().message.rfind("malformed JSON", 0), 0U);
   EXPECT_EQ(parse_envelope("\"x\"").error().message,
