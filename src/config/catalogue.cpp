@@ -107,7 +107,9 @@ Result<std::vector<engine::ProcedureRule>> parse_catalogue_csv(std::string_view 
   std::vector<engine::ProcedureRule> rules;
   std::set<std::string> codes;
   for (std::size_t r = 1; r < records->size(); ++r) {
-    const auto& [line, fields] = (*records)[r];
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    const std::size_t line = (*records)[r].first;
+    const std::vector<std::string>& fields = (*records)[r].second;
     const std::string where = std::string(name) + ":" + std::to_string(line) + ": ";
     auto get = [&](std::size_t k) {
       return col[k] < fields.size() ? trimmed(fields[col[k]]) : std::string();

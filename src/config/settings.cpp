@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -438,6 +439,13 @@ std::optional<Error> parse_alerts(const toml::table& t, std::string_view name,
     }
     for (const auto& [code, value] : *table) {
       const std::string key = "alerts.due_soon_by_procedure.\"" + std::string(code.str()) + "\"";
+      // Intake trims MaTTHC and reads an absent one as "": such a key would never match a
+      // procedure, or match every dossier without a procedure code.
+      const std::string_view c = code.str();
+      if (c.empty() || c.front() == ' ' || c.front() == '\t' || c.back() == ' ' ||
+          c.back() == '\t') {
+        return Error{where(name, value) + ": " + key + ": not a procedure code"};
+      }
       auto v = get_string(value, name, key);
       if (!v) return v.error();
       auto amount = parse_working_amount(*v, where(name, value) + ": " + key, day);
@@ -725,7 +733,12 @@ Result<calendar::HolidayTable> parse_holiday_table(std::string_view text, std::s
   if (year == nullptr || !year->is_integer()) {
     return Error{std::string(name) + ": year: expected the table's year as a number"};
   }
-  t.year = static_cast<int>(year->as_integer()->get());
+  // Checked before narrowing: year = 4294969322 must not read as 2026.
+  const std::int64_t y = year->as_integer()->get();
+  if (y < std::numeric_limits<int>::min() || y > std::numeric_limits<int>::max()) {
+    return Error{std::string(name) + ": year out of range: " + std::to_string(y)};
+  }
+  t.year = static_cast<int>(y);
   if (const auto* n = root.get("source")) {
     auto v = get_string(*n, name, "source");
     if (!v) return v.error();

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <optional>
 
@@ -147,6 +148,30 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+// What is wrong inside a value kept or passed on as it came, null when nothing: text that is
+// not UTF-8 (checked after a lenient parse only), or a number beyond a double, which Boost.JSON
+// reads as infinity and would write back as `Infinity`, which is not JSON.
+const char* fault_in(const json::value& v, bool check_utf8) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      return std::isfinite(v.get_double()) ? nullptr : "a number out of range";
+    case json::kind::string:
+      return !check_utf8 || is_valid_utf8(v.get_string()) ? nullptr : "invalid UTF-8";
+    case json::kind::array:
+      for (const json::value& item : v.get_array()) {
+        if (const char* fault = fault_in(item, check_utf8)) return fault;
+      }
+      return nullptr;
+    case json::kind::object:
+      for (const auto& kv : v.get_object()) {
+        if (check_utf8 && !is_valid_utf8(kv.key())) return "invalid UTF-8";
+        if (const char* fault = fault_in(kv.value(), check_utf8)) return fault;
+      }
+      return nullptr;
+    default: return nullptr;
+  }
 }
 
 // The limits, and whether strings still need a UTF-8 check (the strict parse did it already).
@@ -301,6 +326,7 @@ class Reader {
     if (v->is_string()) {
       s = v->get_string();
     } else if (v->is_number()) {
+      if (const char* fault = fault_in(*v, false)) return Error{name(key) + ": " + fault};
       number_ = number_text(*v);
       s = number_;
     } else {
@@ -391,11 +417,19 @@ Result<const json::array*> read_list(const Reader& r, std::string_view key, cons
   return &v->get_array();
 }
 
-// The record's members kept but not read (kRawFields), as a JSON object in their order.
-std::string raw_members(const json::object& o) {
+// The record's members kept but not read (kRawFields), as a JSON object in their order. A
+// number beyond a double rejects the record (it would be written back as `Infinity`, not JSON);
+// damaged text does not (it is no field the monitor reads), it is stored repaired.
+Result<std::string> raw_members(const json::object& o) {
   std::size_t kept = 0;
-  for (const auto& kv : o) kept += is_raw_field(kv.key()) ? 1U : 0U;
-  if (kept == 0) return "{}";
+  for (const auto& kv : o) {
+    if (!is_raw_field(kv.key())) continue;
+    if (const char* fault = fault_in(kv.value(), false)) {
+      return Error{std::string(kv.key()) + ": " + fault};
+    }
+    ++kept;
+  }
+  if (kept == 0) return std::string("{}");
   json::object rest(o.storage());
   rest.reserve(kept);
   for (const auto& kv : o) {
@@ -483,11 +517,11 @@ std::optional<Error> read_dossier(const json::object& o, const Context& limits,
       TTHC_CHECK(read_progress(pr, snap.progress[i]));
     }
   }
+  TTHC_READ(snap.raw, raw_members(o));
   sort_progress(snap.progress);
   snap.freshness = snapshot_freshness(d, snap.progress);
-  // The fingerprint covers the kept members; `raw` keeps the allowed ones not read.
+  // The fingerprint covers the kept members; `raw` (above) keeps the allowed ones not read.
   snap.content_hash = hash_kept(o, 0x2545F4914F6CDD1DULL);
-  snap.raw = raw_members(o);
   return std::nullopt;
 }
 
@@ -528,7 +562,9 @@ void read_record(json::value& record, Kind kind, std::size_t index, const std::s
     return;
   }
   if (kind == Kind::Statistics) {
-    // The statistics' own reader judges them; a bad one is rejected like any record.
+    // The statistics' own reader judges them from their text; a bad one is rejected like any
+    // record.
+    if (const char* fault = fault_in(record, false)) return reject(fault);
     auto stats = parse_claimed_stats(json::serialize(record));
     if (!stats) return reject(std::move(stats).error().message);
     out.statistics.push_back(std::move(*stats));
@@ -656,7 +692,7 @@ Result<Page> parse_page(std::string_view body, const PageShape& shape, RecordKin
     if (const json::value* next = at_path(v, shape.next_cursor)) {
       if (next->is_string()) {
         page.next_cursor = std::string(next->get_string());
-      } else if (next->is_number()) {
+      } else if (next->is_number() && fault_in(*next, false) == nullptr) {
         page.next_cursor = number_text(*next);
       } else if (!next->is_null()) {
         return Error{"unexpected JSON shape: \"" + shape.next_cursor + "\" is " +

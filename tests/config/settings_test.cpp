@@ -205,6 +205,17 @@ TEST(ParseSettings, BadValuesAreNamed) {
   expect_error("[calendar]\nworking_hours = [\"11:30-07:00\"]\n", {"11:30-07:00"});
 }
 
+// Found by fuzz_settings: an empty key gave its threshold to every dossier without a MaTTHC, and
+// a key with spaces around never matched (intake trims procedure codes).
+TEST(ParseSettings, DueSoonByProcedureKeysAreProcedureCodes) {
+  expect_error("[alerts]\ndue_soon_by_procedure = { \"\" = \"2wd\" }\n",
+               {"test.toml", "alerts.due_soon_by_procedure.\"\"", "not a procedure code"});
+  expect_error("[alerts]\ndue_soon_by_procedure = { \" 1.004227\" = \"2wd\" }\n",
+               {"alerts.due_soon_by_procedure.\" 1.004227\"", "not a procedure code"});
+  const Settings s = parse_ok("[alerts]\ndue_soon_by_procedure = { \"1.004227\" = \"2wd\" }\n");
+  EXPECT_EQ(s.alerts.due_soon_by_procedure.at("1.004227"), std::chrono::hours{16});
+}
+
 TEST(ParseSettings, TomlSyntaxErrorNamesTheFileAndLine) {
   expect_error("[engine]\npause_policy = \"pause\n", {"test.toml:2"});
   expect_error("[engine\n", {"test.toml:1"});
@@ -294,6 +305,9 @@ TEST(ParseHolidayTable, Errors) {
   expect_table_error("year = 2030\nworking_saturdays = [2030-02-08]\n", {"y.toml", "2030-02-08"});
   expect_table_error("year = 2030\ndays_off = [2031-01-01]\n", {"y.toml", "2031-01-01"});
   expect_table_error("year = 1800\n", {"y.toml", "1800"});
+  // 2026 + 2^32: not read as 2026 once narrowed to an int.
+  expect_table_error("year = 4294969322\n", {"y.toml", "4294969322"});
+  expect_table_error("year = -9223372036854775808\n", {"y.toml", "-9223372036854775808"});
 }
 
 TEST(LoadHolidayDir, ShippedFolder) {

@@ -3,8 +3,8 @@
 
 #include "domain/text.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <string>
 
@@ -222,6 +222,58 @@ TEST(McPayload, InvalidUtf8RejectsOnlyItsRecord) {
   EXPECT_EQ(batch->rejected[0].code, "B-1");
   EXPECT_EQ(batch->rejected[0].reason.rfind("TenTTHC: invalid UTF-8: ", 0), 0U);
   EXPECT_TRUE(is_valid_utf8(batch->rejected[0].reason));
+}
+
+// Found by fuzz_mc_payload: the members kept in `raw` without being read were stored with
+// invalid UTF-8 when the body needed the lenient parse.
+// Found by fuzz_mc_payload: invalid UTF-8 in the kept members (a round's reason, the kind of
+// applicant, a damaged key) was stored raw. It is stored repaired; the record is kept.
+TEST(McPayload, InvalidUtf8InKeptMembersIsStoredRepaired) {
+  const std::string round =
+      "{\"MaHoSo\":\"B-1\",\"MaTTHC\":\"1.004227\",\"TrangThaiHoSo\":4,"
+      "\"DanhSachHoSoBoSung\":[{\"NgayBoSung\":\"\",\"LyDo\":\"thi\xE1\"}]}";
+  const std::string kind =
+      "{\"MaHoSo\":\"B-2\",\"MaTTHC\":\"1.004227\",\"TrangThaiHoSo\":4,\"LoaiDoiTuong\":\"\xC3\"}";
+  const std::string key =
+      "{\"MaHoSo\":\"B-3\",\"MaTTHC\":\"1.004227\",\"TrangThaiHoSo\":4,"
+      "\"DanhSachHoSoBoSung\":[{\"L\xFF\":1}]}";
+  auto batch = parse_envelope(
+      envelope("DongBoHoSoMC", R"({"MaHoSo":"G","MaTTHC":"1.004227","TrangThaiHoSo":4,)"
+                               R"("LoaiDoiTuong":"Tổ chức"},)" +
+                                   round + "," + kind + "," + key));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->dossiers.size(), 4U) << batch->rejected.at(0).reason;
+  EXPECT_EQ(batch->dossiers[0].raw, R"({"LoaiDoiTuong":"Tổ chức"})");
+  EXPECT_EQ(batch->dossiers[2].raw, "{\"LoaiDoiTuong\":\"\xEF\xBF\xBD\"}");
+  for (const auto& d : batch->dossiers) {
+    EXPECT_TRUE(is_valid_utf8(d.raw)) << d.raw;
+    EXPECT_TRUE(boost::json::parse(d.raw).is_object()) << d.raw;
+  }
+}
+
+// Found by fuzz_mc_payload: Boost.JSON reads 1e400 as infinity and writes it back as
+// `Infinity`, so `raw` was stored as text that is not JSON, a code read as "inf", and a
+// statistics record was rejected as malformed JSON for a member it does not read.
+TEST(McPayload, NumbersBeyondADoubleRejectTheirRecord) {
+  auto batch = parse_envelope(envelope(
+      "DongBoHoSoMC",
+      R"({"MaHoSo":"B-1","MaTTHC":"1.004227","TrangThaiHoSo":4,"DanhSachHoSoBoSung":[{"X":1e400}]},)"
+      R"({"MaHoSo":"B-2","TrangThaiHoSo":4,"MaTTHC":-2e345},)"
+      R"({"MaHoSo":"G","TrangThaiHoSo":4,"MaTTHC":1.5e300,)"
+      R"("DanhSachHoSoBoSung":[{"X":1e-400}]})"));
+  ASSERT_TRUE(batch);
+  ASSERT_EQ(batch->dossiers.size(), 1U);
+  EXPECT_EQ(batch->dossiers[0].dossier.procedure_code, "1.5e+300");
+  EXPECT_EQ(batch->dossiers[0].raw, R"({"DanhSachHoSoBoSung":[{"X":0E0}]})");
+  ASSERT_EQ(batch->rejected.size(), 2U);
+  EXPECT_EQ(batch->rejected[0].reason, "DanhSachHoSoBoSung: a number out of range");
+  EXPECT_EQ(batch->rejected[1].reason, "MaTTHC: a number out of range");
+
+  auto stats = parse_envelope(
+      envelope("DongBoThongKeHoSo", R"({"Thang":7,"Nam":2020,"Madonvi":"X1","Khac":1e999})"));
+  ASSERT_TRUE(stats);
+  ASSERT_EQ(stats->rejected.size(), 1U);
+  EXPECT_EQ(stats->rejected[0].reason, "a number out of range");
 }
 
 TEST(McPayload, EnvelopeErrorsRejectTheWholeBody) {
