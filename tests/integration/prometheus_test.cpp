@@ -65,6 +65,8 @@ constexpr AlertException kAlertExceptions[] = {
     {"TthcWebhookFailing", true, "the test's webhook requests are all accepted"},
     {"TthcMonitorDown", true, "the daemon is up"},
     {"TthcStateNotReady", true, "the daemon's state is loaded"},
+    {"TthcStoreFailing", true, "every commit succeeds"},
+    {"TthcStoreDamaged", true, "the store passed its quick check"},
     {"TthcCalendarProvisional", false,
      "fires only while this year's holiday table is provisional, or next year's in December"},
 };
