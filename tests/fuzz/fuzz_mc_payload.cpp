@@ -4,6 +4,7 @@
 // characters, lengths, years in range, progress sorted); parsing is deterministic, and the
 // same JSON written without whitespace gives the same records and fingerprints.
 
+#include "domain/codes.hpp"
 #include "domain/text.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "ingest/claimed_stats.hpp"
@@ -161,7 +162,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto stats = parse_claimed_stats(text);
   if (stats) {
     FUZZ_CHECK(stats->month >= 1 && stats->month <= 12);
-    FUZZ_CHECK(is_unit_code(stats->unit, 64));
+    FUZZ_CHECK(is_unit_code(stats->unit));
     FUZZ_CHECK(is_valid_utf8(stats->kind) && is_valid_utf8(stats->unit_name) &&
                is_valid_utf8(stats->note));
     if (stats->figures.on_time_rate) {
