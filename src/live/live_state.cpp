@@ -133,12 +133,13 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
   after.present = true;
   after.judgement = engine::judgement_of(eval_);
   after.unit = units_.id(d.unit_code());
-  const std::string_view field =
-      !d.field_code.empty() ? std::string_view(d.field_code)
-                            : (rule != nullptr ? std::string_view(rule->field_code) : "");
+  const std::string_view field = !d.field_code.empty()
+                                     ? std::string_view(d.field_code)
+                                     : (rule != nullptr ? std::string_view(rule->field_code) : "");
   after.field = fields_.id(field);
   after.flags = eval_.flags;
-  after.extensions = static_cast<std::uint16_t>(std::min<std::size_t>(eval_.extensions.size(), 0xFFFF));
+  after.extensions =
+      static_cast<std::uint16_t>(std::min<std::size_t>(eval_.extensions.size(), 0xFFFF));
   after.channel = d.channel;
   after.status = d.status;
   after.at_risk = eval_.at_risk;
@@ -330,7 +331,8 @@ std::vector<MonthFigures> LiveState::calendar_months(Moment first, int count) co
     if (!r.present || !r.judgement.counted) continue;
     if (MonthFigures* m = slot(r.judgement.received)) ++m->received;
     if (!r.judgement.ended) continue;
-    if (MonthFigures* m = slot(r.judgement.end)) ++m->resolved[static_cast<int>(r.judgement.outcome)];
+    if (MonthFigures* m = slot(r.judgement.end))
+      ++m->resolved[static_cast<int>(r.judgement.outcome)];
   }
   return out;
 }

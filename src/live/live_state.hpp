@@ -221,8 +221,7 @@ class LiveState {
   /// same figures (the board polls it).
   std::uint64_t version() const { return version_; }
 
-  ListPage list(const ListFilter& filter, Moment now, std::size_t offset,
-                std::size_t limit) const;
+  ListPage list(const ListFilter& filter, Moment now, std::size_t offset, std::size_t limit) const;
 
   const calendar::WorkingCalendar& calendar() const { return calendar_; }
   const engine::Settings& settings() const { return settings_; }
@@ -249,8 +248,8 @@ class LiveState {
     bool at_risk;
   };
 
-  void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
-             Moment now, bool hold);
+  void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule, Moment now,
+             bool hold);
   void count_month(const Record& r, int sign);
   void count_now(const Record& r, int sign);
   void list_pending(DossierId id, const Held& h, const Record& r);

@@ -139,7 +139,7 @@ struct Collector::State {
   std::unordered_map<std::uint64_t, ResultsCounts> results;  // (unit, field)
   std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, ReductionAcc> reduction;
   std::unordered_map<std::uint32_t, Index766Counts> index766;  // unit
-  std::unordered_map<std::uint32_t, OverdueAcc> overdue;      // unit
+  std::unordered_map<std::uint32_t, OverdueAcc> overdue;       // unit
   std::unordered_map<std::uint32_t, TimeAcc> procedure_times;
   std::size_t read = 0;
 };
@@ -173,23 +173,23 @@ void Collector::add(const DossierTimeline& tl) {
   const std::uint32_t procedure =
       s.procedures.id(rule != nullptr ? std::string_view(rule->code) : d.procedure_code);
   s.unit_names[unit].offer(d.unit_name, j.received, d.code);
-  s.field_names[field].offer(
-      !d.field_name.empty() ? std::string_view(d.field_name)
-                            : (rule != nullptr ? std::string_view(rule->field_name) : ""),
-      j.received, d.code);
-  s.procedure_names[procedure].offer(
-      !d.procedure_name.empty() ? std::string_view(d.procedure_name)
-                                : (rule != nullptr ? std::string_view(rule->name) : ""),
-      j.received, d.code);
+  s.field_names[field].offer(!d.field_name.empty()
+                                 ? std::string_view(d.field_name)
+                                 : (rule != nullptr ? std::string_view(rule->field_name) : ""),
+                             j.received, d.code);
+  s.procedure_names[procedure].offer(!d.procedure_name.empty()
+                                         ? std::string_view(d.procedure_name)
+                                         : (rule != nullptr ? std::string_view(rule->name) : ""),
+                                     j.received, d.code);
 
   if (c.handled()) {
     ResultsCounts& r = s.results[key(unit, field)];
     if (c.received) ++(d.channel == Channel::Online ? r.received_online : r.received_direct);
     if (c.carried_over) ++r.carried_over;
     if (c.resolved) {
-      ++(c.outcome == Outcome::Early     ? r.resolved_early
-         : c.outcome == Outcome::OnTime  ? r.resolved_on_time
-                                         : r.resolved_overdue);
+      ++(c.outcome == Outcome::Early    ? r.resolved_early
+         : c.outcome == Outcome::OnTime ? r.resolved_on_time
+                                        : r.resolved_overdue);
     }
     if (c.pending) ++(c.pending_overdue ? r.pending_overdue : r.pending_in_time);
     const bool resolved_overdue = c.resolved && c.outcome == Outcome::Overdue;
@@ -206,8 +206,8 @@ void Collector::add(const DossierTimeline& tl) {
     a.actual.push_back(eval_.used.count());
     if (rule != nullptr && rule->legal.has_due()) {
       const auto legal = limit_time(calendar_, j.received, rule->legal);
-      const auto reduced = limit_time(calendar_, j.received,
-                                      rule->reduced.has_due() ? rule->reduced : rule->legal);
+      const auto reduced =
+          limit_time(calendar_, j.received, rule->reduced.has_due() ? rule->reduced : rule->legal);
       if (legal && reduced) {
         ++a.with_limit;
         a.legal += *legal;
@@ -222,14 +222,14 @@ void Collector::add(const DossierTimeline& tl) {
     Index766Counts& r = s.index766[unit];
     if (j.many_requests) ++r.many_requests;
     if (c.resolved_766) {
-      ++(c.outcome_766 == Outcome::Early     ? r.resolved_early
-         : c.outcome_766 == Outcome::OnTime  ? r.resolved_on_time
-                                             : r.resolved_overdue);
+      ++(c.outcome_766 == Outcome::Early    ? r.resolved_early
+         : c.outcome_766 == Outcome::OnTime ? r.resolved_on_time
+                                            : r.resolved_overdue);
       // Net processing time to the 766 end: the end, or the supplement request it waits on.
       TimeAcc& t = s.procedure_times[procedure];
       ++t.count;
-      t.total += j.ended ? eval_.used
-                         : calendar_.between(*eval_.clock_start, j.end_766, eval_.pauses);
+      t.total +=
+          j.ended ? eval_.used : calendar_.between(*eval_.clock_start, j.end_766, eval_.pauses);
     } else {
       ++(c.good_766 ? r.pending_in_time : r.pending_overdue);
     }
@@ -241,8 +241,9 @@ Reports Collector::finish() {
   Reports out;
   out.dossiers_read = s.read;
   const Duration day = inputs_.day_length;
-  const auto name_of = [](std::unordered_map<std::uint32_t, NameChoice>& names,
-                          std::uint32_t id) { return names[id].name; };
+  const auto name_of = [](std::unordered_map<std::uint32_t, NameChoice>& names, std::uint32_t id) {
+    return names[id].name;
+  };
   const auto by_code = [](const Interner& names) {
     return [&names](std::uint32_t a, std::uint32_t b) { return names.name(a) < names.name(b); };
   };
@@ -267,8 +268,8 @@ Reports Collector::finish() {
       for (const auto& [field_code, f] : fields) {
         const ResultsCounts& counts = s.results[key(u, f)];
         r.rows[at].counts.add(counts);
-        r.rows.push_back({unit_code, subtotal.unit_name, field_code, name_of(s.field_names, f),
-                          counts});
+        r.rows.push_back(
+            {unit_code, subtotal.unit_name, field_code, name_of(s.field_names, f), counts});
       }
       r.total.add(r.rows[at].counts);
     }
@@ -323,8 +324,7 @@ Reports Collector::finish() {
           ReductionAcc& acc = s.reduction[keys[i]];
           field_acc.add(acc);
           r.rows.push_back({s.units.name(u), unit_name, s.fields.name(f), field_name,
-                            s.procedures.name(p), name_of(s.procedure_names, p),
-                            acc.figures(day)});
+                            s.procedures.name(p), name_of(s.procedure_names, p), acc.figures(day)});
           ++i;
         }
         unit_acc.add(field_acc);

@@ -25,7 +25,7 @@ std::string moment_vi(Moment m) {
 std::string roman(std::size_t n) {
   static constexpr std::pair<std::size_t, const char*> kDigits[] = {
       {1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"}, {50, "L"},
-      {40, "XL"},  {10, "X"},   {9, "IX"},  {5, "V"},   {4, "IV"},  {1, "I"}};
+      {40, "XL"},  {10, "X"},   {9, "IX"},  {5, "V"},    {4, "IV"},  {1, "I"}};
   std::string out;
   for (const auto& [value, digits] : kDigits) {
     while (n >= value) {
@@ -85,14 +85,11 @@ std::string_view title_of(Kind kind) {
     case Kind::Results:
       return "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP "
              "GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
-    case Kind::Reduction:
-      return "KẾT QUẢ CẮT GIẢM THỜI GIAN GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
-    case Kind::Index766:
-      return "ƯỚC TÍNH CHỈ SỐ TIẾN ĐỘ GIẢI QUYẾT HỒ SƠ (QUYẾT ĐỊNH 766/QĐ-TTg)";
+    case Kind::Reduction: return "KẾT QUẢ CẮT GIẢM THỜI GIAN GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH";
+    case Kind::Index766: return "ƯỚC TÍNH CHỈ SỐ TIẾN ĐỘ GIẢI QUYẾT HỒ SƠ (QUYẾT ĐỊNH 766/QĐ-TTg)";
     case Kind::Claimed:
       return "SỐ LIỆU THỐNG KÊ HỆ THỐNG MỘT CỬA ĐÃ GỬI SO VỚI SỐ LIỆU TÍNH TỪ HỒ SƠ";
-    case Kind::DvcqgStats:
-      return "DỮ LIỆU ĐỒNG BỘ THỐNG KÊ HỒ SƠ (DongBoThongKeHoSo)";
+    case Kind::DvcqgStats: return "DỮ LIỆU ĐỒNG BỘ THỐNG KÊ HỒ SƠ (DongBoThongKeHoSo)";
   }
   return "";
 }
@@ -143,8 +140,8 @@ std::vector<PlacedHeader> place(const std::vector<std::vector<HeaderCell>>& head
     std::size_t c = 0;
     for (const HeaderCell& cell : header[r]) {
       while (is_taken(r, c)) ++c;
-      out.push_back({static_cast<int>(r), static_cast<int>(c), cell.rowspan, cell.colspan,
-                     &cell.text});
+      out.push_back(
+          {static_cast<int>(r), static_cast<int>(c), cell.rowspan, cell.colspan, &cell.text});
       for (std::size_t dr = 0; dr < static_cast<std::size_t>(cell.rowspan); ++dr) {
         for (std::size_t dc = 0; dc < static_cast<std::size_t>(cell.colspan); ++dc) {
           if (r + dr < header.size()) take(r + dr, c + dc);
@@ -193,9 +190,8 @@ Document to_document(const ResultsReport& r) {
   s.widths = {6, 44, 9, 10, 12, 12, 9, 9, 9, 9, 9, 9, 9, 12};
   const auto counts = [](Row row, const ResultsCounts& c) {
     with_counts(row, {c.received_total(), c.received_online, c.received_direct, c.carried_over,
-                      c.resolved_total(), c.resolved_early, c.resolved_on_time,
-                      c.resolved_overdue, c.pending_total(), c.pending_in_time,
-                      c.pending_overdue});
+                      c.resolved_total(), c.resolved_early, c.resolved_on_time, c.resolved_overdue,
+                      c.pending_total(), c.pending_in_time, c.pending_overdue});
     row.cells.push_back(Cell::ratio(c.on_time_rate()));
     return row;
   };
@@ -213,8 +209,8 @@ Document to_document(const ResultsReport& r) {
     }
     s.rows.push_back(counts(std::move(out), row.counts));
   }
-  s.rows.push_back(counts(Row{RowLevel::Total, {Cell::of(std::string()), Cell::of("Tổng cộng")}},
-                          r.total));
+  s.rows.push_back(
+      counts(Row{RowLevel::Total, {Cell::of(std::string()), Cell::of("Tổng cộng")}}, r.total));
   d.sections.push_back(std::move(s));
   return d;
 }
@@ -323,16 +319,15 @@ Document to_document(const Index766Report& r) {
   procedures.widths = {6, 60, 12, 16};
   std::size_t procedure_no = 0;
   for (const ProcedureTime& p : r.procedures) {
-    procedures.rows.push_back(
-        {RowLevel::Item,
-         {Cell::of(std::to_string(++procedure_no)),
-          Cell::of(named(p.procedure_name, p.procedure, "")), Cell::of(p.resolved),
-          Cell::days(p.mean_days)}});
+    procedures.rows.push_back({RowLevel::Item,
+                               {Cell::of(std::to_string(++procedure_no)),
+                                Cell::of(named(p.procedure_name, p.procedure, "")),
+                                Cell::of(p.resolved), Cell::days(p.mean_days)}});
   }
-  procedures.rows.push_back({RowLevel::Total,
-                             {Cell::of(std::string()), Cell::of("Tất cả thủ tục"),
-                              Cell::of(r.all_procedures.resolved),
-                              Cell::days(r.all_procedures.mean_days)}});
+  procedures.rows.push_back(
+      {RowLevel::Total,
+       {Cell::of(std::string()), Cell::of("Tất cả thủ tục"), Cell::of(r.all_procedures.resolved),
+        Cell::days(r.all_procedures.mean_days)}});
   d.sections.push_back(std::move(procedures));
   return d;
 }
@@ -345,9 +340,9 @@ Cell count_or_empty(const std::optional<std::int64_t>& v) {
 
 Row claimed_figures_row(std::string label, const ClaimedFigures& f) {
   Row row{RowLevel::Item, {Cell::of(std::string()), Cell::of(std::move(label))}};
-  for (const auto* v : {&f.received, &f.carried_over, &f.to_process, &f.resolved,
-                        &f.resolved_on_time, &f.resolved_overdue, &f.pending, &f.pending_in_time,
-                        &f.pending_overdue}) {
+  for (const auto* v :
+       {&f.received, &f.carried_over, &f.to_process, &f.resolved, &f.resolved_on_time,
+        &f.resolved_overdue, &f.pending, &f.pending_in_time, &f.pending_overdue}) {
     row.cells.push_back(count_or_empty(*v));
   }
   row.cells.push_back(Cell::ratio(f.on_time_rate));
@@ -388,13 +383,13 @@ Document to_document(const ClaimedReport& r) {
        {"Trong hạn", 1, 1},
        {"Quá hạn", 1, 1}},
   };
-  figures.numbering = {"(1)", "(2)", "(4)+(5)", "(6)", "(3)", "(7)", "(8)+(9)", "(10)", "(11)",
-                       "(12)",  "(13)", "(14)"};
+  figures.numbering = {"(1)",     "(2)",  "(4)+(5)", "(6)",  "(3)",  "(7)",
+                       "(8)+(9)", "(10)", "(11)",    "(12)", "(13)", "(14)"};
   figures.widths = {6, 52, 10, 12, 10, 10, 12, 9, 10, 10, 9, 12};
   Section explaining;
-  explaining.heading =
-      "Hồ sơ giải thích chênh lệch: hồ sơ quá hạn theo quy tắc tính (tối đa " +
-      std::to_string(kMaxOverdueListed) + " hồ sơ đầu tiên theo mã của mỗi đơn vị)";
+  explaining.heading = "Hồ sơ giải thích chênh lệch: hồ sơ quá hạn theo quy tắc tính (tối đa " +
+                       std::to_string(kMaxOverdueListed) +
+                       " hồ sơ đầu tiên theo mã của mỗi đơn vị)";
   explaining.header = {{{"STT", 1, 1},
                         {"Đơn vị", 1, 1},
                         {"Mã hồ sơ", 1, 1},

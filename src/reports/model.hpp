@@ -62,17 +62,19 @@ void add_members(T& a, const T& b, M T::*... members) {
 // --- Form II.06a (§6.1) ----------------------------------------------------------------------
 
 struct ResultsCounts {
-  std::int64_t received_online = 0;  ///< col 4
-  std::int64_t received_direct = 0;  ///< col 5: in person or by post
-  std::int64_t carried_over = 0;     ///< col 6
-  std::int64_t resolved_early = 0;   ///< col 8
-  std::int64_t resolved_on_time = 0; ///< col 9
-  std::int64_t resolved_overdue = 0; ///< col 10
-  std::int64_t pending_in_time = 0;  ///< col 12
-  std::int64_t pending_overdue = 0;  ///< col 13
+  std::int64_t received_online = 0;   ///< col 4
+  std::int64_t received_direct = 0;   ///< col 5: in person or by post
+  std::int64_t carried_over = 0;      ///< col 6
+  std::int64_t resolved_early = 0;    ///< col 8
+  std::int64_t resolved_on_time = 0;  ///< col 9
+  std::int64_t resolved_overdue = 0;  ///< col 10
+  std::int64_t pending_in_time = 0;   ///< col 12
+  std::int64_t pending_overdue = 0;   ///< col 13
 
   std::int64_t received_total() const { return received_online + received_direct + carried_over; }
-  std::int64_t resolved_total() const { return resolved_early + resolved_on_time + resolved_overdue; }
+  std::int64_t resolved_total() const {
+    return resolved_early + resolved_on_time + resolved_overdue;
+  }
   std::int64_t pending_total() const { return pending_in_time + pending_overdue; }
   /// (col 8 + col 9) / col 7; none when col 7 is 0.
   std::optional<double> on_time_rate() const;
@@ -100,18 +102,18 @@ struct ResultsReport {
 /// Figures of a group of dossiers resolved in the period; times in working days.
 struct ReductionFigures {
   std::int64_t count = 0;
-  std::int64_t with_limit = 0;  ///< dossiers whose procedure has a legal limit
+  std::int64_t with_limit = 0;                     ///< dossiers whose procedure has a legal limit
   std::optional<double> legal_days, reduced_days;  ///< means over `with_limit`
   std::optional<double> committed_reduction;       ///< (legal − reduced) / legal
   std::optional<double> mean_days, median_days;    ///< actual net processing time, all `count`
-  std::optional<double> actual_reduction;          ///< (legal − mean actual) / legal, `with_limit`
-  std::optional<double> within_reduced_share;      ///< of `with_limit`: actual ≤ reduced limit
-  std::optional<double> overdue_share;             ///< of `count`
+  std::optional<double> actual_reduction;      ///< (legal − mean actual) / legal, `with_limit`
+  std::optional<double> within_reduced_share;  ///< of `with_limit`: actual ≤ reduced limit
+  std::optional<double> overdue_share;         ///< of `count`
 };
 
 struct ReductionRow {
   std::string unit, unit_name;
-  std::optional<std::string> field;      ///< none: the unit's roll-up
+  std::optional<std::string> field;  ///< none: the unit's roll-up
   std::string field_name;
   std::optional<std::string> procedure;  ///< none: the field's (or unit's) roll-up
   std::string procedure_name;
@@ -177,7 +179,7 @@ ClaimedFigures difference(const ClaimedFigures& a, const ClaimedFigures& b);
 /// A dossier we count overdue in the period: resolved after its due, or pending past it at E.
 struct OverdueDossier {
   std::string code;
-  bool resolved = false;   ///< col 10; else pending overdue (col 13)
+  bool resolved = false;  ///< col 10; else pending overdue (col 13)
   std::optional<Moment> due, end;
   friend auto operator<=>(const OverdueDossier& a, const OverdueDossier& b) {
     return a.code <=> b.code;
@@ -192,9 +194,9 @@ inline constexpr std::size_t kMaxOverdueListed = 50;
 
 struct ClaimedRow {
   std::string unit, unit_name;
-  std::string kind;  ///< LoaiThongKe of the claim
-  std::optional<ClaimedFigures> claimed;  ///< none: the system sent nothing for the unit
-  ClaimedFigures ours;                    ///< by our rules, from the unit's dossiers
+  std::string kind;                          ///< LoaiThongKe of the claim
+  std::optional<ClaimedFigures> claimed;     ///< none: the system sent nothing for the unit
+  ClaimedFigures ours;                       ///< by our rules, from the unit's dossiers
   std::optional<ClaimedFigures> difference;  ///< claimed − ours
   std::string note, sender;                  ///< GhiChu; the envelope's madonvi
   std::int64_t arrived_unix = 0;             ///< when the claim arrived

@@ -150,9 +150,7 @@ std::string inputs_json_lines(const Inputs& in) {
 std::string to_json(const ResultsReport& r) {
   return report_json(
       Kind::Results, r.inputs, r.rows,
-      [](const ResultsRow& row) {
-        return results_counts(where(row), row.counts);
-      },
+      [](const ResultsRow& row) { return results_counts(where(row), row.counts); },
       results_counts(JsonObject(), r.total));
 }
 
@@ -189,8 +187,8 @@ std::string to_json(const Index766Report& r) {
   return report_json(
       Kind::Index766, r.inputs, r.rows,
       [](const Index766Row& row) {
-        return index766_counts(
-            JsonObject().text("unit", row.unit).text("unit_name", row.unit_name), row.counts);
+        return index766_counts(JsonObject().text("unit", row.unit).text("unit_name", row.unit_name),
+                               row.counts);
       },
       index766_counts(JsonObject(), r.total), more);
 }

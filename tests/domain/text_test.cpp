@@ -9,7 +9,7 @@ namespace {
 TEST(Text, RepairedUtf8IsValidAndKeepsEveryWellFormedCharacter) {
   EXPECT_EQ(to_valid_utf8("Thủ tục"), "Thủ tục");
   EXPECT_EQ(to_valid_utf8("b\xE1\xBA"), "b\xEF\xBF\xBD\xEF\xBF\xBD");  // a cut sequence
-  EXPECT_EQ(to_valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");     // an overlong '/'
+  EXPECT_EQ(to_valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");    // an overlong '/'
   EXPECT_EQ(to_valid_utf8("\xED\xA0\x80x"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx");  // surrogate
   EXPECT_EQ(to_valid_utf8(std::string("a\0b", 3)), std::string("a\0b", 3));
   for (const std::string_view s : {"b\xE1\xBA", "\xFF\xFE", "\xF4\x90\x80\x80", "ok"}) {

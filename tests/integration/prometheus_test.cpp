@@ -462,7 +462,8 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
       },
       20s))
       << "Prometheus is not ready on port " << prometheus_port << logs();
-  ASSERT_TRUE(test::await([&] { return api.query(R"(up{job="tthc-monitor"} == 1)").series == 1; }, 20s))
+  ASSERT_TRUE(
+      test::await([&] { return api.query(R"(up{job="tthc-monitor"} == 1)").series == 1; }, 20s))
       << "no successful scrape of the daemon" << logs();
 
   // Webhook traffic, for the webhook panels: empty envelopes, accepted.

@@ -6,10 +6,10 @@
 #include "engine/evaluate.hpp"
 #include "live/live_state.hpp"
 #include "reports/collect.hpp"
+#include "reports/digest.hpp"
 #include "reports/render.hpp"
 #include "reports/snapshot.hpp"
 #include "reports/source.hpp"
-#include "reports/digest.hpp"
 
 #include "reports/generated.hpp"
 #include "support/temp_dir.hpp"
@@ -89,8 +89,7 @@ TEST_F(Generated, TheFormsInvariantsHoldEveryMonth) {
       }
       EXPECT_EQ(res.total, units);  // totals are the sums of the rows
       EXPECT_EQ(res.total, fields);
-      EXPECT_EQ(res.total.received_total(),
-                res.total.resolved_total() + res.total.pending_total());
+      EXPECT_EQ(res.total.received_total(), res.total.resolved_total() + res.total.pending_total());
       // One month's pending dossiers are the next month's carried-over ones, row by row.
       const auto rows = by_row(res);
       if (previous_rows) {
@@ -135,11 +134,11 @@ TEST_F(Generated, TheRestrictedScanGivesWhatAFullScanGives) {
         return true;
       }));
       const Reports full = all.finish();
-      const Reports restricted =
-          build_reports(reader, cal_, test::sample_catalogue(), in).value();
+      const Reports restricted = build_reports(reader, cal_, test::sample_catalogue(), in).value();
       EXPECT_LT(restricted.dossiers_read, full.dossiers_read);
       for (const Kind k : kKinds) {
-        EXPECT_EQ(render(full, k, Format::Json).value(), render(restricted, k, Format::Json).value())
+        EXPECT_EQ(render(full, k, Format::Json).value(),
+                  render(restricted, k, Format::Json).value())
             << to_string(k);
       }
     }
@@ -148,8 +147,8 @@ TEST_F(Generated, TheRestrictedScanGivesWhatAFullScanGives) {
 
 TEST_F(Generated, ReportsAgreeWithTheLiveMonthFiguresAtTheSameMoment) {
   auto reader = store::Reader::open(db()).value();
-  for (const Moment now : {at(2025, 3, 20, 10), at(2025, 4, 1) - std::chrono::seconds{1},
-                           at(2025, 4, 15, 16, 30)}) {
+  for (const Moment now :
+       {at(2025, 3, 20, 10), at(2025, 4, 1) - std::chrono::seconds{1}, at(2025, 4, 15, 16, 30)}) {
     SCOPED_TRACE(format_iso(now));
     live::LiveState state(test::sample_catalogue(), cal_, engine::Settings{}, now);
     ASSERT_TRUE(reader.scan({}, [&](store::StoredTimeline& st) {

@@ -9,8 +9,8 @@
 
 #include "store/store.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 
@@ -60,7 +60,6 @@ class ReportApi : public ::testing::Test {
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;
 };
-
 
 TEST_F(ReportApi, ServesEveryKindInEveryFormat) {
   const auto j = get("/api/v1/reports/results?month=2025-03");
@@ -131,11 +130,11 @@ TEST_F(ReportApi, RefusesBadRequests) {
 TEST(ReportApiDaemon, TheDaemonServesReports) {
   test::TempDir dir;
   const std::string src = TTHC_SOURCE_DIR;
-  const auto config = dir.write(
-      "monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
-                          "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
-                          "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
-                          "[reports]\ndir = \"reports\"\n");
+  const auto config =
+      dir.write("monitor.toml", "[calendar]\nholidays_dir = \"" + src + "/config/holidays\"\n" +
+                                    "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
+                                    "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
+                                    "[reports]\ndir = \"reports\"\n");
   test::Daemon daemon(TTHC_EXECUTABLE, {"run", "--config", config.string()}, TTHC_SOURCE_DIR);
   ASSERT_GT(daemon.port(), 0) << daemon.first_line();
   const std::string body =
