@@ -96,9 +96,8 @@ std::optional<store::Writer> open_writer(const config::StoreSettings& store, std
   if (store.path.has_parent_path()) fs::create_directories(store.path.parent_path(), ec);
   auto writer = store::Writer::open(store::Options{store.path, store.durable_commits, 5000});
   if (!writer) {
-    const std::string& m = writer.error().message;
-    err << "tthc-monitor: error: " << m << "\n";
-    if (m.find("malformed") != std::string::npos || m.find("not a database") != std::string::npos) {
+    err << "tthc-monitor: error: " << writer.error().message << "\n";
+    if (store::is_damage(writer.error())) {
       err << "tthc-monitor: the store is damaged: restore the last backup (README: Operations);"
              " `tthc-monitor check-store --full` lists the damage\n";
     }

@@ -164,9 +164,7 @@ void Intake::committed(const std::optional<Error>& error) {
     health_.reason.clear();
     return;
   }
-  // SQLite's words for a file that is not what it wrote (SQLITE_CORRUPT, SQLITE_NOTADB).
-  const bool damaged = error->message.find("malformed") != std::string::npos ||
-                       error->message.find("not a database") != std::string::npos;
+  const bool damaged = store::is_damage(*error);
   if (failed_commits_.fail() && options_.log_error) {
     options_.log_error("store: cannot commit: " + error->message +
                        (damaged ? "; the store is damaged: nothing more is written. Stop the "

@@ -145,6 +145,11 @@ int latest_schema_version() {
   return kMigrations[std::size(kMigrations) - 1].version;
 }
 
+bool is_damage(const Error& e) {
+  return e.message.find(sqlite3_errstr(SQLITE_CORRUPT)) != std::string::npos ||
+         e.message.find(sqlite3_errstr(SQLITE_NOTADB)) != std::string::npos;
+}
+
 Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full,
                                                  std::function<bool()> cancelled) {
   auto db = sql::Db::open(path.string(), true);

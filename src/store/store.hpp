@@ -194,6 +194,10 @@ int latest_schema_version();
 /// yet). A Reader refuses a file of another version; a Writer migrates an older one.
 Result<int> schema_version_of(const std::filesystem::path& path);
 
+/// Whether a store error says the file is damaged (SQLite's SQLITE_CORRUPT "database disk image
+/// is malformed" or SQLITE_NOTADB "file is not a database"), not merely failing (full, busy).
+bool is_damage(const Error& e);
+
 /// SQLite's own check of the file, read-only: `PRAGMA quick_check` (every page and index entry
 /// well-formed; seconds for a million dossiers), or with `full` `PRAGMA integrity_check` (also
 /// every index against its table). The problems it names (at most 20); empty: the file is sound.

@@ -548,6 +548,20 @@ INSERT INTO progress VALUES('U-2', 1500, 2, 'Một cửa', 'Hồ', 'CV', 'sớm'
   EXPECT_EQ(r.totals().value().progress, 5);
 }
 
+// Damage (no more writes until restored) told apart from a failure that passes (a full disk).
+TEST(StoreOpen, DamageIsToldApartFromFailure) {
+  EXPECT_TRUE(is_damage(Error{"store: commit: database disk image is malformed (dossier A-1)"}));
+  EXPECT_TRUE(is_damage(Error{"store: cannot open x.db: file is not a database"}));
+  EXPECT_FALSE(is_damage(Error{"store: commit: database or disk is full"}));
+  EXPECT_FALSE(is_damage(Error{"store: begin transaction: database is locked"}));
+  // A file whose header is not SQLite's: what opening it for writing says is damage.
+  TempDir dir;
+  const auto path = dir.write("garbage.db", std::string(8192, 'x'));
+  auto w = Writer::open(Options{path});
+  ASSERT_FALSE(w);
+  EXPECT_TRUE(is_damage(w.error())) << w.error().message;
+}
+
 TEST(StoreOpen, UnwritablePathIsAClearError) {
   Options o;
   o.path = "/nonexistent-dir/tthc.db";
