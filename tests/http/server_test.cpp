@@ -3,6 +3,7 @@
 
 #include "http/server.hpp"
 #include "http/client.hpp"
+#include "http/server_support.hpp"
 #include "support/raw_socket.hpp"
 #include "support/wait.hpp"
 
@@ -11,7 +12,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,7 +20,6 @@
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <functional>
 #include <future>
 #include <memory>
@@ -41,6 +40,10 @@ using tthc::http::Response;
 using tthc::http::Router;
 using tthc::http::Server;
 using tthc::http::ServerOptions;
+using tthc::test::LogLines;
+using tthc::test::start_server;
+using tthc::test::test_options;
+using tthc::test::text;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kHost = "127.0.0.1";
@@ -81,48 +84,11 @@ struct Opener {
   ~Opener() { gate->open(); }
 };
 
-Response text(std::string body) {
-  Response r;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(body);
-  return r;
-}
-
 std::string header_of(const Response& r, std::string_view name) {
   for (const auto& [n, v] : r.headers) {
     if (n == name) return v;
   }
   return "<absent>";
-}
-
-/// What the server logs (ServerOptions::log), kept for the test to read.
-class LogLines {
- public:
-  std::function<void(std::string_view)> sink() const {
-    return [shared = shared_](std::string_view message) {
-      const std::lock_guard lock(shared->mutex);
-      shared->lines.emplace_back(message);
-    };
-  }
-  std::vector<std::string> lines() const {
-    const std::lock_guard lock(shared_->mutex);
-    return shared_->lines;
-  }
-
- private:
-  struct Shared {
-    std::mutex mutex;
-    std::vector<std::string> lines;
-  };
-  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
-};
-
-ServerOptions test_options() {
-  ServerOptions o;
-  o.read_timeout = 5s;
-  o.write_timeout = 5s;
-  o.idle_timeout = 5s;
-  return o;
 }
 
 /// The routes most tests use. `echo_calls` counts the POST /echo handler's calls.
@@ -154,15 +120,6 @@ Router basic_router(std::atomic<int>* echo_calls = nullptr) {
     return r;
   });
   return router;
-}
-
-std::unique_ptr<Server> start_server(ServerOptions options, Router router) {
-  auto server = std::make_unique<Server>(std::move(options), std::move(router));
-  const auto port = server->start();
-  if (!port) throw std::runtime_error("start failed: " + port.error().message);
-  EXPECT_NE(*port, 0);
-  EXPECT_EQ(server->port(), *port);
-  return server;
 }
 
 ClientRequest get(std::string target) {
@@ -476,71 +433,6 @@ TEST(HttpServer, AtTheFullCapTheReserveAnswersProbesOnly) {
   EXPECT_EQ(stats.reserve_refused, 1U);
   EXPECT_EQ(stats.refused_full, 1U);
   EXPECT_EQ(stats.rejected_overload, 2U);
-}
-
-/// Lowers the soft descriptor limit just above the descriptors open now and takes every one
-/// left; all given back (and the limit restored) on destruction.
-class DescriptorsTaken {
- public:
-  DescriptorsTaken() {
-    ::getrlimit(RLIMIT_NOFILE, &saved_);
-    int highest = 0;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-      highest = std::max(highest, std::stoi(entry.path().filename().string()));
-    }
-    rlimit lowered = saved_;
-    lowered.rlim_cur = static_cast<rlim_t>(highest) + 32;
-    ::setrlimit(RLIMIT_NOFILE, &lowered);
-    for (int fd = ::dup(STDIN_FILENO); fd >= 0; fd = ::dup(STDIN_FILENO)) taken_.push_back(fd);
-  }
-  ~DescriptorsTaken() {
-    for (const int fd : taken_) ::close(fd);
-    ::setrlimit(RLIMIT_NOFILE, &saved_);
-  }
-  DescriptorsTaken(const DescriptorsTaken&) = delete;
-  DescriptorsTaken& operator=(const DescriptorsTaken&) = delete;
-
-  /// Gives one back, for the test's own socket.
-  void give_one() {
-    ::close(taken_.back());
-    taken_.pop_back();
-  }
-
- private:
-  rlimit saved_{};
-  std::vector<int> taken_;
-};
-
-TEST(HttpServer, AcceptFailuresAreLoggedOncePerStreak) {
-  const LogLines log;
-  ServerOptions options = test_options();
-  options.log = log.sink();
-  auto server = start_server(options, basic_router());
-  std::optional<RawSocket> client;
-  {
-    DescriptorsTaken taken;
-    taken.give_one();
-    client.emplace(server->port());  // queued by the kernel; the server cannot accept it
-    ASSERT_TRUE(client->connected());
-    ASSERT_TRUE(tthc::test::await([&] { return server->stats().accept_failures >= 5; }, 5s));
-  }
-  // Accepting fails while no descriptor is free, a connection waiting or not: the streak ends
-  // with the next connection accepted.
-  RawSocket next(server->port());
-  for (RawSocket* raw : {&*client, &next}) {
-    ASSERT_TRUE(raw->send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
-    const auto reply = raw->read_reply();
-    ASSERT_TRUE(reply);
-    EXPECT_EQ(reply->status, 200);
-  }
-
-  EXPECT_TRUE(tthc::test::await([&] { return log.lines().size() >= 2; }, 2s));
-  server->stop();
-  const std::vector<std::string> lines = log.lines();
-  ASSERT_EQ(lines.size(), 2U) << ::testing::PrintToString(lines);
-  EXPECT_NE(lines.front().find("accept failing: Too many open files"), std::string::npos);
-  EXPECT_NE(lines.back().find("accept recovered after"), std::string::npos);
-  EXPECT_NE(lines.back().find(" failures)"), std::string::npos);
 }
 
 // --- bad input -------------------------------------------------------------------------------
