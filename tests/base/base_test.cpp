@@ -1,5 +1,6 @@
 #include "base/backoff.hpp"
 #include "base/clock.hpp"
+#include "base/json_text.hpp"
 #include "base/log.hpp"
 #include "base/worker.hpp"
 
@@ -88,6 +89,15 @@ TEST(Backoff, DoublesUpToTheMaximumWithinTheJitter) {
   EXPECT_EQ(b.delay(1, 500), 1000ms);
   EXPECT_EQ(b.delay(3, 0), 2000ms);
   EXPECT_EQ(b.delay(30, 4000), 8000ms);
+}
+
+TEST(JsonText, EscapesQuotesBackslashesAndControlsOnly) {
+  EXPECT_EQ(tthc::json_string("Sở \"Tư pháp\"\\"), "\"Sở \\\"Tư pháp\\\"\\\\\"");
+  EXPECT_EQ(tthc::json_string(std::string_view("a\nb\x01\x1f", 5)), "\"a\\u000ab\\u0001\\u001f\"");
+  EXPECT_EQ(tthc::json_string(""), "\"\"");
+  std::string out = "x:";
+  tthc::append_json_string(out, "\x7f");
+  EXPECT_EQ(out, "x:\"\x7f\"");
 }
 
 }  // namespace
