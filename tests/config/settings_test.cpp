@@ -448,6 +448,66 @@ ca_file = "ca.pem"
   EXPECT_EQ(s->poller.options.ca_file, dir.path() / "ca.pem");
 }
 
+// Each section lands in its module's options: the auth parsed to its enum once, the page
+// paths in the page shapes, the alert settings split between the rules and the dispatcher.
+TEST(ParseSettings, SectionsLandInTheModulesOptions) {
+  TempDir dir;
+  { std::ofstream(dir.path() / "token.txt") << "s3cr3t\n"; }
+  const std::string text = R"([poller]
+auth = "api_key"
+secret_file = "token.txt"
+records_path = "items"
+next_cursor_path = ""
+has_more_path = "more"
+progress_records_path = "entries"
+[alerts]
+dossier_url = "https://board.example/{code}"
+resend_interval = "2m"
+alertmanager = ["http://127.0.0.1:9093"]
+[[alerts.webhook]]
+url = "http://127.0.0.1:9000/hook"
+max_attempts = 3
+)";
+  auto s = parse_settings(text, "t.toml", dir.path());
+  ASSERT_TRUE(s) << s.error().message;
+  const auto& p = s->poller.options;
+  EXPECT_EQ(p.auth, tthc::ingest::PollerOptions::Auth::ApiKey);
+  EXPECT_EQ(p.shape.records, "items");
+  EXPECT_EQ(p.shape.next_cursor, "");
+  EXPECT_EQ(p.shape.has_more, "more");
+  EXPECT_EQ(p.progress_shape.records, "entries");
+  EXPECT_EQ(s->alerts.rules.dossier_url, "https://board.example/{code}");
+  EXPECT_EQ(s->alerts.delivery.resend_interval, std::chrono::minutes(2));
+  ASSERT_EQ(s->alerts.delivery.alertmanager_urls.size(), 1U);
+  ASSERT_EQ(s->alerts.delivery.webhooks.size(), 1U);
+  EXPECT_EQ(s->alerts.delivery.webhooks[0].max_attempts, 3);
+  EXPECT_FALSE(s->alerts.delivery.webhooks[0].secret);
+
+  // Unset: the daemon's defaults, an empty dossier_url (the dossier API on http.listen).
+  const Settings d = parse_ok("");
+  EXPECT_EQ(d.poller.options.auth, tthc::ingest::PollerOptions::Auth::None);
+  EXPECT_EQ(d.http.server.port, 8080);
+  EXPECT_EQ(d.alerts.rules.dossier_url, "");
+  EXPECT_EQ(d.alerts.rules.due_soon, d.calendar.hours.day_length());
+}
+
+TEST(ParseSettings, EnumErrorsListTheNames) {
+  auto err = [](const std::string& text) {
+    auto s = parse_settings(text, "t.toml", kBase);
+    return s ? std::string("(accepted)") : s.error().message;
+  };
+  EXPECT_EQ(err("[poller]\nauth = \"kerberos\"\n"),
+            "t.toml: poller.auth: \"kerberos\" is not one of none, bearer, api_key, basic");
+  EXPECT_EQ(err("[poller]\nauth = \"basic\"\n"),
+            "t.toml: poller.auth = \"basic\" needs secret_file or secret_env");
+  EXPECT_EQ(err("[engine]\npause_policy = \"stop\"\n"),
+            "t.toml:2: engine.pause_policy: \"stop\" is not one of pause, restart");
+  EXPECT_EQ(err("[engine]\njudge_by = \"end\"\n"),
+            "t.toml:2: engine.judge_by: \"end\" is not one of processing_end, return");
+  EXPECT_EQ(err("[[alerts.webhook]]\nmax_attempts = 3\n"),
+            "t.toml:1: alerts.webhook: url is missing");
+}
+
 TEST(ParseSettings, PollerAndIntakeErrorsNameTheSetting) {
   TempDir dir;
   auto err = [&](const std::string& text) {
