@@ -89,55 +89,54 @@ std::string megabytes(std::uintmax_t bytes) {
   return text;
 }
 
-}  // namespace
-
-int run_backup(const SourceOptions& src, const BackupCommand& cmd, std::ostream& out,
-               std::ostream& err) {
-  auto settings = load_settings_for(src, cmd.db, err);
-  if (!settings) return kExitFailure;
-  const auto fail = [&err](const Error& e) { return fail_with(err, e); };
+// The backup itself: every file copied and checked, then the manifest, last: a folder without
+// one is not a backup, whatever else it holds.
+Result<BackupManifest> write_backup(const config::Settings& settings, const fs::path& dest) {
   std::error_code ec;
-  if (!fs::is_regular_file(settings->store.path, ec)) {
-    return fail(Error{"no store at " + settings->store.path.string()});
+  if (!fs::is_regular_file(settings.store.path, ec)) {
+    return Error{"no store at " + settings.store.path.string()};
   }
-  const fs::path dest = cmd.dest;
-  if (auto e = prepare_dest(dest)) return fail(*e);
+  if (auto e = prepare_dest(dest)) return *e;
   const auto started = std::chrono::steady_clock::now();
 
   BackupManifest m;
   m.created = format_iso(now_in_vietnam());
   m.version = TTHC_VERSION;
-  auto store_file = back_up_database(settings->store.path, dest, kBackupStoreFile, "store");
-  if (!store_file) return fail(store_file.error());
+  auto store_file = back_up_database(settings.store.path, dest, kBackupStoreFile, "store");
+  if (!store_file) return std::move(store_file).error();
   m.files.push_back(std::move(*store_file));
   auto schema = store::schema_version_of(dest / kBackupStoreFile);
-  if (!schema) return fail(schema.error());
+  if (!schema) return std::move(schema).error();
   m.schema_version = *schema;
-  if (fs::is_regular_file(settings->alerts.state, ec)) {
-    auto alerts = back_up_database(settings->alerts.state, dest, kBackupAlertsFile, "alerts");
-    if (!alerts) return fail(alerts.error());
+  const fs::path& alert_state = settings.alerts.delivery.state_db;
+  if (fs::is_regular_file(alert_state, ec)) {
+    auto alerts = back_up_database(alert_state, dest, kBackupAlertsFile, "alerts");
+    if (!alerts) return std::move(alerts).error();
     m.files.push_back(std::move(*alerts));
   }
-  if (!settings->reports.dir.empty() && fs::is_directory(settings->reports.dir, ec)) {
-    auto reports = back_up_reports(settings->reports.dir, dest);
-    if (!reports) return fail(reports.error());
+  if (!settings.reports.dir.empty() && fs::is_directory(settings.reports.dir, ec)) {
+    auto reports = back_up_reports(settings.reports.dir, dest);
+    if (!reports) return std::move(reports).error();
     m.reports = std::move(*reports);
   }
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  // The manifest last: a folder without one is not a backup, whatever else it holds.
   const fs::path partial = dest / (std::string(kBackupManifestFile) + ".partial");
-  if (auto e = write_durably(partial, manifest_json(m))) return fail(*e);
+  if (auto e = write_durably(partial, manifest_json(m))) return *e;
   fs::rename(partial, dest / kBackupManifestFile, ec);
-  if (ec) return fail(Error{"cannot rename " + partial.string() + ": " + ec.message()});
-  if (auto e = sync_directory(dest)) return fail(*e);
+  if (ec) return Error{"cannot rename " + partial.string() + ": " + ec.message()};
+  if (auto e = sync_directory(dest)) return *e;
+  return m;
+}
 
+void print_backup(std::ostream& out, const BackupManifest& m, const fs::path& dest,
+                  const config::Settings& settings) {
   out << "backup in " << dest.string() << " (schema " << m.schema_version << ")\n";
   for (const auto& f : m.files) {
     out << "  " << f.name << "  " << megabytes(f.bytes) << "  sha256 " << f.sha256.substr(0, 16)
         << "…  from " << f.source << "\n";
   }
   if (!m.find("alerts")) {
-    out << "  no alert state at " << settings->alerts.state.string() << "\n";
+    out << "  no alert state at " << settings.alerts.delivery.state_db.string() << "\n";
   }
   if (m.reports) {
     out << "  " << m.reports->name << "/  " << thousands(m.reports->files) << " files, "
@@ -146,6 +145,18 @@ int run_backup(const SourceOptions& src, const BackupCommand& cmd, std::ostream&
   char timing[32];
   std::snprintf(timing, sizeof timing, "%.2f s", m.seconds);
   out << "checked (integrity_check) and complete in " << timing << "\n";
+}
+
+}  // namespace
+
+int run_backup(const SourceOptions& src, const BackupCommand& cmd, std::ostream& out,
+               std::ostream& err) {
+  auto settings = load_settings_for(src, cmd.db, err);
+  if (!settings) return kExitFailure;
+  const fs::path dest = cmd.dest;
+  auto manifest = write_backup(*settings, dest);
+  if (!manifest) return fail_with(err, manifest.error());
+  print_backup(out, *manifest, dest, *settings);
   return kExitOk;
 }
 

@@ -118,19 +118,19 @@ void check_store(Report& r, const config::StoreSettings& store) {
 }
 
 void check_outputs(Report& r, const config::Settings& s) {
-  r.ok("http.listen " + s.http.address + ":" + std::to_string(s.http.port) +
+  r.ok("http.listen " + s.http.server.address + ":" + std::to_string(s.http.server.port) +
        (s.http.read_token ? " (read token set)" : " (open: no read token)"));
   if (!s.reports.dir.empty()) check_writable(r, "reports.dir", s.reports.dir, true);
   if (s.poller.enabled) {
-    r.ok("poller " + s.poller.url);
-    if (s.poller.ca_file) check_ca_file(r, "poller.ca_file", *s.poller.ca_file);
+    r.ok("poller " + s.poller.options.url);
+    if (s.poller.options.ca_file) check_ca_file(r, "poller.ca_file", *s.poller.options.ca_file);
   }
-  if (s.alerts.alertmanager.empty() && s.alerts.webhooks.empty()) {
+  if (s.alerts.delivery.alertmanager_urls.empty() && s.alerts.delivery.webhooks.empty()) {
     r.note("alerts: no Alertmanager and no webhook: no alerts");
     return;
   }
-  check_writable(r, "alerts.state", s.alerts.state, false);
-  if (s.alerts.ca_file) check_ca_file(r, "alerts.ca_file", *s.alerts.ca_file);
+  check_writable(r, "alerts.state", s.alerts.delivery.state_db, false);
+  if (s.alerts.delivery.ca_file) check_ca_file(r, "alerts.ca_file", *s.alerts.delivery.ca_file);
 }
 
 }  // namespace

@@ -14,9 +14,8 @@ namespace tthc::app {
 
 int run_check_store(const SourceOptions& src, const CheckStoreCommand& cmd, std::ostream& out,
                     std::ostream& err) {
-  auto settings = load_settings_for(src, err);
+  auto settings = load_settings_for(src, cmd.db, err);
   if (!settings) return kExitFailure;
-  if (cmd.db) settings->store.path = *cmd.db;
   const auto started = std::chrono::steady_clock::now();
   auto problems = store::check_integrity(settings->store.path, cmd.full);
   const double secs =

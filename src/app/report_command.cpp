@@ -36,6 +36,93 @@ int failure(std::ostream& err, const std::string& message) {
   return kExitFailure;
 }
 
+// The snapshot --diff names (a folder: the kind's file in it). Unless --as-of said otherwise,
+// the fresh run is judged as of the same moment as the snapshot: what changed is then the data
+// or the inputs.
+struct Snapshot {
+  fs::path path;
+  std::string text;
+};
+
+Result<Snapshot> read_snapshot(const std::string& diff, reports::Kind kind,
+                               std::optional<Moment>& as_of) {
+  Snapshot snapshot{diff, {}};
+  std::error_code ec;
+  if (fs::is_directory(snapshot.path, ec)) {
+    snapshot.path /= std::string(reports::to_string(kind)) + ".json";
+  }
+  auto text = read_file(snapshot.path);
+  if (!text) return Error{"--diff: cannot read " + snapshot.path.string()};
+  snapshot.text = std::move(*text);
+  if (!as_of) {
+    auto recorded = reports::recorded_as_of(snapshot.text);
+    if (!recorded) {
+      return Error{"--diff: " + snapshot.path.string() + ": " + recorded.error().message};
+    }
+    as_of = *recorded;
+  }
+  return snapshot;
+}
+
+// The reports of `period` as of `moment`, from the store with the configured catalogue;
+// nullopt (the error written) on failure.
+std::optional<reports::Reports> build(const Loaded& loaded, int start_day,
+                                      const reports::Period& period, Moment moment,
+                                      std::ostream& err) {
+  const config::Settings& settings = loaded.settings;
+  const auto rules = load_catalogue_for(settings, err, [&err](const std::string& warning) {
+    err << "tthc-monitor: warning: " << warning << "\n";
+  });
+  if (!rules) return std::nullopt;
+  const engine::Catalogue catalogue(*rules);
+  if (!upgrade_store(settings.store, err)) return std::nullopt;
+  reports::ReportSource source;
+  source.db = settings.store.path;
+  source.calendar = &loaded.calendar;
+  source.catalogue = &catalogue;
+  source.settings = settings.engine;
+  source.period_start_day = start_day;
+  auto built = reports::build_reports(source, period, moment);
+  if (!built) {
+    failure(err, built.error().message);
+    return std::nullopt;
+  }
+  return std::move(*built);
+}
+
+// What a fresh run changes against the snapshot: kExitDifferent when anything did.
+int print_changes(std::ostream& out, std::ostream& err, const reports::Reports& built,
+                  reports::Kind kind, const Snapshot& snapshot, const reports::Period& period,
+                  Moment moment) {
+  auto changes = reports::changes_since(built, kind, snapshot.text);
+  if (!changes) return failure(err, "--diff: " + changes.error().message);
+  const std::string what = "report " + std::string(reports::to_string(kind)) + " " +
+                           period.label() + " as of " + format_iso(moment);
+  if (changes->empty()) {
+    out << what << ": identical to " << snapshot.path.string() << "\n";
+    return kExitOk;
+  }
+  out << what << ": " << changes->size() << (changes->size() == 1 ? " change" : " changes")
+      << " since " << snapshot.path.string() << "\n";
+  for (const std::string& line : *changes) out << "  " << line << "\n";
+  return kExitDifferent;
+}
+
+// The rendered report to --out, or to standard output.
+int write_report(std::ostream& out, std::ostream& err, const std::string& bytes,
+                 const std::optional<std::string>& file_name) {
+  if (file_name && *file_name != "-") {
+    std::ofstream file(*file_name, std::ios::binary | std::ios::trunc);
+    file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    file.close();
+    if (!file) return failure(err, "--out: cannot write " + *file_name);
+    return kExitOk;
+  }
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.flush();
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream& out,
@@ -55,9 +142,8 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
   }
   auto loaded = load_with_calendar(src, err);
   if (!loaded) return kExitFailure;
-  config::Settings& settings = loaded->settings;
-  if (cmd.db) settings.store.path = *cmd.db;
-  const int start_day = cmd.period_start_day.value_or(settings.reports.period_start_day);
+  if (cmd.db) loaded->settings.store.path = *cmd.db;
+  const int start_day = cmd.period_start_day.value_or(loaded->settings.reports.period_start_day);
   auto period = reports::parse_period(cmd.month, start_day);
   if (!period) {
     return usage(err, std::string(cmd.period_start_day ? "--period-start-day" : "--month") + ": " +
@@ -69,69 +155,20 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
     if (!m) return usage(err, "--as-of: " + m.error().message);
     as_of = *m;
   }
-  std::optional<std::string> snapshot;
-  fs::path snapshot_path;
+  std::optional<Snapshot> snapshot;
   if (cmd.diff) {
-    snapshot_path = *cmd.diff;
-    std::error_code ec;
-    if (fs::is_directory(snapshot_path, ec)) {
-      snapshot_path /= std::string(reports::to_string(*kind)) + ".json";
-    }
-    snapshot = read_file(snapshot_path);
-    if (!snapshot) return failure(err, "--diff: cannot read " + snapshot_path.string());
-    if (!as_of) {
-      // Judged as of the same moment as the snapshot: what changed is the data or the inputs.
-      auto recorded = reports::recorded_as_of(*snapshot);
-      if (!recorded)
-        return failure(err, "--diff: " + snapshot_path.string() + ": " + recorded.error().message);
-      as_of = *recorded;
-    }
+    auto read = read_snapshot(*cmd.diff, *kind, as_of);
+    if (!read) return failure(err, read.error().message);
+    snapshot = std::move(*read);
   }
   auto moment = reports::report_moment(*period, as_of, now_in_vietnam());
   if (!moment) return usage(err, moment.error().message);
-
-  const auto rules = load_catalogue_for(settings, err, [&err](const std::string& warning) {
-    err << "tthc-monitor: warning: " << warning << "\n";
-  });
-  if (!rules) return kExitFailure;
-  const engine::Catalogue catalogue(*rules);
-  if (!upgrade_store(settings.store, err)) return kExitFailure;
-  reports::ReportSource source;
-  source.db = settings.store.path;
-  source.calendar = &loaded->calendar;
-  source.catalogue = &catalogue;
-  source.settings = settings.engine;
-  source.period_start_day = start_day;
-  auto built = reports::build_reports(source, *period, *moment);
-  if (!built) return failure(err, built.error().message);
-
-  if (snapshot) {
-    auto changes = reports::changes_since(*built, *kind, *snapshot);
-    if (!changes) return failure(err, "--diff: " + changes.error().message);
-    const std::string what = "report " + std::string(reports::to_string(*kind)) + " " +
-                             period->label() + " as of " + format_iso(*moment);
-    if (changes->empty()) {
-      out << what << ": identical to " << snapshot_path.string() << "\n";
-      return kExitOk;
-    }
-    out << what << ": " << changes->size() << (changes->size() == 1 ? " change" : " changes")
-        << " since " << snapshot_path.string() << "\n";
-    for (const std::string& line : *changes) out << "  " << line << "\n";
-    return kExitDifferent;
-  }
-
+  auto built = build(*loaded, start_day, *period, *moment, err);
+  if (!built) return kExitFailure;
+  if (snapshot) return print_changes(out, err, *built, *kind, *snapshot, *period, *moment);
   auto bytes = reports::render(*built, *kind, *format);
   if (!bytes) return failure(err, bytes.error().message);
-  if (cmd.out && *cmd.out != "-") {
-    std::ofstream file(*cmd.out, std::ios::binary | std::ios::trunc);
-    file.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-    file.close();
-    if (!file) return failure(err, "--out: cannot write " + *cmd.out);
-    return kExitOk;
-  }
-  out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-  out.flush();
-  return kExitOk;
+  return write_report(out, err, *bytes, cmd.out);
 }
 
 }  // namespace tthc::app

@@ -129,7 +129,7 @@ std::vector<Placement> placements(const BackupManifest& m, const fs::path& dir,
   std::vector<Placement> out;
   out.push_back({dir / m.find("store")->name, settings.store.path, true});
   if (const BackupFile* alerts = m.find("alerts")) {
-    out.push_back({dir / alerts->name, settings.alerts.state, true});
+    out.push_back({dir / alerts->name, settings.alerts.delivery.state_db, true});
   }
   std::error_code ec;
   if (m.reports && !settings.reports.dir.empty() && fs::is_directory(dir / m.reports->name, ec)) {
@@ -176,7 +176,7 @@ int run_restore(const SourceOptions& src, const RestoreCommand& cmd, std::ostrea
     out << "\n";
   }
   if (!manifest->find("alerts")) {
-    out << "  the backup holds no alert state: " << settings->alerts.state.string()
+    out << "  the backup holds no alert state: " << settings->alerts.delivery.state_db.string()
         << " left as it is\n";
   }
   return kExitOk;

@@ -149,19 +149,19 @@ TEST(ParseSettings, MetricsSectionAndTheReadToken) {
 TEST(ParseSettings, MetricsLabelCaps) {
   auto defaults = parse_settings("", "test.toml", ".");
   ASSERT_TRUE(defaults) << defaults.error().message;
-  EXPECT_EQ(defaults->metrics.max_units, 1000U);
-  EXPECT_EQ(defaults->metrics.max_fields, 300U);
-  EXPECT_EQ(defaults->metrics.max_departments, 500U);
+  EXPECT_EQ(defaults->metrics.labels.max_units, 1000U);
+  EXPECT_EQ(defaults->metrics.labels.max_fields, 300U);
+  EXPECT_EQ(defaults->metrics.labels.max_departments, 500U);
   auto s = parse_settings(
       "[metrics]\nmax_units = 200\nmax_fields = 80\nmax_departments = 40\n"
       "max_unit_fields = 900\nmax_unit_departments = 700\n",
       "test.toml", ".");
   ASSERT_TRUE(s) << s.error().message;
-  EXPECT_EQ(s->metrics.max_units, 200U);
-  EXPECT_EQ(s->metrics.max_fields, 80U);
-  EXPECT_EQ(s->metrics.max_departments, 40U);
-  EXPECT_EQ(s->metrics.max_unit_fields, 900U);
-  EXPECT_EQ(s->metrics.max_unit_departments, 700U);
+  EXPECT_EQ(s->metrics.labels.max_units, 200U);
+  EXPECT_EQ(s->metrics.labels.max_fields, 80U);
+  EXPECT_EQ(s->metrics.labels.max_departments, 40U);
+  EXPECT_EQ(s->metrics.labels.max_unit_fields, 900U);
+  EXPECT_EQ(s->metrics.labels.max_unit_departments, 700U);
   expect_error("[metrics]\nmax_units = 0\n", {"test.toml:2", "metrics.max_units", "1 to 100000"});
   expect_error("[metrics]\nmax_fields = \"many\"\n", {"metrics.max_fields"});
   expect_error("[metrics]\nmax_unit_departments = 1000000\n", {"metrics.max_unit_departments"});
@@ -213,7 +213,7 @@ TEST(ParseSettings, DueSoonByProcedureKeysAreProcedureCodes) {
   expect_error("[alerts]\ndue_soon_by_procedure = { \" 1.004227\" = \"2wd\" }\n",
                {"alerts.due_soon_by_procedure.\" 1.004227\"", "not a procedure code"});
   const Settings s = parse_ok("[alerts]\ndue_soon_by_procedure = { \"1.004227\" = \"2wd\" }\n");
-  EXPECT_EQ(s.alerts.due_soon_by_procedure.at("1.004227"), std::chrono::hours{16});
+  EXPECT_EQ(s.alerts.rules.due_soon_by_procedure.at("1.004227"), std::chrono::hours{16});
 }
 
 TEST(ParseSettings, TomlSyntaxErrorNamesTheFileAndLine) {
@@ -429,23 +429,83 @@ ca_file = "ca.pem"
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->store.path, dir.path() / "db/monitor.db");
   EXPECT_TRUE(s->store.durable_commits);
-  EXPECT_EQ(s->http.address, "0.0.0.0");
-  EXPECT_EQ(s->http.port, 9090);
-  EXPECT_EQ(s->http.body_limit, 512U * 1024U);
-  EXPECT_EQ(s->http.max_connections, 4096U);
-  EXPECT_EQ(s->http.max_connections_per_client, 256U);
-  EXPECT_EQ(s->http.reserve_connections, 0U);
-  EXPECT_EQ(s->http.header_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(s->http.server.address, "0.0.0.0");
+  EXPECT_EQ(s->http.server.port, 9090);
+  EXPECT_EQ(s->http.server.body_limit, 512U * 1024U);
+  EXPECT_EQ(s->http.server.max_connections, 4096U);
+  EXPECT_EQ(s->http.server.max_connections_per_client, 256U);
+  EXPECT_EQ(s->http.server.reserve_connections, 0U);
+  EXPECT_EQ(s->http.server.header_timeout, std::chrono::seconds(5));
   EXPECT_EQ(s->webhook.signature_header, "x-hub-signature");
   EXPECT_EQ(s->webhook.secret, "s3cr3t");
   EXPECT_EQ(s->webhook.signature_tolerance, std::chrono::minutes(2));
   EXPECT_TRUE(s->webhook.require_timestamp);
   EXPECT_TRUE(s->poller.enabled);
-  EXPECT_EQ(s->poller.page_size, 200U);
-  EXPECT_EQ(s->poller.interval, std::chrono::minutes(2));
-  EXPECT_EQ(s->poller.timeout, std::chrono::milliseconds(1500));
-  EXPECT_EQ(s->poller.secret, "s3cr3t");
-  EXPECT_EQ(s->poller.ca_file, dir.path() / "ca.pem");
+  EXPECT_EQ(s->poller.options.page_size, 200U);
+  EXPECT_EQ(s->poller.options.interval, std::chrono::minutes(2));
+  EXPECT_EQ(s->poller.options.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(s->poller.options.secret, "s3cr3t");
+  EXPECT_EQ(s->poller.options.ca_file, dir.path() / "ca.pem");
+}
+
+// Each section lands in its module's options: the auth parsed to its enum once, the page
+// paths in the page shapes, the alert settings split between the rules and the dispatcher.
+TEST(ParseSettings, SectionsLandInTheModulesOptions) {
+  TempDir dir;
+  { std::ofstream(dir.path() / "token.txt") << "s3cr3t\n"; }
+  const std::string text = R"([poller]
+auth = "api_key"
+secret_file = "token.txt"
+records_path = "items"
+next_cursor_path = ""
+has_more_path = "more"
+progress_records_path = "entries"
+[alerts]
+dossier_url = "https://board.example/{code}"
+resend_interval = "2m"
+alertmanager = ["http://127.0.0.1:9093"]
+[[alerts.webhook]]
+url = "http://127.0.0.1:9000/hook"
+max_attempts = 3
+)";
+  auto s = parse_settings(text, "t.toml", dir.path());
+  ASSERT_TRUE(s) << s.error().message;
+  const auto& p = s->poller.options;
+  EXPECT_EQ(p.auth, tthc::ingest::PollerOptions::Auth::ApiKey);
+  EXPECT_EQ(p.shape.records, "items");
+  EXPECT_EQ(p.shape.next_cursor, "");
+  EXPECT_EQ(p.shape.has_more, "more");
+  EXPECT_EQ(p.progress_shape.records, "entries");
+  EXPECT_EQ(s->alerts.rules.dossier_url, "https://board.example/{code}");
+  EXPECT_EQ(s->alerts.delivery.resend_interval, std::chrono::minutes(2));
+  ASSERT_EQ(s->alerts.delivery.alertmanager_urls.size(), 1U);
+  ASSERT_EQ(s->alerts.delivery.webhooks.size(), 1U);
+  EXPECT_EQ(s->alerts.delivery.webhooks[0].max_attempts, 3);
+  EXPECT_FALSE(s->alerts.delivery.webhooks[0].secret);
+
+  // Unset: the daemon's defaults, an empty dossier_url (the dossier API on http.listen).
+  const Settings d = parse_ok("");
+  EXPECT_EQ(d.poller.options.auth, tthc::ingest::PollerOptions::Auth::None);
+  EXPECT_EQ(d.http.server.port, 8080);
+  EXPECT_EQ(d.alerts.rules.dossier_url, "");
+  EXPECT_EQ(d.alerts.rules.due_soon, d.calendar.hours.day_length());
+}
+
+TEST(ParseSettings, EnumErrorsListTheNames) {
+  auto err = [](const std::string& text) {
+    auto s = parse_settings(text, "t.toml", kBase);
+    return s ? std::string("(accepted)") : s.error().message;
+  };
+  EXPECT_EQ(err("[poller]\nauth = \"kerberos\"\n"),
+            "t.toml: poller.auth: \"kerberos\" is not one of none, bearer, api_key, basic");
+  EXPECT_EQ(err("[poller]\nauth = \"basic\"\n"),
+            "t.toml: poller.auth = \"basic\" needs secret_file or secret_env");
+  EXPECT_EQ(err("[engine]\npause_policy = \"stop\"\n"),
+            "t.toml:2: engine.pause_policy: \"stop\" is not one of pause, restart");
+  EXPECT_EQ(err("[engine]\njudge_by = \"end\"\n"),
+            "t.toml:2: engine.judge_by: \"end\" is not one of processing_end, return");
+  EXPECT_EQ(err("[[alerts.webhook]]\nmax_attempts = 3\n"),
+            "t.toml:1: alerts.webhook: url is missing");
 }
 
 TEST(ParseSettings, PollerAndIntakeErrorsNameTheSetting) {

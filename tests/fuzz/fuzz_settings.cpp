@@ -35,18 +35,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const config::Settings& s = *settings;
   FUZZ_CHECK(calendar::validate_working_hours(s.calendar.hours));
   FUZZ_CHECK(s.engine.due_soon > Duration::zero());
-  FUZZ_CHECK(s.http.body_limit > 0);
+  FUZZ_CHECK(s.http.server.body_limit > 0);
   FUZZ_CHECK(s.metrics.on_time_target > 0 && s.metrics.on_time_target <= 1);
   FUZZ_CHECK(s.metrics.reduced_ratio > 0 && s.metrics.reduced_ratio <= 1);
-  FUZZ_CHECK(s.alerts.due_soon > Duration::zero());
-  for (const auto& [procedure, due_soon] : s.alerts.due_soon_by_procedure) {
+  FUZZ_CHECK(s.alerts.rules.due_soon > Duration::zero());
+  for (const auto& [procedure, due_soon] : s.alerts.rules.due_soon_by_procedure) {
     FUZZ_CHECK(!procedure.empty() && due_soon > Duration::zero());
   }
-  for (const auto& hook : s.alerts.webhooks) {
+  for (const auto& hook : s.alerts.delivery.webhooks) {
     FUZZ_CHECK(hook.max_attempts >= 1 && hook.max_attempts <= 1000);
     FUZZ_CHECK(!hook.secret || !hook.secret->empty());
   }
-  FUZZ_CHECK(s.poller.page_size >= 1 && s.poller.interval.count() > 0);
+  FUZZ_CHECK(s.poller.options.page_size >= 1 && s.poller.options.interval.count() > 0);
   FUZZ_CHECK(s.reports.hour >= 0 && s.reports.hour <= 23);
   FUZZ_CHECK(s.reports.period_start_day >= 1 && s.reports.period_start_day <= 28);
   FUZZ_CHECK(!s.webhook.secret || !s.webhook.secret->empty());
