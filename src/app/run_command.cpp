@@ -11,6 +11,7 @@
 #include "app/cli_support.hpp"
 #include "app/descriptors.hpp"
 #include "app/loading.hpp"
+#include "app/spdlog_log.hpp"
 #include "app/store_lock.hpp"
 #include "domain/text.hpp"
 #include "http/server.hpp"
