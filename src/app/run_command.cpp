@@ -195,9 +195,8 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
       monitor.notify(b.counts->changed);
     }
   };
-  intake_options.log_error = [log](const std::string& m) { log->error("{}", m); };
-  intake_options.log_info = [log](const std::string& m) { log->info("{}", m); };
-  ingest::Intake intake(std::move(*writer), intake_options);
+  intake_options.log = spdlog_log(log);
+  ingest::Intake intake(std::move(*writer), intake_options, system_clock());
   // SQLite's quick check of the whole file, beside the start-up load (both read every page; a
   // million dossiers: 1.4 s from the page cache, tens of seconds from a cold disk) so that the
   // probes answer meanwhile. A store found damaged takes no more writes (the last backup is the
@@ -248,9 +247,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   hook.statistics = [&intake, &refresh_claimed_gaps](std::vector<ClaimedStats> records,
                                                      std::string sender) -> Result<std::size_t> {
     if (sender.size() > 128 || !is_valid_utf8(sender)) sender.clear();  // provenance only
-    const std::int64_t arrived = std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count();
+    const std::int64_t arrived = system_clock().unix_seconds();
     auto kept = intake
                     .run_on_writer([&records, &sender, arrived](store::Writer& w) {
                       return w.put_claimed_stats(records, sender, arrived);
@@ -409,25 +406,18 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     log->warn("webhook accepts unsigned bodies: set webhook.secret_file or secret_env");
   }
   std::unique_ptr<ingest::Poller> poller;
-  std::thread poller_thread;
   if (settings.poller.enabled) {
     ingest::Poller::Seams seams;
-    seams.log = [log](bool warning, const std::string& message) {
-      if (warning) {
-        log->warn("{}", message);
-      } else {
-        log->info("{}", message);
-      }
-    };
+    seams.log = spdlog_log(log);
     poller = std::make_unique<ingest::Poller>(poller_options(settings.poller), intake,
-                                              settings.store.path, seams);
+                                              settings.store.path, system_clock(), seams);
     metrics.set_poll_source([p = poller.get()] {
       const ingest::PollStats s = p->stats();
       return metrics::PollCounts{s.cycles - s.cycles_failed, s.cycles_failed, s.accepted,
                                  s.rejected};
     });
     running_poller = poller.get();
-    poller_thread = std::thread([&poller] { poller->run(); });
+    poller->start();
     log->info("polling {} every {} s", settings.poller.url,
               std::chrono::duration_cast<std::chrono::seconds>(settings.poller.interval).count());
   }
@@ -439,10 +429,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
   int sig = 0;
   sigwait(&signals, &sig);
   log->info("signal {}: stopping", sig);
-  if (poller) {
-    poller->stop();  // a cycle in progress ends at its next request's timeout at worst
-    poller_thread.join();
-  }
+  if (poller) poller->stop();  // a cycle in progress ends at its next request's timeout at worst
   server.stop(std::chrono::seconds(10));
   monitor.stop();  // before the scheduler: its load callback starts the scheduler
   if (report_scheduler) report_scheduler->stop();
