@@ -169,8 +169,7 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
 
   live::MonitorOptions monitor_options;
   monitor_options.db = settings.store.path;
-  monitor_options.now = now_in_vietnam;
-  monitor_options.log_error = [log](const std::string& message) { log->error("{}", message); };
+  monitor_options.log = spdlog_log(log);
   monitor_options.loaded = [log, &report_scheduler,
                             &refresh_claimed_gaps](const live::LoadStats& s) {
     log->info("live state ready: {} dossiers judged, {} in process, in {:.1f} s", s.dossiers,
@@ -180,7 +179,8 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     // together would double the daemon's peak memory and slow its readiness.
     if (report_scheduler) report_scheduler->start();
   };
-  live::Monitor monitor(monitor_options, catalogue, cal, settings.engine, {&metrics});
+  live::Monitor monitor(monitor_options, system_clock(), catalogue, cal, settings.engine,
+                        {&metrics});
 
   ingest::IntakeOptions intake_options;
   intake_options.on_commit = [&metrics, &monitor,
@@ -381,7 +381,6 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     so.hour = settings.reports.hour;
     so.period_start_day = settings.reports.period_start_day;
     so.backfill_months = settings.reports.backfill_months;
-    so.now = now_in_vietnam;
     so.build = [report_source](const reports::Period& p) {
       return reports::build_reports(report_source, p, p.end);
     };
@@ -390,14 +389,8 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
       if (!reader) return std::move(reader).error();
       return reader->first_received();
     };
-    so.log = [log](bool error, const std::string& message) {
-      if (error) {
-        log->error("{}", message);
-      } else {
-        log->info("{}", message);
-      }
-    };
-    report_scheduler = std::make_unique<reports::Scheduler>(std::move(so));
+    so.log = spdlog_log(log);
+    report_scheduler = std::make_unique<reports::Scheduler>(std::move(so), system_clock());
   }
 
   // The live state loads after the server is up: /readyz says "loading" meanwhile.
