@@ -333,18 +333,11 @@ int run_daemon(const SourceOptions& src, const RunCommand& cmd, std::ostream& ou
     d.resend_interval = alert_settings.resend_interval;
     d.ca_file = alert_settings.ca_file;
     d.day_length = cal.day_length();
-    d.now = now_in_vietnam;
-    d.log = [log](bool warning, const std::string& message) {
-      if (warning) {
-        log->warn("{}", message);
-      } else {
-        log->info("{}", message);
-      }
-    };
+    d.log = spdlog_log(log);
     d.delivered = [&metrics](std::string_view, bool ok, std::size_t n) {
       metrics.record_alert_delivery(ok, n);
     };
-    auto opened = alerts::Dispatcher::open(std::move(d));
+    auto opened = alerts::Dispatcher::open(std::move(d), system_clock());
     if (!opened) {
       err << "tthc-monitor: error: " << opened.error().message << "\n";
       return kExitFailure;
