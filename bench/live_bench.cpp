@@ -77,9 +77,10 @@ int main(int argc, char** argv) {
   metrics::Metrics metrics(metrics::MetricsOptions{}, *cal);
   live::MonitorOptions mo;
   mo.db = db;
-  mo.now = now_in_vietnam;
-  mo.log_error = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
-  live::Monitor monitor(mo, catalogue, *cal, engine::Settings{}, {&metrics});
+  mo.log = Log([](LogLevel, std::string_view m) {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(m.size()), m.data());
+  });
+  live::Monitor monitor(mo, tthc::system_clock(), catalogue, *cal, engine::Settings{}, {&metrics});
   const auto started = std::chrono::steady_clock::now();
   monitor.start();
   while (!monitor.ready()) {

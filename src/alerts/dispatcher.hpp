@@ -8,36 +8,35 @@
 //     HMAC-SHA256 when a secret is set, retried with exponential backoff; a delivery that keeps
 //     failing goes to a dead-letter table.
 //
-// Alert state lives in its own SQLite file: the active alerts (so a restart re-sends them to
-// Alertmanager at once), the webhook outbox (written in the same transaction as the state, so
-// a restart neither loses nor repeats a delivery that was acknowledged) and the dead letters.
-// Transitions arriving together (a thousand dossiers crossing their due at the same second)
-// leave in one batch per sink.
+// Alert state lives in its own SQLite file (store/alert_store.hpp): the active alerts (so a restart
+// re-sends them to Alertmanager at once), the webhook outbox (written in the same transaction as
+// the state, so a restart neither loses nor repeats a delivery that was acknowledged) and the dead
+// letters. Transitions arriving together (a thousand dossiers crossing their due at the same
+// second) leave in one batch per sink.
 //
 // Thread-safe: submit() from any thread; it only queues.
 
 #include "alerts/observer.hpp"
+#include "base/clock.hpp"
+#include "base/log.hpp"
 #include "base/result.hpp"
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace tthc::alerts {
 
 struct WebhookSink {
   std::string url;
-  std::optional<std::string> secret;             ///< HMAC-SHA256 of the body, when set
+  std::optional<std::string> secret;  ///< HMAC-SHA256 of the body, when set
   std::string signature_header = "X-Signature";
-  int max_attempts = 10;                         ///< then the delivery is dead-lettered
+  int max_attempts = 10;  ///< then the delivery is dead-lettered
 };
 
 struct DispatcherOptions {
@@ -54,10 +53,8 @@ struct DispatcherOptions {
   std::optional<std::filesystem::path> ca_file;  ///< https sinks: trust this CA bundle
   /// The calendar's working day, for the working time left as text ("1wd 2h").
   Duration day_length = std::chrono::hours{8};
-  /// Seams: Vietnam local time for the alerts (required), and the log (no personal data at
-  /// info).
-  std::function<Moment()> now;
-  std::function<void(bool warning, const std::string& message)> log;
+  /// Deliveries and state changes (info), failures (warning); no personal data at info.
+  Log log;
   /// After each delivery attempt: the sink kind ("alertmanager", "webhook"), success, alerts.
   std::function<void(std::string_view sink, bool ok, std::size_t alerts)> delivered;
 };
@@ -70,8 +67,9 @@ struct DispatcherStats {
 
 class Dispatcher {
  public:
-  /// Opens (creating) the state file; an error names it.
-  static Result<std::unique_ptr<Dispatcher>> open(DispatcherOptions options);
+  /// Opens (creating) the state file; an error names it. `clock` gives the alerts' moments,
+  /// the resend interval and the webhook retries; it must outlive the dispatcher.
+  static Result<std::unique_ptr<Dispatcher>> open(DispatcherOptions options, const Clock& clock);
   ~Dispatcher();  ///< stops the thread
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;

@@ -6,6 +6,8 @@
 #include "api/report_api.hpp"
 #include "app/cli_support.hpp"
 #include "app/descriptors.hpp"
+#include "app/spdlog_log.hpp"
+#include "base/clock.hpp"
 #include "domain/text.hpp"
 #include "reports/claimed.hpp"
 
@@ -138,8 +140,7 @@ void Daemon::build_monitor() {
   auto log = log_;
   live::MonitorOptions monitor_options;
   monitor_options.db = settings().store.path;
-  monitor_options.now = now_in_vietnam;
-  monitor_options.log_error = [log](const std::string& message) { log->error("{}", message); };
+  monitor_options.log = spdlog_log(log);
   monitor_options.loaded = [this, log](const live::LoadStats& s) {
     log->info("live state ready: {} dossiers judged, {} in process, in {:.1f} s", s.dossiers,
               s.held, s.seconds);
@@ -148,8 +149,8 @@ void Daemon::build_monitor() {
     // together would double the daemon's peak memory and slow its readiness.
     if (report_scheduler_) report_scheduler_->start();
   };
-  monitor_.emplace(monitor_options, *catalogue_, loaded_->calendar, settings().engine,
-                   std::vector<live::Observer*>{&*metrics_});
+  monitor_.emplace(monitor_options, system_clock(), *catalogue_, loaded_->calendar,
+                   settings().engine, std::vector<live::Observer*>{&*metrics_});
 }
 
 bool Daemon::build_intake(store::Writer writer) {
@@ -166,9 +167,8 @@ bool Daemon::build_intake(store::Writer writer) {
       monitor_->notify(b.counts->changed);
     }
   };
-  intake_options.log_error = [log](const std::string& m) { log->error("{}", m); };
-  intake_options.log_info = [log](const std::string& m) { log->info("{}", m); };
-  intake_.emplace(std::move(writer), intake_options);
+  intake_options.log = spdlog_log(log);
+  intake_.emplace(std::move(writer), intake_options, system_clock());
   start_integrity_check();
   auto synced = intake_
                     ->run_on_writer([rows = catalogue_rows(*rules_)](store::Writer& w) {
@@ -226,9 +226,7 @@ void Daemon::add_webhook(http::Router& router) {
   hook.statistics = [this](std::vector<ClaimedStats> records,
                            std::string sender) -> Result<std::size_t> {
     if (sender.size() > 128 || !is_valid_utf8(sender)) sender.clear();  // provenance only
-    const std::int64_t arrived = std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count();
+    const std::int64_t arrived = system_clock().unix_seconds();
     auto kept = intake_
                     ->run_on_writer([&records, &sender, arrived](store::Writer& w) {
                       return w.put_claimed_stats(records, sender, arrived);
@@ -322,18 +320,11 @@ bool Daemon::start_alerts() {
   d.store_db = settings().store.path;
   d.province = settings().metrics.province;
   d.day_length = loaded_->calendar.day_length();
-  d.now = now_in_vietnam;
-  d.log = [log](bool warning, const std::string& message) {
-    if (warning) {
-      log->warn("{}", message);
-    } else {
-      log->info("{}", message);
-    }
-  };
+  d.log = spdlog_log(log);
   d.delivered = [this](std::string_view, bool ok, std::size_t n) {
     metrics_->record_alert_delivery(ok, n);
   };
-  auto opened = alerts::Dispatcher::open(std::move(d));
+  auto opened = alerts::Dispatcher::open(std::move(d), system_clock());
   if (!opened) return fail(opened.error());
   dispatcher_ = std::move(*opened);
   alerts::AlertSettings rules_for_alerts = alert_settings.rules;
@@ -365,7 +356,6 @@ void Daemon::build_scheduler() {
   if (settings().reports.dir.empty()) return;
   auto log = log_;
   reports::SchedulerOptions so = settings().reports;
-  so.now = now_in_vietnam;
   so.build = [report_source = report_source_](const reports::Period& p) {
     return reports::build_reports(report_source, p, p.end);
   };
@@ -374,34 +364,23 @@ void Daemon::build_scheduler() {
     if (!reader) return std::move(reader).error();
     return reader->first_received();
   };
-  so.log = [log](bool error, const std::string& message) {
-    if (error) {
-      log->error("{}", message);
-    } else {
-      log->info("{}", message);
-    }
-  };
-  report_scheduler_ = std::make_unique<reports::Scheduler>(std::move(so));
+  so.log = spdlog_log(log);
+  report_scheduler_ = std::make_unique<reports::Scheduler>(std::move(so), system_clock());
 }
 
 void Daemon::start_poller() {
   if (!settings().poller.enabled) return;
   ingest::Poller::Seams seams;
-  seams.log = [log = log_](bool warning, const std::string& message) {
-    if (warning) {
-      log->warn("{}", message);
-    } else {
-      log->info("{}", message);
-    }
-  };
+  seams.log = spdlog_log(log_);
   const ingest::PollerOptions& options = settings().poller.options;
-  poller_ = std::make_unique<ingest::Poller>(options, *intake_, settings().store.path, seams);
+  poller_ = std::make_unique<ingest::Poller>(options, *intake_, settings().store.path,
+                                             system_clock(), seams);
   metrics_->set_poll_source([p = poller_.get()] {
     const ingest::PollStats s = p->stats();
     return metrics::PollCounts{s.cycles - s.cycles_failed, s.cycles_failed, s.accepted, s.rejected};
   });
   running_poller_ = poller_.get();
-  poller_thread_ = std::thread([this] { poller_->run(); });
+  poller_->start();
   log_->info("polling {} every {} s", options.url,
              std::chrono::duration_cast<std::chrono::seconds>(options.interval).count());
 }
@@ -416,10 +395,7 @@ void Daemon::listening(std::ostream& out) {
 
 void Daemon::stop(int signal) {
   log_->info("signal {}: stopping", signal);
-  if (poller_) {
-    poller_->stop();  // a cycle in progress ends at its next request's timeout at worst
-    poller_thread_.join();
-  }
+  if (poller_) poller_->stop();  // a cycle in progress ends at its next request's timeout at worst
   server_->stop(std::chrono::seconds(10));
   monitor_->stop();  // before the scheduler: its load callback starts the scheduler
   if (report_scheduler_) report_scheduler_->stop();

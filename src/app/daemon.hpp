@@ -99,7 +99,6 @@ class Daemon {
   std::optional<http::Server> server_;
   std::uint16_t port_ = 0;
   std::unique_ptr<ingest::Poller> poller_;
-  std::thread poller_thread_;
 };
 
 }  // namespace tthc::app

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace tthc {
@@ -21,8 +22,12 @@ class Log {
  public:
   using Sink = std::function<void(LogLevel, std::string_view message)>;
 
-  Log() = default;                            ///< logs nothing
-  Log(Sink sink) : sink_(std::move(sink)) {}  // NOLINT: implicit, so a lambda can be handed in
+  Log() = default;  ///< logs nothing
+  /// From any callable taking (LogLevel, std::string_view): implicit, so that a lambda can be
+  /// handed in or assigned (`options.log = [](LogLevel, std::string_view) {...};`).
+  template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Log> &&
+                                              std::is_invocable_v<F&, LogLevel, std::string_view>>>
+  Log(F&& sink) : sink_(std::forward<F>(sink)) {}  // NOLINT: implicit
 
   void operator()(LogLevel level, std::string_view message) const noexcept {
     if (!sink_) return;

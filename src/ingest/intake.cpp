@@ -12,16 +12,14 @@ std::size_t records_of(const Batch& b) {
 
 }  // namespace
 
-Intake::Intake(store::Writer writer, IntakeOptions options)
-    : writer_(std::move(writer)), options_(options), thread_([this] { loop(); }) {}
+Intake::Intake(store::Writer writer, IntakeOptions options, const Clock& clock)
+    : writer_(std::move(writer)), options_(std::move(options)), clock_(clock) {
+  worker_.start([this](Worker& w) { loop(w); });
+}
 
 Intake::~Intake() {
-  {
-    std::lock_guard lock(m_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
+  worker_.notify([this] { stopping_ = true; });
+  worker_.stop();  // the writer commits what is queued first
 }
 
 std::future<Intake::Outcome> Intake::submit(Batch batch, store::BatchInfo info) {
@@ -31,7 +29,7 @@ std::future<Intake::Outcome> Intake::submit(Batch batch, store::BatchInfo info) 
   auto future = item.done.get_future();
   const std::size_t n = records_of(item.batch);
   {
-    std::lock_guard lock(m_);
+    const std::lock_guard lock(worker_.mutex());
     if (stopping_) {
       item.done.set_value(IntakeError{true, false, "intake is shutting down"});
       return future;
@@ -49,7 +47,7 @@ std::future<Intake::Outcome> Intake::submit(Batch batch, store::BatchInfo info) 
     pending_records_ += n;
     queue_.push_back(std::move(item));
   }
-  cv_.notify_one();
+  worker_.wake();
   return future;
 }
 
@@ -58,35 +56,18 @@ std::future<Result<std::size_t>> Intake::run_on_writer(
   Item item;
   item.task = std::move(fn);
   auto future = item.task_done.get_future();
-  {
-    std::lock_guard lock(m_);
-    queue_.push_back(std::move(item));
-  }
-  cv_.notify_one();
+  worker_.notify([&] { queue_.push_back(std::move(item)); });
   return future;
 }
 
-void Intake::loop() {
+void Intake::loop(Worker& worker) {
   for (;;) {
-    std::vector<Item> group;
-    {
-      std::unique_lock lock(m_);
-      cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping, nothing left
-      if (queue_.front().task) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      } else {
-        std::size_t records = 0;
-        while (!queue_.empty() && !queue_.front().task &&
-               (group.empty() ||
-                records + records_of(queue_.front().batch) <= options_.max_group_records)) {
-          records += records_of(queue_.front().batch);
-          group.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-        pending_records_ -= records;
-      }
+    // Once stop is asked, wait_for answers at once: the queue is drained, then the body returns.
+    const bool running = worker.wait_for(std::chrono::hours(1), [&] { return !queue_.empty(); });
+    std::vector<Item> group = take_group();
+    if (group.empty()) {
+      if (!running) return;  // stopping, nothing left
+      continue;
     }
     if (group.front().task) {
       group.front().task_done.set_value(group.front().task(writer_));
@@ -94,6 +75,27 @@ void Intake::loop() {
     }
     commit(group);
   }
+}
+
+std::vector<Intake::Item> Intake::take_group() {
+  const std::lock_guard lock(worker_.mutex());
+  std::vector<Item> group;
+  if (queue_.empty()) return group;
+  if (queue_.front().task) {
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+    return group;
+  }
+  std::size_t records = 0;
+  while (
+      !queue_.empty() && !queue_.front().task &&
+      (group.empty() || records + records_of(queue_.front().batch) <= options_.max_group_records)) {
+    records += records_of(queue_.front().batch);
+    group.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  pending_records_ -= records;
+  return group;
 }
 
 void Intake::commit(std::vector<Item>& group) {
@@ -113,24 +115,21 @@ void Intake::commit(std::vector<Item>& group) {
     }
     options_.on_commit(r);
   };
-  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-  };
-  auto started = std::chrono::steady_clock::now();
+  auto started = clock_.steady();
   auto result = writer_.apply_all(inputs);
   if (result) {
     committed(std::nullopt);
-    report(0, group.size(), *result, seconds_since(started));
+    report(0, group.size(), *result, clock_.seconds_since(started));
     for (std::size_t i = 0; i < group.size(); ++i) group[i].done.set_value((*result)[i]);
     return;
   }
   // One batch may be at fault (or the disk): commit each alone so the others still land.
   for (std::size_t i = 0; i < group.size(); ++i) {
-    started = std::chrono::steady_clock::now();
+    started = clock_.steady();
     auto one = writer_.apply_all(std::span(&inputs[i], 1));
     if (one) {
       committed(std::nullopt);
-      report(i, 1, *one, seconds_since(started));
+      report(i, 1, *one, clock_.seconds_since(started));
       group[i].done.set_value(one->front());
     } else {
       committed(one.error());
@@ -155,18 +154,16 @@ void Intake::committed(const std::optional<Error>& error) {
   if (!error) {
     const std::uint64_t failures = failed_commits_.succeed();
     if (failures == 0) return;
-    if (options_.log_info) {
-      options_.log_info("store: commits again after " + std::to_string(failures) +
-                        " failed batch(es)");
-    }
+    options_.log.info("store: commits again after " + std::to_string(failures) +
+                      " failed batch(es)");
     const std::lock_guard lock(health_m_);
     health_.failing = false;
     health_.reason.clear();
     return;
   }
   const bool damaged = store::is_damage(*error);
-  if (failed_commits_.fail() && options_.log_error) {
-    options_.log_error("store: cannot commit: " + error->message +
+  if (failed_commits_.fail()) {
+    options_.log.error("store: cannot commit: " + error->message +
                        (damaged ? "; the store is damaged: nothing more is written. Stop the "
                                   "daemon and restore the last backup (README: Operations)"
                                 : "; batches are refused until it commits again (further "

@@ -7,11 +7,13 @@
 // Thread-safe: submit from any thread.
 
 #include "base/backoff.hpp"
+#include "base/clock.hpp"
+#include "base/log.hpp"
 #include "base/result.hpp"
+#include "base/worker.hpp"
 #include "ingest/mc_payload.hpp"
 #include "store/store.hpp"
 
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -19,7 +21,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <variant>
 #include <vector>
 
@@ -42,10 +43,9 @@ struct IntakeOptions {
   /// Called on the writer thread after each successful commit, before the submitters hear
   /// of it (so the live state is told no later than the sender); must not throw.
   std::function<void(const CommitReport&)> on_commit;
-  /// Told of the first failed commit of a streak and of the recovery (writer thread; must not
-  /// throw): one line each however long the disk stays full.
-  std::function<void(const std::string&)> log_error;
-  std::function<void(const std::string&)> log_info;
+  /// Told of the first failed commit of a streak (error) and of the recovery (info), on the
+  /// writer thread: one line each however long the disk stays full.
+  Log log;
 };
 
 /// Whether the store takes writes, for readiness and the metrics.
@@ -64,7 +64,9 @@ struct IntakeError {
 
 class Intake {
  public:
-  Intake(store::Writer writer, IntakeOptions options = {});
+  /// `clock` times the commits (CommitReport::seconds); it must outlive the intake.
+  Intake(store::Writer writer, IntakeOptions options = {},
+         const Clock& clock = tthc::system_clock());
   ~Intake();  ///< commits what is queued, then stops
   Intake(const Intake&) = delete;
   Intake& operator=(const Intake&) = delete;
@@ -89,22 +91,23 @@ class Intake {
     std::function<Result<std::size_t>(store::Writer&)> task;
     std::promise<Result<std::size_t>> task_done;
   };
-  void loop();
+  void loop(Worker& worker);
+  /// The next group to commit, or one task (under the worker's lock).
+  std::vector<Item> take_group();
   void commit(std::vector<Item>& group);
   /// Records a commit's outcome in the store's health (writer thread).
   void committed(const std::optional<Error>& error);
 
   store::Writer writer_;
   IntakeOptions options_;
-  std::mutex m_;
-  std::condition_variable cv_;
-  std::deque<Item> queue_;
+  const Clock& clock_;
+  std::deque<Item> queue_;  // guarded by worker_.mutex()
   mutable std::mutex health_m_;
-  StoreHealth health_;            // guarded by health_m_
-  FailureStreak failed_commits_;  // writer thread
-  std::size_t pending_records_ = 0;
-  bool stopping_ = false;
-  std::thread thread_;
+  StoreHealth health_;               // guarded by health_m_
+  FailureStreak failed_commits_;     // writer thread
+  std::size_t pending_records_ = 0;  // guarded by worker_.mutex()
+  bool stopping_ = false;            // guarded by worker_.mutex(): submissions refused
+  Worker worker_;                    // last: stopped first
 };
 
 }  // namespace tthc::ingest

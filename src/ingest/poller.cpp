@@ -1,6 +1,7 @@
 #include "ingest/poller.hpp"
 
 #include "base/backoff.hpp"
+#include "base/worker.hpp"
 
 #include "http/client.hpp"
 #include "store/store.hpp"
@@ -62,25 +63,30 @@ std::string base64(std::string_view in) {
 }
 
 struct Poller::Impl {
-  Impl(PollerOptions o, Intake& i, std::filesystem::path db, Seams s)
-      : options(std::move(o)), intake(i), db_path(std::move(db)), seams(std::move(s)) {}
+  Impl(PollerOptions o, Intake& i, std::filesystem::path db, const Clock& c, Seams s)
+      : options(std::move(o)), intake(i), db_path(std::move(db)), clock(c), seams(std::move(s)) {}
 
   PollerOptions options;
   Intake& intake;
   std::filesystem::path db_path;
+  const Clock& clock;
   Seams seams;
   std::string source;
 
-  mutable std::mutex m;
-  std::condition_variable cv;
-  bool stopping = false;
+  mutable std::mutex m;  // guards stats
   PollStats stats;
 
   std::optional<http::Connection> connection;  ///< kept alive between requests of a cycle
+  Worker worker;                               ///< the cycles; its stop ends a cycle early
 
-  void log(bool warning, const std::string& message) const {
-    if (seams.log) seams.log(warning, message);
-  }
+  /// Fetches, reads and commits the page after `current` (then moves it); false when the cycle
+  /// ends there (no more pages, nothing new, or a failure noted in `result`).
+  bool next_page(std::optional<std::string>& current, CycleResult& result);
+  /// Adds each dossier's progress entries to the page; false (a failure noted in `result`) when
+  /// one cannot be read.
+  bool add_progress(Page& page, CycleResult& result);
+  /// The cycle in the stats; the first failure of a streak and the recovery logged.
+  void count(const CycleResult& result);
 
   std::vector<std::pair<std::string, std::string>> auth_headers() const {
     switch (options.auth) {
@@ -150,17 +156,11 @@ struct Poller::Impl {
   }
 };
 
-Poller::Poller(PollerOptions options, Intake& intake, std::filesystem::path db_path, Seams seams)
-    : impl_(std::make_unique<Impl>(std::move(options), intake, std::move(db_path),
+Poller::Poller(PollerOptions options, Intake& intake, std::filesystem::path db_path,
+               const Clock& clock, Seams seams)
+    : impl_(std::make_unique<Impl>(std::move(options), intake, std::move(db_path), clock,
                                    std::move(seams))) {
   impl_->source = "poll:" + impl_->options.name;
-  if (!impl_->seams.now_unix) {
-    impl_->seams.now_unix = [] {
-      return std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    };
-  }
   if (!impl_->seams.random) {
     impl_->seams.random = [rng = std::mt19937_64(std::random_device{}())]() mutable {
       return rng();
@@ -172,83 +172,59 @@ Poller::~Poller() {
   stop();
 }
 
-Poller::CycleResult Poller::run_cycle() {
-  Impl& p = *impl_;
-  CycleResult result;
-  auto fail = [&](std::string error) {
+bool Poller::Impl::add_progress(Page& page, CycleResult& result) {
+  const auto fail = [&](std::string error) {
     result.ok = false;
     result.error = std::move(error);
+    return false;
   };
-  auto cursor = p.stored_cursor();
-  if (!cursor) {
-    fail(cursor.error().message);
-  } else {
-    std::optional<std::string> current = *cursor;
-    for (std::size_t n = 0; n < p.options.max_pages_per_cycle; ++n) {
-      {
-        std::lock_guard lock(p.m);
-        if (p.stopping) break;  // committed pages stay; the rest waits for the next start
-      }
-      auto response = p.get(p.page_url(current), result.retry_after);
-      if (!response) {
-        fail(response.error().message);
-        break;
-      }
-      auto page =
-          parse_page(response->body, p.options.shape, RecordKind::Dossier, p.options.limits);
-      if (!page) {
-        fail("GET " + p.options.url + ": " + page.error().message);
-        break;
-      }
-      if (!p.options.progress_url.empty()) {
-        bool progress_failed = false;
-        for (const DossierSnapshot& d : page->batch.dossiers) {
-          auto r = p.get(
-              replace_all(p.options.progress_url, "{code}", http::percent_encode(d.dossier.code)),
-              result.retry_after);
-          if (!r) {
-            fail(r.error().message);
-            progress_failed = true;
-            break;
-          }
-          auto entries =
-              parse_page(r->body, p.options.progress_shape, RecordKind::Progress, p.options.limits);
-          if (!entries) {
-            fail("GET " + p.options.progress_url + ": " + entries.error().message);
-            progress_failed = true;
-            break;
-          }
-          for (auto& u : entries->batch.progress) page->batch.progress.push_back(std::move(u));
-          for (auto& rj : entries->batch.rejected) page->batch.rejected.push_back(std::move(rj));
-        }
-        if (progress_failed) break;  // the page is not committed: its cursor stays behind
-      }
-      const std::size_t records = page->batch.records;
-      const std::size_t rejected = page->batch.rejected.size();
-      const std::size_t dossiers = page->batch.dossiers.size();
-      const std::optional<std::string> next = page->next_cursor ? page->next_cursor : current;
-      const bool cursor_moved = next != current;
-      if (records == 0 && !cursor_moved) break;  // nothing new
-      store::BatchInfo info{p.source, p.seams.now_unix(), next, rejected};
-      auto outcome = p.intake.submit(std::move(page->batch), std::move(info)).get();
-      if (const auto* err = std::get_if<IntakeError>(&outcome)) {
-        fail("store: " + err->message);
-        break;
-      }
-      const auto& counts = std::get<store::ApplyCounts>(outcome);
-      ++result.pages;
-      result.records += records;
-      result.accepted += counts.accepted;
-      result.rejected += rejected;
-      current = next;
-      const bool more = page->has_more ? *page->has_more : dossiers >= p.options.page_size;
-      if (!more || !cursor_moved) break;  // without a cursor there is no next page to ask for
-    }
+  for (const DossierSnapshot& d : page.batch.dossiers) {
+    auto r = get(replace_all(options.progress_url, "{code}", http::percent_encode(d.dossier.code)),
+                 result.retry_after);
+    if (!r) return fail(r.error().message);
+    auto entries =
+        parse_page(r->body, options.progress_shape, RecordKind::Progress, options.limits);
+    if (!entries) return fail("GET " + options.progress_url + ": " + entries.error().message);
+    for (auto& u : entries->batch.progress) page.batch.progress.push_back(std::move(u));
+    for (auto& rj : entries->batch.rejected) page.batch.rejected.push_back(std::move(rj));
   }
-  p.connection.reset();
+  return true;
+}
 
-  std::lock_guard lock(p.m);
-  PollStats& s = p.stats;
+bool Poller::Impl::next_page(std::optional<std::string>& current, CycleResult& result) {
+  const auto fail = [&](std::string error) {
+    result.ok = false;
+    result.error = std::move(error);
+    return false;
+  };
+  auto response = get(page_url(current), result.retry_after);
+  if (!response) return fail(response.error().message);
+  auto page = parse_page(response->body, options.shape, RecordKind::Dossier, options.limits);
+  if (!page) return fail("GET " + options.url + ": " + page.error().message);
+  // A page whose progress cannot be read is not committed: its cursor stays behind.
+  if (!options.progress_url.empty() && !add_progress(*page, result)) return false;
+  const std::size_t records = page->batch.records;
+  const std::size_t rejected = page->batch.rejected.size();
+  const std::size_t dossiers = page->batch.dossiers.size();
+  const std::optional<std::string> next = page->next_cursor ? page->next_cursor : current;
+  const bool cursor_moved = next != current;
+  if (records == 0 && !cursor_moved) return false;  // nothing new
+  store::BatchInfo info{source, clock.unix_seconds(), next, rejected};
+  auto outcome = intake.submit(std::move(page->batch), std::move(info)).get();
+  if (const auto* err = std::get_if<IntakeError>(&outcome)) return fail("store: " + err->message);
+  const auto& counts = std::get<store::ApplyCounts>(outcome);
+  ++result.pages;
+  result.records += records;
+  result.accepted += counts.accepted;
+  result.rejected += rejected;
+  current = next;
+  const bool more = page->has_more ? *page->has_more : dossiers >= options.page_size;
+  return more && cursor_moved;  // without a cursor there is no next page to ask for
+}
+
+void Poller::Impl::count(const CycleResult& result) {
+  std::lock_guard lock(m);
+  PollStats& s = stats;
   ++s.cycles;
   s.pages += result.pages;
   s.records += result.records;
@@ -256,20 +232,37 @@ Poller::CycleResult Poller::run_cycle() {
   s.rejected += result.rejected;
   if (result.ok) {
     if (s.consecutive_failures > 0) {
-      p.log(false, "poller " + p.options.name + ": recovered after " +
-                       std::to_string(s.consecutive_failures) + " failed cycle(s)");
+      seams.log.info("poller " + options.name + ": recovered after " +
+                     std::to_string(s.consecutive_failures) + " failed cycle(s)");
     }
     s.consecutive_failures = 0;
-    s.last_success_unix = p.seams.now_unix();
+    s.last_success_unix = clock.unix_seconds();
   } else {
     ++s.cycles_failed;
     if (s.consecutive_failures == 0) {
-      p.log(true, "poller " + p.options.name + ": " + result.error +
-                      "; retrying with backoff (further failures are counted, not logged)");
+      seams.log.warning("poller " + options.name + ": " + result.error +
+                        "; retrying with backoff (further failures are counted, not logged)");
     }
     ++s.consecutive_failures;
     s.last_error = result.error;
   }
+}
+
+Poller::CycleResult Poller::run_cycle() {
+  Impl& p = *impl_;
+  CycleResult result;
+  if (auto cursor = p.stored_cursor(); !cursor) {
+    result.ok = false;
+    result.error = cursor.error().message;
+  } else {
+    std::optional<std::string> current = *cursor;
+    for (std::size_t n = 0; n < p.options.max_pages_per_cycle; ++n) {
+      if (p.worker.stopping()) break;  // committed pages stay; the rest waits for the next start
+      if (!p.next_page(current, result)) break;
+    }
+  }
+  p.connection.reset();
+  p.count(result);
   return result;
 }
 
@@ -287,21 +280,17 @@ std::chrono::milliseconds Poller::next_delay(const CycleResult& result) {
   return delay;
 }
 
-void Poller::run() {
-  for (;;) {
-    const CycleResult r = run_cycle();
-    const auto wait = next_delay(r);
-    std::unique_lock lock(impl_->m);
-    if (impl_->cv.wait_for(lock, wait, [&] { return impl_->stopping; })) return;
-  }
+void Poller::start() {
+  impl_->worker.start([this](Worker& w) {
+    for (;;) {
+      const CycleResult r = run_cycle();
+      if (!w.sleep_for(next_delay(r))) return;
+    }
+  });
 }
 
 void Poller::stop() {
-  {
-    std::lock_guard lock(impl_->m);
-    impl_->stopping = true;
-  }
-  impl_->cv.notify_all();
+  impl_->worker.stop();
 }
 
 PollStats Poller::stats() const {

@@ -10,17 +10,18 @@
 // cycle; the next one waits with exponential backoff and jitter. The first failure of a streak
 // is logged, the rest only counted; the recovery is logged too.
 //
-// Thread-safe: run() on one thread, stop() and stats() from any.
+// Thread-safe: start() and stop() from the owner (or run_cycle() from one thread, in tests),
+// stats() from any.
 
+#include "base/clock.hpp"
+#include "base/log.hpp"
 #include "ingest/intake.hpp"
 #include "ingest/mc_payload.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -66,12 +67,13 @@ class Poller {
  public:
   /// What the poller takes from its surroundings, replaceable in tests.
   struct Seams {
-    std::function<std::int64_t()> now_unix;                             ///< wall clock
-    std::function<std::uint64_t()> random;                              ///< jitter
-    std::function<void(bool warning, const std::string& message)> log;  ///< no secrets in it
+    std::function<std::uint64_t()> random;  ///< jitter
+    Log log;                                ///< no secrets in it
   };
 
-  Poller(PollerOptions options, Intake& intake, std::filesystem::path db_path, Seams seams = {});
+  /// `clock` gives the batches' arrival and the last success; it must outlive the poller.
+  Poller(PollerOptions options, Intake& intake, std::filesystem::path db_path, const Clock& clock,
+         Seams seams = {});
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
@@ -92,8 +94,10 @@ class Poller {
   /// than a Retry-After.
   std::chrono::milliseconds next_delay(const CycleResult& result);
 
-  /// Cycles until stop().
-  void run();
+  /// Cycles on the poller's own thread until stop().
+  void start();
+  /// Asks the cycles to end and waits for the thread: a cycle in progress ends after its
+  /// current request (at worst its timeout); committed pages stay.
   void stop();
   PollStats stats() const;
 

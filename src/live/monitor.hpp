@@ -6,16 +6,17 @@
 // Thread-safe: notify() from the writer thread, with_state() from request handlers.
 
 #include "base/backoff.hpp"
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "base/worker.hpp"
 #include "live/live_state.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -29,10 +30,9 @@ struct LoadStats {
 
 struct MonitorOptions {
   std::filesystem::path db;
-  /// The current moment (Vietnam local time); a seam for tests.
-  std::function<Moment()> now;
-  /// Problems reading the store (kept running: the next notification retries).
-  std::function<void(const std::string&)> log_error;
+  /// Problems reading the store, at error level (kept running: the next notification
+  /// retries).
+  Log log;
   /// Start-up load done (dossiers, seconds).
   std::function<void(const LoadStats&)> loaded;
   /// How often time is let pass when nothing is scheduled sooner.
@@ -43,7 +43,8 @@ struct MonitorOptions {
 
 class Monitor {
  public:
-  Monitor(MonitorOptions options, const engine::Catalogue& catalogue,
+  /// `clock` gives the current moment and the retry waits; it must outlive the monitor.
+  Monitor(MonitorOptions options, const Clock& clock, const engine::Catalogue& catalogue,
           const calendar::WorkingCalendar& calendar, engine::Settings settings,
           std::vector<Observer*> observers);
   ~Monitor();  ///< stops the thread
@@ -68,21 +69,29 @@ class Monitor {
   }
 
  private:
-  void run();
+  struct Reading;  // the worker's reader and its retry state
+  Moment now() const;
+  void run(Worker& worker);
   bool load();
+  /// Waits for changed dossiers (once a retry is due) or for time to pass; false on stop.
+  bool wait(Worker& worker, const Reading& reading, std::unordered_set<std::string>& dirty);
+  /// Reads the changed dossiers and lets time pass in the state.
+  void apply(Reading& reading, std::unordered_set<std::string>& dirty);
+  /// A read failed: logged once a streak, the codes kept for the retry after a backoff.
+  void failed(Reading& reading, const std::string& message, std::unordered_set<std::string>& codes);
 
   MonitorOptions options_;
+  const Clock& clock_;
   std::mutex state_mutex_;
   LiveState state_;
 
-  mutable std::mutex m_;
-  std::condition_variable cv_;
+  // Guarded by worker_.mutex().
   std::unordered_set<std::string> dirty_;
-  bool stopping_ = false;
   LoadStats stats_;
   std::string load_error_;
+
   std::atomic<bool> ready_{false};
-  std::thread thread_;
+  Worker worker_;  // last: stopped first
 };
 
 }  // namespace tthc::live

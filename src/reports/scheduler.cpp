@@ -8,28 +8,17 @@
 
 namespace tthc::reports {
 
-Scheduler::Scheduler(SchedulerOptions options) : options_(std::move(options)) {}
+Scheduler::Scheduler(SchedulerOptions options, const Clock& clock)
+    : options_(std::move(options)), clock_(clock) {}
 
-Scheduler::~Scheduler() {
-  stop();
-}
+Scheduler::~Scheduler() = default;  // worker_, the last member, stops the thread first
 
 void Scheduler::start() {
-  if (thread_.joinable()) return;
-  {
-    std::lock_guard lock(m_);
-    stopping_ = false;
-  }
-  thread_ = std::thread([this] { run(); });
+  worker_.start([this](Worker& w) { run(w); });
 }
 
 void Scheduler::stop() {
-  {
-    std::lock_guard lock(m_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  worker_.stop();
 }
 
 Moment Scheduler::due(const Period& period) const {
@@ -37,14 +26,12 @@ Moment Scheduler::due(const Period& period) const {
 }
 
 std::vector<std::string> Scheduler::catch_up(Moment now) {
-  const auto log = [this](bool error, const std::string& message) {
-    if (options_.log) options_.log(error, message);
-  };
+  const Log& log = options_.log;
   std::vector<std::string> written;
   auto first = options_.first_receipt ? options_.first_receipt()
                                       : Result<std::optional<Moment>>(std::optional<Moment>());
   if (!first) {
-    log(true, "reports: " + first.error().message);
+    log.error("reports: " + first.error().message);
     return written;
   }
   if (!*first) return written;  // an empty store: nothing to report yet
@@ -62,34 +49,32 @@ std::vector<std::string> Scheduler::catch_up(Moment now) {
     if (std::filesystem::exists(snapshot_dir(options_.dir, period), ec)) continue;
     auto reports = options_.build(period);
     if (!reports) {
-      log(true, "reports " + period.label() + ": " + reports.error().message);
+      log.error("reports " + period.label() + ": " + reports.error().message);
       continue;
     }
     auto files = snapshot_files(*reports);
     if (!files) {
-      log(true, "reports " + period.label() + ": " + files.error().message);
+      log.error("reports " + period.label() + ": " + files.error().message);
       continue;
     }
     auto done = write_snapshot(options_.dir, period, *files);
     if (!done) {
-      log(true, "reports " + period.label() + ": " + done.error().message);
+      log.error("reports " + period.label() + ": " + done.error().message);
       continue;
     }
     if (*done) {
       ++written_;
       written.push_back(period.label());
-      log(false, "reports " + period.label() + " written to " +
-                     snapshot_dir(options_.dir, period).string());
+      log.info("reports " + period.label() + " written to " +
+               snapshot_dir(options_.dir, period).string());
     }
   }
   return written;
 }
 
-void Scheduler::run() {
-  std::unique_lock lock(m_);
-  while (!stopping_) {
-    lock.unlock();
-    const Moment now = options_.now();
+void Scheduler::run(Worker& worker) {
+  for (;;) {
+    const Moment now = from_unix(clock_.unix_seconds());
     if (!catch_up(now).empty()) {
       // A report's transient memory (every candidate's timeline) goes back to the system:
       // the daemon's resident size is what operators watch.
@@ -100,8 +85,7 @@ void Scheduler::run() {
     if (due(previous(p)) > now) p = previous(p);
     const auto until_due = std::chrono::duration_cast<std::chrono::milliseconds>(due(p) - now);
     const auto wait = std::clamp(until_due, std::chrono::milliseconds{1}, options_.recheck);
-    lock.lock();
-    cv_.wait_for(lock, wait, [this] { return stopping_; });
+    if (!worker.sleep_for(wait)) return;
   }
 }
 

@@ -7,18 +7,18 @@
 //
 // Thread-safe: start and stop from the owner; catch_up may be called from tests without start.
 
+#include "base/clock.hpp"
+#include "base/log.hpp"
 #include "base/result.hpp"
+#include "base/worker.hpp"
 #include "reports/model.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace tthc::reports {
@@ -28,21 +28,20 @@ struct SchedulerOptions {
   int hour = 6;               ///< [reports] hour: the snapshot is written at this hour
   int period_start_day = 1;   ///< [reports] period_start_day
   int backfill_months = 12;   ///< [reports] backfill_months: how far back missing ones are made
-  /// The current moment (Vietnam local time): a seam for tests.
-  std::function<Moment()> now;
   /// The reports of a period judged as of its end (reads the store).
   std::function<Result<Reports>(const Period&)> build;
   /// The earliest NgayTiepNhan in the store; none: the store is empty.
   std::function<Result<std::optional<Moment>>()> first_receipt;
-  /// Told of each snapshot written (error = false) and of each failure (error = true).
-  std::function<void(bool error, const std::string& message)> log;
+  /// Told of each snapshot written (info) and of each failure (error).
+  Log log;
   /// The longest wait between two looks at the clock (a clock that jumps is noticed).
   std::chrono::milliseconds recheck{60000};
 };
 
 class Scheduler {
  public:
-  explicit Scheduler(SchedulerOptions options);
+  /// `clock` says when a period is due; it must outlive the scheduler.
+  Scheduler(SchedulerOptions options, const Clock& clock);
   ~Scheduler();  ///< stops the thread
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -59,14 +58,12 @@ class Scheduler {
   std::size_t written() const { return written_.load(); }
 
  private:
-  void run();
+  void run(Worker& worker);
 
   SchedulerOptions options_;
-  std::mutex m_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
+  const Clock& clock_;
   std::atomic<std::size_t> written_{0};
-  std::thread thread_;
+  Worker worker_;  // last: stopped first
 };
 
 }  // namespace tthc::reports

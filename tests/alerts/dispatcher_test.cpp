@@ -6,14 +6,14 @@
 #include "http/server.hpp"
 #include "http/signature.hpp"
 #include "support/temp_dir.hpp"
-#include "support/wait.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <boost/json.hpp>
 
 #include <atomic>
 #include <mutex>
+#include <type_traits>
 
 namespace tthc::alerts {
 namespace {
@@ -94,18 +94,16 @@ class DispatcherTest : public ::testing::Test {
     o.store_db = dir_.file("none.db");
     o.webhooks.push_back({receiver_.url(), std::string("s3cret"), "X-Signature", max_attempts});
     o.backoff_initial = std::chrono::milliseconds(1);  // due again at the next second
-    o.now = [] { return at(2026, 3, 6, 12); };
-    return Dispatcher::open(o).value();
+    return Dispatcher::open(o, clock_).value();
   }
-  // Runs rounds until `done` or a bound (retries wait for the next second).
+  // Runs rounds until `done` or a bound, the clock a second on each time (retries wait for the
+  // next second).
   template <class F>
   void rounds_until(Dispatcher& d, F done) {
-    test::await(
-        [&] {
-          d.run_once();
-          return done();
-        },
-        std::chrono::seconds(6), std::chrono::milliseconds(100));
+    for (int i = 0; i < 60 && !done(); ++i) {
+      d.run_once();
+      clock_.advance(std::chrono::seconds(1));
+    }
   }
   std::int64_t count(const std::string& table) {
     sqlite3* db = nullptr;
@@ -120,6 +118,7 @@ class DispatcherTest : public ::testing::Test {
   }
 
   test::TempDir dir_;
+  ManualClock clock_{ManualClock::WallTime{std::chrono::seconds{to_unix(at(2026, 3, 6, 12))}}};
   Receiver receiver_;
 };
 
@@ -204,16 +203,16 @@ TEST_F(DispatcherTest, WorkingTimeLeftIsWrittenOnTheCalendarsWorkingDay) {
   d->run_once();
   ASSERT_EQ(receiver_.bodies.size(), 1U);
   const json::object e = json::parse(receiver_.bodies[0]).at("alerts").at(0).as_object();
-  EXPECT_EQ(e.at("left").as_string(), format_working(-std::chrono::hours{10}, std::chrono::hours{7}));
-  EXPECT_NE(e.at("left").as_string(), format_working(-std::chrono::hours{10}, std::chrono::hours{8}));
+  EXPECT_EQ(e.at("left").as_string(),
+            format_working(-std::chrono::hours{10}, std::chrono::hours{7}));
+  EXPECT_NE(e.at("left").as_string(),
+            format_working(-std::chrono::hours{10}, std::chrono::hours{8}));
 }
 
 TEST_F(DispatcherTest, AClockIsRequired) {
-  DispatcherOptions o;
-  o.state_db = dir_.file("alerts.db");
-  const auto d = Dispatcher::open(o);
-  ASSERT_FALSE(d);
-  EXPECT_NE(d.error().message.find("clock"), std::string::npos);
+  // The clock is an argument of open(): a dispatcher without one does not compile.
+  static_assert(!std::is_invocable_v<decltype(&Dispatcher::open), DispatcherOptions>);
+  static_assert(std::is_invocable_v<decltype(&Dispatcher::open), DispatcherOptions, const Clock&>);
 }
 
 }  // namespace

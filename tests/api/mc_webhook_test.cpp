@@ -300,8 +300,9 @@ TEST_F(WebhookTest, ConcurrentSendersAreGroupCommittedAndAllLand) {
 TEST_F(WebhookTest, AStoreFailureIsAnErrorLoggedOncePerStreakAndRecovers) {
   std::vector<std::string> errors, infos;
   ingest::IntakeOptions io;
-  io.log_error = [&](const std::string& m) { errors.push_back(m); };
-  io.log_info = [&](const std::string& m) { infos.push_back(m); };
+  io.log = Log([&](LogLevel level, std::string_view m) {
+    (level == LogLevel::error ? errors : infos).emplace_back(m);
+  });
   start({}, io);
   ASSERT_EQ(
       test::sql_exec(dir.file("t.db"),

@@ -48,6 +48,13 @@ TEST(Log, PassesLevelAndMessageAndNeverThrows) {
   EXPECT_NO_THROW(throwing.info("m"));
   EXPECT_NO_THROW(tthc::Log{}.error("nobody listens"));
   EXPECT_FALSE(tthc::Log{});
+
+  tthc::Log assigned;
+  assigned = [&](tthc::LogLevel, std::string_view m) {
+    lines.emplace_back(tthc::LogLevel::info, m);
+  };
+  assigned.info("assigned");
+  EXPECT_EQ(lines.back().second, "assigned");
 }
 
 TEST(Worker, WakesOnNotifyAndStopsCleanly) {

@@ -87,12 +87,11 @@ class PollerTest : public ::testing::Test {
 
   std::unique_ptr<Poller> make(PollerOptions o) {
     Poller::Seams seams;
-    seams.now_unix = [] { return std::int64_t{1760000000}; };
     seams.random = [this] { return random_value; };
-    seams.log = [this](bool warning, const std::string& message) {
-      logs.emplace_back(warning, message);
-    };
-    return std::make_unique<Poller>(std::move(o), *intake, dir.file("p.db"), seams);
+    seams.log = Log([this](LogLevel level, std::string_view message) {
+      logs.emplace_back(level, std::string(message));
+    });
+    return std::make_unique<Poller>(std::move(o), *intake, dir.file("p.db"), clock, seams);
   }
   store::Totals totals() { return store::Reader::open(dir.file("p.db")).value().totals().value(); }
   std::optional<std::string> cursor() {
@@ -100,12 +99,13 @@ class PollerTest : public ::testing::Test {
   }
 
   test::TempDir dir;
+  ManualClock clock{ManualClock::WallTime{std::chrono::seconds{1760000000}}};
   std::unique_ptr<Intake> intake;
   std::unique_ptr<http::Server> server;
   Upstream upstream;
   PollerOptions options;
   std::uint64_t random_value = 0;
-  std::vector<std::pair<bool, std::string>> logs;
+  std::vector<std::pair<LogLevel, std::string>> logs;
 };
 
 TEST_F(PollerTest, PagesThroughAndCommitsTheCursorWithTheRecords) {
@@ -176,13 +176,13 @@ TEST_F(PollerTest, UpstreamFailuresEndTheCycleKeepTheCursorAndAreRetried) {
   EXPECT_EQ(totals().dossiers, 0);
   // One log line for the whole streak, then one for the recovery.
   ASSERT_EQ(logs.size(), 1U);
-  EXPECT_TRUE(logs[0].first);
+  EXPECT_EQ(logs[0].first, LogLevel::warning);
   EXPECT_EQ(poller->stats().consecutive_failures, 4U);
   upstream.override = nullptr;
   ASSERT_TRUE(poller->run_cycle().ok);
   EXPECT_EQ(totals().dossiers, 50);
   ASSERT_EQ(logs.size(), 2U);
-  EXPECT_FALSE(logs[1].first);
+  EXPECT_EQ(logs[1].first, LogLevel::info);
   EXPECT_NE(logs[1].second.find("recovered after 4"), std::string::npos);
   EXPECT_EQ(poller->stats().consecutive_failures, 0U);
   EXPECT_EQ(poller->stats().cycles_failed, 4U);
@@ -352,10 +352,9 @@ TEST_F(PollerTest, RunStopsPromptly) {
   upstream.total = 5;
   options.interval = std::chrono::hours(1);
   auto poller = make(options);
-  std::thread t([&] { poller->run(); });
+  poller->start();
   while (poller->stats().cycles == 0) std::this_thread::yield();
   poller->stop();
-  t.join();
   EXPECT_EQ(totals().dossiers, 5);
 }
 

@@ -32,6 +32,17 @@ DossierSnapshot snapshot(std::string code, Status status, Moment at) {
   return s;
 }
 
+// Wall time stopped at one moment, steady time the machine's: the retries wait for real.
+class StoppedWallClock final : public Clock {
+ public:
+  explicit StoppedWallClock(Moment at) : at_(WallTime{std::chrono::seconds{to_unix(at)}}) {}
+  WallTime wall() const override { return at_; }
+  SteadyTime steady() const override { return std::chrono::steady_clock::now(); }
+
+ private:
+  WallTime at_;
+};
+
 TEST(Monitor, AStoreThatCannotBeReadIsRetriedWithBackoffNotInALoop) {
   test::TempDir dir;
   const auto db = dir.file("tthc.db");
@@ -47,13 +58,14 @@ TEST(Monitor, AStoreThatCannotBeReadIsRetriedWithBackoffNotInALoop) {
   std::vector<std::string> logged;
   MonitorOptions o;
   o.db = db;
-  o.now = [] { return make_moment(2026, 3, 3, 10); };
-  o.log_error = [&](const std::string& message) {
+  const StoppedWallClock clock(make_moment(2026, 3, 3, 10));
+  o.log = Log([&](LogLevel level, std::string_view message) {
+    EXPECT_EQ(level, LogLevel::error);
     const std::lock_guard lock(m);
-    logged.push_back(message);
-  };
+    logged.emplace_back(message);
+  });
   o.retry = Backoff{std::chrono::milliseconds(50), std::chrono::milliseconds(200)};
-  Monitor monitor(o, catalogue, test::official_calendar(), engine::Settings{}, {});
+  Monitor monitor(o, clock, catalogue, test::official_calendar(), engine::Settings{}, {});
   monitor.start();
   ASSERT_TRUE(test::await([&] { return monitor.ready(); }, std::chrono::seconds(10)));
 

@@ -44,21 +44,22 @@ class SchedulerTest : public ::testing::Test {
       return empty_reports(p);
     };
     o.first_receipt = [this] { return Result<std::optional<Moment>>(first_); };
-    o.log = [this](bool error, const std::string& m) {
-      if (error) errors_.push_back(m);
-    };
+    o.log = Log([this](LogLevel level, std::string_view m) {
+      if (level == LogLevel::error) errors_.emplace_back(m);
+    });
     return o;
   }
   bool exists(const std::string& month) { return fs::exists(dir_.path() / "reports" / month); }
 
   test::TempDir dir_;
+  ManualClock clock_;
   std::vector<std::string> built_, errors_;
   std::optional<Moment> first_ = at(2025, 11, 20, 9);
   bool fail_ = false;
 };
 
 TEST_F(SchedulerTest, WritesTheClosedMonthTheNextDayAtTheHour) {
-  Scheduler s(options());
+  Scheduler s(options(), clock_);
   // March closes 1/4 00:00; its reports are due 1/4 06:00. Back to the first receipt (11/2025).
   EXPECT_EQ(s.catch_up(at(2026, 4, 1, 5, 59)),
             (std::vector<std::string>{"2025-12", "2026-01", "2026-02"}));
@@ -78,7 +79,7 @@ TEST_F(SchedulerTest, WritesTheClosedMonthTheNextDayAtTheHour) {
 
 TEST_F(SchedulerTest, NothingBeforeTheFirstReceiptAndFailuresAreRetried) {
   first_.reset();  // an empty store
-  Scheduler s(options());
+  Scheduler s(options(), clock_);
   EXPECT_TRUE(s.catch_up(at(2026, 4, 2)).empty());
   first_ = at(2026, 3, 31, 16);
   fail_ = true;
@@ -93,7 +94,7 @@ TEST_F(SchedulerTest, NothingBeforeTheFirstReceiptAndFailuresAreRetried) {
 
 TEST_F(SchedulerTest, AnExistingSnapshotIsKept) {
   fs::create_directories(dir_.path() / "reports" / "2026-03");
-  Scheduler s(options());
+  Scheduler s(options(), clock_);
   EXPECT_EQ(s.catch_up(at(2026, 4, 2)), (std::vector<std::string>{"2026-01", "2026-02"}));
   EXPECT_TRUE(fs::is_empty(dir_.path() / "reports" / "2026-03"));
 }
@@ -101,21 +102,17 @@ TEST_F(SchedulerTest, AnExistingSnapshotIsKept) {
 TEST_F(SchedulerTest, TheThreadWritesWhenTheClockSaysSo) {
   std::mutex m;
   std::condition_variable cv;
-  Moment now = at(2026, 3, 31, 23);
+  clock_.set_unix_seconds(to_unix(at(2026, 3, 31, 23)));
   std::vector<std::string> written;
   SchedulerOptions o = options();
   o.backfill_months = 1;
   o.recheck = std::chrono::milliseconds{5};
-  o.now = [&] {
+  o.log = Log([&](LogLevel level, std::string_view message) {
     std::lock_guard lock(m);
-    return now;
-  };
-  o.log = [&](bool error, const std::string& message) {
-    std::lock_guard lock(m);
-    written.push_back((error ? "error: " : "") + message);
+    written.push_back((level == LogLevel::error ? "error: " : "") + std::string(message));
     cv.notify_all();
-  };
-  Scheduler s(o);
+  });
+  Scheduler s(o, clock_);
   s.start();
   {
     std::unique_lock lock(m);
@@ -123,7 +120,7 @@ TEST_F(SchedulerTest, TheThreadWritesWhenTheClockSaysSo) {
     ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds{10}, [&] { return written.size() == 1; }));
     EXPECT_TRUE(written[0].starts_with("reports 2026-02 written")) << written[0];
     // ...then March's once the clock passes 1/4 06:00.
-    now = at(2026, 4, 1, 6);
+    clock_.set_unix_seconds(to_unix(at(2026, 4, 1, 6)));
     ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds{10}, [&] { return written.size() == 2; }));
     EXPECT_TRUE(written[1].starts_with("reports 2026-03 written")) << written[1];
   }

@@ -40,7 +40,7 @@ TEST(PollerAgainstSimulator, StoresWhatADirectImportStores) {
   o.max_pages_per_cycle = 3;  // cycles end mid-stream and the next resumes from the cursor
   o.auth = ingest::PollerOptions::Auth::Bearer;
   o.secret = "tok";
-  ingest::Poller poller(o, polled, dir.file("polled.db"));
+  ingest::Poller poller(o, polled, dir.file("polled.db"), tthc::system_clock());
 
   // The same deliveries applied in order, straight from the records.
   auto direct = store::Writer::open(store::Options{dir.file("direct.db"), false, 5000}).value();
