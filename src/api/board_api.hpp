@@ -17,6 +17,7 @@
 // answer 401; the cookie or the bearer header opens them. Every page carries a
 // Content-Security-Policy without inline scripts or styles and forbids framing.
 
+#include "base/clock.hpp"
 #include "calendar/working_calendar.hpp"
 #include "engine/catalogue.hpp"
 #include "http/server.hpp"
@@ -42,7 +43,6 @@ struct BoardOptions {
   const calendar::WorkingCalendar* calendar = nullptr;
   engine::Settings settings;
   std::filesystem::path db;
-  std::function<Moment()> now;       ///< Vietnam local time
   std::optional<std::string> token;  ///< the read token; none: the board is open
   std::string province;              ///< [metrics] province, shown in the title
   double on_time_target = 0.95;      ///< [metrics] on_time_target
@@ -59,6 +59,7 @@ struct BoardOptions {
   std::chrono::seconds refresh{5};  ///< how often the pages ask for news
 };
 
-void add_board(http::Router& router, BoardOptions options);
+/// `clock` is the moment of every figure; it must outlive the router.
+void add_board(http::Router& router, const Clock& clock, BoardOptions options);
 
 }  // namespace tthc::api

@@ -89,7 +89,7 @@ TEST_F(ServerWithLog, TheReadApiNamesNoFileWhenTheStoreCannotBeRead) {
   http::Router router;
   ReadApiOptions o;
   o.db = "/nonexistent-dir-7f3a/tthc-monitor.db";
-  add_read_api(router, o);
+  add_read_api(router, system_clock(), o);
   start(std::move(router));
   const auto r = get("/api/v1/dossiers/000.00.12.H42-260302-0001");
   EXPECT_EQ(r.status, 503);
