@@ -234,11 +234,11 @@ class Trend {
     const auto steady = std::chrono::steady_clock::now();
     std::lock_guard lock(m_);
     const std::uint64_t version =
-        o_.monitor->with_state([](const live::LiveState& s) { return s.version(); });
+        o_.monitor.with_state([](const live::LiveState& s) { return s.version(); });
     const bool same_months = first == first_ && count == count_;
     const bool current = version == version_ || steady - computed_ < std::chrono::seconds(10);
     if (!(same_months && current)) {
-      live_ = o_.monitor->with_state(
+      live_ = o_.monitor.with_state(
           [&](const live::LiveState& s) { return s.calendar_months(first, count); });
       version_ = version;
       computed_ = steady;
@@ -345,7 +345,7 @@ json::object overview(const BoardState& b, const live::LiveState& s, Moment now)
   body["version"] = s.version();
   body["refresh_seconds"] = o.refresh.count();
   body["province"] = o.province;
-  body["day_seconds"] = o.calendar->day_length().count();
+  body["day_seconds"] = o.calendar.day_length().count();
   body["now"] = now_json(total_now);
   body["month"] = std::move(month);
   body["units"] = std::move(units);
@@ -354,7 +354,7 @@ json::object overview(const BoardState& b, const live::LiveState& s, Moment now)
 
 http::Response unit_page_data(const BoardState& b, const std::string& code, Moment now) {
   const BoardOptions& o = b.options;
-  return o.monitor->with_state([&](const live::LiveState& s) -> http::Response {
+  return o.monitor.with_state([&](const live::LiveState& s) -> http::Response {
     const auto id = s.units().find(code);
     if (!id || *id == 0) return http::error_response(404, "no unit " + quote_for_error(code));
     const std::uint32_t u = *id;
@@ -375,7 +375,7 @@ http::Response unit_page_data(const BoardState& b, const std::string& code, Mome
       const auto m = s.month_by_field().find(live::pair_key(u, f));
       const std::string& field_code = s.fields().name(f);
       const engine::ProcedureRule* any = nullptr;
-      for (const auto& rule : o.catalogue->rules()) {
+      for (const auto& rule : o.catalogue.rules()) {
         if (rule.field_code == field_code) {
           any = &rule;
           break;
@@ -405,7 +405,7 @@ http::Response unit_page_data(const BoardState& b, const std::string& code, Mome
     body["version"] = s.version();
     body["unit"] = code;
     body["name"] = s.unit_name(u);
-    body["day_seconds"] = o.calendar->day_length().count();
+    body["day_seconds"] = o.calendar.day_length().count();
     body["now"] = now_json(u < s.now_by_unit().size() ? s.now_by_unit()[u] : live::NowFigures{});
     body["month"] = month_json(u < s.month().size() ? s.month()[u] : live::MonthFigures{});
     body["fields"] = std::move(fields);
@@ -455,7 +455,7 @@ std::string trend_picture(BoardState& b, int count, Moment now, board::Lang lang
 }
 
 std::string ranking_picture(const BoardState& b, board::Lang lang) {
-  std::vector<board::RankBar> bars = b.options.monitor->with_state([](const live::LiveState& s) {
+  std::vector<board::RankBar> bars = b.options.monitor.with_state([](const live::LiveState& s) {
     std::vector<board::RankBar> out;
     for (const UnitLine& l : ranked_units(s)) {
       const std::string& name = s.unit_name(l.id);
@@ -469,7 +469,7 @@ std::string ranking_picture(const BoardState& b, board::Lang lang) {
 
 http::Response timeline_picture(const BoardState& b, const std::string& code, board::Lang lang) {
   const BoardOptions& o = b.options;
-  auto judged = judge_stored(o.db, code, *o.catalogue, *o.calendar, o.settings, b.now());
+  auto judged = judge_stored(o.db, code, o.catalogue, o.calendar, o.settings, b.now());
   if (auto* refusal = std::get_if<http::Response>(&judged)) return std::move(*refusal);
   const JudgedDossier& j = std::get<JudgedDossier>(judged);
   const engine::Evaluation& e = j.evaluation;
@@ -494,16 +494,16 @@ void add_board(http::Router& router, const Clock& clock, BoardOptions options) {
   const auto guarded = [b](auto handler) {
     return [b, handler](const http::Request& req) -> http::Response {
       if (!bearer_authorised(b->options.token, req)) return bearer_unauthorised();
-      if (!b->options.monitor->ready()) return loading();
+      if (!b->options.monitor.ready()) return loading();
       return handler(req);
     };
   };
   router.add("GET", "/api/v1/overview", guarded([b](const http::Request&) {
                const Moment now = b->now();
-               json::object body = b->options.monitor->with_state(
+               json::object body = b->options.monitor.with_state(
                    [&](const live::LiveState& s) { return overview(*b, s, now); });
                body["freshness"] = freshness_json(b->options, now);
-               body["calendar"] = calendar_json(*b->options.calendar, now);
+               body["calendar"] = calendar_json(b->options.calendar, now);
                return json_response(body);
              }));
   router.add("GET", "/api/v1/units/{unit}", guarded([b](const http::Request& req) {

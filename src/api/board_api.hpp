@@ -37,25 +37,26 @@ class Monitor;
 
 namespace tthc::api {
 
+/// Required dependencies are references (they must outlive the router); the rest optional.
 struct BoardOptions {
-  live::Monitor* monitor = nullptr;  ///< required: every figure comes from the live state
-  const engine::Catalogue* catalogue = nullptr;
-  const calendar::WorkingCalendar* calendar = nullptr;
-  engine::Settings settings;
-  std::filesystem::path db;
-  std::optional<std::string> token;  ///< the read token; none: the board is open
-  std::string province;              ///< [metrics] province, shown in the title
-  double on_time_target = 0.95;      ///< [metrics] on_time_target
+  live::Monitor& monitor;  ///< every figure comes from the live state
+  const engine::Catalogue& catalogue;
+  const calendar::WorkingCalendar& calendar;
+  engine::Settings settings{};
+  std::filesystem::path db{};
+  std::optional<std::string> token{};  ///< the read token; none: the board is open
+  std::string province{};              ///< [metrics] province, shown in the title
+  double on_time_target = 0.95;        ///< [metrics] on_time_target
   /// The monthly reports (the reports page, the diffs) and where snapshots are written ("":
   /// none); report_source.period_start_day is the snapshots' start day.
-  reports::ReportSource report_source;
-  std::filesystem::path reports_dir;
+  reports::ReportSource report_source{};
+  std::filesystem::path reports_dir{};
   /// Unix time of the last committed intake batch; none: nothing yet.
-  std::function<std::optional<std::int64_t>()> last_intake_unix;
+  std::function<std::optional<std::int64_t>()> last_intake_unix{};
   /// The poller's state; empty function: no poller.
-  std::function<ingest::PollStats()> poll_stats;
+  std::function<ingest::PollStats()> poll_stats{};
   /// Serve the front-end from this folder instead of the built-in copies (front-end work).
-  std::optional<std::filesystem::path> assets_dir;
+  std::optional<std::filesystem::path> assets_dir{};
   std::chrono::seconds refresh{5};  ///< how often the pages ask for news
 };
 

@@ -70,19 +70,19 @@ Result<std::optional<Duration>> within_param(const http::Request& req, Duration 
 http::Response explanation(const ReadApiOptions& o, const Clock& clock, const http::Request& req) {
   if (!bearer_authorised(o.token, req)) return bearer_unauthorised();
   const std::string code(req.param("code").value_or(""));
-  auto judged = judge_stored(o.db, code, *o.catalogue, *o.calendar, o.settings,
+  auto judged = judge_stored(o.db, code, o.catalogue, o.calendar, o.settings,
                              from_unix(clock.unix_seconds()));
   if (auto* refusal = std::get_if<http::Response>(&judged)) return std::move(*refusal);
   const JudgedDossier& j = std::get<JudgedDossier>(judged);
   http::Response r;
   // Handler names only behind the token: an open daemon shows none.
-  r.body = explain_json(j.timeline, j.evaluation, j.rule, *o.calendar, o.settings,
+  r.body = explain_json(j.timeline, j.evaluation, j.rule, o.calendar, o.settings,
                         o.token ? Personal::Include : Personal::Omit);
   return r;
 }
 
 json::object work_item(const ReadApiOptions& o, const live::LiveState& s, const live::WorkItem& w) {
-  const engine::ProcedureRule* rule = o.catalogue->find(w.procedure_code);
+  const engine::ProcedureRule* rule = o.catalogue.find(w.procedure_code);
   json::object i;
   i["code"] = w.code;
   i["procedure_code"] = w.procedure_code;
@@ -97,8 +97,8 @@ json::object work_item(const ReadApiOptions& o, const live::LiveState& s, const 
   i["base_due"] = json_moment(w.base_due);
   i["effective_due"] = json_moment(w.effective_due);
   i["left_working_seconds"] = w.left ? json::value(w.left->count()) : json::value(nullptr);
-  i["left"] = w.left ? json::value(format_working(*w.left, o.calendar->day_length()))
-                     : json::value(nullptr);
+  i["left"] =
+      w.left ? json::value(format_working(*w.left, o.calendar.day_length())) : json::value(nullptr);
   return i;
 }
 
@@ -109,7 +109,7 @@ http::Response work_list(const ReadApiOptions& o, const Clock& clock, const http
     r.headers.emplace_back("Retry-After", "5");
     return r;
   }
-  auto q = parse_work_list_query(req, o.calendar->day_length());
+  auto q = parse_work_list_query(req, o.calendar.day_length());
   if (!q) return http::error_response(400, q.error().message);
   const Moment now = from_unix(clock.unix_seconds());
   json::object body = o.monitor->with_state([&](const live::LiveState& s) {

@@ -26,12 +26,14 @@ class Monitor;
 
 namespace tthc::api {
 
+/// Required dependencies are references (they must outlive the router); members with a default
+/// are optional. Aggregate: `ReadApiOptions o{.catalogue = c, .calendar = cal};`.
 struct ReadApiOptions {
-  std::filesystem::path db;
-  const engine::Catalogue* catalogue = nullptr;         ///< required for every dossier found
-  const calendar::WorkingCalendar* calendar = nullptr;  ///< required for every dossier found
-  engine::Settings settings;
-  std::optional<std::string> token;  ///< bearer token for the read endpoints
+  const engine::Catalogue& catalogue;
+  const calendar::WorkingCalendar& calendar;
+  std::filesystem::path db{};
+  engine::Settings settings{};
+  std::optional<std::string> token{};  ///< bearer token for the read endpoints
   /// Optional: none, the work list answers 503 (the live state is still loading).
   live::Monitor* monitor = nullptr;
 };

@@ -245,10 +245,8 @@ void Daemon::add_webhook(http::Router& router) {
 
 void Daemon::add_read_apis(http::Router& router) {
   const config::Settings& settings = this->settings();
-  api::ReadApiOptions read;
+  api::ReadApiOptions read{.catalogue = *catalogue_, .calendar = loaded_->calendar};
   read.db = settings.store.path;
-  read.catalogue = &*catalogue_;
-  read.calendar = &loaded_->calendar;
   read.settings = settings.engine;
   read.token = settings.http.read_token;
   read.monitor = &*monitor_;
@@ -267,10 +265,8 @@ void Daemon::add_read_apis(http::Router& router) {
 
 void Daemon::add_board(http::Router& router) {
   const config::Settings& settings = this->settings();
-  api::BoardOptions board;
-  board.monitor = &*monitor_;
-  board.catalogue = &*catalogue_;
-  board.calendar = &loaded_->calendar;
+  api::BoardOptions board{
+      .monitor = *monitor_, .catalogue = *catalogue_, .calendar = loaded_->calendar};
   board.settings = settings.engine;
   board.db = settings.store.path;
   board.token = settings.http.read_token;
