@@ -20,10 +20,10 @@
 namespace {
 
 using namespace tthc;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double seconds_since(Steady::time_point t0) {
+  return std::chrono::duration<double>(Steady::now() - t0).count();
 }
 
 double median(std::vector<double> v) {
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
     std::size_t read = 0;
     std::int64_t handled = 0;
     for (int run = 0; run <= runs; ++run) {
-      const auto t0 = Clock::now();
+      const auto t0 = Steady::now();
       auto built = reports::build_reports(*reader, *cal, catalogue, in);
       if (!built) fail(built.error().message);
       const double build = seconds_since(t0);
@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
       std::size_t k = 0;
       for (const reports::Kind kind : reports::kKinds) {
         for (const reports::Format format : reports::kFormats) {
-          const auto t1 = Clock::now();
+          const auto t1 = Steady::now();
           auto bytes = reports::render(*built, kind, format);
           if (!bytes) fail(bytes.error().message);
           if (run > 0) render_times[k].push_back(seconds_since(t1));
@@ -105,9 +105,10 @@ int main(int argc, char** argv) {
       }
       if (run > 0) build_times.push_back(build);
     }
-    std::printf("%s: %zu dossiers read, %lld handled (col 3); build (scan, judge, count) "
-                "median %.3f s of %d runs\n",
-                m.c_str(), read, static_cast<long long>(handled), median(build_times), runs);
+    std::printf(
+        "%s: %zu dossiers read, %lld handled (col 3); build (scan, judge, count) "
+        "median %.3f s of %d runs\n",
+        m.c_str(), read, static_cast<long long>(handled), median(build_times), runs);
     std::size_t k = 0;
     for (const reports::Kind kind : reports::kKinds) {
       std::printf("  %-9s", std::string(reports::to_string(kind)).c_str());
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     if (full) {
-      const auto t0 = Clock::now();
+      const auto t0 = Steady::now();
       reports::Collector all(*cal, catalogue, in);
       auto scanned = reader->scan({}, [&](store::StoredTimeline& st) {
         all.add(st.timeline);
@@ -126,15 +127,15 @@ int main(int argc, char** argv) {
       });
       if (!scanned) fail(scanned.error().message);
       const reports::Reports r = all.finish();
-      std::printf("  every stored dossier instead (Reader::scan, one run): %zu read, %.3f s; "
-                  "same figures: %s\n",
-                  r.dossiers_read, seconds_since(t0),
-                  reports::to_json(r.results) ==
-                          reports::to_json(reports::build_reports(*reader, *cal, catalogue, in)
-                                               .value()
-                                               .results)
-                      ? "yes"
-                      : "NO");
+      std::printf(
+          "  every stored dossier instead (Reader::scan, one run): %zu read, %.3f s; "
+          "same figures: %s\n",
+          r.dossiers_read, seconds_since(t0),
+          reports::to_json(r.results) ==
+                  reports::to_json(
+                      reports::build_reports(*reader, *cal, catalogue, in).value().results)
+              ? "yes"
+              : "NO");
     }
   }
   return 0;
