@@ -4,6 +4,7 @@
 // memory afterwards, the time to re-judge every dossier in process, and /metrics scrapes over
 // loopback HTTP (the real server and endpoint). Prints one line per figure.
 #include "api/dossier_api.hpp"
+#include "api/probes_api.hpp"
 #include "app/cli_support.hpp"
 #include "config/catalogue.hpp"
 #include "config/settings.hpp"
@@ -105,14 +106,14 @@ int main(int argc, char** argv) {
               percentile(rejudge, 0.5) * 1000, reevaluations);
 
   http::Router router;
-  api::ReadApiOptions read;
+  api::ReadApiOptions read{.catalogue = catalogue, .calendar = *cal};
   read.db = db;
-  read.catalogue = &catalogue;
-  read.calendar = &*cal;
-  read.now = now_in_vietnam;
   read.monitor = &monitor;
-  read.metrics = &metrics;
-  api::add_read_api(router, std::move(read));
+  api::add_read_api(router, system_clock(), std::move(read));
+  api::ProbeOptions probes;
+  probes.monitor = &monitor;
+  probes.metrics = &metrics;
+  api::add_probes(router, system_clock(), std::move(probes));
   http::Server server(http::ServerOptions{}, std::move(router));
   const auto port = server.start();
   if (!port) return 1;

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   }
   ingest::Intake intake(std::move(*writer));
   http::Router router;
-  api::add_mc_webhook(router, intake, api::WebhookOptions{});
+  api::add_mc_webhook(router, intake, system_clock(), api::WebhookOptions{});
   http::ServerOptions so;
   so.worker_threads = 8;
   http::Server server(so, std::move(router));

@@ -3,6 +3,7 @@
 
 #include "api/bearer_auth.hpp"
 #include "api/board_parts.hpp"
+#include "api/stored_dossier.hpp"
 #include "board/svg.hpp"
 #include "domain/text.hpp"
 #include "engine/evaluate.hpp"
@@ -233,11 +234,11 @@ class Trend {
     const auto steady = std::chrono::steady_clock::now();
     std::lock_guard lock(m_);
     const std::uint64_t version =
-        o_.monitor->with_state([](const live::LiveState& s) { return s.version(); });
+        o_.monitor.with_state([](const live::LiveState& s) { return s.version(); });
     const bool same_months = first == first_ && count == count_;
     const bool current = version == version_ || steady - computed_ < std::chrono::seconds(10);
     if (!(same_months && current)) {
-      live_ = o_.monitor->with_state(
+      live_ = o_.monitor.with_state(
           [&](const live::LiveState& s) { return s.calendar_months(first, count); });
       version_ = version;
       computed_ = steady;
@@ -308,8 +309,10 @@ Result<int> months_param(const http::Request& req) {
 // Shared with board_pages.cpp and the report list (board_reports.cpp).
 struct BoardState {
   BoardOptions options;
+  const Clock& clock;
   Trend trend{options};
-  explicit BoardState(BoardOptions o) : options(std::move(o)) {}
+  BoardState(BoardOptions o, const Clock& c) : options(std::move(o)), clock(c) {}
+  Moment now() const { return from_unix(clock.unix_seconds()); }
 };
 
 namespace {
@@ -342,7 +345,7 @@ json::object overview(const BoardState& b, const live::LiveState& s, Moment now)
   body["version"] = s.version();
   body["refresh_seconds"] = o.refresh.count();
   body["province"] = o.province;
-  body["day_seconds"] = o.calendar->day_length().count();
+  body["day_seconds"] = o.calendar.day_length().count();
   body["now"] = now_json(total_now);
   body["month"] = std::move(month);
   body["units"] = std::move(units);
@@ -351,7 +354,7 @@ json::object overview(const BoardState& b, const live::LiveState& s, Moment now)
 
 http::Response unit_page_data(const BoardState& b, const std::string& code, Moment now) {
   const BoardOptions& o = b.options;
-  return o.monitor->with_state([&](const live::LiveState& s) -> http::Response {
+  return o.monitor.with_state([&](const live::LiveState& s) -> http::Response {
     const auto id = s.units().find(code);
     if (!id || *id == 0) return http::error_response(404, "no unit " + quote_for_error(code));
     const std::uint32_t u = *id;
@@ -372,7 +375,7 @@ http::Response unit_page_data(const BoardState& b, const std::string& code, Mome
       const auto m = s.month_by_field().find(live::pair_key(u, f));
       const std::string& field_code = s.fields().name(f);
       const engine::ProcedureRule* any = nullptr;
-      for (const auto& rule : o.catalogue->rules()) {
+      for (const auto& rule : o.catalogue.rules()) {
         if (rule.field_code == field_code) {
           any = &rule;
           break;
@@ -402,7 +405,7 @@ http::Response unit_page_data(const BoardState& b, const std::string& code, Mome
     body["version"] = s.version();
     body["unit"] = code;
     body["name"] = s.unit_name(u);
-    body["day_seconds"] = o.calendar->day_length().count();
+    body["day_seconds"] = o.calendar.day_length().count();
     body["now"] = now_json(u < s.now_by_unit().size() ? s.now_by_unit()[u] : live::NowFigures{});
     body["month"] = month_json(u < s.month().size() ? s.month()[u] : live::MonthFigures{});
     body["fields"] = std::move(fields);
@@ -452,7 +455,7 @@ std::string trend_picture(BoardState& b, int count, Moment now, board::Lang lang
 }
 
 std::string ranking_picture(const BoardState& b, board::Lang lang) {
-  std::vector<board::RankBar> bars = b.options.monitor->with_state([](const live::LiveState& s) {
+  std::vector<board::RankBar> bars = b.options.monitor.with_state([](const live::LiveState& s) {
     std::vector<board::RankBar> out;
     for (const UnitLine& l : ranked_units(s)) {
       const std::string& name = s.unit_name(l.id);
@@ -466,59 +469,55 @@ std::string ranking_picture(const BoardState& b, board::Lang lang) {
 
 http::Response timeline_picture(const BoardState& b, const std::string& code, board::Lang lang) {
   const BoardOptions& o = b.options;
-  auto reader = store::Reader::open(o.db);
-  if (!reader)
-    return http::internal_error(503, "the store cannot be read now", reader.error().message);
-  auto tl = reader->timeline(code);
-  if (!tl) return http::internal_error(503, "the store cannot be read now", tl.error().message);
-  if (!*tl) return http::error_response(404, "no dossier with MaHoSo " + quote_for_error(code));
-  const engine::ProcedureRule* rule = o.catalogue->find((*tl)->dossier.procedure_code);
-  const engine::Evaluation e = engine::evaluate(**tl, rule, *o.calendar, o.settings, o.now());
+  auto judged = judge_stored(o.db, code, o.catalogue, o.calendar, o.settings, b.now());
+  if (auto* refusal = std::get_if<http::Response>(&judged)) return std::move(*refusal);
+  const JudgedDossier& j = std::get<JudgedDossier>(judged);
+  const engine::Evaluation& e = j.evaluation;
   board::TimelinePicture t;
-  t.received = e.received.value_or((*tl)->dossier.received.value_or(e.now));
+  t.received = e.received.value_or(j.timeline.dossier.received.value_or(e.now));
   t.now = e.now;
   t.base_due = e.base_due;
   t.effective_due = e.effective_due;
   if (e.ended) t.end = e.end;
   t.pauses = e.pauses;
   for (const engine::Step& s : e.steps) {
-    t.steps.push_back({(*tl)->progress[s.entry].department, s.start, s.end, s.deadline, s.overdue});
+    t.steps.push_back(
+        {j.timeline.progress[s.entry].department, s.start, s.end, s.deadline, s.overdue});
   }
   return svg_response(board::timeline_svg(t, lang));
 }
 
 }  // namespace
 
-void add_board(http::Router& router, BoardOptions options) {
-  auto b = std::make_shared<BoardState>(std::move(options));
+void add_board(http::Router& router, const Clock& clock, BoardOptions options) {
+  auto b = std::make_shared<BoardState>(std::move(options), clock);
   const auto guarded = [b](auto handler) {
     return [b, handler](const http::Request& req) -> http::Response {
       if (!bearer_authorised(b->options.token, req)) return bearer_unauthorised();
-      if (!b->options.monitor->ready()) return loading();
+      if (!b->options.monitor.ready()) return loading();
       return handler(req);
     };
   };
   router.add("GET", "/api/v1/overview", guarded([b](const http::Request&) {
-               const Moment now = b->options.now();
-               json::object body = b->options.monitor->with_state(
+               const Moment now = b->now();
+               json::object body = b->options.monitor.with_state(
                    [&](const live::LiveState& s) { return overview(*b, s, now); });
                body["freshness"] = freshness_json(b->options, now);
-               body["calendar"] = calendar_json(*b->options.calendar, now);
+               body["calendar"] = calendar_json(b->options.calendar, now);
                return json_response(body);
              }));
   router.add("GET", "/api/v1/units/{unit}", guarded([b](const http::Request& req) {
-               return unit_page_data(*b, std::string(req.param("unit").value_or("")),
-                                     b->options.now());
+               return unit_page_data(*b, std::string(req.param("unit").value_or("")), b->now());
              }));
   router.add("GET", "/api/v1/trend", guarded([b](const http::Request& req) {
                auto months = months_param(req);
                if (!months) return http::error_response(400, months.error().message);
-               return json_response(trend_json(*b, *months, b->options.now()));
+               return json_response(trend_json(*b, *months, b->now()));
              }));
   router.add("GET", "/api/v1/trend.svg", guarded([b](const http::Request& req) {
                auto months = months_param(req);
                if (!months) return http::error_response(400, months.error().message);
-               return svg_response(trend_picture(*b, *months, b->options.now(), lang_of(req)));
+               return svg_response(trend_picture(*b, *months, b->now(), lang_of(req)));
              }));
   router.add("GET", "/api/v1/overview/ranking.svg", guarded([b](const http::Request& req) {
                return svg_response(ranking_picture(*b, lang_of(req)));
@@ -527,7 +526,7 @@ void add_board(http::Router& router, BoardOptions options) {
     if (!bearer_authorised(b->options.token, req)) return bearer_unauthorised();
     return timeline_picture(*b, std::string(req.param("code").value_or("")), lang_of(req));
   });
-  add_board_reports(router, b->options);
+  add_board_reports(router, clock, b->options);
   add_board_pages(router, b->options);
 }
 

@@ -17,6 +17,7 @@
 // answer 401; the cookie or the bearer header opens them. Every page carries a
 // Content-Security-Policy without inline scripts or styles and forbids framing.
 
+#include "base/clock.hpp"
 #include "calendar/working_calendar.hpp"
 #include "engine/catalogue.hpp"
 #include "http/server.hpp"
@@ -36,29 +37,30 @@ class Monitor;
 
 namespace tthc::api {
 
+/// Required dependencies are references (they must outlive the router); the rest optional.
 struct BoardOptions {
-  live::Monitor* monitor = nullptr;  ///< required: every figure comes from the live state
-  const engine::Catalogue* catalogue = nullptr;
-  const calendar::WorkingCalendar* calendar = nullptr;
-  engine::Settings settings;
-  std::filesystem::path db;
-  std::function<Moment()> now;       ///< Vietnam local time
-  std::optional<std::string> token;  ///< the read token; none: the board is open
-  std::string province;              ///< [metrics] province, shown in the title
-  double on_time_target = 0.95;      ///< [metrics] on_time_target
+  live::Monitor& monitor;  ///< every figure comes from the live state
+  const engine::Catalogue& catalogue;
+  const calendar::WorkingCalendar& calendar;
+  engine::Settings settings{};
+  std::filesystem::path db{};
+  std::optional<std::string> token{};  ///< the read token; none: the board is open
+  std::string province{};              ///< [metrics] province, shown in the title
+  double on_time_target = 0.95;        ///< [metrics] on_time_target
   /// The monthly reports (the reports page, the diffs) and where snapshots are written ("":
   /// none); report_source.period_start_day is the snapshots' start day.
-  reports::ReportSource report_source;
-  std::filesystem::path reports_dir;
+  reports::ReportSource report_source{};
+  std::filesystem::path reports_dir{};
   /// Unix time of the last committed intake batch; none: nothing yet.
-  std::function<std::optional<std::int64_t>()> last_intake_unix;
+  std::function<std::optional<std::int64_t>()> last_intake_unix{};
   /// The poller's state; empty function: no poller.
-  std::function<ingest::PollStats()> poll_stats;
+  std::function<ingest::PollStats()> poll_stats{};
   /// Serve the front-end from this folder instead of the built-in copies (front-end work).
-  std::optional<std::filesystem::path> assets_dir;
+  std::optional<std::filesystem::path> assets_dir{};
   std::chrono::seconds refresh{5};  ///< how often the pages ask for news
 };
 
-void add_board(http::Router& router, BoardOptions options);
+/// `clock` is the moment of every figure; it must outlive the router.
+void add_board(http::Router& router, const Clock& clock, BoardOptions options);
 
 }  // namespace tthc::api

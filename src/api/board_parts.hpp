@@ -13,7 +13,7 @@ void add_page_security(http::Response& r);
 /// A page or picture of the board: never cached (its figures move), with add_page_security.
 http::Response board_response(std::string_view content_type, std::string body);
 
-void add_board_reports(http::Router& router, const BoardOptions& options);
+void add_board_reports(http::Router& router, const Clock& clock, const BoardOptions& options);
 void add_board_pages(http::Router& router, const BoardOptions& options);
 
 }  // namespace tthc::api

@@ -47,8 +47,7 @@ std::optional<json::object> snapshot_json(const fs::path& dir, const std::string
                       {"files", std::move(files)}};
 }
 
-http::Response reports_list(const BoardOptions& o) {
-  const Moment now = o.now();
+http::Response reports_list(const BoardOptions& o, Moment now) {
   const int start_day = o.report_source.period_start_day;
   auto reader = store::Reader::open(o.db);
   if (!reader)
@@ -167,7 +166,7 @@ http::Response snapshot_diff(const BoardOptions& o, const http::Request& req) {
 
 }  // namespace
 
-void add_board_reports(http::Router& router, const BoardOptions& options) {
+void add_board_reports(http::Router& router, const Clock& clock, const BoardOptions& options) {
   auto o = std::make_shared<const BoardOptions>(options);
   const auto guarded = [o](http::Response (*handler)(const BoardOptions&, const http::Request&)) {
     return [o, handler](const http::Request& req) {
@@ -175,9 +174,10 @@ void add_board_reports(http::Router& router, const BoardOptions& options) {
       return handler(*o, req);
     };
   };
-  router.add("GET", "/api/v1/reports", guarded([](const BoardOptions& opts, const http::Request&) {
-               return reports_list(opts);
-             }));
+  router.add("GET", "/api/v1/reports", [o, &clock](const http::Request& req) {
+    if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
+    return reports_list(*o, from_unix(clock.unix_seconds()));
+  });
   router.add("GET", "/api/v1/reports/{kind}/diff", guarded(&snapshot_diff));
   router.add("GET", "/api/v1/snapshots/{month}/{file}", guarded(&snapshot_file));
 }

@@ -18,6 +18,7 @@
 // A refusal's body is {"error_code", "message" (Vietnamese), "error" (the detail, English)}.
 // A 200 means the accepted records are committed.
 
+#include "base/clock.hpp"
 #include "base/result.hpp"
 #include "http/server.hpp"
 #include "ingest/intake.hpp"
@@ -30,6 +31,10 @@
 #include <string_view>
 #include <vector>
 
+namespace tthc::metrics {
+class Metrics;
+}
+
 namespace tthc::api {
 
 struct WebhookOptions {
@@ -41,8 +46,8 @@ struct WebhookOptions {
   bool require_timestamp = false;
   ingest::Limits limits;
   std::chrono::seconds commit_timeout{30};
-  /// Seconds since the Unix epoch, for the batch's arrival; injectable for tests.
-  std::function<std::int64_t()> clock;
+  /// Optional: counts what the handler decided (tthc_webhook_requests_total); none: uncounted.
+  metrics::Metrics* metrics = nullptr;
   /// Keeps DongBoThongKeHoSo records (read and checked by the parser; a bad one is already a
   /// rejection) from `sender` (the envelope's madonvi); gives the number kept, or an Error
   /// (answered 503, error_code "4"). Unset: such records are rejected, never silently dropped.
@@ -50,11 +55,18 @@ struct WebhookOptions {
       statistics;
 };
 
-void add_mc_webhook(http::Router& router, ingest::Intake& intake, WebhookOptions options);
+/// `clock` checks signature timestamps and stamps each batch's arrival; it must outlive the
+/// router, as `intake` must.
+void add_mc_webhook(http::Router& router, ingest::Intake& intake, const Clock& clock,
+                    WebhookOptions options);
 
 /// For http::ServerOptions::refusal_body: the webhook's body for the server's own 413 and 503
 /// on its path; "" for any other path or status (the server's {"error"} then).
 std::string mc_refusal_body(std::string_view path, int status, std::string_view reason);
+/// The same, counting the refusals on the webhook's path as its outcomes (too_large, busy):
+/// the server answers them before the handler runs. `metrics` must outlive the server.
+std::function<std::string(std::string_view path, int status, std::string_view reason)>
+counted_mc_refusal_body(metrics::Metrics& metrics);
 
 // Signing: http/signature.hpp (sign_body, signature_matches).
 

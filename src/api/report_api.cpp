@@ -15,9 +15,9 @@ http::Response bad(int status, const std::string& message) {
 
 }  // namespace
 
-void add_report_api(http::Router& router, ReportApiOptions options) {
+void add_report_api(http::Router& router, const Clock& clock, ReportApiOptions options) {
   auto o = std::make_shared<const ReportApiOptions>(std::move(options));
-  router.add("GET", "/api/v1/reports/{kind}", [o](const http::Request& req) {
+  router.add("GET", "/api/v1/reports/{kind}", [o, &clock](const http::Request& req) {
     if (!bearer_authorised(o->token, req)) return bearer_unauthorised();
     const std::string kind_text(req.param("kind").value_or(""));
     const auto kind = reports::parse_kind(kind_text);
@@ -48,7 +48,7 @@ void add_report_api(http::Router& router, ReportApiOptions options) {
       if (!m) return bad(400, "as_of: " + m.error().message);
       as_of = *m;
     }
-    auto moment = reports::report_moment(*period, as_of, o->now());
+    auto moment = reports::report_moment(*period, as_of, from_unix(clock.unix_seconds()));
     if (!moment) return bad(400, moment.error().message);
     auto built = reports::build_reports(o->source, *period, *moment);
     if (!built)

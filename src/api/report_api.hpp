@@ -7,6 +7,7 @@
 // 503 when the store cannot be read. A report reads the store (about a second for a month of
 // a million stored dossiers): it runs on the server's worker pool, never on a socket thread.
 
+#include "base/clock.hpp"
 #include "domain/time.hpp"
 #include "http/server.hpp"
 #include "reports/source.hpp"
@@ -19,10 +20,10 @@ namespace tthc::api {
 
 struct ReportApiOptions {
   reports::ReportSource source;      ///< period_start_day: the default of the parameter
-  std::function<Moment()> now;       ///< Vietnam local time
   std::optional<std::string> token;  ///< bearer token, as the other read endpoints
 };
 
-void add_report_api(http::Router& router, ReportApiOptions options);
+/// `clock` says which periods are closed; it must outlive the router.
+void add_report_api(http::Router& router, const Clock& clock, ReportApiOptions options);
 
 }  // namespace tthc::api

@@ -3,6 +3,7 @@
 #include "api/board_api.hpp"
 #include "api/dossier_api.hpp"
 #include "api/mc_webhook.hpp"
+#include "api/probes_api.hpp"
 #include "api/report_api.hpp"
 #include "app/cli_support.hpp"
 #include "app/descriptors.hpp"
@@ -236,38 +237,36 @@ void Daemon::add_webhook(http::Router& router) {
     if (*kept > 0) refresh_claimed_gaps();
     return *kept;
   };
-  api::add_mc_webhook(router, *intake_, hook);
+  hook.metrics = &*metrics_;
+  api::add_mc_webhook(router, *intake_, system_clock(), hook);
 }
 
 void Daemon::add_read_apis(http::Router& router) {
   const config::Settings& settings = this->settings();
-  api::ReadApiOptions read;
+  api::ReadApiOptions read{.catalogue = *catalogue_, .calendar = loaded_->calendar};
   read.db = settings.store.path;
-  read.catalogue = &*catalogue_;
-  read.calendar = &loaded_->calendar;
   read.settings = settings.engine;
-  read.now = now_in_vietnam;
   read.token = settings.http.read_token;
   read.monitor = &*monitor_;
-  read.store_health = [this] { return intake_->health(); };
-  read.metrics = &*metrics_;
-  api::add_read_api(router, std::move(read));
+  api::add_read_api(router, system_clock(), std::move(read));
+  api::ProbeOptions probes;
+  probes.token = settings.http.read_token;
+  probes.monitor = &*monitor_;
+  probes.metrics = &*metrics_;
+  probes.store_health = [this] { return intake_->health(); };
+  api::add_probes(router, system_clock(), std::move(probes));
   api::ReportApiOptions report_api;
   report_api.source = report_source_;
-  report_api.now = now_in_vietnam;
   report_api.token = settings.http.read_token;
-  api::add_report_api(router, std::move(report_api));
+  api::add_report_api(router, system_clock(), std::move(report_api));
 }
 
 void Daemon::add_board(http::Router& router) {
   const config::Settings& settings = this->settings();
-  api::BoardOptions board;
-  board.monitor = &*monitor_;
-  board.catalogue = &*catalogue_;
-  board.calendar = &loaded_->calendar;
+  api::BoardOptions board{
+      .monitor = *monitor_, .catalogue = *catalogue_, .calendar = loaded_->calendar};
   board.settings = settings.engine;
   board.db = settings.store.path;
-  board.now = now_in_vietnam;
   board.token = settings.http.read_token;
   board.province = settings.metrics.province;
   board.on_time_target = settings.metrics.on_time_target;
@@ -287,7 +286,7 @@ void Daemon::add_board(http::Router& router) {
     board.assets_dir = dir;
     log_->warn("board assets served from {} (TTHC_BOARD_ASSETS), not the built-in copies", dir);
   }
-  api::add_board(router, std::move(board));
+  api::add_board(router, system_clock(), std::move(board));
 }
 
 bool Daemon::start_server() {
@@ -296,10 +295,7 @@ bool Daemon::start_server() {
   http::ServerOptions options = server_options(settings().http.server, *log);
   options.worker_threads = 8;  // handlers wait for group commits; more of them, bigger groups
   options.log = [log](std::string_view message) { log->error("http: {}", message); };
-  options.on_response = [this](std::string_view path, int status) {
-    metrics_->record_response(path, status);
-  };
-  options.refusal_body = api::mc_refusal_body;
+  options.refusal_body = api::counted_mc_refusal_body(*metrics_);
   server_.emplace(options, std::move(router));
   auto port = server_->start();
   if (!port) return fail(port.error());

@@ -2,7 +2,7 @@
 // command line, the same as GET /api/v1/dossiers/{MaHoSo}.
 #include "app/commands.hpp"
 
-#include "api/dossier_api.hpp"
+#include "api/explanation.hpp"
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
 #include "engine/evaluate.hpp"

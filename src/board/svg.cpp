@@ -210,14 +210,19 @@ std::string ranking_svg(const std::vector<RankBar>& units, double target, Lang l
   return out;
 }
 
-std::string timeline_svg(const TimelinePicture& t, Lang lang) {
-  const bool vi = lang == Lang::Vi;
-  constexpr int kWidth = 960, kRow = 30;
-  const double label_w = 230, plot_x = 240, plot_w = 690, top = 40;
-  const int rows = 1 + static_cast<int>(t.steps.size());
-  const double plot_h = kRow * rows;
-  const int height = static_cast<int>(top + plot_h + 84);
+namespace {
 
+// The timeline's horizontal axis: from the earliest moment shown to the latest.
+struct TimeAxis {
+  Moment from, to;
+  double plot_x, plot_w;
+  double x(Moment m) const {
+    return plot_x + plot_w * static_cast<double>((m - from).count()) /
+                        static_cast<double>((to - from).count());
+  }
+};
+
+TimeAxis time_axis(const TimelinePicture& t, double plot_x, double plot_w) {
   Moment from = t.received, to = t.end.value_or(t.now);
   for (const auto& m : {t.base_due, t.effective_due}) {
     if (m) to = std::max(to, *m);
@@ -228,15 +233,11 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
     if (s.deadline) to = std::max(to, *s.deadline);
   }
   if (to <= from) to = from + std::chrono::hours(1);
-  const double span = static_cast<double>((to - from).count());
-  const auto x = [&](Moment m) {
-    return plot_x + plot_w * static_cast<double>((m - from).count()) / span;
-  };
-  std::string out =
-      open_svg(kWidth, height, vi ? "Dòng thời gian của hồ sơ" : "The dossier's timeline");
+  return TimeAxis{from, to, plot_x, plot_w};
+}
 
-  // Legend.
-  out += legend_item(plot_x, 18, "#9fb3d1", vi ? "Thời gian xử lý" : "Processing");
+std::string timeline_legend(double plot_x, bool vi) {
+  std::string out = legend_item(plot_x, 18, "#9fb3d1", vi ? "Thời gian xử lý" : "Processing");
   out += legend_item(plot_x + 140, 18, "url(#pause)",
                      vi ? "Tạm dừng (chờ bổ sung, nộp phí)" : "Paused (supplement, fees)");
   out += legend_item(plot_x + 390, 18, kOverdue, vi ? "⚠ Bước trễ hạn" : "⚠ Late step");
@@ -245,21 +246,17 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
       "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fdf0d5\"/>"
       "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#b7791f\" stroke-width=\"2\"/>"
       "</pattern></defs>\n";
+  return out;
+}
 
-  // Row 0: the dossier as a whole, its pauses shaded.
-  const Moment whole_end = t.end.value_or(t.now);
-  out +=
-      text(label_w, top + 19, vi ? "Hồ sơ" : "Dossier", "text-anchor=\"end\" font-weight=\"600\"");
-  out += rect(x(t.received), top + 6, x(whole_end) - x(t.received), 18, "#9fb3d1");
-  for (const Interval& p : t.pauses) {
-    out += rect(x(p.begin), top + 4, x(std::min(p.end, to)) - x(p.begin), 22, "url(#pause)",
-                "stroke=\"#b7791f\"");
-  }
-  // One row per step.
+// One row per step, below the dossier's row: its bar, red when late, and its deadline.
+std::string step_rows(const TimelinePicture& t, const TimeAxis& axis, double label_w, double top,
+                      int width, int row, bool vi) {
+  std::string out;
   for (std::size_t i = 0; i < t.steps.size(); ++i) {
     const TimelineStep& s = t.steps[i];
-    const double y = top + kRow * static_cast<double>(i + 1);
-    if (i % 2 == 0) out += rect(0, y, kWidth, kRow, "#f6f8fa");
+    const double y = top + row * static_cast<double>(i + 1);
+    if (i % 2 == 0) out += rect(0, y, width, row, "#f6f8fa");
     const std::string label =
         (s.overdue ? "⚠ " : "") +
         shorten(s.department.empty() ? (vi ? "(không rõ phòng)" : "(no department)") : s.department,
@@ -268,18 +265,22 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
                 s.overdue ? "text-anchor=\"end\" fill=\"" + std::string(kOverdue) + "\""
                           : "text-anchor=\"end\"");
     const Moment end = s.end.value_or(t.now);
-    out += rect(x(s.start), y + 8, std::max(x(end) - x(s.start), 2.0), 14,
+    out += rect(axis.x(s.start), y + 8, std::max(axis.x(end) - axis.x(s.start), 2.0), 14,
                 s.overdue ? kOverdue : "#5b7db8");
     if (s.deadline) {
-      const double dx = x(*s.deadline);
+      const double dx = axis.x(*s.deadline);
       out += line(dx, y + 4, dx, y + 26, kText, "stroke-width=\"2\"");
       out += "<path d=\"M" + num(dx - 4) + " " + num(y + 4) + " L" + num(dx + 4) + " " +
              num(y + 4) + " L" + num(dx) + " " + num(y + 9) + " Z\" fill=\"" + std::string(kText) +
              "\"/>\n";
     }
   }
-  // Markers across every row: base due, effective due, end, now.
-  const double bottom = top + plot_h;
+  return out;
+}
+
+// Markers across every row: base due, effective due, end, now.
+std::string timeline_markers(const TimelinePicture& t, const TimeAxis& axis, double top,
+                             double bottom, bool vi) {
   struct Marker {
     std::optional<Moment> at;
     std::string label;
@@ -292,22 +293,51 @@ std::string timeline_svg(const TimelinePicture& t, Lang lang) {
       {t.end, vi ? "Kết thúc" : "End", kResolved, ""},
       {t.end ? std::nullopt : std::optional<Moment>(t.now), vi ? "Bây giờ" : "Now", kRate, "2 3"},
   };
+  std::string out;
   int slot = 0;
   for (const Marker& m : markers) {
     if (!m.at) continue;
-    const double mx = x(*m.at);
+    const double mx = axis.x(*m.at);
     out += line(
         mx, top, mx, bottom, m.colour,
         "stroke-width=\"2\"" +
             (m.dash.empty() ? std::string() : " stroke-dasharray=\"" + std::string(m.dash) + "\""));
     // Labels near an edge grow inwards, so none is cut off.
-    const double share = (mx - plot_x) / plot_w;
+    const double share = (mx - axis.plot_x) / axis.plot_w;
     const std::string anchor = share > 0.7 ? "end" : share < 0.3 ? "start" : "middle";
     out += text(
         mx, bottom + 16 + 14 * (slot % 4), m.label + " " + format_moment(*m.at),
         "text-anchor=\"" + anchor + "\" font-size=\"11\" fill=\"" + std::string(m.colour) + "\"");
     ++slot;
   }
+  return out;
+}
+
+}  // namespace
+
+std::string timeline_svg(const TimelinePicture& t, Lang lang) {
+  const bool vi = lang == Lang::Vi;
+  constexpr int kWidth = 960, kRow = 30;
+  const double label_w = 230, plot_x = 240, plot_w = 690, top = 40;
+  const int rows = 1 + static_cast<int>(t.steps.size());
+  const double plot_h = kRow * rows;
+  const int height = static_cast<int>(top + plot_h + 84);
+  const TimeAxis axis = time_axis(t, plot_x, plot_w);
+
+  std::string out =
+      open_svg(kWidth, height, vi ? "Dòng thời gian của hồ sơ" : "The dossier's timeline");
+  out += timeline_legend(plot_x, vi);
+  // Row 0: the dossier as a whole, its pauses shaded.
+  const Moment whole_end = t.end.value_or(t.now);
+  out +=
+      text(label_w, top + 19, vi ? "Hồ sơ" : "Dossier", "text-anchor=\"end\" font-weight=\"600\"");
+  out += rect(axis.x(t.received), top + 6, axis.x(whole_end) - axis.x(t.received), 18, "#9fb3d1");
+  for (const Interval& p : t.pauses) {
+    out += rect(axis.x(p.begin), top + 4, axis.x(std::min(p.end, axis.to)) - axis.x(p.begin), 22,
+                "url(#pause)", "stroke=\"#b7791f\"");
+  }
+  out += step_rows(t, axis, label_w, top, kWidth, kRow, vi);
+  out += timeline_markers(t, axis, top, top + plot_h, vi);
   out += text(plot_x, height - 6, (vi ? "Tiếp nhận " : "Received ") + format_moment(t.received),
               "font-size=\"11\" fill=\"" + std::string(kMuted) + "\"");
   out += "</svg>\n";

@@ -345,12 +345,8 @@ ListPage LiveState::list(const ListFilter& filter, Moment now, std::size_t offse
   if (!filter.department.empty() && !(department = departments_.find(filter.department))) {
     return {};
   }
-  const bool at_risk_only = filter.state == "at_risk";
-  std::optional<engine::PendingState> state;
-  for (const auto s : {engine::PendingState::InTime, engine::PendingState::DueSoon,
-                       engine::PendingState::Paused, engine::PendingState::Overdue}) {
-    if (filter.state == engine::to_string(s)) state = s;
-  }
+  const bool at_risk_only = filter.at_risk_only;
+  const std::optional<engine::PendingState> state = filter.state;
   // Left at the listing moment: a paused dossier's working time left does not run.
   const auto left_now = [&](const Held& h) {
     std::optional<Duration> left = h.left;

@@ -152,8 +152,10 @@ struct WorkItem {
 };
 
 struct ListFilter {
-  /// in_time, due_soon, paused, overdue; at_risk; empty: every pending dossier.
-  std::string state;
+  /// Only the dossiers in this state; none: every state.
+  std::optional<engine::PendingState> state;
+  /// Only the dossiers whose current step is past its deadline (the list "at_risk").
+  bool at_risk_only = false;
   /// With state due_soon: working time left at most this (lists for 1, 2, 3 working days).
   std::optional<Duration> within;
   std::string unit, field, department;  ///< exact codes / name; empty: any

@@ -2,6 +2,7 @@
 
 #include "calendar/limit.hpp"
 #include "domain/codes.hpp"
+#include "engine/evaluation.hpp"
 #include "metrics/label_values.hpp"
 
 #include <prometheus/collectable.h>
@@ -88,8 +89,19 @@ std::uint32_t within(FirstCome<std::uint64_t>& pairs, std::uint32_t first, std::
 
 constexpr std::array<std::string_view, 3> kPayloadLabels = {"unit", "field", "department"};
 
-constexpr std::array<std::string_view, 4> kStates = {"in_time", "due_soon", "paused", "overdue"};
-constexpr std::array<std::string_view, 3> kOutcomes = {"early", "on_time", "overdue"};
+// Label values are the domain's own names (engine/names.cpp): a series key holds the enum's
+// value, never a position in a table of strings kept here.
+std::string state_label(std::uint32_t key) {
+  return std::string(engine::to_string(static_cast<engine::PendingState>(key)));
+}
+std::string outcome_label(engine::Outcome outcome) {
+  return std::string(engine::to_string(outcome));
+}
+constexpr engine::Outcome kEveryOutcome[] = {engine::Outcome::Early, engine::Outcome::OnTime,
+                                             engine::Outcome::Overdue};
+constexpr WebhookOutcome kEveryWebhookOutcome[] = {
+    WebhookOutcome::Accepted, WebhookOutcome::Malformed, WebhookOutcome::Unauthorized,
+    WebhookOutcome::TooLarge, WebhookOutcome::Busy,      WebhookOutcome::Failed};
 
 // Reads the poller's own counts at each scrape.
 class PollCollector : public prometheus::Collectable {
@@ -174,6 +186,7 @@ struct Metrics::Impl {
   Gauge* provisional;
   Gauge* working_now;
   Family<Counter>* webhook_family;
+  std::array<Counter*, std::size(kEveryWebhookOutcome)> webhook;  // by WebhookOutcome
   Family<Counter>* records_family;
   Gauge* last_intake;
   Histogram* write_seconds;
@@ -194,6 +207,15 @@ struct Metrics::Impl {
   std::vector<Gauge*> claimed_gaps;  // guarded by claimed_gap_mutex
 
   Impl(MetricsOptions o, const calendar::WorkingCalendar& cal);
+  Family<Gauge>& gauge(const std::string& name, const std::string& help);
+  Family<Counter>& counter(const std::string& name, const std::string& help);
+  Family<Histogram>& histogram(const std::string& name, const std::string& help);
+  void register_dossier_families();
+  void register_label_families();
+  void register_daemon_families();
+  void register_intake_families();
+  void register_alert_families();
+  void make_dossier_series();
 
   const std::string& unit(std::uint32_t index) const { return units.values.value(index); }
   const std::string& field(std::uint32_t index) const { return fields.values.value(index); }
@@ -229,19 +251,26 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
   if (options.reduced_ratio > 0) ratio_buckets.push_back(options.reduced_ratio);
   std::sort(ratio_buckets.begin(), ratio_buckets.end());
   ratio_buckets.erase(std::unique(ratio_buckets.begin(), ratio_buckets.end()), ratio_buckets.end());
+  // The exposition lists the families in the order they are registered here.
+  register_dossier_families();
+  register_label_families();
+  register_daemon_families();
+  register_intake_families();
+  register_alert_families();
+  make_dossier_series();
+}
 
-  auto& r = *registry;
-  const auto gauge = [&](const std::string& name, const std::string& help) -> Family<Gauge>& {
-    return prometheus::BuildGauge().Name(name).Help(help).Labels(constant).Register(r);
-  };
-  const auto counter = [&](const std::string& name, const std::string& help) -> Family<Counter>& {
-    return prometheus::BuildCounter().Name(name).Help(help).Labels(constant).Register(r);
-  };
-  const auto histogram = [&](const std::string& name,
-                             const std::string& help) -> Family<Histogram>& {
-    return prometheus::BuildHistogram().Name(name).Help(help).Labels(constant).Register(r);
-  };
+Family<Gauge>& Metrics::Impl::gauge(const std::string& name, const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Labels(constant).Register(*registry);
+}
+Family<Counter>& Metrics::Impl::counter(const std::string& name, const std::string& help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Labels(constant).Register(*registry);
+}
+Family<Histogram>& Metrics::Impl::histogram(const std::string& name, const std::string& help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Labels(constant).Register(*registry);
+}
 
+void Metrics::Impl::register_dossier_families() {
   pending_family =
       &gauge("tthc_dossiers_pending",
              "Dossiers in process now, by state (in_time, due_soon, paused, overdue).");
@@ -275,6 +304,10 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                              "Dossiers whose NgayHenTra differs from the computed due.");
   extension_family = &counter("tthc_extensions_total",
                               "NgayHenTra changes outside supplementation rounds (extensions).");
+}
+
+// The gauges of dossiers carrying a flag, the senders, and the payload labels' own health.
+void Metrics::Impl::register_label_families() {
   unknown_procedures =
       &gauge("tthc_unknown_procedure_dossiers", "Dossiers whose procedure is not in the catalogue.")
            .Add({});
@@ -297,6 +330,9 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
     label_overflow[i] = &overflow_family.Add(label);
     label_unknown[i] = &unknown_family.Add(label);
   }
+}
+
+void Metrics::Impl::register_daemon_families() {
   tracked = &gauge("tthc_dossiers_tracked", "Dossiers in the live state.").Add({});
   judgements = &counter("tthc_reevaluations_total", "Dossier judgements since start.").Add({});
   ready = &gauge("tthc_state_ready", "1 once the live state is loaded.").Add({});
@@ -318,6 +354,9 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
       .Add({})
       .Set(options.on_time_target);
   gauge("tthc_build_info", "Build information.").Add({{"version", options.version}}).Set(1);
+}
+
+void Metrics::Impl::register_intake_families() {
   webhook_family = &counter("tthc_webhook_requests_total", "Webhook requests, by result.");
   records_family = &counter("tthc_intake_records_total", "Records committed, by result.");
   last_intake =
@@ -327,10 +366,16 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                              "Duration of one intake transaction (a group commit).")
                        .Add({}, Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                             0.1, 0.25, 0.5, 1, 2.5});
-  for (std::string_view outcome :
-       {"ok", "bad_request", "unauthorized", "too_large", "busy", "error"}) {
-    webhook_family->Add({{"outcome", std::string(outcome)}});
+  for (WebhookOutcome outcome : kEveryWebhookOutcome) {
+    webhook[static_cast<std::size_t>(outcome)] =
+        &webhook_family->Add({{"outcome", std::string(to_string(outcome))}});
   }
+  for (std::string_view outcome : {"accepted", "unchanged", "rejected"}) {
+    records_family->Add({{"outcome", std::string(outcome)}});
+  }
+}
+
+void Metrics::Impl::register_alert_families() {
   alerts_active = &gauge("tthc_alerts_active", "Dossier alerts active now.").Add({});
   alert_outbox =
       &gauge("tthc_alert_outbox", "Alert webhook deliveries waiting (retrying).").Add({});
@@ -341,14 +386,13 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                               "Delivery attempts to alert sinks (Alertmanager, webhooks).");
   alert_deliveries->Add({{"outcome", "ok"}});
   alert_deliveries->Add({{"outcome", "error"}});
-  for (std::string_view outcome : {"accepted", "unchanged", "rejected"}) {
-    records_family->Add({{"outcome", std::string(outcome)}});
-  }
+}
 
+// Series keyed by label indexes, made on first use.
+void Metrics::Impl::make_dossier_series() {
   pending = std::make_unique<Series<Gauge>>([this](std::uint64_t k) -> Gauge& {
-    return pending_family->Add({{"unit", unit(key_a(k))},
-                                {"field", field(key_b(k))},
-                                {"state", std::string(kStates[key_c(k)])}});
+    return pending_family->Add(
+        {{"unit", unit(key_a(k))}, {"field", field(key_b(k))}, {"state", state_label(key_c(k))}});
   });
   at_risk = std::make_unique<Series<Gauge>>([this](std::uint64_t k) -> Gauge& {
     return at_risk_family->Add({{"unit", unit(key_a(k))}, {"field", field(key_b(k))}});
@@ -364,9 +408,10 @@ Metrics::Impl::Impl(MetricsOptions o, const calendar::WorkingCalendar& cal)
                                  {"channel", std::string(channel_key(channel))}});
   });
   resolved = std::make_unique<Series<Counter>>([this](std::uint64_t k) -> Counter& {
-    return resolved_family->Add({{"unit", unit(key_a(k))},
-                                 {"field", field(key_b(k))},
-                                 {"outcome", std::string(kOutcomes[key_c(k)])}});
+    return resolved_family->Add(
+        {{"unit", unit(key_a(k))},
+         {"field", field(key_b(k))},
+         {"outcome", outcome_label(static_cast<engine::Outcome>(key_c(k)))}});
   });
   const auto plain = [this](Family<Counter>* fam) {
     return std::make_unique<Series<Counter>>([this, fam](std::uint64_t k) -> Counter& {
@@ -484,9 +529,9 @@ void Metrics::settled(const live::LiveState& state) {
     if (!shown[u]) continue;
     const live::MonthFigures& f = by_label[u];
     const std::string& unit = m.unit(u);
-    for (std::size_t o = 0; o < kOutcomes.size(); ++o) {
-      m.month_resolved_family->Add({{"unit", unit}, {"outcome", std::string(kOutcomes[o])}})
-          .Set(static_cast<double>(f.resolved[o]));
+    for (engine::Outcome o : kEveryOutcome) {
+      m.month_resolved_family->Add({{"unit", unit}, {"outcome", outcome_label(o)}})
+          .Set(static_cast<double>(f.resolved[static_cast<std::size_t>(o)]));
     }
     auto it = m.month_rate.find(u);
     if (auto rate = f.on_time_rate()) {
@@ -519,15 +564,20 @@ void Metrics::set_claimed_gaps(const std::vector<UnitGap>& gaps) {
   }
 }
 
-void Metrics::record_response(std::string_view path, int status) {
-  if (path != "/api/v1/mc") return;
-  std::string_view outcome = "error";
-  if (status == 200) outcome = "ok";
-  if (status == 400) outcome = "bad_request";
-  if (status == 401) outcome = "unauthorized";
-  if (status == 413) outcome = "too_large";
-  if (status == 503) outcome = "busy";
-  impl_->webhook_family->Add({{"outcome", std::string(outcome)}}).Increment();
+std::string_view to_string(WebhookOutcome outcome) {
+  switch (outcome) {
+    case WebhookOutcome::Accepted: return "ok";
+    case WebhookOutcome::Malformed: return "bad_request";
+    case WebhookOutcome::Unauthorized: return "unauthorized";
+    case WebhookOutcome::TooLarge: return "too_large";
+    case WebhookOutcome::Busy: return "busy";
+    case WebhookOutcome::Failed: return "error";
+  }
+  return "error";
+}
+
+void Metrics::record_webhook(WebhookOutcome outcome) {
+  impl_->webhook[static_cast<std::size_t>(outcome)]->Increment();
 }
 
 void Metrics::record_commit(double seconds, std::int64_t arrived_unix, std::uint64_t accepted,

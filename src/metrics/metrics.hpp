@@ -64,6 +64,11 @@ struct AlertCounts {
   std::uint64_t active = 0, outbox = 0, dead_letters = 0;
 };
 
+/// What the MC webhook decided about one request (api/mc_webhook.hpp); the label value is
+/// to_string's. Failed: the store failed or the handler threw (HTTP 500), or another refusal.
+enum class WebhookOutcome { Accepted, Malformed, Unauthorized, TooLarge, Busy, Failed };
+std::string_view to_string(WebhookOutcome outcome);
+
 class Metrics : public live::Observer {
  public:
   Metrics(MetricsOptions options, const calendar::WorkingCalendar& calendar);
@@ -75,8 +80,8 @@ class Metrics : public live::Observer {
   void changed(const live::Change& change) override;
   void settled(const live::LiveState& state) override;
 
-  /// Every HTTP response of the daemon (ServerOptions::on_response).
-  void record_response(std::string_view path, int status);
+  /// What the MC webhook made of one request (tthc_webhook_requests_total).
+  void record_webhook(WebhookOutcome outcome);
   /// A committed intake group: its transaction time, and per batch the records by result and
   /// the batch's sender (madonvi).
   void record_commit(double seconds, std::int64_t arrived_unix, std::uint64_t accepted,

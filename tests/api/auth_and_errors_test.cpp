@@ -4,6 +4,7 @@
 #include "api/dossier_api.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "support/calendar.hpp"
 
 #include <gtest/gtest.h>
 
@@ -87,9 +88,10 @@ TEST_F(ServerWithLog, AnInternalErrorsCauseGoesToTheLogNotTheAnswer) {
 
 TEST_F(ServerWithLog, TheReadApiNamesNoFileWhenTheStoreCannotBeRead) {
   http::Router router;
-  ReadApiOptions o;
+  const engine::Catalogue catalogue;
+  ReadApiOptions o{.catalogue = catalogue, .calendar = test::official_calendar()};
   o.db = "/nonexistent-dir-7f3a/tthc-monitor.db";
-  add_read_api(router, o);
+  add_read_api(router, system_clock(), o);
   start(std::move(router));
   const auto r = get("/api/v1/dossiers/000.00.12.H42-260302-0001");
   EXPECT_EQ(r.status, 503);

@@ -3,6 +3,8 @@
 
 #include "http/client.hpp"
 #include "http/signature.hpp"
+#include "metrics/metrics.hpp"
+#include "support/calendar.hpp"
 #include "support/sql.hpp"
 #include "support/temp_dir.hpp"
 
@@ -40,12 +42,13 @@ class WebhookTest : public ::testing::Test {
     auto w = store::Writer::open(store::Options{dir.file("t.db"), false, 5000});
     ASSERT_TRUE(w) << w.error().message;
     intake = std::make_unique<ingest::Intake>(std::move(*w), intake_options);
-    options.clock = [] { return std::int64_t{1760000000}; };
+    clock.set_unix_seconds(1760000000);
+    options.metrics = &metrics;
     http::Router router;
-    add_mc_webhook(router, *intake, std::move(options));
+    add_mc_webhook(router, *intake, clock, std::move(options));
     http::ServerOptions so;
     so.body_limit = body_limit;
-    so.refusal_body = mc_refusal_body;
+    so.refusal_body = counted_mc_refusal_body(metrics);
     so.worker_threads = 8;
     server = std::make_unique<http::Server>(so, std::move(router));
     auto port = server->start();
@@ -82,6 +85,8 @@ class WebhookTest : public ::testing::Test {
     return reader->timeline(code).value();
   }
 
+  ManualClock clock;
+  metrics::Metrics metrics{metrics::MetricsOptions{}, test::official_calendar()};
   test::TempDir dir;
   std::unique_ptr<ingest::Intake> intake;
   std::unique_ptr<http::Server> server;
@@ -102,6 +107,29 @@ TEST_F(WebhookTest, AcceptsCommitsAndCountsAgainIdempotently) {
   b = body_of(r);
   EXPECT_EQ(b["accepted"].to_number<std::uint64_t>(), 0U);
   EXPECT_EQ(b["unchanged"].to_number<std::uint64_t>(), 2U);
+}
+
+// The handler counts what it decided; the server's own 413 is counted through the refusal body.
+TEST_F(WebhookTest, RecordsEachOutcomeItDecided) {
+  WebhookOptions o;
+  o.secret = "s3cret";
+  start(o, {}, 4096);
+  const std::string body = envelope(dossier("A-1"));
+  EXPECT_EQ(post(body, {{"x-signature", sign_body("s3cret", body)}}).status, 200);
+  EXPECT_EQ(post(body).status, 401);
+  const std::string bad = "{";
+  EXPECT_EQ(post(bad, {{"x-signature", sign_body("s3cret", bad)}}).status, 400);
+  EXPECT_EQ(post(std::string(8192, ' ')).status, 413);
+  const std::string text = metrics.exposition(make_moment(2026, 3, 2, 9));
+  for (const char* line : {"tthc_webhook_requests_total{outcome=\"ok\"} 1",
+                           "tthc_webhook_requests_total{outcome=\"unauthorized\"} 1",
+                           "tthc_webhook_requests_total{outcome=\"bad_request\"} 1",
+                           "tthc_webhook_requests_total{outcome=\"too_large\"} 1",
+                           "tthc_webhook_requests_total{outcome=\"busy\"} 0",
+                           "tthc_webhook_requests_total{outcome=\"error\"} 0"}) {
+    EXPECT_NE(text.find(std::string("\n") + line + "\n"), std::string::npos) << line << "\n"
+                                                                             << text;
+  }
 }
 
 TEST_F(WebhookTest, BadRecordsAreListedAndGoodOnesKept) {

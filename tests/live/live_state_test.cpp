@@ -129,17 +129,22 @@ TEST_F(LiveStateTest, MonthFiguresFollowChangesAndTurnWithTheMonth) {
   EXPECT_EQ(m.pending_overdue, 1);
 }
 
-ListFilter in_state(std::string state) {
+ListFilter in_state(std::string_view state) {
   ListFilter f;
-  f.state = std::move(state);
+  if (state == "at_risk") f.at_risk_only = true;
+  for (const auto s : {engine::PendingState::InTime, engine::PendingState::DueSoon,
+                       engine::PendingState::Paused, engine::PendingState::Overdue}) {
+    if (state == engine::to_string(s)) f.state = s;
+  }
   return f;
 }
 
 TEST_F(LiveStateTest, WorkListsFilterAndPutTheMostUrgentFirst) {
   const Moment now = at(2026, 3, 6, 10);
-  state_.update(1, dossier("A-1", at(2026, 3, 2, 9)), now);                       // due 9/3: soon
-  state_.update(2, dossier("A-2", at(2026, 3, 2, 9), Status::InProcess, "1.000002"), now);  // overdue
-  state_.update(3, dossier("B-1", at(2026, 3, 5, 9)), now);                       // in time
+  state_.update(1, dossier("A-1", at(2026, 3, 2, 9)), now);  // due 9/3: soon
+  state_.update(2, dossier("A-2", at(2026, 3, 2, 9), Status::InProcess, "1.000002"),
+                now);                                        // overdue
+  state_.update(3, dossier("B-1", at(2026, 3, 5, 9)), now);  // in time
   auto paused = dossier("B-2", at(2026, 3, 5, 9), Status::AwaitingSupplement);
   paused.dossier.rounds.push_back({at(2026, 3, 5, 10), {}, {}, {}});
   state_.update(4, paused, now);

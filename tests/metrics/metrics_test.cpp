@@ -67,14 +67,19 @@ DossierTimeline dossier(std::string code, std::string field, Status status = Sta
   return tl;
 }
 
-// Each unit's fields up to the pair cap, the units up to theirs; the rest "other", a code
-// without '-' "unknown"; the month's figures of the folded units add up under their label.
-TEST(PayloadLabels, FoldedIntoOtherAndUnknownAndCounted) {
+// One procedure of the dossiers above: 5 working days.
+engine::Catalogue five_day_catalogue() {
   engine::ProcedureRule rule;
   rule.code = "1.000001";
   rule.field_code = "KHCN";
   rule.legal = calendar::parse_limit("5wd").value();
-  const engine::Catalogue catalogue({rule});
+  return engine::Catalogue({rule});
+}
+
+// Each unit's fields up to the pair cap, the units up to theirs; the rest "other", a code
+// without '-' "unknown"; the month's figures of the folded units add up under their label.
+TEST(PayloadLabels, FoldedIntoOtherAndUnknownAndCounted) {
+  const engine::Catalogue catalogue = five_day_catalogue();
   MetricsOptions options;
   options.labels.max_units = 2;
   options.labels.max_unit_fields = 3;
@@ -115,6 +120,54 @@ TEST(PayloadLabels, FoldedIntoOtherAndUnknownAndCounted) {
   EXPECT_TRUE(has_line(text, R"(tthc_metric_label_unknown_total{label="field"} 1)")) << text;
   EXPECT_EQ(text.find("000.00.14.H42"), std::string::npos);
   EXPECT_EQ(text.find("00012H42"), std::string::npos);
+}
+
+// Every state and outcome label is the domain's own name of the dossier's judgement: a label
+// table kept by position would mislabel these series once an enum is reordered.
+TEST(DossierFigures, StateAndOutcomeLabelsAreTheDomainsNames) {
+  const engine::Catalogue catalogue = five_day_catalogue();
+  Metrics m(MetricsOptions{}, test::official_calendar());
+  const Moment now = make_moment(2026, 3, 20, 9);
+  live::LiveState state(catalogue, test::official_calendar(), engine::Settings{}, now);
+  state.add_observer(&m);
+  state.update(1, dossier("000.00.12.H42-260302-0001", "F1"), now);  // 5 working days: overdue
+  DossierTimeline late = dossier("000.00.12.H42-260302-0002", "F1", Status::Finished);
+  late.dossier.processing_end = make_moment(2026, 3, 19, 9);
+  state.update(2, late, now);
+  state.settle();
+  const std::string text = m.exposition(now);
+  EXPECT_TRUE(
+      has_line(text, R"(tthc_dossiers_pending{field="F1",state="overdue",unit="000.00.12.H42"} 1)"))
+      << text;
+  EXPECT_TRUE(
+      has_line(text,
+               R"(tthc_dossiers_pending{field="F1",state="due_soon",unit="000.00.12.H42"} 0)") ||
+      text.find("state=\"due_soon\"") == std::string::npos)
+      << text;
+  EXPECT_TRUE(has_line(
+      text, R"(tthc_dossiers_resolved_total{field="F1",outcome="overdue",unit="000.00.12.H42"} 1)"))
+      << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_month_resolved{outcome="overdue",unit="000.00.12.H42"} 1)"))
+      << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_month_resolved{outcome="early",unit="000.00.12.H42"} 0)"))
+      << text;
+}
+
+// The webhook's outcomes as recorded, each under its own label, every label there from the start.
+TEST(WebhookOutcomes, EachRecordedUnderItsLabel) {
+  Metrics m(MetricsOptions{}, test::official_calendar());
+  m.record_webhook(WebhookOutcome::Accepted);
+  m.record_webhook(WebhookOutcome::Accepted);
+  m.record_webhook(WebhookOutcome::TooLarge);
+  m.record_webhook(WebhookOutcome::Failed);
+  const std::string text = m.exposition(make_moment(2026, 3, 2, 9));
+  EXPECT_TRUE(has_line(text, R"(tthc_webhook_requests_total{outcome="ok"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_webhook_requests_total{outcome="too_large"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_webhook_requests_total{outcome="error"} 1)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_webhook_requests_total{outcome="bad_request"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_webhook_requests_total{outcome="unauthorized"} 0)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_webhook_requests_total{outcome="busy"} 0)")) << text;
+  EXPECT_EQ(to_string(WebhookOutcome::Malformed), "bad_request");
 }
 
 }  // namespace

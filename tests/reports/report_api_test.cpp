@@ -42,10 +42,10 @@ class ReportApi : public ::testing::Test {
     o.source.db = dir_.file("s.db");
     o.source.calendar = &test::official_calendar();
     o.source.catalogue = &test::sample_catalogue();
-    o.now = [] { return at(2025, 4, 10, 9); };
+    clock_.set_unix_seconds(to_unix(at(2025, 4, 10, 9)));
     o.token = "tok";
     http::Router router;
-    add_report_api(router, o);
+    add_report_api(router, clock_, o);
     server_ = std::make_unique<http::Server>(http::ServerOptions{}, std::move(router));
     port_ = server_->start().value();
   }
@@ -56,6 +56,7 @@ class ReportApi : public ::testing::Test {
     return http::request("127.0.0.1", port_, req).value();
   }
 
+  ManualClock clock_;  // before the server, which reads it
   test::TempDir dir_;
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;
