@@ -607,7 +607,7 @@ void read_records(json::array& records, Kind kind, std::size_t line, bool is_lin
 std::optional<Error> read_sender(const json::object& env, const Context& limits, Batch& out) {
   const Reader r(env, limits);
   std::string sender;
-  if (auto e = r.code_to("madonvi", sender)) return e;
+  TTHC_TRY_VOID(r.code_to("madonvi", sender));
   out.sender = std::move(sender);
   return std::nullopt;
 }
@@ -628,7 +628,7 @@ std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_
   if (!data->is_array()) {
     return Error{"data: expected an array, got " + std::string(kind_name(*data))};
   }
-  if (auto e = read_sender(env, limits, out)) return e;
+  TTHC_TRY_VOID(read_sender(env, limits, out));
   read_records(data->get_array(), kind, line, is_line, limits, out);
   return std::nullopt;
 }
@@ -709,7 +709,7 @@ Result<Batch> parse_envelope(std::string_view body, const Limits& limits,
     return Error{"expected an MC envelope object or an array of records, got " +
                  std::string(kind_name(v))};
   }
-  if (auto e = read_envelope(v.get_object(), 0, false, ctx, out)) return *e;
+  TTHC_TRY_VOID(read_envelope(v.get_object(), 0, false, ctx, out));
   return out;
 }
 
@@ -734,7 +734,7 @@ std::optional<Error> parse_line_into(std::string_view line, std::size_t line_num
 
 Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits) {
   Batch out;
-  if (auto e = parse_line_into(line, line_number, limits, out)) return *e;
+  TTHC_TRY_VOID(parse_line_into(line, line_number, limits, out));
   return out;
 }
 
