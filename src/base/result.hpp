@@ -6,6 +6,7 @@
 // refuses a T that an aggregate Error could be built from (std::string under C++20).
 
 #include <cassert>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -85,4 +86,41 @@ inline Error with_field(std::string_view field, Error e) {
   return e;
 }
 
+namespace detail {
+// The error of what TTHC_TRY_VOID checks: a Result whose value is not needed, or the
+// std::optional<Error> of a function that fills an out-parameter.
+template <class T>
+std::optional<Error> error_of(Result<T> r) {
+  if (r) return std::nullopt;
+  return std::move(r).error();
+}
+inline std::optional<Error> error_of(std::optional<Error> e) {
+  return e;
+}
+}  // namespace detail
+
 }  // namespace tthc
+
+// Early return of an expected failure, so that the failure path is one line and the same
+// everywhere. The enclosing function returns a Result or a std::optional<Error>.
+//
+// TTHC_TRY(target, expr): evaluates `expr` (a Result); on an error returns it, else moves the
+// value into `target`, which may be a declaration (`TTHC_TRY(auto code, read_code(o));`) or
+// an existing object (`TTHC_TRY(d.received, r.moment("NgayTiepNhan"));`). It expands to
+// several statements: not for the body of an unbraced if, one use a line.
+#define TTHC_TRY(target, ...) TTHC_TRY_IMPL_(TTHC_TRY_NAME_(__LINE__), target, __VA_ARGS__)
+// TTHC_TRY_VOID(expr): returns the error of `expr` (a Result whose value is not needed, or a
+// std::optional<Error>) from the enclosing function, if there is one.
+#define TTHC_TRY_VOID(...)                                              \
+  do {                                                                  \
+    if (auto tthc_try_error_ = ::tthc::detail::error_of(__VA_ARGS__)) { \
+      return std::move(*tthc_try_error_);                               \
+    }                                                                   \
+  } while (false)
+
+#define TTHC_TRY_CONCAT_(a, b) a##b
+#define TTHC_TRY_NAME_(line) TTHC_TRY_CONCAT_(tthc_try_, line)
+#define TTHC_TRY_IMPL_(tmp, target, ...)   \
+  auto tmp = (__VA_ARGS__);                \
+  if (!tmp) return std::move(tmp).error(); \
+  target = std::move(*tmp)

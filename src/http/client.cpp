@@ -4,6 +4,8 @@
 
 #include "http/client.hpp"
 
+#include "http/beast_names.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -26,12 +28,7 @@ namespace tthc::http {
 
 namespace {
 
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-namespace ssl = boost::asio::ssl;
-using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
+using namespace beast_names;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -281,10 +278,9 @@ void Connection::close() {
 
 Result<Response> request(std::string_view host, std::uint16_t port, const ClientRequest& request,
                          ClientOptions options) {
-  auto connection = Connection::open(host, port, std::move(options));
-  if (!connection) return std::move(connection).error();
-  connection->impl_->keep_deadline = true;  // one deadline for connect and exchange
-  return connection->send(request);
+  TTHC_TRY(Connection connection, Connection::open(host, port, std::move(options)));
+  connection.impl_->keep_deadline = true;  // one deadline for connect and exchange
+  return connection.send(request);
 }
 
 }  // namespace tthc::http

@@ -2,6 +2,7 @@
 
 #include "http/server.hpp"
 
+#include "base/json_text.hpp"
 #include "http/target.hpp"
 
 #include <boost/url/encoding_opts.hpp>
@@ -56,42 +57,45 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
+// What an error body writes in place of a byte where its rule is older than the project's one
+// JSON escaping (base/json_text.hpp), or "" where that escaping applies. The bodies keep their
+// bytes: the short escapes of five controls and DEL escaped, as clients have always seen them.
+std::string_view error_body_escape(unsigned char c) {
+  switch (c) {
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\t': return "\\t";
+    case '\b': return "\\b";
+    case '\f': return "\\f";
+    case 0x7FU: return "\\u007f";
+    default: return "";
+  }
+}
+
+// `s` as a JSON string of valid UTF-8 (U+FFFD for each invalid byte: a message may quote a
+// client's bytes), escaped by the shared rule but for error_body_escape's bytes.
+void append_error_text(std::string& out, std::string_view s) {
   out += '"';
+  std::size_t plain = 0;  // start of the run the shared escaping writes
+  const auto flush = [&](std::size_t end) {
+    const std::string quoted = json_string(s.substr(plain, end - plain));
+    out.append(quoted, 1, quoted.size() - 2);
+  };
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80U) {
-      const std::size_t n = utf8_sequence_length(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";  // U+FFFD for each invalid byte
-        ++i;
-      } else {
-        out.append(s.substr(i, n));
-        i += n;
-      }
+    const std::size_t n = c >= 0x80U ? utf8_sequence_length(s, i) : 1;
+    const std::string_view special = n == 0 ? "\xEF\xBF\xBD" : error_body_escape(c);
+    if (special.empty()) {
+      i += n;
       continue;
     }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20U || c == 0x7FU) {
-          out += "\\u00";
-          out += kHex[c >> 4U];
-          out += kHex[c & 0xFU];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
+    flush(i);
+    out += special;
+    i += std::max<std::size_t>(n, 1);
+    plain = i;
   }
+  flush(s.size());
   out += '"';
 }
 
@@ -192,7 +196,7 @@ Response error_response(int status, std::string_view message) {
   response.content_type = "application/json";
   response.body.reserve(message.size() + 16);
   response.body += "{\"error\":";
-  append_json_string(response.body, message);
+  append_error_text(response.body, message);
   response.body += '}';
   return response;
 }

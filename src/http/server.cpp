@@ -12,6 +12,7 @@
 
 #include "http/server.hpp"
 
+#include "http/beast_names.hpp"
 #include "http/target.hpp"
 #include "http/worker_pool.hpp"
 
@@ -47,14 +48,9 @@ namespace tthc::http {
 
 namespace {
 
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-namespace net = boost::asio;
-namespace ssl = boost::asio::ssl;
-using tcp = net::ip::tcp;
+using namespace beast_names;
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr std::size_t kFirstRead = 4096;

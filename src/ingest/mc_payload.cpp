@@ -267,12 +267,7 @@ class Reader {
         return Status::Unknown;
       }
     }
-    std::optional<long long> code;
-    {
-      auto r = small_int_of(key, v);
-      if (!r) return std::move(r).error();
-      code = *r;
-    }
+    TTHC_TRY(const std::optional<long long> code, small_int_of(key, v));
     if (!code || *code == 0) return Status::Unknown;
     auto s = status_from_code(*code);
     if (!s) return Error{name(key) + ": not a status code (1–10): " + std::to_string(*code)};
@@ -307,9 +302,9 @@ class Reader {
   }
 
   static std::optional<Error> assign(Result<std::optional<std::string_view>> r, std::string& out) {
-    if (!r) return std::move(r).error();
-    if (*r) {
-      out.assign(**r);
+    TTHC_TRY(const std::optional<std::string_view> text, std::move(r));
+    if (text) {
+      out.assign(*text);
     } else {
       out.clear();
     }
@@ -359,28 +354,10 @@ class Reader {
   mutable std::string number_;
 };
 
-// Assigns an optional field or returns the error from the enclosing function.
-#define TTHC_READ(target, expr)                   \
-  do {                                            \
-    auto tthc_read_result = (expr);               \
-    if (!tthc_read_result) {                      \
-      return std::move(tthc_read_result).error(); \
-    }                                             \
-    target = std::move(*tthc_read_result);        \
-  } while (false)
-// Returns the error of a reader's `..._to` call from the enclosing function.
-#define TTHC_CHECK(expr)                   \
-  do {                                     \
-    if (auto tthc_check_error = (expr)) {  \
-      return std::move(*tthc_check_error); \
-    }                                      \
-  } while (false)
-
 // A progress entry's TrangThai: a known code. An entry with an unknown status would be a step
 // of unknown kind in the timeline, so it is rejected (the dossier's own status is not).
 Result<Status> read_status(const Reader& r, std::string_view key) {
-  std::optional<long long> code;
-  TTHC_READ(code, r.small_int(key));
+  TTHC_TRY(const std::optional<long long> code, r.small_int(key));
   if (!code) return Error{r.name(key) + ": missing"};
   auto s = status_from_code(*code);
   if (!s) return Error{r.name(key) + ": not a status code (1–10): " + std::to_string(*code)};
@@ -389,17 +366,16 @@ Result<Status> read_status(const Reader& r, std::string_view key) {
 
 // The fields in the order senders write them (domain.md §2), after MaHoSo.
 std::optional<Error> read_progress(const Reader& r, ProgressEntry& e) {
-  TTHC_CHECK(r.text_to("NguoiXuLy", e.handler));
-  TTHC_CHECK(r.text_to("ChucDanh", e.handler_title));
-  std::optional<Moment> at;
-  TTHC_READ(at, r.moment("ThoiDiemXuLy"));
+  TTHC_TRY_VOID(r.text_to("NguoiXuLy", e.handler));
+  TTHC_TRY_VOID(r.text_to("ChucDanh", e.handler_title));
+  TTHC_TRY(const std::optional<Moment> at, r.moment("ThoiDiemXuLy"));
   if (!at) return Error{r.name("ThoiDiemXuLy") + ": missing"};
   e.at = *at;
-  TTHC_CHECK(r.text_to("PhongBanXuLy", e.department));
-  TTHC_CHECK(r.text_to("NoiDungXuLy", e.action));
-  TTHC_READ(e.status, read_status(r, "TrangThai"));
-  TTHC_READ(e.step_start, r.moment("NgayBatDau"));
-  TTHC_READ(e.step_deadline, r.moment("NgayKetThucTheoQuyDinh"));
+  TTHC_TRY_VOID(r.text_to("PhongBanXuLy", e.department));
+  TTHC_TRY_VOID(r.text_to("NoiDungXuLy", e.action));
+  TTHC_TRY(e.status, read_status(r, "TrangThai"));
+  TTHC_TRY(e.step_start, r.moment("NgayBatDau"));
+  TTHC_TRY(e.step_deadline, r.moment("NgayKetThucTheoQuyDinh"));
   return std::nullopt;
 }
 
@@ -442,24 +418,30 @@ Result<std::string> raw_members(const json::object& o) {
   return text;
 }
 
-// Reads the record into `snap` (a fresh one): the fields in the order senders write them.
-std::optional<Error> read_dossier(const json::object& o, const Context& limits,
-                                  DossierSnapshot& snap) {
-  const Reader r(o, limits);
-  Dossier& d = snap.dossier;
-  std::optional<std::string_view> code;
-  TTHC_READ(code, r.code("MaHoSo"));
+// Item `i` of the list `key`, which must be an object.
+Result<const json::object*> list_item(const json::array& list, std::size_t i,
+                                      std::string_view key) {
+  const json::value& item = list[i];
+  if (!item.is_object()) {
+    return Error{std::string(key) + "[" + std::to_string(i) + "]: expected an object, got " +
+                 std::string(kind_name(item))};
+  }
+  return &item.get_object();
+}
+
+// The dossier's own fields, in the order senders write them (domain.md §2).
+std::optional<Error> read_dossier_fields(const Reader& r, Dossier& d) {
+  TTHC_TRY(const std::optional<std::string_view> code, r.code("MaHoSo"));
   if (!code) return Error{"MaHoSo: missing"};
   d.code.assign(*code);
-  TTHC_CHECK(r.code_to("MaTTHC", d.procedure_code));
+  TTHC_TRY_VOID(r.code_to("MaTTHC", d.procedure_code));
   // Without its procedure no limit applies and the dossier would count nowhere: refused, so the
   // sender sees it (a damaged key arrives as a missing one).
   if (d.procedure_code.empty()) return Error{"MaTTHC: missing"};
-  TTHC_CHECK(r.text_to("TenTTHC", d.procedure_name));
-  TTHC_CHECK(r.code_to("MaLinhVuc", d.field_code));
-  TTHC_CHECK(r.text_to("TenLinhVuc", d.field_name));
-  std::optional<long long> channel;
-  TTHC_READ(channel, r.small_int("KenhThucHien"));
+  TTHC_TRY_VOID(r.text_to("TenTTHC", d.procedure_name));
+  TTHC_TRY_VOID(r.code_to("MaLinhVuc", d.field_code));
+  TTHC_TRY_VOID(r.text_to("TenLinhVuc", d.field_name));
+  TTHC_TRY(const std::optional<long long> channel, r.small_int("KenhThucHien"));
   if (channel) {
     auto c = channel_from_code(*channel);
     if (!c) {
@@ -468,58 +450,64 @@ std::optional<Error> read_dossier(const json::object& o, const Context& limits,
     }
     d.channel = *c;
   }
-  TTHC_READ(d.submitted, r.moment("NgayNopHoSo"));
-  TTHC_READ(d.received, r.moment("NgayTiepNhan"));
-  TTHC_READ(d.promised_due, r.moment("NgayHenTra"));
-  TTHC_READ(d.status, r.status("TrangThaiHoSo"));
-  TTHC_READ(d.processing_end, r.moment("NgayKetThucXuLy"));
-  TTHC_READ(d.returned, r.moment("NgayTra"));
-  TTHC_CHECK(r.text_to("DonViXuLy", d.unit_name));
+  TTHC_TRY(d.submitted, r.moment("NgayNopHoSo"));
+  TTHC_TRY(d.received, r.moment("NgayTiepNhan"));
+  TTHC_TRY(d.promised_due, r.moment("NgayHenTra"));
+  TTHC_TRY(d.status, r.status("TrangThaiHoSo"));
+  TTHC_TRY(d.processing_end, r.moment("NgayKetThucXuLy"));
+  TTHC_TRY(d.returned, r.moment("NgayTra"));
+  TTHC_TRY_VOID(r.text_to("DonViXuLy", d.unit_name));
+  return std::nullopt;
+}
 
-  const json::array* rounds = nullptr;
-  TTHC_READ(rounds, read_list(r, "DanhSachHoSoBoSung", limits));
-  if (rounds != nullptr) {
-    for (std::size_t i = 0; i < rounds->size(); ++i) {
-      const json::value& item = (*rounds)[i];
-      if (!item.is_object()) {
-        return Error{"DanhSachHoSoBoSung[" + std::to_string(i) + "]: expected an object, got " +
-                     std::string(kind_name(item))};
-      }
-      const Reader rr(item.get_object(), limits, "DanhSachHoSoBoSung", i);
-      SupplementRound round;
-      TTHC_READ(round.requested, rr.moment("NgayBoSung"));
-      TTHC_READ(round.received, rr.moment("NgayTiepNhanBoSung"));
-      TTHC_READ(round.due_before, rr.moment("NgayHenTraTruoc"));
-      TTHC_READ(round.due_after, rr.moment("NgayHenTraMoi"));
-      d.rounds.push_back(round);
-    }
+// DanhSachHoSoBoSung: the supplement rounds, in the sender's order.
+std::optional<Error> read_rounds(const Reader& r, const Context& limits, Dossier& d) {
+  static constexpr std::string_view kKey = "DanhSachHoSoBoSung";
+  TTHC_TRY(const json::array* const rounds, read_list(r, kKey, limits));
+  if (rounds == nullptr) return std::nullopt;
+  for (std::size_t i = 0; i < rounds->size(); ++i) {
+    TTHC_TRY(const json::object* const item, list_item(*rounds, i, kKey));
+    const Reader rr(*item, limits, kKey, i);
+    SupplementRound round;
+    TTHC_TRY(round.requested, rr.moment("NgayBoSung"));
+    TTHC_TRY(round.received, rr.moment("NgayTiepNhanBoSung"));
+    TTHC_TRY(round.due_before, rr.moment("NgayHenTraTruoc"));
+    TTHC_TRY(round.due_after, rr.moment("NgayHenTraMoi"));
+    d.rounds.push_back(round);
   }
+  return std::nullopt;
+}
 
-  const json::array* progress = nullptr;
-  TTHC_READ(progress, read_list(r, "QuaTrinhXuLy", limits));
-  if (progress != nullptr) {
-    snap.progress.resize(progress->size());
-    for (std::size_t i = 0; i < progress->size(); ++i) {
-      const json::value& item = (*progress)[i];
-      if (!item.is_object()) {
-        return Error{"QuaTrinhXuLy[" + std::to_string(i) + "]: expected an object, got " +
-                     std::string(kind_name(item))};
-      }
-      const Reader pr(item.get_object(), limits, "QuaTrinhXuLy", i);
-      {
-        auto c = pr.code("MaHoSo");
-        if (!c) return std::move(c).error();
-        if (*c && **c != d.code) {
-          return Error{pr.name("MaHoSo") + ": " + quote_for_error(**c) +
-                       " is not the dossier's code " + quote_for_error(d.code)};
-        }
-      }
-      TTHC_CHECK(read_progress(pr, snap.progress[i]));
+// QuaTrinhXuLy: the progress entries; one that names a dossier names this one.
+std::optional<Error> read_progress_list(const Reader& r, const Context& limits,
+                                        DossierSnapshot& snap) {
+  static constexpr std::string_view kKey = "QuaTrinhXuLy";
+  TTHC_TRY(const json::array* const progress, read_list(r, kKey, limits));
+  if (progress == nullptr) return std::nullopt;
+  snap.progress.resize(progress->size());
+  for (std::size_t i = 0; i < progress->size(); ++i) {
+    TTHC_TRY(const json::object* const item, list_item(*progress, i, kKey));
+    const Reader pr(*item, limits, kKey, i);
+    TTHC_TRY(const std::optional<std::string_view> code, pr.code("MaHoSo"));
+    if (code && *code != snap.dossier.code) {
+      return Error{pr.name("MaHoSo") + ": " + quote_for_error(*code) +
+                   " is not the dossier's code " + quote_for_error(snap.dossier.code)};
     }
+    TTHC_TRY_VOID(read_progress(pr, snap.progress[i]));
   }
-  TTHC_READ(snap.raw, raw_members(o));
+  return std::nullopt;
+}
+
+// Reads the record into `snap` (a fresh one): the fields in the order senders write them.
+std::optional<Error> read_dossier(const json::object& o, const Context& limits,
+                                  DossierSnapshot& snap) {
+  const Reader r(o, limits);
+  TTHC_TRY_VOID(read_dossier_fields(r, snap.dossier));
+  TTHC_TRY_VOID(read_rounds(r, limits, snap.dossier));
+  TTHC_TRY_VOID(read_progress_list(r, limits, snap));
+  TTHC_TRY(snap.raw, raw_members(o));
   sort_progress(snap.progress);
-  snap.freshness = snapshot_freshness(d, snap.progress);
+  snap.freshness = snapshot_freshness(snap.dossier, snap.progress);
   // The fingerprint covers the kept members; `raw` (above) keeps the allowed ones not read.
   snap.content_hash = hash_kept(o, 0x2545F4914F6CDD1DULL);
   return std::nullopt;
@@ -528,16 +516,12 @@ std::optional<Error> read_dossier(const json::object& o, const Context& limits,
 Result<ProgressUpdate> read_progress_update(const json::object& o, const Context& limits) {
   const Reader r(o, limits);
   ProgressUpdate u;
-  std::optional<std::string_view> code;
-  TTHC_READ(code, r.code("MaHoSo"));
+  TTHC_TRY(const std::optional<std::string_view> code, r.code("MaHoSo"));
   if (!code) return Error{"MaHoSo: missing"};
   u.dossier_code.assign(*code);
-  TTHC_CHECK(read_progress(r, u.entry));
+  TTHC_TRY_VOID(read_progress(r, u.entry));
   return u;
 }
-
-#undef TTHC_READ
-#undef TTHC_CHECK
 
 // The record's MaHoSo for a rejection, when it is a readable string.
 std::string code_of(const json::value& record) {
@@ -623,7 +607,7 @@ void read_records(json::array& records, Kind kind, std::size_t line, bool is_lin
 std::optional<Error> read_sender(const json::object& env, const Context& limits, Batch& out) {
   const Reader r(env, limits);
   std::string sender;
-  if (auto e = r.code_to("madonvi", sender)) return e;
+  TTHC_TRY_VOID(r.code_to("madonvi", sender));
   out.sender = std::move(sender);
   return std::nullopt;
 }
@@ -638,15 +622,14 @@ std::optional<Error> read_envelope(json::object& env, std::size_t line, bool is_
   if (!service->is_string()) {
     return Error{"service: expected a string, got " + std::string(kind_name(*service))};
   }
-  auto kind = service_kind(service->get_string(), "service");
-  if (!kind) return std::move(kind).error();
+  TTHC_TRY(const Kind kind, service_kind(service->get_string(), "service"));
   json::value* data = env.if_contains("data");
   if (data == nullptr) return Error{"data: missing"};
   if (!data->is_array()) {
     return Error{"data: expected an array, got " + std::string(kind_name(*data))};
   }
-  if (auto e = read_sender(env, limits, out)) return e;
-  read_records(data->get_array(), *kind, line, is_line, limits, out);
+  TTHC_TRY_VOID(read_sender(env, limits, out));
+  read_records(data->get_array(), kind, line, is_line, limits, out);
   return std::nullopt;
 }
 
@@ -710,24 +693,23 @@ Result<Batch> parse_envelope(std::string_view body, const Limits& limits,
                              std::string_view service_hint) {
   unsigned char arena[64 * 1024];
   json::monotonic_resource mr(arena, sizeof arena);
-  auto parsed = parse_json(body, &mr);
-  if (!parsed) return std::move(parsed).error();
-  json::value& v = parsed->value;
-  Context ctx{limits, !parsed->utf8_checked};
+  TTHC_TRY(auto parsed, parse_json(body, &mr));
+  json::value& v = parsed.value;
+  Context ctx{limits, !parsed.utf8_checked};
   Batch out;
   if (v.is_array()) {
     // A bare array of records: the service is the hint's, else dossiers.
-    auto kind = service_hint.empty() ? Result<Kind>(Kind::Dossier)
-                                     : service_kind(service_hint, "service (query parameter)");
-    if (!kind) return std::move(kind).error();
-    read_records(v.get_array(), *kind, 0, false, ctx, out);
+    TTHC_TRY(const Kind kind, service_hint.empty()
+                                  ? Result<Kind>(Kind::Dossier)
+                                  : service_kind(service_hint, "service (query parameter)"));
+    read_records(v.get_array(), kind, 0, false, ctx, out);
     return out;
   }
   if (!v.is_object()) {
     return Error{"expected an MC envelope object or an array of records, got " +
                  std::string(kind_name(v))};
   }
-  if (auto e = read_envelope(v.get_object(), 0, false, ctx, out)) return *e;
+  TTHC_TRY_VOID(read_envelope(v.get_object(), 0, false, ctx, out));
   return out;
 }
 
@@ -735,10 +717,9 @@ std::optional<Error> parse_line_into(std::string_view line, std::size_t line_num
                                      const Limits& limits, Batch& out) {
   unsigned char arena[64 * 1024];  // a line's DOM fits: no heap allocation per record
   json::monotonic_resource mr(arena, sizeof arena);
-  auto parsed = parse_json(line, &mr);
-  if (!parsed) return std::move(parsed).error();
-  json::value& v = parsed->value;
-  Context ctx{limits, !parsed->utf8_checked};
+  TTHC_TRY(auto parsed, parse_json(line, &mr));
+  json::value& v = parsed.value;
+  Context ctx{limits, !parsed.utf8_checked};
   if (v.is_object() && v.get_object().contains("service") && v.get_object().contains("data")) {
     // Its errors come before any record is read.
     return read_envelope(v.get_object(), line_number, true, ctx, out);
@@ -753,7 +734,7 @@ std::optional<Error> parse_line_into(std::string_view line, std::size_t line_num
 
 Result<Batch> parse_line(std::string_view line, std::size_t line_number, const Limits& limits) {
   Batch out;
-  if (auto e = parse_line_into(line, line_number, limits, out)) return *e;
+  TTHC_TRY_VOID(parse_line_into(line, line_number, limits, out));
   return out;
 }
 

@@ -142,6 +142,31 @@ struct Collector::State {
   std::unordered_map<std::uint32_t, OverdueAcc> overdue;       // unit
   std::unordered_map<std::uint32_t, TimeAcc> procedure_times;
   std::size_t read = 0;
+
+  // A dossier's keys (§8.3), its names offered for them.
+  struct Keys {
+    std::uint32_t unit, field, procedure;
+  };
+  Keys keys_of(const Dossier& d, const engine::ProcedureRule* rule, Moment received);
+
+  // What one dossier adds to each report.
+  void add_results(const Keys& k, const engine::PeriodCounts& c, const Dossier& d,
+                   const engine::Evaluation& eval);
+  void add_reduction(const Keys& k, const engine::PeriodCounts& c, const engine::Judgement& j,
+                     const engine::Evaluation& eval, const engine::ProcedureRule* rule,
+                     const calendar::WorkingCalendar& calendar);
+  void add_766(const Keys& k, const engine::PeriodCounts& c, const engine::Judgement& j,
+               const engine::Evaluation& eval, const calendar::WorkingCalendar& calendar);
+
+  // Each report from the sums.
+  const std::string& name_of(std::unordered_map<std::uint32_t, NameChoice>& names,
+                             std::uint32_t id) {
+    return names[id].name;
+  }
+  ResultsReport results_report(const Inputs& inputs);
+  ClaimedReport claimed_report(const Inputs& inputs, const ResultsReport& ours);
+  ReductionReport reduction_report(const Inputs& inputs);
+  Index766Report index766_report(const Inputs& inputs);
 };
 
 Collector::Collector(const calendar::WorkingCalendar& calendar, const engine::Catalogue& catalogue,
@@ -162,77 +187,87 @@ void Collector::add(const DossierTimeline& tl) {
   const engine::Judgement j = engine::judgement_of(eval_);
   const engine::PeriodCounts c = engine::count_in_period(j, inputs_.period.start);
   if (!c.handled() && !c.handled_766) return;
+  const State::Keys k = s.keys_of(d, rule, j.received);
+  if (c.handled()) s.add_results(k, c, d, eval_);
+  if (c.resolved) s.add_reduction(k, c, j, eval_, rule, calendar_);
+  if (c.handled_766) s.add_766(k, c, j, eval_, calendar_);
+}
 
-  // Keys (§8.3): unit = MaHoSo prefix; field = MaLinhVuc, else the catalogue's; procedure = the
-  // catalogue's code (a province-local code joins its national one), else MaTTHC.
-  const std::uint32_t unit = s.units.id(d.unit_code());
-  const std::string_view field_code =
-      !d.field_code.empty() ? std::string_view(d.field_code)
-                            : (rule != nullptr ? std::string_view(rule->field_code) : "");
-  const std::uint32_t field = s.fields.id(field_code);
-  const std::uint32_t procedure =
-      s.procedures.id(rule != nullptr ? std::string_view(rule->code) : d.procedure_code);
-  s.unit_names[unit].offer(d.unit_name, j.received, d.code);
-  s.field_names[field].offer(!d.field_name.empty()
-                                 ? std::string_view(d.field_name)
-                                 : (rule != nullptr ? std::string_view(rule->field_name) : ""),
-                             j.received, d.code);
-  s.procedure_names[procedure].offer(!d.procedure_name.empty()
-                                         ? std::string_view(d.procedure_name)
-                                         : (rule != nullptr ? std::string_view(rule->name) : ""),
-                                     j.received, d.code);
+// Keys (§8.3): unit = MaHoSo prefix; field = MaLinhVuc, else the catalogue's; procedure = the
+// catalogue's code (a province-local code joins its national one), else MaTTHC.
+Collector::State::Keys Collector::State::keys_of(const Dossier& d,
+                                                 const engine::ProcedureRule* rule,
+                                                 Moment received) {
+  const auto own_or_rule = [rule](const std::string& own, std::string engine::ProcedureRule::*m) {
+    return !own.empty() ? std::string_view(own)
+                        : (rule != nullptr ? std::string_view(rule->*m) : "");
+  };
+  Keys k{};
+  k.unit = units.id(d.unit_code());
+  k.field = fields.id(own_or_rule(d.field_code, &engine::ProcedureRule::field_code));
+  k.procedure = procedures.id(rule != nullptr ? std::string_view(rule->code) : d.procedure_code);
+  unit_names[k.unit].offer(d.unit_name, received, d.code);
+  field_names[k.field].offer(own_or_rule(d.field_name, &engine::ProcedureRule::field_name),
+                             received, d.code);
+  procedure_names[k.procedure].offer(own_or_rule(d.procedure_name, &engine::ProcedureRule::name),
+                                     received, d.code);
+  return k;
+}
 
-  if (c.handled()) {
-    ResultsCounts& r = s.results[key(unit, field)];
-    if (c.received) ++(d.channel == Channel::Online ? r.received_online : r.received_direct);
-    if (c.carried_over) ++r.carried_over;
-    if (c.resolved) {
-      ++(c.outcome == Outcome::Early    ? r.resolved_early
-         : c.outcome == Outcome::OnTime ? r.resolved_on_time
-                                        : r.resolved_overdue);
-    }
-    if (c.pending) ++(c.pending_overdue ? r.pending_overdue : r.pending_in_time);
-    const bool resolved_overdue = c.resolved && c.outcome == Outcome::Overdue;
-    if (resolved_overdue || (c.pending && c.pending_overdue)) {
-      s.overdue[unit].add({d.code, resolved_overdue, eval_.effective_due,
-                           resolved_overdue ? eval_.end : std::nullopt});
-    }
-  }
-
+void Collector::State::add_results(const Keys& k, const engine::PeriodCounts& c, const Dossier& d,
+                                   const engine::Evaluation& eval) {
+  ResultsCounts& r = results[key(k.unit, k.field)];
+  if (c.received) ++(d.channel == Channel::Online ? r.received_online : r.received_direct);
+  if (c.carried_over) ++r.carried_over;
   if (c.resolved) {
-    ReductionAcc& a = s.reduction[{unit, field, procedure}];
-    ++a.count;
-    if (c.outcome == Outcome::Overdue) ++a.overdue;
-    a.actual.push_back(eval_.used.count());
-    if (rule != nullptr && rule->legal.has_due()) {
-      const auto legal = limit_time(calendar_, j.received, rule->legal);
-      const auto reduced =
-          limit_time(calendar_, j.received, rule->reduced.has_due() ? rule->reduced : rule->legal);
-      if (legal && reduced) {
-        ++a.with_limit;
-        a.legal += *legal;
-        a.reduced += *reduced;
-        a.actual_limited += eval_.used;
-        if (eval_.used <= *reduced) ++a.within_reduced;
-      }
-    }
+    ++(c.outcome == Outcome::Early    ? r.resolved_early
+       : c.outcome == Outcome::OnTime ? r.resolved_on_time
+                                      : r.resolved_overdue);
   }
+  if (c.pending) ++(c.pending_overdue ? r.pending_overdue : r.pending_in_time);
+  const bool resolved_overdue = c.resolved && c.outcome == Outcome::Overdue;
+  if (resolved_overdue || (c.pending && c.pending_overdue)) {
+    overdue[k.unit].add(
+        {d.code, resolved_overdue, eval.effective_due, resolved_overdue ? eval.end : std::nullopt});
+  }
+}
 
-  if (c.handled_766) {
-    Index766Counts& r = s.index766[unit];
-    if (j.many_requests) ++r.many_requests;
-    if (c.resolved_766) {
-      ++(c.outcome_766 == Outcome::Early    ? r.resolved_early
-         : c.outcome_766 == Outcome::OnTime ? r.resolved_on_time
-                                            : r.resolved_overdue);
-      // Net processing time to the 766 end: the end, or the supplement request it waits on.
-      TimeAcc& t = s.procedure_times[procedure];
-      ++t.count;
-      t.total +=
-          j.ended ? eval_.used : calendar_.between(*eval_.clock_start, j.end_766, eval_.pauses);
-    } else {
-      ++(c.good_766 ? r.pending_in_time : r.pending_overdue);
-    }
+void Collector::State::add_reduction(const Keys& k, const engine::PeriodCounts& c,
+                                     const engine::Judgement& j, const engine::Evaluation& eval,
+                                     const engine::ProcedureRule* rule,
+                                     const calendar::WorkingCalendar& calendar) {
+  ReductionAcc& a = reduction[{k.unit, k.field, k.procedure}];
+  ++a.count;
+  if (c.outcome == Outcome::Overdue) ++a.overdue;
+  a.actual.push_back(eval.used.count());
+  if (rule == nullptr || !rule->legal.has_due()) return;
+  const auto legal = limit_time(calendar, j.received, rule->legal);
+  const auto reduced =
+      limit_time(calendar, j.received, rule->reduced.has_due() ? rule->reduced : rule->legal);
+  if (legal && reduced) {
+    ++a.with_limit;
+    a.legal += *legal;
+    a.reduced += *reduced;
+    a.actual_limited += eval.used;
+    if (eval.used <= *reduced) ++a.within_reduced;
+  }
+}
+
+void Collector::State::add_766(const Keys& k, const engine::PeriodCounts& c,
+                               const engine::Judgement& j, const engine::Evaluation& eval,
+                               const calendar::WorkingCalendar& calendar) {
+  Index766Counts& r = index766[k.unit];
+  if (j.many_requests) ++r.many_requests;
+  if (c.resolved_766) {
+    ++(c.outcome_766 == Outcome::Early    ? r.resolved_early
+       : c.outcome_766 == Outcome::OnTime ? r.resolved_on_time
+                                          : r.resolved_overdue);
+    // Net processing time to the 766 end: the end, or the supplement request it waits on.
+    TimeAcc& t = procedure_times[k.procedure];
+    ++t.count;
+    t.total += j.ended ? eval.used : calendar.between(*eval.clock_start, j.end_766, eval.pauses);
+  } else {
+    ++(c.good_766 ? r.pending_in_time : r.pending_overdue);
   }
 }
 
@@ -240,132 +275,137 @@ Reports Collector::finish() {
   State& s = *state_;
   Reports out;
   out.dossiers_read = s.read;
-  const Duration day = inputs_.day_length;
-  const auto name_of = [](std::unordered_map<std::uint32_t, NameChoice>& names, std::uint32_t id) {
-    return names[id].name;
+  out.results = s.results_report(inputs_);
+  out.claimed = s.claimed_report(inputs_, out.results);
+  out.reduction = s.reduction_report(inputs_);
+  out.index766 = s.index766_report(inputs_);
+  return out;
+}
+
+// Results: units by code, each unit's subtotal then its fields by code.
+ResultsReport Collector::State::results_report(const Inputs& inputs) {
+  ResultsReport r;
+  r.inputs = inputs;
+  std::map<std::string, std::map<std::string, std::uint32_t>> order;  // unit → field → id
+  std::map<std::string, std::uint32_t> unit_ids;
+  for (const auto& [k, counts] : results) {
+    const auto u = static_cast<std::uint32_t>(k >> 32);
+    const auto f = static_cast<std::uint32_t>(k & 0xFFFFFFFFU);
+    order[units.name(u)][fields.name(f)] = f;
+    unit_ids[units.name(u)] = u;
+  }
+  for (const auto& [unit_code, field_ids] : order) {
+    const std::uint32_t u = unit_ids[unit_code];
+    ResultsRow subtotal{unit_code, name_of(unit_names, u), std::nullopt, "", {}};
+    const std::size_t at = r.rows.size();
+    r.rows.push_back(subtotal);
+    for (const auto& [field_code, f] : field_ids) {
+      const ResultsCounts& counts = results[key(u, f)];
+      r.rows[at].counts.add(counts);
+      r.rows.push_back(
+          {unit_code, subtotal.unit_name, field_code, name_of(field_names, f), counts});
+    }
+    r.total.add(r.rows[at].counts);
+  }
+  return r;
+}
+
+// Claimed: our figures of each unit (its subtotal) with no claim yet; every unit's overdue
+// dossiers for add_claims to show where a claim differs.
+ClaimedReport Collector::State::claimed_report(const Inputs& inputs, const ResultsReport& ours) {
+  ClaimedReport r;
+  r.inputs = inputs;
+  for (const ResultsRow& row : ours.rows) {
+    if (row.field) continue;
+    ClaimedRow c;
+    c.unit = row.unit;
+    c.unit_name = row.unit_name;
+    c.ours = figures_of(row.counts);
+    r.rows.push_back(std::move(c));
+  }
+  for (auto& [u, acc] : overdue) {
+    r.overdue[units.name(u)] = {{acc.first.begin(), acc.first.end()}, acc.total};
+  }
+  return r;
+}
+
+// Reduction: unit roll-up, field roll-up, procedures.
+ReductionReport Collector::State::reduction_report(const Inputs& inputs) {
+  const Duration day = inputs.day_length;
+  ReductionReport r;
+  r.inputs = inputs;
+  std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> keys;
+  for (const auto& [k, acc] : reduction) keys.push_back(k);
+  const auto names = [this](const auto& k) {
+    return std::tie(units.name(std::get<0>(k)), fields.name(std::get<1>(k)),
+                    procedures.name(std::get<2>(k)));
   };
+  std::sort(keys.begin(), keys.end(),
+            [&](const auto& a, const auto& b) { return names(a) < names(b); });
+  ReductionAcc total;
+  for (std::size_t i = 0; i < keys.size();) {
+    const std::uint32_t u = std::get<0>(keys[i]);
+    const std::string unit_name = name_of(unit_names, u);
+    const std::size_t unit_row = r.rows.size();
+    r.rows.push_back({units.name(u), unit_name, std::nullopt, "", std::nullopt, "", {}});
+    ReductionAcc unit_acc;
+    while (i < keys.size() && std::get<0>(keys[i]) == u) {
+      const std::uint32_t f = std::get<1>(keys[i]);
+      const std::string field_name = name_of(field_names, f);
+      const std::size_t field_row = r.rows.size();
+      r.rows.push_back(
+          {units.name(u), unit_name, fields.name(f), field_name, std::nullopt, "", {}});
+      ReductionAcc field_acc;
+      while (i < keys.size() && std::get<0>(keys[i]) == u && std::get<1>(keys[i]) == f) {
+        const std::uint32_t p = std::get<2>(keys[i]);
+        ReductionAcc& acc = reduction[keys[i]];
+        field_acc.add(acc);
+        r.rows.push_back({units.name(u), unit_name, fields.name(f), field_name, procedures.name(p),
+                          name_of(procedure_names, p), acc.figures(day)});
+        ++i;
+      }
+      unit_acc.add(field_acc);
+      r.rows[field_row].figures = field_acc.figures(day);
+    }
+    total.add(unit_acc);
+    r.rows[unit_row].figures = unit_acc.figures(day);
+  }
+  r.total = total.figures(day);
+  return r;
+}
+
+// Decision 766: units by code; indicator 2.2 by procedure code.
+Index766Report Collector::State::index766_report(const Inputs& inputs) {
+  const Duration day = inputs.day_length;
   const auto by_code = [](const Interner& names) {
     return [&names](std::uint32_t a, std::uint32_t b) { return names.name(a) < names.name(b); };
   };
-
-  // Results: units by code, each unit's subtotal then its fields by code.
-  {
-    ResultsReport& r = out.results;
-    r.inputs = inputs_;
-    std::map<std::string, std::map<std::string, std::uint32_t>> order;  // unit → field → id
-    std::map<std::string, std::uint32_t> unit_ids;
-    for (const auto& [k, counts] : s.results) {
-      const auto u = static_cast<std::uint32_t>(k >> 32);
-      const auto f = static_cast<std::uint32_t>(k & 0xFFFFFFFFU);
-      order[s.units.name(u)][s.fields.name(f)] = f;
-      unit_ids[s.units.name(u)] = u;
-    }
-    for (const auto& [unit_code, fields] : order) {
-      const std::uint32_t u = unit_ids[unit_code];
-      ResultsRow subtotal{unit_code, name_of(s.unit_names, u), std::nullopt, "", {}};
-      const std::size_t at = r.rows.size();
-      r.rows.push_back(subtotal);
-      for (const auto& [field_code, f] : fields) {
-        const ResultsCounts& counts = s.results[key(u, f)];
-        r.rows[at].counts.add(counts);
-        r.rows.push_back(
-            {unit_code, subtotal.unit_name, field_code, name_of(s.field_names, f), counts});
-      }
-      r.total.add(r.rows[at].counts);
-    }
+  Index766Report r;
+  r.inputs = inputs;
+  std::vector<std::uint32_t> unit_ids;
+  for (const auto& [u, counts] : index766) unit_ids.push_back(u);
+  std::sort(unit_ids.begin(), unit_ids.end(), by_code(units));
+  for (const std::uint32_t u : unit_ids) {
+    r.rows.push_back({units.name(u), name_of(unit_names, u), index766[u]});
+    r.total.add(index766[u]);
   }
-
-  // Claimed: our figures of each unit (its subtotal) with no claim yet; every unit's overdue
-  // dossiers for add_claims to show where a claim differs.
-  {
-    ClaimedReport& r = out.claimed;
-    r.inputs = inputs_;
-    for (const ResultsRow& row : out.results.rows) {
-      if (row.field) continue;
-      ClaimedRow c;
-      c.unit = row.unit;
-      c.unit_name = row.unit_name;
-      c.ours = figures_of(row.counts);
-      r.rows.push_back(std::move(c));
-    }
-    for (auto& [u, acc] : s.overdue) {
-      r.overdue[s.units.name(u)] = {{acc.first.begin(), acc.first.end()}, acc.total};
-    }
+  std::vector<std::uint32_t> procedure_ids;
+  for (const auto& [p, t] : procedure_times) procedure_ids.push_back(p);
+  std::sort(procedure_ids.begin(), procedure_ids.end(), by_code(procedures));
+  const auto mean = [day](const TimeAcc& t) -> std::optional<double> {
+    if (t.count == 0) return std::nullopt;
+    return static_cast<double>(t.total.count()) / static_cast<double>(t.count) /
+           static_cast<double>(day.count());
+  };
+  TimeAcc all;
+  for (const std::uint32_t p : procedure_ids) {
+    const TimeAcc& t = procedure_times[p];
+    all.count += t.count;
+    all.total += t.total;
+    r.procedures.push_back({procedures.name(p), name_of(procedure_names, p), t.count, mean(t)});
   }
-
-  // Reduction: unit roll-up, field roll-up, procedures.
-  {
-    ReductionReport& r = out.reduction;
-    r.inputs = inputs_;
-    std::vector<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>> keys;
-    for (const auto& [k, acc] : s.reduction) keys.push_back(k);
-    std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) {
-      return std::tie(s.units.name(std::get<0>(a)), s.fields.name(std::get<1>(a)),
-                      s.procedures.name(std::get<2>(a))) <
-             std::tie(s.units.name(std::get<0>(b)), s.fields.name(std::get<1>(b)),
-                      s.procedures.name(std::get<2>(b)));
-    });
-    ReductionAcc total;
-    for (std::size_t i = 0; i < keys.size();) {
-      const std::uint32_t u = std::get<0>(keys[i]);
-      const std::string unit_name = name_of(s.unit_names, u);
-      const std::size_t unit_row = r.rows.size();
-      r.rows.push_back({s.units.name(u), unit_name, std::nullopt, "", std::nullopt, "", {}});
-      ReductionAcc unit_acc;
-      while (i < keys.size() && std::get<0>(keys[i]) == u) {
-        const std::uint32_t f = std::get<1>(keys[i]);
-        const std::string field_name = name_of(s.field_names, f);
-        const std::size_t field_row = r.rows.size();
-        r.rows.push_back(
-            {s.units.name(u), unit_name, s.fields.name(f), field_name, std::nullopt, "", {}});
-        ReductionAcc field_acc;
-        while (i < keys.size() && std::get<0>(keys[i]) == u && std::get<1>(keys[i]) == f) {
-          const std::uint32_t p = std::get<2>(keys[i]);
-          ReductionAcc& acc = s.reduction[keys[i]];
-          field_acc.add(acc);
-          r.rows.push_back({s.units.name(u), unit_name, s.fields.name(f), field_name,
-                            s.procedures.name(p), name_of(s.procedure_names, p), acc.figures(day)});
-          ++i;
-        }
-        unit_acc.add(field_acc);
-        r.rows[field_row].figures = field_acc.figures(day);
-      }
-      total.add(unit_acc);
-      r.rows[unit_row].figures = unit_acc.figures(day);
-    }
-    r.total = total.figures(day);
-  }
-
-  // Decision 766: units by code; indicator 2.2 by procedure code.
-  {
-    Index766Report& r = out.index766;
-    r.inputs = inputs_;
-    std::vector<std::uint32_t> units;
-    for (const auto& [u, counts] : s.index766) units.push_back(u);
-    std::sort(units.begin(), units.end(), by_code(s.units));
-    for (const std::uint32_t u : units) {
-      r.rows.push_back({s.units.name(u), name_of(s.unit_names, u), s.index766[u]});
-      r.total.add(s.index766[u]);
-    }
-    std::vector<std::uint32_t> procedures;
-    for (const auto& [p, t] : s.procedure_times) procedures.push_back(p);
-    std::sort(procedures.begin(), procedures.end(), by_code(s.procedures));
-    const auto mean = [day](const TimeAcc& t) -> std::optional<double> {
-      if (t.count == 0) return std::nullopt;
-      return static_cast<double>(t.total.count()) / static_cast<double>(t.count) /
-             static_cast<double>(day.count());
-    };
-    TimeAcc all;
-    for (const std::uint32_t p : procedures) {
-      const TimeAcc& t = s.procedure_times[p];
-      all.count += t.count;
-      all.total += t.total;
-      r.procedures.push_back(
-          {s.procedures.name(p), name_of(s.procedure_names, p), t.count, mean(t)});
-    }
-    r.all_procedures = {"", "", all.count, mean(all)};
-  }
-  return out;
+  r.all_procedures = {"", "", all.count, mean(all)};
+  return r;
 }
 
 std::string catalogue_version(const engine::Catalogue& catalogue) {
@@ -405,15 +445,13 @@ Result<Reports> build_reports(store::Reader& reader, const calendar::WorkingCale
   filter.start = inputs.period.start;
   filter.end = inputs.period.end;
   filter.finished_is_pending = inputs.settings.judge_by == engine::JudgeBy::Return;
-  auto scanned = reader.scan_period(filter, store::ScanOptions{}, [&](store::StoredTimeline& st) {
+  TTHC_TRY_VOID(reader.scan_period(filter, store::ScanOptions{}, [&](store::StoredTimeline& st) {
     collector.add(st.timeline);
     return true;
-  });
-  if (!scanned) return std::move(scanned).error();
+  }));
   Reports reports = collector.finish();
-  auto claims = reader.claimed_stats(inputs.period.year, inputs.period.month);
-  if (!claims) return std::move(claims).error();
-  add_claims(reports.claimed, *claims);
+  TTHC_TRY(const auto claims, reader.claimed_stats(inputs.period.year, inputs.period.month));
+  add_claims(reports.claimed, claims);
   return reports;
 }
 

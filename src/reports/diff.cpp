@@ -113,21 +113,18 @@ Result<json::value> parse(std::string_view text, std::string_view which) {
 }  // namespace
 
 Result<Moment> recorded_as_of(std::string_view report_json) {
-  auto v = parse(report_json, "the snapshot");
-  if (!v) return std::move(v).error();
-  const json::value* as_of = v->as_object().if_contains("as_of");
+  TTHC_TRY(const json::value v, parse(report_json, "the snapshot"));
+  const json::value* as_of = v.as_object().if_contains("as_of");
   if (as_of == nullptr || !as_of->is_string()) return Error{"the snapshot records no as_of"};
   return parse_data_moment(std::string_view(as_of->as_string()));
 }
 
 Result<std::vector<std::string>> diff_reports(std::string_view old_json,
                                               std::string_view new_json) {
-  auto a = parse(old_json, "the snapshot");
-  if (!a) return std::move(a).error();
-  auto b = parse(new_json, "the fresh report");
-  if (!b) return std::move(b).error();
+  TTHC_TRY(const json::value a, parse(old_json, "the snapshot"));
+  TTHC_TRY(const json::value b, parse(new_json, "the fresh report"));
   std::vector<std::string> out;
-  compare(*a, *b, "", out);
+  compare(a, b, "", out);
   return out;
 }
 

@@ -53,6 +53,35 @@ std::vector<std::string> numbering(std::size_t n) {
 }
 
 // What every document carries: title, period, the notice of an open period, recorded inputs.
+// The STT and name cells of the rows of a unit / field / procedure table: units I, II, …;
+// fields 1, 2, … within their unit; procedures 1.1, 1.2, … within their field.
+class RowNumbers {
+ public:
+  Row unit(const std::string& name, const std::string& code) {
+    field_ = 0;
+    return {RowLevel::Group, {Cell::of(roman(++unit_)), Cell::of(named(name, code, ""))}};
+  }
+  Row field(RowLevel level, const std::string& name, const std::string& code) {
+    procedure_ = 0;
+    return {
+        level,
+        {Cell::of(std::to_string(++field_)), Cell::of(named(name, code, "(không rõ lĩnh vực)"))}};
+  }
+  Row procedure(const std::string& name, const std::string& code) {
+    return {RowLevel::Item,
+            {Cell::of(std::to_string(field_) + "." + std::to_string(++procedure_)),
+             Cell::of(named(name, code, ""))}};
+  }
+
+ private:
+  std::size_t unit_ = 0, field_ = 0, procedure_ = 0;
+};
+
+// The last row of a table, before its figures.
+Row total_row() {
+  return {RowLevel::Total, {Cell::of(std::string()), Cell::of("Tổng cộng")}};
+}
+
 Document frame(Kind kind, const Inputs& in, std::string sheet) {
   Document d;
   d.sheet = std::move(sheet);
@@ -108,22 +137,26 @@ Cell Cell::of(std::int64_t count) {
   return c;
 }
 
-Cell Cell::ratio(std::optional<double> v) {
+namespace {
+
+// A measured cell of type `t`, empty when there is no value.
+Cell measured(Cell::Type t, std::optional<double> v) {
   Cell c;
   if (v) {
-    c.type = Type::Ratio;
+    c.type = t;
     c.value = *v;
   }
   return c;
 }
 
+}  // namespace
+
+Cell Cell::ratio(std::optional<double> v) {
+  return measured(Type::Ratio, v);
+}
+
 Cell Cell::days(std::optional<double> v) {
-  Cell c;
-  if (v) {
-    c.type = Type::Days;
-    c.value = *v;
-  }
-  return c;
+  return measured(Type::Days, v);
 }
 
 std::vector<PlacedHeader> place(const std::vector<std::vector<HeaderCell>>& header) {
@@ -195,22 +228,13 @@ Document to_document(const ResultsReport& r) {
     row.cells.push_back(Cell::ratio(c.on_time_rate()));
     return row;
   };
-  std::size_t unit_no = 0, field_no = 0;
+  RowNumbers numbers;
   for (const ResultsRow& row : r.rows) {
-    Row out;
-    if (!row.field) {
-      field_no = 0;
-      out.level = RowLevel::Group;
-      out.cells = {Cell::of(roman(++unit_no)), Cell::of(named(row.unit_name, row.unit, ""))};
-    } else {
-      out.level = RowLevel::Item;
-      out.cells = {Cell::of(std::to_string(++field_no)),
-                   Cell::of(named(row.field_name, *row.field, "(không rõ lĩnh vực)"))};
-    }
-    s.rows.push_back(counts(std::move(out), row.counts));
+    s.rows.push_back(counts(!row.field ? numbers.unit(row.unit_name, row.unit)
+                                       : numbers.field(RowLevel::Item, row.field_name, *row.field),
+                            row.counts));
   }
-  s.rows.push_back(
-      counts(Row{RowLevel::Total, {Cell::of(std::string()), Cell::of("Tổng cộng")}}, r.total));
+  s.rows.push_back(counts(total_row(), r.total));
   d.sections.push_back(std::move(s));
   return d;
 }
@@ -245,27 +269,14 @@ Document to_document(const ReductionReport& r) {
     row.cells.push_back(Cell::ratio(f.overdue_share));
     return row;
   };
-  std::size_t unit_no = 0, field_no = 0, procedure_no = 0;
+  RowNumbers numbers;
   for (const ReductionRow& row : r.rows) {
-    Row out;
-    if (!row.field) {
-      field_no = 0;
-      out.level = RowLevel::Group;
-      out.cells = {Cell::of(roman(++unit_no)), Cell::of(named(row.unit_name, row.unit, ""))};
-    } else if (!row.procedure) {
-      procedure_no = 0;
-      out.level = RowLevel::Subgroup;
-      out.cells = {Cell::of(std::to_string(++field_no)),
-                   Cell::of(named(row.field_name, *row.field, "(không rõ lĩnh vực)"))};
-    } else {
-      out.level = RowLevel::Item;
-      out.cells = {Cell::of(std::to_string(field_no) + "." + std::to_string(++procedure_no)),
-                   Cell::of(named(row.procedure_name, *row.procedure, ""))};
-    }
+    Row out = !row.field       ? numbers.unit(row.unit_name, row.unit)
+              : !row.procedure ? numbers.field(RowLevel::Subgroup, row.field_name, *row.field)
+                               : numbers.procedure(row.procedure_name, *row.procedure);
     s.rows.push_back(figures(std::move(out), row.figures));
   }
-  s.rows.push_back(
-      figures(Row{RowLevel::Total, {Cell::of(std::string()), Cell::of("Tổng cộng")}}, r.total));
+  s.rows.push_back(figures(total_row(), r.total));
   d.sections.push_back(std::move(s));
   return d;
 }
@@ -305,8 +316,7 @@ Document to_document(const Index766Report& r) {
             {Cell::of(std::to_string(++unit_no)), Cell::of(named(row.unit_name, row.unit, ""))}},
         row.counts));
   }
-  units.rows.push_back(
-      counts(Row{RowLevel::Total, {Cell::of(std::string()), Cell::of("Tổng cộng")}}, r.total));
+  units.rows.push_back(counts(total_row(), r.total));
   d.sections.push_back(std::move(units));
 
   Section procedures;

@@ -1,7 +1,10 @@
 #pragma once
 // Deterministic JSON text for the reports: keys in the order written, one object per line in
 // arrays, ratios and times with 6 decimals (domain.md §8.14), so that the same figures always
-// give the same bytes and a text diff of two snapshots shows the figures that changed.
+// give the same bytes and a text diff of two snapshots shows the figures that changed. Strings
+// are escaped by the project's one rule (base/json_text.hpp).
+
+#include "base/json_text.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -10,8 +13,6 @@
 
 namespace tthc::reports {
 
-/// `"text"` with JSON escapes (the text is UTF-8 and kept as it is).
-std::string json_quote(std::string_view text);
 /// 6 decimals, "null" for none.
 std::string json_decimal(std::optional<double> value);
 
@@ -20,10 +21,10 @@ class JsonObject {
  public:
   JsonObject& raw(std::string_view key, std::string_view json);
   JsonObject& text(std::string_view key, std::string_view value) {
-    return raw(key, json_quote(value));
+    return raw(key, json_string(value));
   }
   JsonObject& opt_text(std::string_view key, const std::optional<std::string>& value) {
-    return raw(key, value ? json_quote(*value) : std::string("null"));
+    return raw(key, value ? json_string(*value) : std::string("null"));
   }
   JsonObject& count(std::string_view key, std::int64_t value) {
     return raw(key, std::to_string(value));
@@ -31,7 +32,9 @@ class JsonObject {
   JsonObject& decimal(std::string_view key, std::optional<double> value) {
     return raw(key, json_decimal(value));
   }
-  JsonObject& boolean(std::string_view key, bool value) { return raw(key, value ? "true" : "false"); }
+  JsonObject& boolean(std::string_view key, bool value) {
+    return raw(key, value ? "true" : "false");
+  }
   std::string str() const { return "{" + body_ + "}"; }
   bool empty() const { return body_.empty(); }
 

@@ -84,14 +84,14 @@ std::string claimed_figures(const std::optional<ClaimedFigures>& f) {
 }
 
 std::string opt_moment(const std::optional<Moment>& m) {
-  return m ? json_quote(format_iso(*m)) : std::string("null");
+  return m ? json_string(format_iso(*m)) : std::string("null");
 }
 
 std::string head(Kind kind, const Inputs& in) {
   std::string out = "{\n";
-  out += "  \"report\": " + json_quote(to_string(kind)) + ",\n";
-  out += "  \"title\": " + json_quote(title_of(kind)) + ",\n";
-  if (kind == Kind::Results) out += "  \"form\": " + json_quote(kFormCode) + ",\n";
+  out += "  \"report\": " + json_string(to_string(kind)) + ",\n";
+  out += "  \"title\": " + json_string(title_of(kind)) + ",\n";
+  if (kind == Kind::Results) out += "  \"form\": " + json_string(kFormCode) + ",\n";
   out += inputs_json_lines(in);
   return out;
 }
@@ -131,11 +131,11 @@ std::string inputs_json_lines(const Inputs& in) {
   years += "]";
   std::string out;
   out += "  \"period\": " + period_json(in.period) + ",\n";
-  out += "  \"as_of\": " + json_quote(format_iso(in.as_of)) + ",\n";
+  out += "  \"as_of\": " + json_string(format_iso(in.as_of)) + ",\n";
   out += std::string("  \"closed\": ") + (in.closed() ? "true" : "false") + ",\n";
-  out += "  \"calendar_version\": " + json_quote(in.calendar_version) + ",\n";
+  out += "  \"calendar_version\": " + json_string(in.calendar_version) + ",\n";
   out += "  \"provisional_years\": " + years + ",\n";
-  out += "  \"catalogue_version\": " + json_quote(in.catalogue_version) + ",\n";
+  out += "  \"catalogue_version\": " + json_string(in.catalogue_version) + ",\n";
   out += "  \"settings\": " +
          JsonObject()
              .text("pause_policy", engine::to_string(in.settings.pause_policy))
@@ -215,7 +215,7 @@ std::string to_json(const ClaimedReport& r) {
         .raw("difference", claimed_figures(row.difference))
         .text("note", row.note)
         .text("sender", row.sender)
-        .raw("arrived", row.claimed ? json_quote(format_iso(from_unix(row.arrived_unix)))
+        .raw("arrived", row.claimed ? json_string(format_iso(from_unix(row.arrived_unix)))
                                     : std::string("null"))
         .count("overdue_total", row.overdue_total)
         .raw("overdue", overdue);

@@ -103,6 +103,118 @@ struct Formats {
   }
 };
 
+// The worksheet being written, row by row from the top.
+class Sheet {
+ public:
+  Sheet(lxw_worksheet* ws, const Formats& fmt, const Document& d) : ws_(ws), fmt_(fmt) {
+    set_columns(d);
+  }
+
+  // A line of text across every column.
+  void line(const std::string& text, lxw_format* f) {
+    worksheet_merge_range(ws_, row_, 0, row_, last_col_, text.c_str(), f);
+    ++row_;
+  }
+
+  // The form code, title, period and notice, then a blank row.
+  void heading(const Document& d) {
+    if (!d.form_code.empty()) line(d.form_code, fmt_.form);
+    worksheet_set_row(ws_, row_, 36, nullptr);
+    line(d.title, fmt_.title);
+    line(d.period_line, fmt_.period);
+    if (d.notice) line(*d.notice, fmt_.notice);
+    ++row_;
+  }
+
+  // A section's heading, header (repeated on every page for the first section), rows and a
+  // blank row.
+  void section(const Section& s) {
+    if (!s.heading.empty()) line(s.heading, fmt_.heading);
+    const lxw_row_t header_top = row_;
+    header(s);
+    if (!repeated_) {
+      worksheet_repeat_rows(ws_, header_top, row_ - 1);
+      repeated_ = true;
+    }
+    for (const Row& r : s.rows) body_row(r);
+    ++row_;
+  }
+
+ private:
+  void set_columns(const Document& d) {
+    std::size_t ncols = 1;
+    std::vector<double> widths;
+    for (const Section& s : d.sections) {
+      ncols = std::max(ncols, columns(s));
+      if (widths.size() < s.widths.size()) widths.resize(s.widths.size(), 0);
+      for (std::size_t i = 0; i < s.widths.size(); ++i) {
+        widths[i] = std::max(widths[i], s.widths[i]);
+      }
+    }
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      worksheet_set_column(ws_, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), widths[i],
+                           nullptr);
+    }
+    last_col_ = static_cast<lxw_col_t>(ncols - 1);
+  }
+
+  // The header cells, merged where they span, and the column numbering row.
+  void header(const Section& s) {
+    const lxw_row_t top = row_;
+    for (const PlacedHeader& h : place(s.header)) {
+      const auto r = static_cast<lxw_row_t>(top + static_cast<lxw_row_t>(h.row));
+      const auto c = static_cast<lxw_col_t>(h.col);
+      if (h.rowspan > 1 || h.colspan > 1) {
+        worksheet_merge_range(ws_, r, c, r + static_cast<lxw_row_t>(h.rowspan - 1),
+                              static_cast<lxw_col_t>(c + static_cast<lxw_col_t>(h.colspan - 1)),
+                              h.text->c_str(), fmt_.header);
+      } else {
+        worksheet_write_string(ws_, r, c, h.text->c_str(), fmt_.header);
+      }
+    }
+    row_ = static_cast<lxw_row_t>(top + s.header.size());
+    if (s.numbering.empty()) return;
+    for (std::size_t i = 0; i < s.numbering.size(); ++i) {
+      worksheet_write_string(ws_, row_, static_cast<lxw_col_t>(i), s.numbering[i].c_str(),
+                             fmt_.numbering);
+    }
+    ++row_;
+  }
+
+  void body_row(const Row& r) {
+    for (std::size_t i = 0; i < r.cells.size(); ++i) {
+      const Cell& c = r.cells[i];
+      lxw_format* f = fmt_.cells.at({c.type, r.level});
+      const auto col = static_cast<lxw_col_t>(i);
+      switch (c.type) {
+        case Cell::Type::Empty: worksheet_write_string(ws_, row_, col, "–", f); break;
+        case Cell::Type::Text: worksheet_write_string(ws_, row_, col, c.text.c_str(), f); break;
+        case Cell::Type::Count:
+          worksheet_write_number(ws_, row_, col, static_cast<double>(c.count), f);
+          break;
+        case Cell::Type::Ratio:
+        case Cell::Type::Days: worksheet_write_number(ws_, row_, col, c.value, f); break;
+      }
+    }
+    ++row_;
+  }
+
+  lxw_worksheet* ws_;
+  const Formats& fmt_;
+  lxw_col_t last_col_ = 0;
+  lxw_row_t row_ = 0;
+  bool repeated_ = false;
+};
+
+// A4 landscape, centred, fitted to the page width.
+void set_page(lxw_worksheet* ws) {
+  worksheet_set_landscape(ws);
+  worksheet_set_paper(ws, 9);  // A4
+  worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
+  worksheet_center_horizontally(ws);
+  worksheet_fit_to_pages(ws, 1, 0);
+}
+
 }  // namespace
 
 Result<std::string> render_xlsx(const Document& d) {
@@ -121,83 +233,12 @@ Result<std::string> render_xlsx(const Document& d) {
 
   lxw_worksheet* ws = workbook_add_worksheet(wb, d.sheet.c_str());
   const Formats fmt(wb);
-  std::size_t ncols = 1;
-  std::vector<double> widths;
-  for (const Section& s : d.sections) {
-    ncols = std::max(ncols, columns(s));
-    if (widths.size() < s.widths.size()) widths.resize(s.widths.size(), 0);
-    for (std::size_t i = 0; i < s.widths.size(); ++i) widths[i] = std::max(widths[i], s.widths[i]);
-  }
-  for (std::size_t i = 0; i < widths.size(); ++i) {
-    worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), widths[i],
-                         nullptr);
-  }
-  const auto last_col = static_cast<lxw_col_t>(ncols - 1);
-  lxw_row_t row = 0;
-  const auto line = [&](const std::string& text, lxw_format* f) {
-    worksheet_merge_range(ws, row, 0, row, last_col, text.c_str(), f);
-    ++row;
-  };
-  if (!d.form_code.empty()) line(d.form_code, fmt.form);
-  worksheet_set_row(ws, row, 36, nullptr);
-  line(d.title, fmt.title);
-  line(d.period_line, fmt.period);
-  if (d.notice) line(*d.notice, fmt.notice);
-  ++row;
+  Sheet sheet(ws, fmt, d);
+  sheet.heading(d);
+  for (const Section& s : d.sections) sheet.section(s);
+  for (const auto& [label, value] : d.inputs) sheet.line(label + ": " + value, fmt.input);
+  set_page(ws);
 
-  bool repeated = false;
-  for (const Section& s : d.sections) {
-    if (!s.heading.empty()) line(s.heading, fmt.heading);
-    const lxw_row_t header_top = row;
-    for (const PlacedHeader& h : place(s.header)) {
-      const auto r = static_cast<lxw_row_t>(header_top + static_cast<lxw_row_t>(h.row));
-      const auto c = static_cast<lxw_col_t>(h.col);
-      if (h.rowspan > 1 || h.colspan > 1) {
-        worksheet_merge_range(ws, r, c, r + static_cast<lxw_row_t>(h.rowspan - 1),
-                              static_cast<lxw_col_t>(c + static_cast<lxw_col_t>(h.colspan - 1)),
-                              h.text->c_str(), fmt.header);
-      } else {
-        worksheet_write_string(ws, r, c, h.text->c_str(), fmt.header);
-      }
-    }
-    row = static_cast<lxw_row_t>(header_top + s.header.size());
-    if (!s.numbering.empty()) {
-      for (std::size_t i = 0; i < s.numbering.size(); ++i) {
-        worksheet_write_string(ws, row, static_cast<lxw_col_t>(i), s.numbering[i].c_str(),
-                               fmt.numbering);
-      }
-      ++row;
-    }
-    if (!repeated) {
-      worksheet_repeat_rows(ws, header_top, row - 1);
-      repeated = true;
-    }
-    for (const Row& r : s.rows) {
-      for (std::size_t i = 0; i < r.cells.size(); ++i) {
-        const Cell& c = r.cells[i];
-        lxw_format* f = fmt.cells.at({c.type, r.level});
-        const auto col = static_cast<lxw_col_t>(i);
-        switch (c.type) {
-          case Cell::Type::Empty: worksheet_write_string(ws, row, col, "–", f); break;
-          case Cell::Type::Text: worksheet_write_string(ws, row, col, c.text.c_str(), f); break;
-          case Cell::Type::Count:
-            worksheet_write_number(ws, row, col, static_cast<double>(c.count), f);
-            break;
-          case Cell::Type::Ratio:
-          case Cell::Type::Days: worksheet_write_number(ws, row, col, c.value, f); break;
-        }
-      }
-      ++row;
-    }
-    ++row;
-  }
-  for (const auto& [label, value] : d.inputs) line(label + ": " + value, fmt.input);
-
-  worksheet_set_landscape(ws);
-  worksheet_set_paper(ws, 9);  // A4
-  worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
-  worksheet_center_horizontally(ws);
-  worksheet_fit_to_pages(ws, 1, 0);
   const lxw_error err = workbook_close(wb);
   if (err != LXW_NO_ERROR) {
     return Error{std::string("xlsx: ") + lxw_strerror(err)};

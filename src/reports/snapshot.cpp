@@ -15,10 +15,9 @@ Result<std::vector<SnapshotFile>> snapshot_files(const Reports& reports) {
   std::vector<SnapshotFile> files;
   for (const Kind k : kKinds) {
     for (const Format f : kFormats) {
-      auto bytes = render(reports, k, f);
-      if (!bytes) return std::move(bytes).error();
-      files.push_back({std::string(to_string(k)) + "." + std::string(to_string(f)),
-                       std::move(*bytes)});
+      TTHC_TRY(std::string bytes, render(reports, k, f));
+      files.push_back(
+          {std::string(to_string(k)) + "." + std::string(to_string(f)), std::move(bytes)});
     }
   }
   std::sort(files.begin(), files.end(),
@@ -27,8 +26,8 @@ Result<std::vector<SnapshotFile>> snapshot_files(const Reports& reports) {
   manifest += inputs_json_lines(reports.results.inputs);
   manifest += "  \"files\": {";
   for (std::size_t i = 0; i < files.size(); ++i) {
-    manifest += (i == 0 ? "\n    " : ",\n    ") + json_quote(files[i].name) + ": " +
-                json_quote("sha256:" + sha256_hex(files[i].bytes));
+    manifest += (i == 0 ? "\n    " : ",\n    ") + json_string(files[i].name) + ": " +
+                json_string("sha256:" + sha256_hex(files[i].bytes));
   }
   manifest += "\n  }\n}\n";
   files.push_back({"manifest.json", std::move(manifest)});

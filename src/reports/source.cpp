@@ -29,11 +29,10 @@ Result<Reports> build_reports(const ReportSource& source, const Period& period, 
   if (!std::filesystem::exists(source.db, ec)) {
     return Error{"no store at " + source.db.string()};
   }
-  auto reader = store::Reader::open(source.db);
-  if (!reader) return std::move(reader).error();
+  TTHC_TRY(auto reader, store::Reader::open(source.db));
   const Inputs inputs =
       make_inputs(period, as_of, *source.calendar, *source.catalogue, source.settings);
-  return build_reports(*reader, *source.calendar, *source.catalogue, inputs);
+  return build_reports(reader, *source.calendar, *source.catalogue, inputs);
 }
 
 Result<ClaimedReport> claimed_for_metric(const ReportSource& source, Moment now) {
@@ -41,24 +40,19 @@ Result<ClaimedReport> claimed_for_metric(const ReportSource& source, Moment now)
   {
     std::error_code ec;
     if (!std::filesystem::exists(source.db, ec)) return Error{"no store at " + source.db.string()};
-    auto reader = store::Reader::open(source.db);
-    if (!reader) return std::move(reader).error();
-    auto claims = reader->claimed_stats(period.year, period.month);
-    if (!claims) return std::move(claims).error();
-    if (claims->empty()) period = previous(period);
+    TTHC_TRY(auto reader, store::Reader::open(source.db));
+    TTHC_TRY(const auto claims, reader.claimed_stats(period.year, period.month));
+    if (claims.empty()) period = previous(period);
   }
-  auto moment = report_moment(period, std::nullopt, now);
-  if (!moment) return std::move(moment).error();
-  auto built = build_reports(source, period, *moment);
-  if (!built) return std::move(built).error();
-  return std::move(built->claimed);
+  TTHC_TRY(const Moment moment, report_moment(period, std::nullopt, now));
+  TTHC_TRY(Reports built, build_reports(source, period, moment));
+  return std::move(built.claimed);
 }
 
 Result<std::vector<std::string>> changes_since(const Reports& fresh, Kind kind,
                                                std::string_view snapshot_json) {
-  auto rendered = render(fresh, kind, Format::Json);
-  if (!rendered) return std::move(rendered).error();
-  return diff_reports(snapshot_json, *rendered);
+  TTHC_TRY(const std::string rendered, render(fresh, kind, Format::Json));
+  return diff_reports(snapshot_json, rendered);
 }
 
 }  // namespace tthc::reports

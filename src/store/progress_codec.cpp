@@ -1,5 +1,7 @@
 #include "store/progress_codec.hpp"
 
+#include "base/json_text.hpp"
+
 #include <charconv>
 #include <cstring>
 
@@ -20,29 +22,6 @@ char* put_moment(char* p, const std::optional<Moment>& m) {
   if (m) return put_int(p, m->time_since_epoch().count());
   std::memcpy(p, "null", 4);
   return p + 4;
-}
-
-// A JSON string: quotes, backslashes and control characters escaped (at most 6 bytes for one);
-// the rest (valid UTF-8, checked at intake) as is.
-char* put_string(char* p, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  *p++ = '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      *p++ = ch;
-    } else if (c == '"' || c == '\\') {
-      *p++ = '\\';
-      *p++ = ch;
-    } else {
-      std::memcpy(p, "\\u00", 4);
-      p[4] = kHex[c >> 4];
-      p[5] = kHex[c & 0xF];
-      p += 6;
-    }
-  }
-  *p++ = '"';
-  return p;
 }
 
 void put_utf8(std::string& out, std::uint32_t cp) {
@@ -248,13 +227,13 @@ std::optional<Error> decode(std::string_view text, bool with_text, Add add) {
 }  // namespace
 
 void encode_progress(std::span<const EntryRef> entries, std::string& out) {
-  // Room for the worst case: every text byte escaped to 6, four numbers, the punctuation.
+  // Room for the worst case: every text escaped at its longest, five numbers, the punctuation.
   std::size_t room = 2;
   for (const EntryRef& r : entries) {
     const ProgressEntry& e = *r.entry;
-    room += 6 * (e.department.size() + e.handler.size() + e.handler_title.size() +
-                 e.action.size()) +
-            8 + 5 * kIntRoom + 12;
+    room += json_string_capacity(e.department.size()) + json_string_capacity(e.handler.size()) +
+            json_string_capacity(e.handler_title.size()) + json_string_capacity(e.action.size()) +
+            5 * kIntRoom + 12;
   }
   const std::size_t start = out.size();
   out.resize(start + room);
@@ -269,13 +248,13 @@ void encode_progress(std::span<const EntryRef> entries, std::string& out) {
     *p++ = ',';
     p = put_int(p, status_code(e.status));
     *p++ = ',';
-    p = put_string(p, e.department);
+    p = write_json_string(p, e.department);
     *p++ = ',';
-    p = put_string(p, e.handler);
+    p = write_json_string(p, e.handler);
     *p++ = ',';
-    p = put_string(p, e.handler_title);
+    p = write_json_string(p, e.handler_title);
     *p++ = ',';
-    p = put_string(p, e.action);
+    p = write_json_string(p, e.action);
     *p++ = ',';
     p = put_moment(p, e.step_start);
     *p++ = ',';

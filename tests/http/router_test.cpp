@@ -143,6 +143,12 @@ TEST(ErrorResponse, ReplacesInvalidUtf8) {
             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
 
+TEST(ErrorResponse, KeepsItsOwnEscapesAroundTheSharedOnes) {
+  // DEL and the short escapes are the error bodies' own; the rest is base/json_text.hpp's.
+  const Response r = error_response(400, "\x7f\"a\n\x1f\xC3\xA0\\");
+  EXPECT_EQ(r.body, R"({"error":"\u007f\"a\n\u001fà\\"})");
+}
+
 TEST(Request, HeaderLookupIgnoresCase) {
   Request r;
   r.headers = {{"content-type", "text/csv"}, {"x-a", "1"}, {"x-a", "2"}};
