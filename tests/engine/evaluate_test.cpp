@@ -3,6 +3,8 @@
 #include "engine/evaluate.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/rules.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,24 +30,16 @@ using calendar::parse_limit;
 using std::chrono::hours;
 using std::chrono::minutes;
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return make_moment(y, mo, d, h, mi, s);
-}
+using test::at;
 
 calendar::Limit limit(std::string_view text) {
   return parse_limit(text).value();
 }
 
+// The rule of 1.004227, the procedure every dossier here belongs to.
 ProcedureRule rule(std::string_view legal, std::string_view reduced = "",
                    std::string_view online = "") {
-  ProcedureRule r;
-  r.code = "1.004227";
-  r.name = "Cấp giấy phép";
-  r.field_code = "KHCN";
-  r.legal = limit(legal);
-  r.reduced = limit(reduced);
-  r.online = limit(online);
-  return r;
+  return test::procedure_rule("1.004227", "KHCN", legal, reduced, online);
 }
 
 ProgressEntry entry(Moment when, Status s, std::string dept = "Phòng Quản lý chuyên ngành",

@@ -3,15 +3,14 @@
 
 #include "engine/evaluate.hpp"
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tthc::engine {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
 
 class PeriodTest : public ::testing::Test {
  protected:

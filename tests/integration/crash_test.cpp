@@ -331,9 +331,9 @@ void expect_same_content(const std::filesystem::path& expected, const std::files
   }
 }
 
+// The rows of `table` as text; "0" while the table is not there yet.
 std::string count_of(const std::filesystem::path& db, const std::string& table) {
-  const auto rows = test::sql_rows(db, "SELECT count(*) FROM " + table);
-  return rows.empty() ? "0" : rows.front().front();
+  return std::to_string(std::max<std::int64_t>(test::row_count(db, table), 0));
 }
 
 // A simulated quarter's sync log (re-sends as dossiers progress, duplicates, re-sends out of

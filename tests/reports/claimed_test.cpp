@@ -10,6 +10,8 @@
 #include "reports/snapshot.hpp"
 #include "reports/source.hpp"
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/rules.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -20,9 +22,7 @@
 namespace tthc::reports {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0) {
-  return make_moment(y, mo, d, h);
-}
+using test::at;
 
 DossierTimeline dossier(std::string code, Moment received, std::optional<Moment> end) {
   DossierTimeline tl;
@@ -61,12 +61,9 @@ store::StoredClaimedStats claim(std::string unit, std::int64_t on_time, std::int
 class ClaimedTest : public ::testing::Test {
  protected:
   ClaimedTest() {
-    engine::ProcedureRule r;
-    r.code = "1.000001";
+    engine::ProcedureRule r = test::procedure_rule("1.000001", "KHCN", "5wd");
     r.name = "Cấp phép";
-    r.field_code = "KHCN";
     r.field_name = "Khoa học";
-    r.legal = calendar::parse_limit("5wd").value();
     catalogue_ = engine::Catalogue({r});
   }
 

@@ -5,6 +5,7 @@
 #include "store/schema.hpp"
 #include "store/store.hpp"
 
+#include "support/moments.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -15,9 +16,7 @@
 namespace tthc::store {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0) {
-  return make_moment(y, mo, d, h);
-}
+using test::at;
 
 DossierSnapshot snapshot(std::string code, Status status, Moment received, Moment freshness) {
   DossierSnapshot s;
