@@ -5,6 +5,7 @@
 #include "support/calendar.hpp"
 #include "support/moments.hpp"
 #include "support/rules.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -19,12 +20,8 @@ using test::procedure_rule;
 
 DossierTimeline dossier(std::string code, Moment received, std::string procedure = "1.000001",
                         Status status = Status::InProcess) {
-  DossierTimeline tl;
-  tl.dossier.code = std::move(code);
-  tl.dossier.procedure_code = std::move(procedure);
+  DossierTimeline tl = test::timeline(std::move(code), std::move(procedure), received, status);
   tl.dossier.field_code = "KHCN";
-  tl.dossier.status = status;
-  tl.dossier.received = received;
   return tl;
 }
 

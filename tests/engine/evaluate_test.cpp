@@ -5,6 +5,7 @@
 #include "support/calendar.hpp"
 #include "support/moments.hpp"
 #include "support/rules.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -55,12 +56,7 @@ ProgressEntry entry(Moment when, Status s, std::string dept = "Phòng Quản lý
 
 // A dossier received Mon 2/3/2026 09:00, in process.
 DossierTimeline dossier(Status s = Status::InProcess, Moment received = at(2026, 3, 2, 9)) {
-  DossierTimeline tl;
-  tl.dossier.code = "000.00.12.H42-260302-0001";
-  tl.dossier.procedure_code = "1.004227";
-  tl.dossier.status = s;
-  tl.dossier.received = received;
-  return tl;
+  return test::timeline("000.00.12.H42-260302-0001", "1.004227", received, s);
 }
 
 class EngineTest : public ::testing::Test {

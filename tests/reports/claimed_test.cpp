@@ -13,6 +13,7 @@
 #include "support/moments.hpp"
 #include "support/rules.hpp"
 #include "support/temp_dir.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,12 +26,9 @@ namespace {
 using test::at;
 
 DossierTimeline dossier(std::string code, Moment received, std::optional<Moment> end) {
-  DossierTimeline tl;
-  tl.dossier.code = std::move(code);
-  tl.dossier.procedure_code = "1.000001";
+  DossierTimeline tl = test::timeline(std::move(code), "1.000001", received,
+                                      end ? Status::Finished : Status::InProcess);
   tl.dossier.unit_name = "Sở Khoa học và Công nghệ";
-  tl.dossier.status = end ? Status::Finished : Status::InProcess;
-  tl.dossier.received = received;
   tl.dossier.processing_end = end;
   return tl;
 }
@@ -61,10 +59,8 @@ store::StoredClaimedStats claim(std::string unit, std::int64_t on_time, std::int
 class ClaimedTest : public ::testing::Test {
  protected:
   ClaimedTest() {
-    engine::ProcedureRule r = test::procedure_rule("1.000001", "KHCN", "5wd");
-    r.name = "Cấp phép";
-    r.field_name = "Khoa học";
-    catalogue_ = engine::Catalogue({r});
+    catalogue_ = engine::Catalogue(
+        {test::named(test::procedure_rule("1.000001", "KHCN", "5wd"), "Cấp phép", "Khoa học")});
   }
 
   Inputs inputs() const {

@@ -6,6 +6,7 @@
 #include "support/calendar.hpp"
 #include "support/moments.hpp"
 #include "support/rules.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,13 +19,9 @@ using test::procedure_rule;
 
 DossierTimeline dossier(std::string code, Moment received, Status status,
                         std::string procedure = "1.000001", std::string field = "KHCN") {
-  DossierTimeline tl;
-  tl.dossier.code = std::move(code);
-  tl.dossier.procedure_code = std::move(procedure);
+  DossierTimeline tl = test::timeline(std::move(code), std::move(procedure), received, status);
   tl.dossier.field_code = std::move(field);
   tl.dossier.unit_name = "Đơn vị " + std::string(tl.dossier.code.substr(0, 1));
-  tl.dossier.status = status;
-  tl.dossier.received = received;
   return tl;
 }
 

@@ -21,10 +21,8 @@ using test::at;
 class RenderTest : public ::testing::Test {
  protected:
   RenderTest() {
-    engine::ProcedureRule r = test::procedure_rule("1.000001", "KHCN", "5wd");
-    r.name = "Cấp phép";
-    r.field_name = "Khoa học & công nghệ";
-    catalogue_ = engine::Catalogue({r});
+    catalogue_ = engine::Catalogue({test::named(test::procedure_rule("1.000001", "KHCN", "5wd"),
+                                                "Cấp phép", "Khoa học & công nghệ")});
   }
 
   Reports build(Moment as_of) {

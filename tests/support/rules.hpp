@@ -26,4 +26,12 @@ inline engine::ProcedureRule procedure_rule(std::string code, std::string field,
   return r;
 }
 
+/// `rule` under the names a test reads back from its output.
+inline engine::ProcedureRule named(engine::ProcedureRule rule, std::string name,
+                                   std::string field_name) {
+  rule.name = std::move(name);
+  rule.field_name = std::move(field_name);
+  return rule;
+}
+
 }  // namespace tthc::test
