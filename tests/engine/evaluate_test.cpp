@@ -45,11 +45,7 @@ ProcedureRule rule(std::string_view legal, std::string_view reduced = "",
 
 ProgressEntry entry(Moment when, Status s, std::string dept = "Phòng Quản lý chuyên ngành",
                     std::optional<Moment> deadline = std::nullopt) {
-  ProgressEntry e;
-  e.at = when;
-  e.status = s;
-  e.department = std::move(dept);
-  e.handler = "Nguyễn Văn A";
+  ProgressEntry e = test::progress_entry(when, s, std::move(dept), "Nguyễn Văn A");
   e.step_deadline = deadline;
   return e;
 }

@@ -32,11 +32,7 @@ DossierTimeline finished(std::string code, Moment received, Moment end) {
 }
 
 void add_entry(DossierTimeline& tl, Moment when, Status status) {
-  ProgressEntry e;
-  e.at = when;
-  e.status = status;
-  e.department = "Phòng A";
-  tl.progress.push_back(e);
+  tl.progress.push_back(test::progress_entry(when, status, "Phòng A"));
   sort_progress(tl.progress);
 }
 

@@ -7,6 +7,7 @@
 
 #include "support/moments.hpp"
 #include "support/temp_dir.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -31,11 +32,7 @@ DossierSnapshot snapshot(std::string code, Status status, Moment received, Momen
 }
 
 ProgressEntry entry(Moment when, Status status) {
-  ProgressEntry e;
-  e.at = when;
-  e.status = status;
-  e.department = "Phòng A";
-  return e;
+  return test::progress_entry(when, status, "Phòng A");
 }
 
 std::set<std::string> visited(Reader& r, Moment start, Moment end, bool by_return = false) {

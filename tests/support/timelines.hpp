@@ -1,6 +1,6 @@
 #pragma once
-// Dossiers as the engine, the live state and the reports receive them, for tests that build
-// their own timelines.
+// Dossiers and their progress as the engine, the live state, the store and the reports receive
+// them, for tests that build their own timelines.
 
 #include "domain/dossier.hpp"
 
@@ -19,6 +19,17 @@ inline DossierTimeline timeline(std::string code, std::string procedure, Moment 
   tl.dossier.status = status;
   tl.dossier.received = received;
   return tl;
+}
+
+/// A progress entry: `status` from `at` at `department`, handled by `handler`.
+inline ProgressEntry progress_entry(Moment at, Status status, std::string department,
+                                    std::string handler = "") {
+  ProgressEntry e;
+  e.at = at;
+  e.status = status;
+  e.department = std::move(department);
+  e.handler = std::move(handler);
+  return e;
 }
 
 }  // namespace tthc::test
