@@ -22,10 +22,7 @@ namespace {
 
 using test::Outcome;
 
-// Runs the executable in the source folder, waits, and captures both streams.
-Outcome run(const std::vector<std::string>& args) {
-  return test::run_process(TTHC_EXECUTABLE, args, TTHC_SOURCE_DIR);
-}
+using test::monitor::run;
 
 void write_file(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;

@@ -219,7 +219,7 @@ TEST(CrashDaemon, KillNineUnderWebhookLoadLosesNoAcknowledgedRecord) {
                           "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
                           "[store]\npath = \"d.db\"\n[reports]\ndir = \"reports\"\n" +
                           "[http]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n");
-  const auto log = [&] { return test::process_detail::slurp(dir.file("daemon.log")); };
+  const auto log = [&] { return test::read_file(dir.file("daemon.log")); };
   auto daemon = start_daemon(dir, config);
   ASSERT_EQ(daemon->port(), port) << daemon->first_line() << log();
 
