@@ -3,6 +3,9 @@
 #include "alerts/observer.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/rules.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,34 +14,22 @@
 namespace tthc::alerts {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return make_moment(y, mo, d, h, mi, s);
-}
+using test::at;
 
-engine::ProcedureRule rule(std::string code, std::string_view legal) {
-  engine::ProcedureRule r;
-  r.code = std::move(code);
-  r.name = "Thủ tục " + r.code;
-  r.field_code = "KHCN";
-  r.legal = calendar::parse_limit(legal).value();
-  return r;
-}
+using test::procedure_rule;
 
 DossierTimeline dossier(std::string code, Moment received, std::string procedure = "1.000001",
                         Status status = Status::InProcess) {
-  DossierTimeline tl;
-  tl.dossier.code = std::move(code);
-  tl.dossier.procedure_code = std::move(procedure);
+  DossierTimeline tl = test::timeline(std::move(code), std::move(procedure), received, status);
   tl.dossier.field_code = "KHCN";
-  tl.dossier.status = status;
-  tl.dossier.received = received;
   return tl;
 }
 
 class AlertsTest : public ::testing::Test {
  protected:
   AlertsTest()
-      : catalogue_({rule("1.000001", "5wd"), rule("1.000002", "5wd")}),
+      : catalogue_(
+            {procedure_rule("1.000001", "KHCN", "5wd"), procedure_rule("1.000002", "KHCN", "5wd")}),
         state_(catalogue_, test::official_calendar(), engine::Settings{}, at(2026, 3, 2, 8)),
         observer_(settings(), [this](std::vector<Transition> t) {
           for (Transition& x : t) seen_.push_back(std::move(x));

@@ -5,10 +5,11 @@
 
 #include "http/server.hpp"
 #include "http/signature.hpp"
+#include "support/moments.hpp"
+#include "support/sql.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <boost/json.hpp>
 
 #include <atomic>
@@ -20,9 +21,7 @@ namespace {
 
 namespace json = boost::json;
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
 
 Alert alert(const std::string& code, AlertKind kind = AlertKind::Overdue) {
   Alert a;
@@ -106,15 +105,7 @@ class DispatcherTest : public ::testing::Test {
     }
   }
   std::int64_t count(const std::string& table) {
-    sqlite3* db = nullptr;
-    sqlite3_open(dir_.file("alerts.db").c_str(), &db);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &st, nullptr);
-    sqlite3_step(st);
-    const std::int64_t n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
+    return test::row_count(dir_.file("alerts.db"), table);
   }
 
   test::TempDir dir_;

@@ -17,9 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::Outcome;
 
-Outcome run(const std::vector<std::string>& args) {
-  return test::run_process(TTHC_EXECUTABLE, args, TTHC_SOURCE_DIR);
-}
+using test::monitor::run;
 
 std::unique_ptr<test::Daemon> start_daemon(const std::string& config) {
   return std::make_unique<test::Daemon>(

@@ -22,10 +22,7 @@ namespace {
 
 using test::Outcome;
 
-// Runs the executable in the source folder, waits, and captures both streams.
-Outcome run(const std::vector<std::string>& args) {
-  return test::run_process(TTHC_EXECUTABLE, args, TTHC_SOURCE_DIR);
-}
+using test::monitor::run;
 
 void write_file(const std::filesystem::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
@@ -305,8 +302,7 @@ TEST(RunCommand, ADamagedStoreIsFoundAtStartAndTakesNoWrites) {
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("tthc_store_damaged 1"), std::string::npos);
   EXPECT_EQ(daemon.stop(), 0);
-  EXPECT_EQ(test::sql_rows(db, "SELECT count(*) FROM dossiers WHERE code LIKE '%260303%'"),
-            (std::vector<std::vector<std::string>>{{"0"}}));
+  EXPECT_EQ(test::row_count(db, "dossiers WHERE code LIKE '%260303%'"), 0);
 }
 
 TEST(RunCommand, PollsTheOneStopSystemWhenConfigured) {

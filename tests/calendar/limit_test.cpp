@@ -1,6 +1,7 @@
 #include "calendar/limit.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
 
 #include <gtest/gtest.h>
 
@@ -25,9 +26,7 @@ const tthc::calendar::WorkingCalendar& cal() {
   return tthc::test::official_calendar();
 }
 
-std::string at(int y, unsigned mo, unsigned d, int h, int mi = 0, int s = 0) {
-  return format_iso(make_moment(y, mo, d, h, mi, s));
-}
+using tthc::test::iso_at;
 
 Limit limit(std::string_view text) {
   auto l = parse_limit(text);
@@ -123,21 +122,21 @@ TEST(ComputeDue, NoLimitNoDue) {
 }
 
 TEST(ComputeDue, WorkedExamplesOfTheSpec) {
-  EXPECT_EQ(due(make_moment(2026, 4, 24, 9), "3wd"), at(2026, 5, 4, 9));
-  EXPECT_EQ(due(make_moment(2026, 4, 24, 17, 30), "3wd"), at(2026, 5, 4, 17));
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 10), "4wh"), at(2026, 4, 28, 16));
+  EXPECT_EQ(due(make_moment(2026, 4, 24, 9), "3wd"), iso_at(2026, 5, 4, 9));
+  EXPECT_EQ(due(make_moment(2026, 4, 24, 17, 30), "3wd"), iso_at(2026, 5, 4, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 10), "4wh"), iso_at(2026, 4, 28, 16));
 }
 
 TEST(ComputeDue, WorkingDaysAndHours) {
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 16), "4wh"), at(2026, 4, 29, 10));
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 7), "1wd"), at(2026, 4, 28, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 16), "4wh"), iso_at(2026, 4, 29, 10));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 7), "1wd"), iso_at(2026, 4, 28, 17));
   // Received in the lunch break: 13:30–17:00, then 07:00–11:30 the next day.
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 12), "1wd"), at(2026, 4, 29, 11, 30));
-  EXPECT_EQ(due(make_moment(2026, 4, 25, 10), "1wh"), at(2026, 4, 28, 8));  // Saturday
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 12), "1wd"), iso_at(2026, 4, 29, 11, 30));
+  EXPECT_EQ(due(make_moment(2026, 4, 25, 10), "1wh"), iso_at(2026, 4, 28, 8));  // Saturday
   // Over Tết 2026: Friday 13/2 09:00 + 1wd → Monday 23/2 09:00.
-  EXPECT_EQ(due(make_moment(2026, 2, 13, 9), "1wd"), at(2026, 2, 23, 9));
+  EXPECT_EQ(due(make_moment(2026, 2, 13, 9), "1wd"), iso_at(2026, 2, 23, 9));
   // A make-up Saturday counts: Friday 9/1/2026 09:00 + 1wd → Saturday 10/1 09:00.
-  EXPECT_EQ(due(make_moment(2026, 1, 9, 9), "1wd"), at(2026, 1, 10, 9));
+  EXPECT_EQ(due(make_moment(2026, 1, 9, 9), "1wd"), iso_at(2026, 1, 10, 9));
 }
 
 TEST(ComputeDue, WorkingDaysAreTheCalendarsDayLength) {
@@ -148,76 +147,76 @@ TEST(ComputeDue, WorkingDaysAreTheCalendarsDayLength) {
   const auto d = compute_due(*c, make_moment(2026, 4, 28, 9), limit("2wd"));
   ASSERT_TRUE(d);
   // 28/4 09–12 (3 h), 29/4 (4 h), 30/4 and 1/5 off, 4/5 08–09 (1 h).
-  EXPECT_EQ(format_iso(*d), at(2026, 5, 4, 9));
+  EXPECT_EQ(format_iso(*d), iso_at(2026, 5, 4, 9));
   const auto h = compute_due(*c, make_moment(2026, 4, 28, 9), limit("4wh"));
   ASSERT_TRUE(h);
-  EXPECT_EQ(format_iso(*h), at(2026, 4, 29, 9));
+  EXPECT_EQ(format_iso(*h), iso_at(2026, 4, 29, 9));
 }
 
 // --- compute_due: calendar days --------------------------------------------------------------
 
 TEST(ComputeDue, CalendarDaysFromTheNormalisedReceipt) {
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 10), "1d"), at(2026, 4, 29, 10));
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 16, 30), "1d"), at(2026, 4, 29, 16, 30));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 10), "1d"), iso_at(2026, 4, 29, 10));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 16, 30), "1d"), iso_at(2026, 4, 29, 16, 30));
   // Received on Saturday 25/4: the clock starts Tuesday 28/4 07:00 (27/4 is off), so + 1 day is
   // Wednesday 29/4 07:00 — not Sunday 26/4 10:00 rolled forward to 28/4.
-  EXPECT_EQ(due(make_moment(2026, 4, 25, 10), "1d"), at(2026, 4, 29, 7));
+  EXPECT_EQ(due(make_moment(2026, 4, 25, 10), "1d"), iso_at(2026, 4, 29, 7));
   // Received in the lunch break: 13:30 + 1 day.
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 12), "1d"), at(2026, 4, 29, 13, 30));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 12), "1d"), iso_at(2026, 4, 29, 13, 30));
 }
 
 TEST(ComputeDue, CalendarDaysRollForwardToAWorkingMoment) {
   // Ends on a Sunday → Monday morning.
-  EXPECT_EQ(due(make_moment(2026, 8, 20, 10), "3d"), at(2026, 8, 24, 7));
+  EXPECT_EQ(due(make_moment(2026, 8, 20, 10), "3d"), iso_at(2026, 8, 24, 7));
   // Ends on a worked Saturday (22/8/2026) → stays.
-  EXPECT_EQ(due(make_moment(2026, 8, 20, 10), "2d"), at(2026, 8, 22, 10));
+  EXPECT_EQ(due(make_moment(2026, 8, 20, 10), "2d"), iso_at(2026, 8, 22, 10));
   // Ends on a holiday (31/8, 1/9, 2/9 off) → Thursday 3/9.
-  EXPECT_EQ(due(make_moment(2026, 8, 21, 16), "10d"), at(2026, 9, 3, 7));
+  EXPECT_EQ(due(make_moment(2026, 8, 21, 16), "10d"), iso_at(2026, 9, 3, 7));
   // Ends on a working day: the time of day of the normalised receipt is kept.
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 11, 0), "1d"), at(2026, 4, 29, 11, 0));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 11, 0), "1d"), iso_at(2026, 4, 29, 11, 0));
   // Ends after hours: receipt 28/4 17:00 → starts 29/4 07:00; +1 day = 30/4 (off) → 4/5.
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 17), "1d"), at(2026, 5, 4, 7));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 17), "1d"), iso_at(2026, 5, 4, 7));
   // Into Tết: Friday 13/2 09:00 + 3 days = Monday 16/2 (off) → Monday 23/2 07:00.
-  EXPECT_EQ(due(make_moment(2026, 2, 13, 9), "3d"), at(2026, 2, 23, 7));
+  EXPECT_EQ(due(make_moment(2026, 2, 13, 9), "3d"), iso_at(2026, 2, 23, 7));
 }
 
 // --- compute_due: same day with a cut-off ----------------------------------------------------
 
 TEST(ComputeDue, SameDayBeforeTheCutOff) {
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 9), "sameday@15:00"), at(2026, 4, 28, 17));
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 14, 59, 59), "sameday@15:00"), at(2026, 4, 28, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 9), "sameday@15:00"), iso_at(2026, 4, 28, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 14, 59, 59), "sameday@15:00"), iso_at(2026, 4, 28, 17));
 }
 
 TEST(ComputeDue, SameDayAtOrAfterTheCutOff) {
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 15), "sameday@15:00"), at(2026, 4, 29, 17));
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 16, 59, 59), "sameday@15:00"), at(2026, 4, 29, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 15), "sameday@15:00"), iso_at(2026, 4, 29, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 16, 59, 59), "sameday@15:00"), iso_at(2026, 4, 29, 17));
   // Across a weekend: Friday 8/5/2026 → Monday 11/5.
-  EXPECT_EQ(due(make_moment(2026, 5, 8, 15, 30), "sameday@15:00"), at(2026, 5, 11, 17));
+  EXPECT_EQ(due(make_moment(2026, 5, 8, 15, 30), "sameday@15:00"), iso_at(2026, 5, 11, 17));
   // Across 30/4, 1/5 and the weekend: Wednesday 29/4 → Monday 4/5.
-  EXPECT_EQ(due(make_moment(2026, 4, 29, 15, 30), "sameday@15:00"), at(2026, 5, 4, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 29, 15, 30), "sameday@15:00"), iso_at(2026, 5, 4, 17));
   // Across Tết 2026: Friday 13/2 → Monday 23/2.
-  EXPECT_EQ(due(make_moment(2026, 2, 13, 15, 30), "sameday@15:00"), at(2026, 2, 23, 17));
+  EXPECT_EQ(due(make_moment(2026, 2, 13, 15, 30), "sameday@15:00"), iso_at(2026, 2, 23, 17));
   // To a make-up Saturday: Friday 9/1/2026 → Saturday 10/1.
-  EXPECT_EQ(due(make_moment(2026, 1, 9, 15, 30), "sameday@15:00"), at(2026, 1, 10, 17));
+  EXPECT_EQ(due(make_moment(2026, 1, 9, 15, 30), "sameday@15:00"), iso_at(2026, 1, 10, 17));
 }
 
 TEST(ComputeDue, SameDayComparesTheNormalisedReceipt) {
   // On an off day: normalised to Tuesday 28/4 07:00, before the cut-off.
-  EXPECT_EQ(due(make_moment(2026, 4, 25, 16), "sameday@15:00"), at(2026, 4, 28, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 25, 16), "sameday@15:00"), iso_at(2026, 4, 28, 17));
   // After hours on Friday 24/4: the clock starts Tuesday 28/4 07:00.
-  EXPECT_EQ(due(make_moment(2026, 4, 24, 17, 30), "sameday@15:00"), at(2026, 4, 28, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 24, 17, 30), "sameday@15:00"), iso_at(2026, 4, 28, 17));
   // Cut-off in the lunch break: 11:45 is normalised to 13:30, which is after 12:00.
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 11, 45), "sameday@12:00"), at(2026, 4, 29, 17));
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 11, 29), "sameday@12:00"), at(2026, 4, 28, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 11, 45), "sameday@12:00"), iso_at(2026, 4, 29, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 11, 29), "sameday@12:00"), iso_at(2026, 4, 28, 17));
   // Before the first session: normalised to 07:00, equal to a 07:00 cut-off → next day.
-  EXPECT_EQ(due(make_moment(2026, 4, 28, 6), "sameday@07:00"), at(2026, 4, 29, 17));
+  EXPECT_EQ(due(make_moment(2026, 4, 28, 6), "sameday@07:00"), iso_at(2026, 4, 29, 17));
 }
 
 TEST(ComputeDue, NormaliseReceipt) {
   EXPECT_EQ(format_iso(tthc::calendar::normalize_receipt(cal(), make_moment(2026, 4, 24, 17, 30))),
-            at(2026, 4, 28, 7));
+            iso_at(2026, 4, 28, 7));
   EXPECT_EQ(format_iso(tthc::calendar::normalize_receipt(cal(), make_moment(2026, 4, 28, 9))),
-            at(2026, 4, 28, 9));
+            iso_at(2026, 4, 28, 9));
 }
 
 }  // namespace

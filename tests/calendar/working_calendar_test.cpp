@@ -1,6 +1,7 @@
 #include "calendar/working_calendar.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
 
 #include <gtest/gtest.h>
 
@@ -42,9 +43,7 @@ const WorkingCalendar& cal() {
 std::string iso(Moment m) {
   return format_iso(m);
 }
-std::string at(int y, unsigned mo, unsigned d, int h, int mi = 0, int s = 0) {
-  return iso(make_moment(y, mo, d, h, mi, s));
-}
+using tthc::test::iso_at;
 
 // The official days off and worked Saturdays of domain.md §3, typed in from the spec.
 const std::set<std::string>& spec_days_off() {
@@ -72,18 +71,19 @@ const std::set<std::string>& spec_working_saturdays() {
 
 TEST(WorkedExamples, ThreeWorkingDaysOverTheAprilMayHolidays) {
   const Moment received = make_moment(2026, 4, 24, 9);
-  EXPECT_EQ(iso(cal().normalize(received)), at(2026, 4, 24, 9));
-  EXPECT_EQ(iso(cal().add(cal().normalize(received), 3 * cal().day_length())), at(2026, 5, 4, 9));
+  EXPECT_EQ(iso(cal().normalize(received)), iso_at(2026, 4, 24, 9));
+  EXPECT_EQ(iso(cal().add(cal().normalize(received), 3 * cal().day_length())),
+            iso_at(2026, 5, 4, 9));
 }
 
 TEST(WorkedExamples, AfterHoursReceiptEndsOnASessionEnd) {
   const Moment start = cal().normalize(make_moment(2026, 4, 24, 17, 30));
-  EXPECT_EQ(iso(start), at(2026, 4, 28, 7));
-  EXPECT_EQ(iso(cal().add(start, 3 * cal().day_length())), at(2026, 5, 4, 17));
+  EXPECT_EQ(iso(start), iso_at(2026, 4, 28, 7));
+  EXPECT_EQ(iso(cal().add(start, 3 * cal().day_length())), iso_at(2026, 5, 4, 17));
 }
 
 TEST(WorkedExamples, FourWorkingHoursSkipTheLunchBreak) {
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 10), 4h)), at(2026, 4, 28, 16));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 10), 4h)), iso_at(2026, 4, 28, 16));
 }
 
 // --- Calendar basics ---------------------------------------------------------------------------
@@ -124,31 +124,33 @@ TEST(WorkingCalendar, MakeUpSaturdayIsAWorkingDay) {
   EXPECT_TRUE(cal().is_working_day(make_date(2026, 1, 10)));
   EXPECT_FALSE(cal().is_working_day(make_date(2026, 1, 17)));
   EXPECT_TRUE(cal().is_working_moment(make_moment(2026, 1, 10, 9)));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 1, 10, 6))), at(2026, 1, 10, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 1, 9, 17, 30))), at(2026, 1, 10, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 1, 10, 17))), at(2026, 1, 12, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 1, 10, 6))), iso_at(2026, 1, 10, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 1, 9, 17, 30))), iso_at(2026, 1, 10, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 1, 10, 17))), iso_at(2026, 1, 12, 7));
   // Friday 13:30 + 1 working day: 3.5 h on Friday, 4.5 h on the Saturday → 11:30 (a session end).
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 1, 9, 13, 30), 8h)), at(2026, 1, 10, 11, 30));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 1, 9, 13, 30), 8h)), iso_at(2026, 1, 10, 11, 30));
 }
 
 // --- normalize -----------------------------------------------------------------------------
 
 TEST(Normalize, WithinAWorkingDay) {
   // Tuesday 28/4/2026 is a working day.
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 0))), at(2026, 4, 28, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 6, 59, 59))), at(2026, 4, 28, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 7))), at(2026, 4, 28, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 9, 15, 3))), at(2026, 4, 28, 9, 15, 3));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 0))), iso_at(2026, 4, 28, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 6, 59, 59))), iso_at(2026, 4, 28, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 7))), iso_at(2026, 4, 28, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 9, 15, 3))),
+            iso_at(2026, 4, 28, 9, 15, 3));
   EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 11, 29, 59))),
-            at(2026, 4, 28, 11, 29, 59));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 11, 30))), at(2026, 4, 28, 13, 30));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 12))), at(2026, 4, 28, 13, 30));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 13, 29, 59))), at(2026, 4, 28, 13, 30));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 13, 30))), at(2026, 4, 28, 13, 30));
+            iso_at(2026, 4, 28, 11, 29, 59));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 11, 30))), iso_at(2026, 4, 28, 13, 30));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 12))), iso_at(2026, 4, 28, 13, 30));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 13, 29, 59))),
+            iso_at(2026, 4, 28, 13, 30));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 13, 30))), iso_at(2026, 4, 28, 13, 30));
   EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 16, 59, 59))),
-            at(2026, 4, 28, 16, 59, 59));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 17))), at(2026, 4, 29, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 23, 59, 59))), at(2026, 4, 29, 7));
+            iso_at(2026, 4, 28, 16, 59, 59));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 17))), iso_at(2026, 4, 29, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 28, 23, 59, 59))), iso_at(2026, 4, 29, 7));
 }
 
 TEST(Normalize, SessionEndsAreNotWorkingMoments) {
@@ -161,17 +163,17 @@ TEST(Normalize, SessionEndsAreNotWorkingMoments) {
 
 TEST(Normalize, OffDaysMoveToTheNextWorkingMorning) {
   // Saturday 25/4 → Monday 27/4 is off → Tuesday 28/4.
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 25, 10))), at(2026, 4, 28, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 27, 10))), at(2026, 4, 28, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 25, 10))), iso_at(2026, 4, 28, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 27, 10))), iso_at(2026, 4, 28, 7));
   // Wednesday 29/4 after hours → 30/4, 1/5 off, weekend → Monday 4/5.
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 29, 17))), at(2026, 5, 4, 7));
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 30, 9))), at(2026, 5, 4, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 29, 17))), iso_at(2026, 5, 4, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 4, 30, 9))), iso_at(2026, 5, 4, 7));
   // Tết 2026: Friday 13/2 after hours → Monday 23/2.
-  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 2, 13, 17, 0, 1))), at(2026, 2, 23, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2026, 2, 13, 17, 0, 1))), iso_at(2026, 2, 23, 7));
   // New Year 2026 → Monday 5/1.
-  EXPECT_EQ(iso(cal().normalize(make_moment(2025, 12, 31, 18))), at(2026, 1, 5, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2025, 12, 31, 18))), iso_at(2026, 1, 5, 7));
   // 2027 is provisional: Friday 4/2/2027 → 5/2 (last lunar day) … 11/2 off → Friday 12/2.
-  EXPECT_EQ(iso(cal().normalize(make_moment(2027, 2, 4, 17))), at(2027, 2, 12, 7));
+  EXPECT_EQ(iso(cal().normalize(make_moment(2027, 2, 4, 17))), iso_at(2027, 2, 12, 7));
 }
 
 // --- nth_working_day_after -------------------------------------------------------------------
@@ -216,22 +218,22 @@ TEST(Add, ZeroOrNegativeAmountIsTheSameMoment) {
 }
 
 TEST(Add, DueOnASessionEndStaysThere) {
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 7), 4h + 30min)), at(2026, 4, 28, 11, 30));
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 7), 8h)), at(2026, 4, 28, 17));
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 13, 30), 3h + 30min)), at(2026, 4, 28, 17));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 7), 4h + 30min)), iso_at(2026, 4, 28, 11, 30));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 7), 8h)), iso_at(2026, 4, 28, 17));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 13, 30), 3h + 30min)), iso_at(2026, 4, 28, 17));
   // One more second starts the next session.
   EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 7), 4h + 30min + 1s)),
-            at(2026, 4, 28, 13, 30, 1));
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 29, 7), 8h + 1s)), at(2026, 5, 4, 7, 0, 1));
+            iso_at(2026, 4, 28, 13, 30, 1));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 29, 7), 8h + 1s)), iso_at(2026, 5, 4, 7, 0, 1));
 }
 
 TEST(Add, FromNonWorkingMoments) {
   // From Saturday: counts from the next working morning.
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 25, 10), 1h)), at(2026, 4, 28, 8));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 25, 10), 1h)), iso_at(2026, 4, 28, 8));
   // From the lunch break.
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 12), 1h)), at(2026, 4, 28, 14, 30));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 12), 1h)), iso_at(2026, 4, 28, 14, 30));
   // From 17:00.
-  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 17), 30min)), at(2026, 4, 29, 7, 30));
+  EXPECT_EQ(iso(cal().add(make_moment(2026, 4, 28, 17), 30min)), iso_at(2026, 4, 29, 7, 30));
 }
 
 TEST(Between, KnownSpans) {
@@ -444,16 +446,16 @@ TEST(CustomHours, SingleSessionEightToFour) {
   EXPECT_FALSE(c->is_provisional(2026));
   EXPECT_TRUE(c->is_provisional(2025));
   // Tuesday 28/4/2026.
-  EXPECT_EQ(iso(c->normalize(make_moment(2026, 4, 28, 7))), at(2026, 4, 28, 8));
-  EXPECT_EQ(iso(c->normalize(make_moment(2026, 4, 28, 12))), at(2026, 4, 28, 12));
-  EXPECT_EQ(iso(c->normalize(make_moment(2026, 4, 28, 16))), at(2026, 4, 29, 8));
-  EXPECT_EQ(iso(c->add(make_moment(2026, 4, 28, 15), 2h)), at(2026, 4, 29, 9));
-  EXPECT_EQ(iso(c->add(make_moment(2026, 4, 28, 8), 8h)), at(2026, 4, 28, 16));
-  EXPECT_EQ(iso(c->end_of_day(make_date(2026, 4, 28))), at(2026, 4, 28, 16));
+  EXPECT_EQ(iso(c->normalize(make_moment(2026, 4, 28, 7))), iso_at(2026, 4, 28, 8));
+  EXPECT_EQ(iso(c->normalize(make_moment(2026, 4, 28, 12))), iso_at(2026, 4, 28, 12));
+  EXPECT_EQ(iso(c->normalize(make_moment(2026, 4, 28, 16))), iso_at(2026, 4, 29, 8));
+  EXPECT_EQ(iso(c->add(make_moment(2026, 4, 28, 15), 2h)), iso_at(2026, 4, 29, 9));
+  EXPECT_EQ(iso(c->add(make_moment(2026, 4, 28, 8), 8h)), iso_at(2026, 4, 28, 16));
+  EXPECT_EQ(iso(c->end_of_day(make_date(2026, 4, 28))), iso_at(2026, 4, 28, 16));
   EXPECT_EQ(c->between(make_moment(2026, 4, 28, 0), make_moment(2026, 4, 29, 0)), 8h);
   EXPECT_EQ(c->between(make_moment(2026, 4, 28, 11), make_moment(2026, 4, 28, 14)), 3h);
   // 3 working days from Friday 24/4 09:00 → Monday 4/5 09:00, as with the standard hours.
-  EXPECT_EQ(iso(c->add(make_moment(2026, 4, 24, 9), 24h)), at(2026, 5, 4, 9));
+  EXPECT_EQ(iso(c->add(make_moment(2026, 4, 24, 9), 24h)), iso_at(2026, 5, 4, 9));
   // Outside the calendar's years no day is a working day.
   EXPECT_FALSE(c->is_working_day(make_date(2031, 1, 2)));
   EXPECT_FALSE(c->is_working_day(make_date(2019, 12, 31)));
@@ -467,11 +469,11 @@ TEST(CustomHours, ThreeSessionsOfSixHours) {
   auto c = WorkingCalendar::create({}, o);
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->day_length(), 6h);
-  EXPECT_EQ(iso(c->add(make_moment(2030, 3, 5, 9), 3h)), at(2030, 3, 5, 13));  // on an end
-  EXPECT_EQ(iso(c->add(make_moment(2030, 3, 5, 9), 4h)), at(2030, 3, 5, 15));
-  EXPECT_EQ(iso(c->add(make_moment(2030, 3, 5, 9), 1h)), at(2030, 3, 5, 10));
-  EXPECT_EQ(iso(c->normalize(make_moment(2030, 3, 5, 10))), at(2030, 3, 5, 11));
-  EXPECT_EQ(iso(c->end_of_day(make_date(2030, 3, 5))), at(2030, 3, 5, 16));
+  EXPECT_EQ(iso(c->add(make_moment(2030, 3, 5, 9), 3h)), iso_at(2030, 3, 5, 13));  // on an end
+  EXPECT_EQ(iso(c->add(make_moment(2030, 3, 5, 9), 4h)), iso_at(2030, 3, 5, 15));
+  EXPECT_EQ(iso(c->add(make_moment(2030, 3, 5, 9), 1h)), iso_at(2030, 3, 5, 10));
+  EXPECT_EQ(iso(c->normalize(make_moment(2030, 3, 5, 10))), iso_at(2030, 3, 5, 11));
+  EXPECT_EQ(iso(c->end_of_day(make_date(2030, 3, 5))), iso_at(2030, 3, 5, 16));
 }
 
 TEST(CustomHours, ParseAndValidate) {

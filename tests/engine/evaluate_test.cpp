@@ -3,6 +3,9 @@
 #include "engine/evaluate.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/rules.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,45 +31,28 @@ using calendar::parse_limit;
 using std::chrono::hours;
 using std::chrono::minutes;
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return make_moment(y, mo, d, h, mi, s);
-}
+using test::at;
 
 calendar::Limit limit(std::string_view text) {
   return parse_limit(text).value();
 }
 
+// The rule of 1.004227, the procedure every dossier here belongs to.
 ProcedureRule rule(std::string_view legal, std::string_view reduced = "",
                    std::string_view online = "") {
-  ProcedureRule r;
-  r.code = "1.004227";
-  r.name = "Cấp giấy phép";
-  r.field_code = "KHCN";
-  r.legal = limit(legal);
-  r.reduced = limit(reduced);
-  r.online = limit(online);
-  return r;
+  return test::procedure_rule("1.004227", "KHCN", legal, reduced, online);
 }
 
 ProgressEntry entry(Moment when, Status s, std::string dept = "Phòng Quản lý chuyên ngành",
                     std::optional<Moment> deadline = std::nullopt) {
-  ProgressEntry e;
-  e.at = when;
-  e.status = s;
-  e.department = std::move(dept);
-  e.handler = "Nguyễn Văn A";
+  ProgressEntry e = test::progress_entry(when, s, std::move(dept), "Nguyễn Văn A");
   e.step_deadline = deadline;
   return e;
 }
 
 // A dossier received Mon 2/3/2026 09:00, in process.
 DossierTimeline dossier(Status s = Status::InProcess, Moment received = at(2026, 3, 2, 9)) {
-  DossierTimeline tl;
-  tl.dossier.code = "000.00.12.H42-260302-0001";
-  tl.dossier.procedure_code = "1.004227";
-  tl.dossier.status = s;
-  tl.dossier.received = received;
-  return tl;
+  return test::timeline("000.00.12.H42-260302-0001", "1.004227", received, s);
 }
 
 class EngineTest : public ::testing::Test {

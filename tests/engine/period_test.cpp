@@ -3,24 +3,21 @@
 
 #include "engine/evaluate.hpp"
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tthc::engine {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
 
 class PeriodTest : public ::testing::Test {
  protected:
   // Received `received` with NgayHenTra `due`; `status` the latest one.
   DossierTimeline dossier(Moment received, Moment due, Status status = Status::InProcess) {
-    DossierTimeline tl;
-    tl.dossier.code = "000.00.12.H42-260302-0001";
-    tl.dossier.status = status;
-    tl.dossier.received = received;
+    DossierTimeline tl = test::timeline("000.00.12.H42-260302-0001", "", received, status);
     tl.dossier.promised_due = due;
     return tl;
   }

@@ -4,9 +4,11 @@
 
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "http/server_support.hpp"
 #include "support/raw_socket.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_pki.hpp"
+#include "support/wait.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
@@ -46,15 +48,9 @@ namespace fs = std::filesystem;
 constexpr const char* kHost = "127.0.0.1";
 
 using tthc::test::pki;
+using tthc::test::text;
 
 // --- helpers ---------------------------------------------------------------------------------
-
-Response text(std::string body) {
-  Response r;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = std::move(body);
-  return r;
-}
 
 Router router() {
   Router r;
@@ -67,10 +63,7 @@ Router router() {
 }
 
 ServerOptions tls_options(bool self_signed = false) {
-  ServerOptions o;
-  o.read_timeout = 5s;
-  o.write_timeout = 5s;
-  o.idle_timeout = 5s;
+  ServerOptions o = tthc::test::test_options();
   o.handshake_timeout = 5s;
   o.tls_cert_file = self_signed ? pki().self_signed_cert : pki().server_cert;
   o.tls_key_file = self_signed ? pki().self_signed_key : pki().server_key;
@@ -107,13 +100,8 @@ bool contains(const std::string& text, const std::string& part) {
 
 /// The server counts a failed handshake on its own thread, possibly after the client has seen
 /// the failure: the count is awaited (stop could otherwise cancel the handshake first).
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = Clock::now() + timeout;
-  while (!condition()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
+bool eventually(const std::function<bool()>& condition) {
+  return tthc::test::await(condition, 10s, 1ms);
 }
 
 /// A TCP connection that sends nothing: tells when the peer closes it.

@@ -219,7 +219,7 @@ TEST(CrashDaemon, KillNineUnderWebhookLoadLosesNoAcknowledgedRecord) {
                           "[catalogue]\nfile = \"" + src + "/config/procedures.csv\"\n" +
                           "[store]\npath = \"d.db\"\n[reports]\ndir = \"reports\"\n" +
                           "[http]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n");
-  const auto log = [&] { return test::process_detail::slurp(dir.file("daemon.log")); };
+  const auto log = [&] { return test::read_file(dir.file("daemon.log")); };
   auto daemon = start_daemon(dir, config);
   ASSERT_EQ(daemon->port(), port) << daemon->first_line() << log();
 
@@ -331,9 +331,9 @@ void expect_same_content(const std::filesystem::path& expected, const std::files
   }
 }
 
+// The rows of `table` as text; "0" while the table is not there yet.
 std::string count_of(const std::filesystem::path& db, const std::string& table) {
-  const auto rows = test::sql_rows(db, "SELECT count(*) FROM " + table);
-  return rows.empty() ? "0" : rows.front().front();
+  return std::to_string(std::max<std::int64_t>(test::row_count(db, table), 0));
 }
 
 // A simulated quarter's sync log (re-sends as dossiers progress, duplicates, re-sends out of

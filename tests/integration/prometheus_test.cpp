@@ -164,13 +164,8 @@ std::string percent_encode(std::string_view s) {
 
 // --- Processes and HTTP -----------------------------------------------------------------------
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::string tail_of(const fs::path& p, std::size_t bytes = 3000) {
-  const std::string text = read_text(p);
+  const std::string text = test::read_file(p);
   return text.size() <= bytes ? text : "..." + text.substr(text.size() - bytes);
 }
 
@@ -414,7 +409,7 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
   // group's interval is 1s (nothing else differs).
   std::string rules;
   {
-    std::istringstream in(read_text(kSource + "/" + kRulesFile));
+    std::istringstream in(test::read_file(kSource + "/" + kRulesFile));
     std::string line;
     int intervals = 0;
     while (std::getline(in, line)) {

@@ -3,6 +3,9 @@
 #include "live/live_state.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/rules.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,27 +16,15 @@ namespace {
 
 using engine::PendingState;
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return make_moment(y, mo, d, h, mi, s);
-}
+using test::at;
 
-engine::ProcedureRule rule(std::string code, std::string_view legal) {
-  engine::ProcedureRule r;
-  r.code = std::move(code);
-  r.field_code = "KHCN";
-  r.legal = calendar::parse_limit(legal).value();
-  return r;
-}
+using test::procedure_rule;
 
 DossierTimeline dossier(std::string code, Moment received, Status status = Status::InProcess,
                         std::string procedure = "1.000001") {
-  DossierTimeline tl;
-  tl.dossier.code = std::move(code);
-  tl.dossier.procedure_code = std::move(procedure);
+  DossierTimeline tl = test::timeline(std::move(code), std::move(procedure), received, status);
   tl.dossier.field_code = "KHCN";
   tl.dossier.unit_name = "Sở Khoa học và Công nghệ";
-  tl.dossier.status = status;
-  tl.dossier.received = received;
   return tl;
 }
 
@@ -53,7 +44,8 @@ struct Tally : Observer {
 class LiveStateTest : public ::testing::Test {
  protected:
   LiveStateTest()
-      : catalogue_({rule("1.000001", "5wd"), rule("1.000002", "2wd")}),
+      : catalogue_(
+            {procedure_rule("1.000001", "KHCN", "5wd"), procedure_rule("1.000002", "KHCN", "2wd")}),
         state_(catalogue_, test::official_calendar(), engine::Settings{}, at(2026, 3, 2, 8)) {
     state_.add_observer(&tally_);
   }

@@ -10,7 +10,10 @@
 #include "reports/snapshot.hpp"
 #include "reports/source.hpp"
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/rules.hpp"
 #include "support/temp_dir.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,17 +23,12 @@
 namespace tthc::reports {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0) {
-  return make_moment(y, mo, d, h);
-}
+using test::at;
 
 DossierTimeline dossier(std::string code, Moment received, std::optional<Moment> end) {
-  DossierTimeline tl;
-  tl.dossier.code = std::move(code);
-  tl.dossier.procedure_code = "1.000001";
+  DossierTimeline tl = test::timeline(std::move(code), "1.000001", received,
+                                      end ? Status::Finished : Status::InProcess);
   tl.dossier.unit_name = "Sở Khoa học và Công nghệ";
-  tl.dossier.status = end ? Status::Finished : Status::InProcess;
-  tl.dossier.received = received;
   tl.dossier.processing_end = end;
   return tl;
 }
@@ -61,13 +59,8 @@ store::StoredClaimedStats claim(std::string unit, std::int64_t on_time, std::int
 class ClaimedTest : public ::testing::Test {
  protected:
   ClaimedTest() {
-    engine::ProcedureRule r;
-    r.code = "1.000001";
-    r.name = "Cấp phép";
-    r.field_code = "KHCN";
-    r.field_name = "Khoa học";
-    r.legal = calendar::parse_limit("5wd").value();
-    catalogue_ = engine::Catalogue({r});
+    catalogue_ = engine::Catalogue(
+        {test::named(test::procedure_rule("1.000001", "KHCN", "5wd"), "Cấp phép", "Khoa học")});
   }
 
   Inputs inputs() const {

@@ -4,37 +4,24 @@
 #include "reports/collect.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
+#include "support/rules.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tthc::reports {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
 
-engine::ProcedureRule rule(std::string code, std::string field, std::string_view legal,
-                           std::string_view reduced = "") {
-  engine::ProcedureRule r;
-  r.code = std::move(code);
-  r.name = "Thủ tục " + r.code;
-  r.field_code = std::move(field);
-  r.field_name = "Lĩnh vực " + r.field_code;
-  r.legal = calendar::parse_limit(legal).value();
-  r.reduced = calendar::parse_limit(reduced).value();
-  return r;
-}
+using test::procedure_rule;
 
 DossierTimeline dossier(std::string code, Moment received, Status status,
                         std::string procedure = "1.000001", std::string field = "KHCN") {
-  DossierTimeline tl;
-  tl.dossier.code = std::move(code);
-  tl.dossier.procedure_code = std::move(procedure);
+  DossierTimeline tl = test::timeline(std::move(code), std::move(procedure), received, status);
   tl.dossier.field_code = std::move(field);
   tl.dossier.unit_name = "Đơn vị " + std::string(tl.dossier.code.substr(0, 1));
-  tl.dossier.status = status;
-  tl.dossier.received = received;
   return tl;
 }
 
@@ -45,18 +32,15 @@ DossierTimeline finished(std::string code, Moment received, Moment end) {
 }
 
 void add_entry(DossierTimeline& tl, Moment when, Status status) {
-  ProgressEntry e;
-  e.at = when;
-  e.status = status;
-  e.department = "Phòng A";
-  tl.progress.push_back(e);
+  tl.progress.push_back(test::progress_entry(when, status, "Phòng A"));
   sort_progress(tl.progress);
 }
 
 class CollectTest : public ::testing::Test {
  protected:
   CollectTest()
-      : catalogue_({rule("1.000001", "KHCN", "5wd"), rule("1.000002", "TC", "10wd", "7wd")}) {}
+      : catalogue_({procedure_rule("1.000001", "KHCN", "5wd"),
+                    procedure_rule("1.000002", "TC", "10wd", "7wd")}) {}
 
   Reports collect(const std::vector<DossierTimeline>& timelines, const Period& period,
                   std::optional<Moment> as_of = std::nullopt) {

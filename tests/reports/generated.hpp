@@ -2,23 +2,17 @@
 // A store filled by the simulated province (src/sim): realistic dossiers with supplementation,
 // fee waits, withdrawals, stops, extensions, late and out-of-order syncs.
 
-#include "config/catalogue.hpp"
 #include "ingest/mc_payload.hpp"
 #include "sim/province.hpp"
 #include "store/store.hpp"
 #include "support/calendar.hpp"
+#include "support/catalogue.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 namespace tthc::test {
-
-inline const engine::Catalogue& sample_catalogue() {
-  static const engine::Catalogue catalogue(
-      config::load_catalogue(source_dir() / "config" / "procedures.csv").value());
-  return catalogue;
-}
 
 /// Every delivery of the dossiers received in [from, to) made before `horizon`, applied in
 /// order.

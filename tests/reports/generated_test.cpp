@@ -12,6 +12,7 @@
 #include "reports/source.hpp"
 
 #include "reports/generated.hpp"
+#include "support/moments.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -25,9 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
 
 class Generated : public ::testing::Test {
  protected:

@@ -5,7 +5,9 @@
 #include "store/schema.hpp"
 #include "store/store.hpp"
 
+#include "support/moments.hpp"
 #include "support/temp_dir.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -15,9 +17,7 @@
 namespace tthc::store {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0) {
-  return make_moment(y, mo, d, h);
-}
+using test::at;
 
 DossierSnapshot snapshot(std::string code, Status status, Moment received, Moment freshness) {
   DossierSnapshot s;
@@ -32,11 +32,7 @@ DossierSnapshot snapshot(std::string code, Status status, Moment received, Momen
 }
 
 ProgressEntry entry(Moment when, Status status) {
-  ProgressEntry e;
-  e.at = when;
-  e.status = status;
-  e.department = "Phòng A";
-  return e;
+  return test::progress_entry(when, status, "Phòng A");
 }
 
 std::set<std::string> visited(Reader& r, Moment start, Moment end, bool by_return = false) {

@@ -6,7 +6,9 @@
 #include "reports/render.hpp"
 
 #include "support/calendar.hpp"
+#include "support/moments.hpp"
 #include "support/process.hpp"
+#include "support/rules.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -14,20 +16,13 @@
 namespace tthc::reports {
 namespace {
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
 
 class RenderTest : public ::testing::Test {
  protected:
   RenderTest() {
-    engine::ProcedureRule r;
-    r.code = "1.000001";
-    r.name = "Cấp phép";
-    r.field_code = "KHCN";
-    r.field_name = "Khoa học & công nghệ";
-    r.legal = calendar::parse_limit("5wd").value();
-    catalogue_ = engine::Catalogue({r});
+    catalogue_ = engine::Catalogue({test::named(test::procedure_rule("1.000001", "KHCN", "5wd"),
+                                                "Cấp phép", "Khoa học & công nghệ")});
   }
 
   Reports build(Moment as_of) {

@@ -4,6 +4,7 @@
 
 #include "http/client.hpp"
 #include "reports/generated.hpp"
+#include "support/moments.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -19,9 +20,7 @@ namespace {
 
 namespace json = boost::json;
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0) {
-  return make_moment(y, mo, d, h);
-}
+using test::at;
 
 class ReportApi : public ::testing::Test {
  protected:

@@ -4,6 +4,7 @@
 #include "reports/scheduler.hpp"
 
 #include "reports/snapshot.hpp"
+#include "support/moments.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -16,9 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
 
 // An empty report of the period, judged at its end: what matters here is when and which.
 Reports empty_reports(const Period& p) {

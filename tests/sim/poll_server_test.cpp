@@ -2,9 +2,10 @@
 // the test (advance_to): paging, visibility, the progress URL, errors and the bearer token.
 #include "sim/poll_server.hpp"
 
-#include "config/catalogue.hpp"
 #include "http/client.hpp"
 #include "support/calendar.hpp"
+#include "support/catalogue.hpp"
+#include "support/moments.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -18,15 +19,8 @@ namespace {
 
 namespace json = boost::json;
 
-const engine::Catalogue& sample_catalogue() {
-  static const engine::Catalogue catalogue(
-      config::load_catalogue(test::source_dir() / "config" / "procedures.csv").value());
-  return catalogue;
-}
-
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
+using test::sample_catalogue;
 
 class PollServerTest : public ::testing::Test {
  protected:

@@ -1,11 +1,11 @@
 // The poller against the simulator's poll API as simulated days pass: what it stores must equal
 // what importing the same deliveries directly stores — every dossier, its freshest status, its
 // progress entries — with paging, a bearer token and progress from the second URL.
-#include "config/catalogue.hpp"
 #include "ingest/poller.hpp"
 #include "sim/poll_server.hpp"
 #include "store/store.hpp"
 #include "support/calendar.hpp"
+#include "support/catalogue.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -16,8 +16,7 @@ namespace tthc::sim {
 namespace {
 
 TEST(PollerAgainstSimulator, StoresWhatADirectImportStores) {
-  const engine::Catalogue catalogue(
-      config::load_catalogue(test::source_dir() / "config" / "procedures.csv").value());
+  const engine::Catalogue& catalogue = test::sample_catalogue();
   ProvinceOptions po;
   po.seed = 11;
   po.dossiers_per_working_day = 30;

@@ -3,10 +3,11 @@
 // judged with its own engine on the official calendar.
 #include "sim/province.hpp"
 
-#include "config/catalogue.hpp"
 #include "engine/evaluate.hpp"
 #include "ingest/mc_payload.hpp"
 #include "support/calendar.hpp"
+#include "support/catalogue.hpp"
+#include "support/moments.hpp"
 
 #include <gtest/gtest.h>
 
@@ -21,15 +22,8 @@
 namespace tthc::sim {
 namespace {
 
-const engine::Catalogue& sample_catalogue() {
-  static const engine::Catalogue catalogue(
-      config::load_catalogue(test::source_dir() / "config" / "procedures.csv").value());
-  return catalogue;
-}
-
-Moment at(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
-  return make_moment(y, mo, d, h, mi);
-}
+using test::at;
+using test::sample_catalogue;
 
 std::vector<Delivery> generate(const ProvinceOptions& options, Moment from, Moment to,
                                std::optional<Moment> horizon = std::nullopt) {

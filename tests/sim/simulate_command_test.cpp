@@ -22,17 +22,9 @@ namespace {
 
 using test::Outcome;
 
-// Runs the executable in the source folder, waits, and captures both streams.
-Outcome run(const std::vector<std::string>& args) {
-  return test::run_process(TTHC_EXECUTABLE, args, TTHC_SOURCE_DIR);
-}
+using test::monitor::run;
 
-std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::read_file;
 
 /// The number after `label` in a summary, thousands separators dropped; -1 when absent.
 long long figure(const std::string& text, const std::string& label) {

@@ -5,6 +5,7 @@
 #include "support/sql.hpp"
 #include "support/store_v2.hpp"
 #include "support/temp_dir.hpp"
+#include "support/timelines.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -24,12 +25,7 @@ namespace fs = std::filesystem;
 using test::TempDir;
 
 ProgressEntry entry(Moment at, Status s, std::string dept, std::string handler = "Nguyễn Văn A") {
-  ProgressEntry e;
-  e.at = at;
-  e.status = s;
-  e.department = std::move(dept);
-  e.handler = std::move(handler);
-  return e;
+  return test::progress_entry(at, s, std::move(dept), std::move(handler));
 }
 
 // A snapshot as fresh as `latest`, whose content hash follows its fields as the parser's would.

@@ -12,8 +12,6 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,11 +28,6 @@ struct Outcome {
 };
 
 namespace process_detail {
-
-inline std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 inline std::vector<char*> argv_of(std::vector<std::string>& args) {
   std::vector<char*> argv;
@@ -89,8 +82,8 @@ inline Outcome run_process(const std::filesystem::path& exe, std::vector<std::st
     return r;
   }
   r.status = process_detail::exit_status(pid);
-  r.out = process_detail::slurp(out_file);
-  r.err = process_detail::slurp(err_file);
+  r.out = read_file(out_file);
+  r.err = read_file(err_file);
   return r;
 }
 
@@ -181,5 +174,17 @@ inline std::unique_ptr<Daemon> start_logged(const std::filesystem::path& log,
   args.insert(args.end(), command.begin(), command.end());
   return std::make_unique<Daemon>("/bin/sh", std::move(args), cwd);
 }
+
+#ifdef TTHC_EXECUTABLE
+namespace monitor {
+
+/// Runs the executable under test in the source folder (where it finds the shipped
+/// configuration), waits, and captures both streams.
+inline Outcome run(const std::vector<std::string>& args) {
+  return run_process(TTHC_EXECUTABLE, args, TTHC_SOURCE_DIR);
+}
+
+}  // namespace monitor
+#endif
 
 }  // namespace tthc::test

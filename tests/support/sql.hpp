@@ -3,6 +3,7 @@
 // shell would be): to plant a trigger that makes a write fail, or to read rows back.
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -44,6 +45,13 @@ inline std::vector<std::vector<std::string>> sql_rows(const std::filesystem::pat
   }
   sqlite3_close(db);
   return rows;
+}
+
+/// How many rows `from` holds on `path`: a table, with a condition if need be
+/// ("alerts WHERE ended IS NULL"); -1 when the count cannot be read.
+inline std::int64_t row_count(const std::filesystem::path& path, const std::string& from) {
+  const auto rows = sql_rows(path, "SELECT count(*) FROM " + from);
+  return rows.empty() || rows.front().empty() ? -1 : std::stoll(rows.front().front());
 }
 
 /// What `PRAGMA integrity_check` says of `path`: "ok" for a sound file.

@@ -1,12 +1,20 @@
 #pragma once
-// A temporary folder removed with everything in it when the test ends.
+// A temporary folder removed with everything in it when the test ends, and reading back a
+// file a test or the program under test wrote.
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
 namespace tthc::test {
+
+/// The whole content of `path`; "" when it cannot be read.
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 class TempDir {
  public:
