@@ -52,6 +52,8 @@ std::string format_date(Date d);
 std::string format_hhmm(Duration time_of_day);
 /// `yyyyMMddHHmmss`, the MC data format.
 std::string format_compact(Moment m);
+/// Appends format_compact(m) to `out`, allocating nothing more.
+void append_compact(std::string& out, Moment m);
 
 /// Seconds into the day of a moment, and the day it falls on.
 /// Unix seconds (UTC) as a Vietnam-time moment, and back.
