@@ -188,6 +188,14 @@ Result<Date> parse_date(std::string_view text) {
   return day_of(*m);
 }
 
+std::optional<Duration> parse_hhmm(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  const int h = digits(text, 0, 2);
+  const int m = digits(text, 3, 2);
+  if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+  return Duration{hours{h} + minutes{m}};
+}
+
 std::string format_date(Date d) {
   const year_month_day ymd{d};
   std::array<char, 16> b{};

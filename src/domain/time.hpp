@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,16 @@ Result<Moment> parse_user_moment(std::string_view text);
 
 /// `yyyy-MM-dd`.
 Result<Date> parse_date(std::string_view text);
+
+/// `HH:MM` as a time of day, 00:00 to 24:00 (24:00: the end of the day, for a session end);
+/// nothing when it is not one.
+std::optional<Duration> parse_hhmm(std::string_view text);
+
+/// Saturday or Sunday.
+inline bool is_weekend(Date d) {
+  const std::chrono::weekday w{d};
+  return w == std::chrono::Saturday || w == std::chrono::Sunday;
+}
 
 /// `2026-05-04T09:00:00+07:00`.
 std::string format_iso(Moment m);
