@@ -8,8 +8,7 @@ using std::chrono::days;
 using std::chrono::hours;
 
 bool WeekdaysOnly::is_weekday(Date d) {
-  const unsigned wd = std::chrono::weekday{d}.c_encoding();
-  return wd >= 1 && wd <= 5;
+  return !is_weekend(d);
 }
 
 Moment WeekdaysOnly::normalize(Moment m) const {
