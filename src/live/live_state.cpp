@@ -10,22 +10,22 @@ namespace tthc::live {
 
 namespace {
 
+// Empties a text and gives its memory back.
+void release(std::string& s) {
+  s.clear();
+  s.shrink_to_fit();
+}
+
 // What judging never reads: the texts (handler names are personal data), display names.
 void strip(DossierTimeline& tl) {
   Dossier& d = tl.dossier;
-  d.procedure_name.clear();
-  d.procedure_name.shrink_to_fit();
-  d.field_name.clear();
-  d.field_name.shrink_to_fit();
-  d.unit_name.clear();
-  d.unit_name.shrink_to_fit();
+  release(d.procedure_name);
+  release(d.field_name);
+  release(d.unit_name);
   for (ProgressEntry& e : tl.progress) {
-    e.handler.clear();
-    e.handler.shrink_to_fit();
-    e.handler_title.clear();
-    e.handler_title.shrink_to_fit();
-    e.action.clear();
-    e.action.shrink_to_fit();
+    release(e.handler);
+    release(e.handler_title);
+    release(e.action);
   }
   // Read entry by entry, the list has room for more (8 for 6): 350 bytes a dossier held.
   tl.progress.shrink_to_fit();
