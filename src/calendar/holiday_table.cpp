@@ -11,13 +11,7 @@ namespace {
 using std::chrono::days;
 using std::chrono::Monday;
 using std::chrono::Saturday;
-using std::chrono::Sunday;
 using std::chrono::weekday;
-
-bool is_weekend(Date d) {
-  const weekday w{d};
-  return w == Saturday || w == Sunday;
-}
 
 void sort_unique(std::vector<Date>& v) {
   std::sort(v.begin(), v.end());

@@ -20,14 +20,10 @@ Result<Limit> parse_limit(std::string_view text) {
   constexpr std::string_view kSameDay = "sameday@";
   if (text.starts_with(kSameDay)) {
     const std::string_view hm = text.substr(kSameDay.size());
-    auto digit = [&](std::size_t k) { return hm[k] >= '0' && hm[k] <= '9'; };
-    if (hm.size() != 5 || hm[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
-      return not_a_limit(text);
-    }
-    const int h = (hm[0] - '0') * 10 + (hm[1] - '0');
-    const int m = (hm[3] - '0') * 10 + (hm[4] - '0');
-    if (h > 23 || m > 59) return not_a_limit(text);
-    return Limit{Limit::Unit::SameDay, 0, std::chrono::hours{h} + std::chrono::minutes{m}};
+    // A cut-off is a moment of the day: 24:00 is not one.
+    const std::optional<Duration> cutoff = parse_hhmm(hm);
+    if (!cutoff || *cutoff >= std::chrono::hours{24}) return not_a_limit(text);
+    return Limit{Limit::Unit::SameDay, 0, *cutoff};
   }
   int n = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);

@@ -12,9 +12,6 @@ namespace {
 using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::minutes;
-using std::chrono::Saturday;
-using std::chrono::Sunday;
-using std::chrono::weekday;
 
 constexpr std::int64_t kSecondsPerDay = 86400;
 
@@ -23,19 +20,9 @@ Result<Duration> parse_hhmm(std::string_view s, std::string_view whole) {
     return Error{"not a session time: \"" + std::string(s) + "\" in \"" + std::string(whole) +
                  "\" (expected HH:MM-HH:MM)"};
   };
-  if (s.size() != 5 || s[2] != ':') return bad();
-  int h = 0;
-  int m = 0;
-  for (std::size_t i : {0U, 1U}) {
-    if (s[i] < '0' || s[i] > '9') return bad();
-    h = h * 10 + (s[i] - '0');
-  }
-  for (std::size_t i : {3U, 4U}) {
-    if (s[i] < '0' || s[i] > '9') return bad();
-    m = m * 10 + (s[i] - '0');
-  }
-  if (m > 59 || h > 24 || (h == 24 && m != 0)) return bad();
-  return Duration{hours{h} + minutes{m}};
+  const std::optional<Duration> t = tthc::parse_hhmm(s);
+  if (!t) return bad();
+  return *t;
 }
 
 // FNV-1a: a stable fingerprint of the calendar's data for reports, not security.
@@ -175,8 +162,7 @@ Result<WorkingCalendar> WorkingCalendar::create(std::vector<HolidayTable> offici
   // Mark each day, then rank it.
   std::vector<std::uint8_t> working(static_cast<std::size_t>(c.day_count_), 0);
   for (std::int64_t i = 0; i < c.day_count_; ++i) {
-    const weekday w{c.first_day_ + days{i}};
-    working[static_cast<std::size_t>(i)] = (w != Saturday && w != Sunday) ? 1 : 0;
+    working[static_cast<std::size_t>(i)] = is_weekend(c.first_day_ + days{i}) ? 0 : 1;
   }
   for (const HolidayTable& t : c.tables_) {
     for (const Date d : t.days_off) working[static_cast<std::size_t>(c.index_of(d))] = 0;

@@ -188,6 +188,14 @@ Result<Date> parse_date(std::string_view text) {
   return day_of(*m);
 }
 
+std::optional<Duration> parse_hhmm(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  const int h = digits(text, 0, 2);
+  const int m = digits(text, 3, 2);
+  if (h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+  return Duration{hours{h} + minutes{m}};
+}
+
 std::string format_date(Date d) {
   const year_month_day ymd{d};
   std::array<char, 16> b{};
@@ -208,16 +216,37 @@ std::string format_hhmm(Duration tod) {
   return two(minutes_total / 60) + ":" + two(minutes_total % 60);
 }
 
-std::string format_compact(Moment m) {
+void append_compact(std::string& out, Moment m) {
   const year_month_day ymd{day_of(m)};
-  const auto tod = std::chrono::hh_mm_ss<Duration>(time_of_day(m));
-  std::array<char, 20> b{};
-  std::snprintf(b.data(), b.size(), "%04d%02u%02u%02u%02u%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<unsigned>(tod.hours().count()),
-                static_cast<unsigned>(tod.minutes().count()),
-                static_cast<unsigned>(tod.seconds().count()));
-  return std::string(b.data());
+  const auto tod = static_cast<unsigned>(time_of_day(m).count());
+  const int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) {  // not a data moment: the general (slower) path
+    std::array<char, 24> b{};
+    std::snprintf(b.data(), b.size(), "%04d%02u%02u%02u%02u%02u", y,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), tod / 3600,
+                  tod / 60 % 60, tod % 60);
+    out += b.data();
+    return;
+  }
+  // By hand: the simulator writes millions of these.
+  const auto put_2 = [&out](unsigned v) {
+    out += static_cast<char>('0' + v / 10 % 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  put_2(static_cast<unsigned>(y / 100));
+  put_2(static_cast<unsigned>(y % 100));
+  put_2(static_cast<unsigned>(ymd.month()));
+  put_2(static_cast<unsigned>(ymd.day()));
+  put_2(tod / 3600);
+  put_2(tod / 60 % 60);
+  put_2(tod % 60);
+}
+
+std::string format_compact(Moment m) {
+  std::string out;
+  out.reserve(14);
+  append_compact(out, m);
+  return out;
 }
 
 std::string format_working(Duration d, Duration day_length) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,16 @@ Result<Moment> parse_user_moment(std::string_view text);
 /// `yyyy-MM-dd`.
 Result<Date> parse_date(std::string_view text);
 
+/// `HH:MM` as a time of day, 00:00 to 24:00 (24:00: the end of the day, for a session end);
+/// nothing when it is not one.
+std::optional<Duration> parse_hhmm(std::string_view text);
+
+/// Saturday or Sunday.
+inline bool is_weekend(Date d) {
+  const std::chrono::weekday w{d};
+  return w == std::chrono::Saturday || w == std::chrono::Sunday;
+}
+
 /// `2026-05-04T09:00:00+07:00`.
 std::string format_iso(Moment m);
 /// `2026-05-04`.
@@ -52,6 +63,8 @@ std::string format_date(Date d);
 std::string format_hhmm(Duration time_of_day);
 /// `yyyyMMddHHmmss`, the MC data format.
 std::string format_compact(Moment m);
+/// Appends format_compact(m) to `out`, allocating nothing more.
+void append_compact(std::string& out, Moment m);
 
 /// Seconds into the day of a moment, and the day it falls on.
 /// Unix seconds (UTC) as a Vietnam-time moment, and back.

@@ -16,6 +16,10 @@ namespace tthc::engine {
 Moment due_soon_from(const calendar::WorkingCalendar& cal, Moment from, Moment due,
                      Duration threshold);
 
+/// The signed working time from `from` to `due`: negative, by the working time since, once
+/// `from` is past the due. The one reading shared by the engine's `left` and the live list.
+Duration working_time_left(const calendar::WorkingCalendar& cal, Moment from, Moment due);
+
 /// §5: overdue after the due; early on an earlier calendar day; on time otherwise or undated.
 Outcome judge_finished(Moment end, std::optional<Moment> due);
 

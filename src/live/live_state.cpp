@@ -10,22 +10,22 @@ namespace tthc::live {
 
 namespace {
 
+// Empties a text and gives its memory back.
+void release(std::string& s) {
+  s.clear();
+  s.shrink_to_fit();
+}
+
 // What judging never reads: the texts (handler names are personal data), display names.
 void strip(DossierTimeline& tl) {
   Dossier& d = tl.dossier;
-  d.procedure_name.clear();
-  d.procedure_name.shrink_to_fit();
-  d.field_name.clear();
-  d.field_name.shrink_to_fit();
-  d.unit_name.clear();
-  d.unit_name.shrink_to_fit();
+  release(d.procedure_name);
+  release(d.field_name);
+  release(d.unit_name);
   for (ProgressEntry& e : tl.progress) {
-    e.handler.clear();
-    e.handler.shrink_to_fit();
-    e.handler_title.clear();
-    e.handler_title.shrink_to_fit();
-    e.action.clear();
-    e.action.shrink_to_fit();
+    release(e.handler);
+    release(e.handler_title);
+    release(e.action);
   }
   // Read entry by entry, the list has room for more (8 for 6): 350 bytes a dossier held.
   tl.progress.shrink_to_fit();
@@ -127,28 +127,8 @@ void LiveState::update(DossierId id, DossierTimeline timeline, Moment now) {
 void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
                       Moment now, bool hold) {
   engine::evaluate(timeline, rule, calendar_, settings_, now, eval_);
-  const Dossier& d = timeline.dossier;
-
-  Record after;
-  after.present = true;
-  after.judgement = engine::judgement_of(eval_);
-  after.unit = units_.id(d.unit_code());
-  const std::string_view field = !d.field_code.empty()
-                                     ? std::string_view(d.field_code)
-                                     : (rule != nullptr ? std::string_view(rule->field_code) : "");
-  after.field = fields_.id(field);
-  after.flags = eval_.flags;
-  after.extensions =
-      static_cast<std::uint16_t>(std::min<std::size_t>(eval_.extensions.size(), 0xFFFF));
-  after.channel = d.channel;
-  after.status = d.status;
-  after.at_risk = eval_.at_risk;
   std::uint32_t current_department = 0;
-  if (eval_.current_step) {
-    const engine::Step& s = eval_.steps[*eval_.current_step];
-    current_department = departments_.id(timeline.progress[s.entry].department);
-    if (s.overdue) after.late_department = current_department;
-  }
+  const Record after = record_of(timeline, rule, current_department);
 
   const auto index = static_cast<std::size_t>(id);
   if (index >= records_.size()) records_.resize(index + 1);
@@ -178,26 +158,50 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
     held_.erase(id);
     return;
   }
-  Held* h = nullptr;
-  if (hold) {
-    h = &held_[id];
-    h->timeline = std::move(timeline);
-  } else {
-    h = &held_.at(id);
-  }
-  h->rule = rule;
-  h->next_change = wake;
-  h->base_due = eval_.base_due;
-  h->effective_due = eval_.effective_due;
-  h->left = eval_.left;
-  h->paused_now = eval_.paused_now;
-  h->department = current_department;
+  Held& h = hold ? held_[id] : held_.at(id);
+  if (hold) h.timeline = std::move(timeline);
+  h.rule = rule;
+  h.next_change = wake;
+  h.base_due = eval_.base_due;
+  h.effective_due = eval_.effective_due;
+  h.left = eval_.left;
+  h.paused_now = eval_.paused_now;
+  h.department = current_department;
   if (after.pending()) {
-    list_pending(id, *h, slot);
+    list_pending(id, h, slot);
   } else {
     unlist(id);
   }
-  if (wake) schedule_.emplace(*wake, id);
+  if (wake) schedule(*wake, id);
+}
+
+Record LiveState::record_of(const DossierTimeline& timeline, const engine::ProcedureRule* rule,
+                            std::uint32_t& current_department) {
+  const Dossier& d = timeline.dossier;
+  Record r;
+  r.present = true;
+  r.judgement = engine::judgement_of(eval_);
+  r.unit = units_.id(d.unit_code());
+  const std::string_view field = !d.field_code.empty()
+                                     ? std::string_view(d.field_code)
+                                     : (rule != nullptr ? std::string_view(rule->field_code) : "");
+  r.field = fields_.id(field);
+  r.flags = eval_.flags;
+  r.extensions = static_cast<std::uint16_t>(std::min<std::size_t>(eval_.extensions.size(), 0xFFFF));
+  r.channel = d.channel;
+  r.status = d.status;
+  r.at_risk = eval_.at_risk;
+  current_department = 0;
+  if (eval_.current_step) {
+    const engine::Step& s = eval_.steps[*eval_.current_step];
+    current_department = departments_.id(timeline.progress[s.entry].department);
+    if (s.overdue) r.late_department = current_department;
+  }
+  return r;
+}
+
+void LiveState::schedule(Moment at, DossierId id) {
+  schedule_.emplace(at, id);
   // Entries superseded by a later judgement stay until their moment; rebuild when they
   // outnumber the live ones, so memory stays proportional to the dossiers held.
   if (schedule_.size() > 2 * held_.size() + 1024) {
@@ -351,8 +355,7 @@ ListPage LiveState::list(const ListFilter& filter, Moment now, std::size_t offse
   const auto left_now = [&](const Held& h) {
     std::optional<Duration> left = h.left;
     if (h.effective_due && !h.paused_now) {
-      left = now <= *h.effective_due ? calendar_.between(now, *h.effective_due)
-                                     : -calendar_.between(*h.effective_due, now);
+      left = engine::working_time_left(calendar_, now, *h.effective_due);
     }
     return left;
   };

@@ -252,6 +252,11 @@ class LiveState {
 
   void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule, Moment now,
              bool hold);
+  /// The record of the dossier just evaluated into eval_; sets the current step's department.
+  Record record_of(const DossierTimeline& timeline, const engine::ProcedureRule* rule,
+                   std::uint32_t& current_department);
+  /// Wakes the dossier at `at`, dropping superseded entries when they pile up.
+  void schedule(Moment at, DossierId id);
   void count_month(const Record& r, int sign);
   void count_now(const Record& r, int sign);
   void list_pending(DossierId id, const Held& h, const Record& r);

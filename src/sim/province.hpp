@@ -113,6 +113,8 @@ struct Delivery {
 struct DossierLife;
 /// Internal: names and codes shared by every dossier of a province.
 struct Tables;
+/// Internal: the simulator's random stream (sim/random.hpp).
+class Rng;
 
 /// A delivery before its record is rendered: a few words, cheap to keep by the thousand (the
 /// poll server's change log holds these). Immutable; safe to share and render from any thread.
@@ -210,6 +212,9 @@ class DeliveryStream {
     bool operator()(const Queued& a, const Queued& b) const;
   };
   void plan_day(Date day);
+  void queue_deliveries(std::shared_ptr<const DossierLife> life, Rng& rng);
+  void queue(const std::shared_ptr<const DossierLife>& life, Moment at, DeliveryKind kind,
+             Defect defect, std::size_t revision);
 
   const Province& province_;
   Moment from_;

@@ -345,5 +345,31 @@ TEST(UnixTime, VietnamIsSevenHoursAhead) {
   EXPECT_EQ(to_unix(from_unix(1796540400)), 1796540400);
 }
 
+TEST(TimeOfDay, HhmmParsesZeroToTwentyFour) {
+  EXPECT_EQ(parse_hhmm("07:30"), Duration{7h + 30min});
+  EXPECT_EQ(parse_hhmm("00:00"), Duration{0});
+  EXPECT_EQ(parse_hhmm("24:00"), Duration{24h});
+  EXPECT_FALSE(parse_hhmm("24:01"));
+  EXPECT_FALSE(parse_hhmm("12:60"));
+  EXPECT_FALSE(parse_hhmm("1230"));
+  EXPECT_FALSE(parse_hhmm("7:30"));
+  EXPECT_FALSE(parse_hhmm("ab:00"));
+}
+
+TEST(TimeOfDay, CompactAppendsWhatFormatGives) {
+  std::string out = "x";
+  append_compact(out, make_moment(2026, 5, 4, 9, 5, 7));
+  EXPECT_EQ(out, "x20260504090507");
+  EXPECT_EQ(format_compact(make_moment(999, 1, 2, 3, 4, 5)), "09990102030405");
+  EXPECT_EQ(format_compact(make_moment(12345, 1, 2)), "123450102000000");
+}
+
+TEST(Weekend, SaturdayAndSundayOnly) {
+  EXPECT_TRUE(is_weekend(make_date(2026, 12, 5)));
+  EXPECT_TRUE(is_weekend(make_date(2026, 12, 6)));
+  EXPECT_FALSE(is_weekend(make_date(2026, 12, 7)));
+  EXPECT_FALSE(is_weekend(make_date(2026, 12, 4)));
+}
+
 }  // namespace
 }  // namespace tthc

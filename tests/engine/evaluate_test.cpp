@@ -660,4 +660,12 @@ TEST_F(EngineTest, SupplementRequestsAreDeduplicatedAndTheWaitIsKnown) {
   EXPECT_FALSE(before.waiting_supplement_since.has_value());
 }
 
+TEST_F(EngineTest, WorkingTimeLeftIsSignedWorkingTime) {
+  // Fri 6/3/2026 16:00 to Mon 9/3 08:00 (the weekend off): 1 h + 1 h of sessions; negative
+  // by the same working time once past the due.
+  EXPECT_EQ(working_time_left(cal, at(2026, 3, 6, 16), at(2026, 3, 9, 8)), hours{2});
+  EXPECT_EQ(working_time_left(cal, at(2026, 3, 9, 8), at(2026, 3, 6, 16)), -hours{2});
+  EXPECT_EQ(working_time_left(cal, at(2026, 3, 6, 16), at(2026, 3, 6, 16)), Duration{0});
+}
+
 }  // namespace tthc::engine
