@@ -74,14 +74,13 @@ Result<AlertStore> AlertStore::open(const std::filesystem::path& file) {
 }
 
 Result<std::vector<std::string>> AlertStore::active_payloads() {
-  auto st = sql::Stmt::prepare(impl_->db, "SELECT payload FROM alerts WHERE ended IS NULL");
-  if (!st) return std::move(st).error();
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(impl_->db, "SELECT payload FROM alerts WHERE ended IS NULL"));
   std::vector<std::string> payloads;
   for (;;) {
-    auto r = st->step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
-    payloads.emplace_back(st->text(0));
+    TTHC_TRY(const bool r, st.step());
+    if (!r) break;
+    payloads.emplace_back(st.text(0));
   }
   return payloads;
 }
@@ -135,18 +134,18 @@ std::optional<Error> AlertStore::apply(const std::vector<AlertChange>& changes,
 
 Result<OutboxBatch> AlertStore::due(const std::string& sink, std::int64_t now_unix,
                                     std::size_t limit) {
-  auto st = sql::Stmt::prepare(impl_->db,
-                               "SELECT id, event, attempts FROM outbox WHERE sink=?1 AND "
-                               "next_attempt<=?2 ORDER BY id LIMIT ?3");
-  if (!st) return std::move(st).error();
-  st->bind(1, sink).bind(2, now_unix).bind(3, static_cast<std::int64_t>(limit));
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(impl_->db,
+                              "SELECT id, event, attempts FROM outbox WHERE sink=?1 AND "
+                              "next_attempt<=?2 ORDER BY id LIMIT ?3"));
+  st.bind(1, sink).bind(2, now_unix).bind(3, static_cast<std::int64_t>(limit));
   OutboxBatch batch;
   for (;;) {
-    auto r = st->step();
+    auto r = st.step();
     if (!r || !*r) break;
-    batch.ids.push_back(st->int64(0));
-    batch.events.emplace_back(st->text(1));
-    batch.attempts = std::max(batch.attempts, st->int64(2));
+    batch.ids.push_back(st.int64(0));
+    batch.events.emplace_back(st.text(1));
+    batch.attempts = std::max(batch.attempts, st.int64(2));
   }
   return batch;
 }
@@ -178,18 +177,19 @@ std::optional<Error> AlertStore::Impl::count_attempts(const std::vector<std::int
 
 Result<std::size_t> AlertStore::Impl::bury(const std::string& sink, std::int64_t now,
                                            int max_attempts) {
-  auto dead = sql::Stmt::prepare(
-      db,
-      "INSERT INTO dead_letters(sink, event, attempts, last_error, failed_at)"
-      " SELECT sink, event, attempts, last_error, ?2 FROM outbox WHERE sink=?1 AND attempts>=?3");
-  if (!dead) return std::move(dead).error();
-  dead->bind(1, sink).bind(2, now).bind(3, std::int64_t{max_attempts});
-  if (auto e = dead->run()) return *e;
+  TTHC_TRY(
+      sql::Stmt dead,
+      sql::Stmt::prepare(db,
+                         "INSERT INTO dead_letters(sink, event, attempts, last_error, failed_at)"
+                         " SELECT sink, event, attempts, last_error, ?2 FROM outbox WHERE sink=?1 "
+                         "AND attempts>=?3"));
+  dead.bind(1, sink).bind(2, now).bind(3, std::int64_t{max_attempts});
+  if (auto e = dead.run()) return *e;
   const int moved = db.changes();
-  auto purge = sql::Stmt::prepare(db, "DELETE FROM outbox WHERE sink=?1 AND attempts>=?2");
-  if (!purge) return std::move(purge).error();
-  purge->bind(1, sink).bind(2, std::int64_t{max_attempts});
-  if (auto e = purge->run()) return *e;
+  TTHC_TRY(sql::Stmt purge,
+           sql::Stmt::prepare(db, "DELETE FROM outbox WHERE sink=?1 AND attempts>=?2"));
+  purge.bind(1, sink).bind(2, std::int64_t{max_attempts});
+  if (auto e = purge.run()) return *e;
   return static_cast<std::size_t>(moved);
 }
 
@@ -197,12 +197,11 @@ Result<std::size_t> AlertStore::failed(const std::string& sink,
                                        const std::vector<std::int64_t>& ids,
                                        std::int64_t next_attempt_unix, const std::string& error,
                                        std::int64_t now_unix, int max_attempts) {
-  auto tx = sql::Transaction::begin(impl_->db);
-  if (!tx) return std::move(tx).error();
+  TTHC_TRY(sql::Transaction tx, sql::Transaction::begin(impl_->db));
   if (auto e = impl_->count_attempts(ids, next_attempt_unix, error)) return *e;
   auto moved = impl_->bury(sink, now_unix, max_attempts);
   if (!moved) return moved;
-  if (auto e = tx->commit()) return *e;
+  if (auto e = tx.commit()) return *e;
   return moved;
 }
 

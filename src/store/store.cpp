@@ -102,11 +102,10 @@ std::optional<Error> configure(sql::Db& db, const Options& o, bool writer) {
 }
 
 Result<int> current_version(sql::Db& db) {
-  auto st = sql::Stmt::prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-  if (!st) return std::move(st).error();
-  auto row = st->step();
-  if (!row) return std::move(row).error();
-  return static_cast<int>(st->int64(0));
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  TTHC_TRY_VOID(st.step());
+  return static_cast<int>(st.int64(0));
 }
 
 std::optional<Error> migrate(sql::Db& db) {
@@ -116,25 +115,23 @@ std::optional<Error> migrate(sql::Db& db) {
                        "create schema_migrations")) {
     return e;
   }
-  auto version = current_version(db);
-  if (!version) return std::move(version).error();
-  if (*version > latest_schema_version()) {
-    return Error{"store: the database has schema version " + std::to_string(*version) +
+  TTHC_TRY(const int version, current_version(db));
+  if (version > latest_schema_version()) {
+    return Error{"store: the database has schema version " + std::to_string(version) +
                  ", newer than this program's " + std::to_string(latest_schema_version()) +
                  "; run a newer tthc-monitor"};
   }
   for (const Migration& m : kMigrations) {
-    if (m.version <= *version) continue;
-    auto tx = sql::Transaction::begin(db);
-    if (!tx) return std::move(tx).error();
+    if (m.version <= version) continue;
+    TTHC_TRY(sql::Transaction tx, sql::Transaction::begin(db));
     if (auto e = db.exec(m.sql, "migration " + std::to_string(m.version))) return e;
-    auto rec = sql::Stmt::prepare(db,
-                                  "INSERT INTO schema_migrations(version, description, applied_at)"
-                                  " VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
-    if (!rec) return std::move(rec).error();
-    rec->bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description);
-    if (auto e = rec->run()) return e;
-    if (auto e = tx->commit()) return e;
+    TTHC_TRY(sql::Stmt rec,
+             sql::Stmt::prepare(db,
+                                "INSERT INTO schema_migrations(version, description, applied_at)"
+                                " VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"));
+    rec.bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description);
+    if (auto e = rec.run()) return e;
+    if (auto e = tx.commit()) return e;
   }
   return std::nullopt;
 }
@@ -152,14 +149,13 @@ bool is_damage(const Error& e) {
 
 Result<std::vector<std::string>> check_integrity(const std::filesystem::path& path, bool full,
                                                  std::function<bool()> cancelled) {
-  auto db = sql::Db::open(path.string(), true);
-  if (!db) return std::move(db).error();
+  TTHC_TRY(sql::Db db, sql::Db::open(path.string(), true));
   if (cancelled) {
     sqlite3_progress_handler(
-        db->get(), 100'000,
+        db.get(), 100'000,
         [](void* f) { return (*static_cast<std::function<bool()>*>(f))() ? 1 : 0; }, &cancelled);
   }
-  auto st = sql::Stmt::prepare(*db, full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)");
+  auto st = sql::Stmt::prepare(db, full ? "PRAGMA integrity_check(20)" : "PRAGMA quick_check(20)");
   if (!st) return Error{st.error().message + " (" + path.string() + ")"};
   std::vector<std::string> problems;
   for (;;) {
@@ -177,9 +173,8 @@ Result<std::vector<std::string>> check_integrity(const std::filesystem::path& pa
 }
 
 Result<int> schema_version_of(const std::filesystem::path& path) {
-  auto db = sql::Db::open(path.string(), true);
-  if (!db) return std::move(db).error();
-  return current_version(*db);
+  TTHC_TRY(sql::Db db, sql::Db::open(path.string(), true));
+  return current_version(db);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,19 +391,16 @@ Result<std::unique_ptr<Writer::Impl>> Writer::Impl::create(sql::Db db) {
       {&impl->data_version, "PRAGMA data_version"},
   };
   for (const Def& d : defs) {
-    auto st = sql::Stmt::prepare(impl->db, d.sql);
-    if (!st) return std::move(st).error();
-    *d.target = std::move(*st);
+    TTHC_TRY(*d.target, sql::Stmt::prepare(impl->db, d.sql));
   }
   return impl;
 }
 
 std::optional<Error> Writer::Impl::load_entries(sql::Stmt& select, std::vector<StoredEntry>& out) {
   out.clear();
-  auto row = select.step();
-  if (!row) return std::move(row).error();
+  TTHC_TRY(const bool row, select.step());
   std::optional<Error> bad;
-  if (*row) bad = decode_progress(select.text(0), out);
+  if (row) bad = decode_progress(select.text(0), out);
   select.reset();
   if (bad) return bad;
   // Written in order by this module; a migrated file may not be.
@@ -443,9 +435,8 @@ Result<std::pair<const std::string, Recent>*> Writer::Impl::find(std::string_vie
     it->second.used = ++tick;
     return &*it;
   }
-  auto found = find_dossier.bind(1, code).step();
-  if (!found) return std::move(found).error();
-  if (!*found) {
+  TTHC_TRY(const bool found, find_dossier.bind(1, code).step());
+  if (!found) {
     find_dossier.reset();
     return nullptr;
   }
@@ -516,9 +507,8 @@ void Writer::Impl::forget() {
 }
 
 std::optional<Error> Writer::Impl::check_recent() {
-  auto row = data_version.step();
-  if (!row) return std::move(row).error();
-  const std::int64_t version = *row ? data_version.int64(0) : -1;
+  TTHC_TRY(const bool row, data_version.step());
+  const std::int64_t version = row ? data_version.int64(0) : -1;
   data_version.reset();
   if (version != seen_version) forget();
   seen_version = version;
@@ -539,34 +529,32 @@ void Writer::Impl::evict() {
 
 std::optional<Error> Writer::Impl::merge_update(const ProgressUpdate& u, std::int64_t batch,
                                                 ApplyCounts& counts) {
-  auto found = find(u.dossier_code);
-  if (!found) return std::move(found).error();
+  TTHC_TRY(auto found, find(u.dossier_code));
   const std::span<const ProgressEntry> one(&u.entry, 1);
-  if (*found == nullptr) {
+  if (found == nullptr) {
     // Its dossier has not arrived: the entry waits under the code.
     select_orphans.bind(1, u.dossier_code);
     if (auto e = load_entries(select_orphans, stored)) return e;
     if (merge(stored, one, batch, counts) == 0) return std::nullopt;
     return store_entries(upsert_orphans, u.dossier_code, refs_of(stored));
   }
-  Recent& r = (*found)->second;
+  Recent& r = found->second;
   if (auto e = load_recent_entries(r)) return e;
   if (merge(r.entries, one, batch, counts) == 0) return std::nullopt;
   r.progress_changed = true;
   r.last_batch = batch;
   if (is_end_status(u.entry.status)) r.settled = std::max(r.settled, to_db(u.entry.at));
-  mark_pending(**found);
+  mark_pending(*found);
   return std::nullopt;
 }
 
 std::optional<Error> Writer::Impl::record_due(std::int64_t dossier_id, Moment due, bool applied,
                                               std::int64_t batch) {
   // The base due lives in dossiers.base_due; due_changes holds the later values.
-  auto row = last_due.bind(1, dossier_id).step();
-  if (!row) return std::move(row).error();
+  TTHC_TRY(const bool row, last_due.bind(1, dossier_id).step());
   std::int64_t seq = 0;
   std::optional<std::int64_t> last;
-  if (*row) {
+  if (row) {
     seq = last_due.int64(0);
     last = last_due.opt_int64(1);
   }
@@ -637,10 +625,9 @@ std::optional<Error> Writer::Impl::apply_new(const DossierSnapshot& s, std::int6
 std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std::int64_t batch,
                                                   ApplyCounts& counts) {
   const Dossier& d = s.dossier;
-  auto found = find(d.code);
-  if (!found) return std::move(found).error();
-  if (*found == nullptr) return apply_new(s, batch, counts);
-  Recent& r = (*found)->second;
+  TTHC_TRY(auto found, find(d.code));
+  if (found == nullptr) return apply_new(s, batch, counts);
+  Recent& r = found->second;
 
   const std::int64_t hash = hash_to_db(s.content_hash);
   const std::int64_t freshness = to_db(s.freshness);
@@ -651,10 +638,9 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
       ++counts.unchanged;
       return std::nullopt;
     }
-    auto seen = has_snapshot.bind(1, r.id).bind(2, hash).step();
-    if (!seen) return std::move(seen).error();
+    TTHC_TRY(const bool seen, has_snapshot.bind(1, r.id).bind(2, hash).step());
     has_snapshot.reset();
-    if (*seen) {
+    if (seen) {
       ++counts.unchanged;
       return std::nullopt;
     }
@@ -685,7 +671,7 @@ std::optional<Error> Writer::Impl::apply_snapshot(const DossierSnapshot& s, std:
     // An older snapshot's fields are not kept, but its progress entries merge.
     r.settled = std::max(r.settled, ends);
   }
-  if (applied || added > 0 || ends > 0) mark_pending(**found);
+  if (applied || added > 0 || ends > 0) mark_pending(*found);
   if (auto e = insert_snapshot_row(s, r.id, batch, applied)) return e;
   // An applied snapshot promising what the row already says changes nothing: the row's
   // NgayHenTra is the last value recorded (a re-send of a dossier in progress, the usual case,
@@ -709,18 +695,16 @@ Writer& Writer::operator=(Writer&&) noexcept = default;
 Writer::~Writer() = default;
 
 Result<Writer> Writer::open(const Options& options) {
-  auto db = sql::Db::open(options.path.string(), false);
-  if (!db) return std::move(db).error();
+  TTHC_TRY(sql::Db db, sql::Db::open(options.path.string(), false));
   // SQLite opens the file lazily: a read-only file system or directory shows here.
-  if (auto e = configure(*db, options, true))
+  if (auto e = configure(db, options, true))
     return Error{e->message + " (" + options.path.string() + ")"};
   // Migrations keep their temporary data (the statement journal of a DROP TABLE: 600 MB for a
   // million dossiers' old progress rows) in files; the writer's own in memory.
-  if (auto e = migrate(*db)) return *e;
-  if (auto e = db->exec("PRAGMA temp_store=MEMORY", "configure the writer")) return *e;
-  auto impl = Impl::create(std::move(*db));
-  if (!impl) return std::move(impl).error();
-  return Writer(std::move(*impl));
+  if (auto e = migrate(db)) return *e;
+  if (auto e = db.exec("PRAGMA temp_store=MEMORY", "configure the writer")) return *e;
+  TTHC_TRY(auto impl, Impl::create(std::move(db)));
+  return Writer(std::move(impl));
 }
 
 Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
@@ -769,15 +753,13 @@ Result<ApplyCounts> Writer::Impl::apply_in_transaction(const BatchInput& in) {
 Result<ApplyCounts> Writer::apply(std::span<const DossierSnapshot> dossiers,
                                   std::span<const ProgressUpdate> progress, const BatchInfo& info) {
   const BatchInput one{dossiers, progress, info};
-  auto all = apply_all(std::span(&one, 1));
-  if (!all) return std::move(all).error();
-  return all->front();
+  TTHC_TRY(auto all, apply_all(std::span(&one, 1)));
+  return all.front();
 }
 
 Result<std::vector<ApplyCounts>> Writer::apply_all(std::span<const BatchInput> batches) {
   Impl& w = *impl_;
-  auto tx = sql::Transaction::begin(w.db);
-  if (!tx) return std::move(tx).error();
+  TTHC_TRY(sql::Transaction tx, sql::Transaction::begin(w.db));
   // What `recent` holds is written before the commit; after a rollback it is forgotten.
   auto failed = [&w](Error e) {
     w.forget();
@@ -792,7 +774,7 @@ Result<std::vector<ApplyCounts>> Writer::apply_all(std::span<const BatchInput> b
     out.push_back(*counts);
   }
   if (auto e = w.flush()) return failed(*e);
-  if (auto e = tx->commit()) return failed(*e);
+  if (auto e = tx.commit()) return failed(*e);
   w.evict();
   return out;
 }
@@ -814,66 +796,67 @@ constexpr std::string_view kClaimedColumns =
 Result<std::size_t> Writer::put_claimed_stats(std::span<const ClaimedStats> records,
                                               std::string_view sender, std::int64_t arrived_unix) {
   Impl& w = *impl_;
-  auto tx = sql::Transaction::begin(w.db);
-  if (!tx) return std::move(tx).error();
-  auto ins = sql::Stmt::prepare(
-      w.db, "INSERT INTO claimed_stats(" + std::string(kClaimedColumns) +
-                ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"
-                " ON CONFLICT(year, month, unit, kind) DO UPDATE SET unit_name=excluded.unit_name,"
-                " note=excluded.note, received=excluded.received,"
-                " carried_over=excluded.carried_over, to_process=excluded.to_process,"
-                " resolved=excluded.resolved, resolved_on_time=excluded.resolved_on_time,"
-                " resolved_overdue=excluded.resolved_overdue, pending=excluded.pending,"
-                " pending_in_time=excluded.pending_in_time,"
-                " pending_overdue=excluded.pending_overdue,"
-                " on_time_percent=excluded.on_time_percent, arrived=excluded.arrived,"
-                " sender=excluded.sender WHERE excluded.arrived >= claimed_stats.arrived");
-  if (!ins) return std::move(ins).error();
+  TTHC_TRY(sql::Transaction tx, sql::Transaction::begin(w.db));
+  TTHC_TRY(
+      auto ins,
+      sql::Stmt::prepare(
+          w.db,
+          "INSERT INTO claimed_stats(" + std::string(kClaimedColumns) +
+              ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"
+              " ON CONFLICT(year, month, unit, kind) DO UPDATE SET unit_name=excluded.unit_name,"
+              " note=excluded.note, received=excluded.received,"
+              " carried_over=excluded.carried_over, to_process=excluded.to_process,"
+              " resolved=excluded.resolved, resolved_on_time=excluded.resolved_on_time,"
+              " resolved_overdue=excluded.resolved_overdue, pending=excluded.pending,"
+              " pending_in_time=excluded.pending_in_time,"
+              " pending_overdue=excluded.pending_overdue,"
+              " on_time_percent=excluded.on_time_percent, arrived=excluded.arrived,"
+              " sender=excluded.sender WHERE excluded.arrived >= claimed_stats.arrived"));
   std::size_t kept = 0;
   for (const ClaimedStats& r : records) {
-    ins->bind(1, r.unit)
+    ins.bind(1, r.unit)
         .bind(2, std::int64_t{r.year})
         .bind(3, std::int64_t{r.month})
         .bind(4, r.kind)
         .bind(5, r.unit_name)
         .bind(6, r.note);
     int col = 7;
-    for (const auto member : kClaimedCounts) ins->bind(col++, r.figures.*member);
+    for (const auto member : kClaimedCounts) ins.bind(col++, r.figures.*member);
     // Stored as sent, a percentage.
     std::optional<double> percent;
     if (r.figures.on_time_rate) percent = *r.figures.on_time_rate * 100.0;
-    ins->bind(16, percent).bind(17, arrived_unix).bind(18, sender);
-    if (auto e = ins->run()) {
+    ins.bind(16, percent).bind(17, arrived_unix).bind(18, sender);
+    if (auto e = ins.run()) {
       return Error{e->message + " (claimed statistics of " + r.unit + ", " +
                    std::to_string(r.year) + "-" + std::to_string(r.month) + ")"};
     }
     kept += static_cast<std::size_t>(w.db.changes());
   }
-  if (auto e = tx->commit()) return *e;
+  if (auto e = tx.commit()) return *e;
   return kept;
 }
 
 Result<std::size_t> Writer::replace_catalogue(std::span<const CatalogueRow> rows) {
   Impl& w = *impl_;
-  auto tx = sql::Transaction::begin(w.db);
-  if (!tx) return std::move(tx).error();
+  TTHC_TRY(sql::Transaction tx, sql::Transaction::begin(w.db));
   if (auto e = w.db.exec("DELETE FROM procedures", "clear the catalogue")) return *e;
-  auto ins = sql::Stmt::prepare(
-      w.db,
-      "INSERT INTO procedures(code, name, field_code, field_name, legal_limit, reduced_limit,"
-      " online_limit) VALUES(?1,?2,?3,?4,?5,?6,?7)");
-  if (!ins) return std::move(ins).error();
+  TTHC_TRY(
+      auto ins,
+      sql::Stmt::prepare(
+          w.db,
+          "INSERT INTO procedures(code, name, field_code, field_name, legal_limit, reduced_limit,"
+          " online_limit) VALUES(?1,?2,?3,?4,?5,?6,?7)"));
   for (const CatalogueRow& r : rows) {
-    ins->bind(1, r.code)
+    ins.bind(1, r.code)
         .bind(2, r.name)
         .bind(3, r.field_code)
         .bind(4, r.field_name)
         .bind(5, r.legal_limit)
         .bind(6, r.reduced_limit)
         .bind(7, r.online_limit);
-    if (auto e = ins->run()) return Error{e->message + " (procedure " + r.code + ")"};
+    if (auto e = ins.run()) return Error{e->message + " (procedure " + r.code + ")"};
   }
-  if (auto e = tx->commit()) return *e;
+  if (auto e = tx.commit()) return *e;
   return rows.size();
 }
 
@@ -923,15 +906,13 @@ Result<std::int64_t> read_dossier(const sql::Stmt& st, bool with_text, DossierTi
 // Due changes are few (extensions, supplementation): held by dossier id.
 Result<std::unordered_map<std::int64_t, std::vector<Moment>>> load_due_changes(sql::Db& db) {
   std::unordered_map<std::int64_t, std::vector<Moment>> dues;
-  auto st = sql::Stmt::prepare(db,
-                               "SELECT dossier_id, value FROM due_changes ORDER BY"
-                               " dossier_id, seq");
-  if (!st) return std::move(st).error();
+  TTHC_TRY(sql::Stmt st, sql::Stmt::prepare(db,
+                                            "SELECT dossier_id, value FROM due_changes ORDER BY"
+                                            " dossier_id, seq"));
   for (;;) {
-    auto r = st->step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
-    dues[st->int64(0)].push_back(from_db(st->int64(1)));
+    TTHC_TRY(const bool r, st.step());
+    if (!r) break;
+    dues[st.int64(0)].push_back(from_db(st.int64(1)));
   }
   return dues;
 }
@@ -940,24 +921,21 @@ Result<std::unordered_map<std::int64_t, std::vector<Moment>>> load_due_changes(s
 // stop), in one read transaction. Gives the number visited.
 Result<std::size_t> visit_dossiers(sql::Db& db, sql::Stmt& ds, bool with_text,
                                    const std::function<bool(StoredTimeline&)>& visit) {
-  auto tx = sql::Transaction::begin_read(db);  // one consistent state for the whole scan
-  if (!tx) return std::move(tx).error();
-  auto dues = load_due_changes(db);
-  if (!dues) return std::move(dues).error();
+  // One consistent state for the whole scan.
+  TTHC_TRY(sql::Transaction tx, sql::Transaction::begin_read(db));
+  TTHC_TRY(auto dues, load_due_changes(db));
   std::size_t visited = 0;
   StoredTimeline item;
   for (;;) {
-    auto r = ds.step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
+    TTHC_TRY(const bool r, ds.step());
+    if (!r) break;
     DossierTimeline& tl = item.timeline;
     tl.dossier.rounds.clear();
     tl.due_history.clear();
     tl.progress.clear();
-    auto id = read_dossier(ds, with_text, tl);
-    if (!id) return std::move(id).error();
-    item.id = *id;
-    if (auto it = dues->find(item.id); it != dues->end()) {
+    TTHC_TRY(const std::int64_t id, read_dossier(ds, with_text, tl));
+    item.id = id;
+    if (auto it = dues.find(item.id); it != dues.end()) {
       tl.due_history.insert(tl.due_history.end(), it->second.begin(), it->second.end());
     }
     ++visited;
@@ -968,9 +946,7 @@ Result<std::size_t> visit_dossiers(sql::Db& db, sql::Stmt& ds, bool with_text,
 
 std::optional<Error> prepare_once(sql::Db& db, sql::Stmt& st, std::string_view text) {
   if (st) return std::nullopt;
-  auto prepared = sql::Stmt::prepare(db, text);
-  if (!prepared) return std::move(prepared).error();
-  st = std::move(*prepared);
+  TTHC_TRY(st, sql::Stmt::prepare(db, text));
   return std::nullopt;
 }
 
@@ -982,12 +958,11 @@ Reader& Reader::operator=(Reader&&) noexcept = default;
 Reader::~Reader() = default;
 
 Result<Reader> Reader::open(const std::filesystem::path& path) {
-  auto db = sql::Db::open(path.string(), true);
-  if (!db) return std::move(db).error();
+  TTHC_TRY(sql::Db db, sql::Db::open(path.string(), true));
   Options o;
   o.path = path;
-  if (auto e = configure(*db, o, false)) return *e;
-  auto version = current_version(*db);
+  if (auto e = configure(db, o, false)) return *e;
+  auto version = current_version(db);
   if (!version) {
     return Error{"store: " + path.string() + " is not a tthc-monitor database (" +
                  version.error().message + ")"};
@@ -1000,15 +975,14 @@ Result<Reader> Reader::open(const std::filesystem::path& path) {
                       : "; run a newer tthc-monitor")};
   }
   auto impl = std::make_unique<Impl>();
-  impl->db = std::move(*db);
+  impl->db = std::move(db);
   return Reader(std::move(impl));
 }
 
 Result<std::optional<DossierTimeline>> Reader::timeline(std::string_view code) {
-  auto stored = load(code);
-  if (!stored) return std::move(stored).error();
-  if (!*stored) return std::optional<DossierTimeline>();
-  return std::optional<DossierTimeline>(std::move((*stored)->timeline));
+  TTHC_TRY(auto stored, load(code));
+  if (!stored) return std::optional<DossierTimeline>();
+  return std::optional<DossierTimeline>(std::move(stored->timeline));
 }
 
 Result<std::optional<StoredTimeline>> Reader::load(std::string_view code) {
@@ -1021,11 +995,9 @@ Result<std::optional<StoredTimeline>> Reader::load(std::string_view code) {
     return *e;
   }
   // A read transaction, so the two reads see one state of the file.
-  auto tx = sql::Transaction::begin_read(r.db);
-  if (!tx) return std::move(tx).error();
-  auto row = r.dossier.bind(1, code).step();
-  if (!row) return std::move(row).error();
-  if (!*row) {
+  TTHC_TRY(sql::Transaction tx, sql::Transaction::begin_read(r.db));
+  TTHC_TRY(const bool row, r.dossier.bind(1, code).step());
+  if (!row) {
     r.dossier.reset();
     return std::optional<StoredTimeline>();
   }
@@ -1036,9 +1008,8 @@ Result<std::optional<StoredTimeline>> Reader::load(std::string_view code) {
   out.id = *id;
   r.dues.bind(1, out.id);
   for (;;) {
-    auto step = r.dues.step();
-    if (!step) return std::move(step).error();
-    if (!*step) break;
+    TTHC_TRY(const bool step, r.dues.step());
+    if (!step) break;
     out.timeline.due_history.push_back(from_db(r.dues.int64(0)));
   }
   r.dues.reset();
@@ -1051,9 +1022,8 @@ Result<std::size_t> Reader::scan(const ScanOptions& options,
   // A pass over everything reuses no page: a small cache keeps the daemon's memory down.
   if (auto e = db.exec("PRAGMA cache_size=-4096", "configure the scan")) return *e;
   // Both tables in row id order: each progress row is next to the previous one.
-  auto ds = sql::Stmt::prepare(db, std::string(kSelectDossiers) + " ORDER BY d.id");
-  if (!ds) return std::move(ds).error();
-  return visit_dossiers(db, *ds, options.with_text, visit);
+  TTHC_TRY(sql::Stmt ds, sql::Stmt::prepare(db, std::string(kSelectDossiers) + " ORDER BY d.id"));
+  return visit_dossiers(db, ds, options.with_text, visit);
 }
 
 Result<std::size_t> Reader::scan_period(const PeriodFilter& filter, const ScanOptions& options,
@@ -1061,120 +1031,112 @@ Result<std::size_t> Reader::scan_period(const PeriodFilter& filter, const ScanOp
   sql::Db& db = impl_->db;
   // A scan of the dossiers table (no index: a million rows take ~0.2 s); each candidate's
   // progress row by its key.
-  auto ds =
-      sql::Stmt::prepare(db, std::string(kSelectDossiers) +
-                                 " WHERE received < ?1 AND status NOT IN (1, 3) AND (status < 7"
-                                 " OR (?3 AND status = 9) OR settled >= ?2)");
-  if (!ds) return std::move(ds).error();
-  ds->bind(1, to_db(filter.end))
+  TTHC_TRY(sql::Stmt ds, sql::Stmt::prepare(
+                             db, std::string(kSelectDossiers) +
+                                     " WHERE received < ?1 AND status NOT IN (1, 3) AND (status < 7"
+                                     " OR (?3 AND status = 9) OR settled >= ?2)"));
+  ds.bind(1, to_db(filter.end))
       .bind(2, to_db(filter.start))
       .bind(3, std::int64_t{filter.finished_is_pending ? 1 : 0});
-  return visit_dossiers(db, *ds, options.with_text, visit);
+  return visit_dossiers(db, ds, options.with_text, visit);
 }
 
 Result<Totals> Reader::totals() {
-  auto st =
+  TTHC_TRY(
+      sql::Stmt st,
       sql::Stmt::prepare(impl_->db,
                          "SELECT (SELECT count(*) FROM dossiers), (SELECT count(*) FROM snapshots),"
                          " (SELECT coalesce(sum(n_entries), 0) FROM progress) +"
                          " (SELECT coalesce(sum(n_entries), 0) FROM progress_orphans),"
                          " (SELECT count(*) FROM due_changes),"
-                         " (SELECT count(*) FROM batches)");
-  if (!st) return std::move(st).error();
-  auto row = st->step();
-  if (!row) return std::move(row).error();
-  return Totals{st->int64(0), st->int64(1), st->int64(2), st->int64(3), st->int64(4)};
+                         " (SELECT count(*) FROM batches)"));
+  TTHC_TRY_VOID(st.step());
+  return Totals{st.int64(0), st.int64(1), st.int64(2), st.int64(3), st.int64(4)};
 }
 
 Result<std::int64_t> Reader::last_arrival() {
-  auto st = sql::Stmt::prepare(impl_->db, "SELECT coalesce(max(arrived), 0) FROM batches");
-  if (!st) return std::move(st).error();
-  auto row = st->step();
-  if (!row) return std::move(row).error();
-  return st->int64(0);
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(impl_->db, "SELECT coalesce(max(arrived), 0) FROM batches"));
+  TTHC_TRY_VOID(st.step());
+  return st.int64(0);
 }
 
 Result<std::optional<Moment>> Reader::first_received() {
-  auto st = sql::Stmt::prepare(impl_->db, "SELECT min(received) FROM dossiers");
-  if (!st) return std::move(st).error();
-  auto row = st->step();
-  if (!row) return std::move(row).error();
-  return from_db(st->opt_int64(0));
+  TTHC_TRY(sql::Stmt st, sql::Stmt::prepare(impl_->db, "SELECT min(received) FROM dossiers"));
+  TTHC_TRY_VOID(st.step());
+  return from_db(st.opt_int64(0));
 }
 
 Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {
-  auto st = sql::Stmt::prepare(
-      impl_->db,
-      "SELECT procedure_code, min(procedure_name), count(*) FROM dossiers d"
-      // Province-local codes (1.004227.000.00.00.H42) fall back to their national part, as
-      // engine::Catalogue::find does.
-      " WHERE NOT EXISTS (SELECT 1 FROM procedures p WHERE p.code = d.procedure_code"
-      " OR p.code = CASE WHEN instr(substr(d.procedure_code, instr(d.procedure_code, '.') + 1),"
-      " '.') > 0 THEN substr(d.procedure_code, 1, instr(d.procedure_code, '.') +"
-      " instr(substr(d.procedure_code, instr(d.procedure_code, '.') + 1), '.') - 1)"
-      " ELSE NULL END)"
-      " GROUP BY procedure_code ORDER BY count(*) DESC, procedure_code");
-  if (!st) return std::move(st).error();
+  TTHC_TRY(
+      auto st,
+      sql::Stmt::prepare(
+          impl_->db,
+          "SELECT procedure_code, min(procedure_name), count(*) FROM dossiers d"
+          // Province-local codes (1.004227.000.00.00.H42) fall back to their national part, as
+          // engine::Catalogue::find does.
+          " WHERE NOT EXISTS (SELECT 1 FROM procedures p WHERE p.code = d.procedure_code"
+          " OR p.code = CASE WHEN instr(substr(d.procedure_code, instr(d.procedure_code, '.') + 1),"
+          " '.') > 0 THEN substr(d.procedure_code, 1, instr(d.procedure_code, '.') +"
+          " instr(substr(d.procedure_code, instr(d.procedure_code, '.') + 1), '.') - 1)"
+          " ELSE NULL END)"
+          " GROUP BY procedure_code ORDER BY count(*) DESC, procedure_code"));
   std::vector<UnknownProcedure> out;
   for (;;) {
-    auto r = st->step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
-    out.push_back({std::string(st->text(0)), std::string(st->text(1)), st->int64(2)});
+    TTHC_TRY(const bool r, st.step());
+    if (!r) break;
+    out.push_back({std::string(st.text(0)), std::string(st.text(1)), st.int64(2)});
   }
   return out;
 }
 
 Result<std::optional<std::string>> Reader::cursor(std::string_view source) {
-  auto st = sql::Stmt::prepare(impl_->db, "SELECT value FROM cursors WHERE source=?1");
-  if (!st) return std::move(st).error();
-  auto r = st->bind(1, source).step();
-  if (!r) return std::move(r).error();
-  if (!*r) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(st->text(0)));
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(impl_->db, "SELECT value FROM cursors WHERE source=?1"));
+  TTHC_TRY(const bool r, st.bind(1, source).step());
+  if (!r) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(st.text(0)));
 }
 
 Result<std::vector<StoredClaimedStats>> Reader::claimed_stats(int year, unsigned month) {
-  auto st = sql::Stmt::prepare(impl_->db, "SELECT " + std::string(kClaimedColumns) +
-                                              " FROM claimed_stats WHERE year=?1 AND month=?2"
-                                              " ORDER BY unit, kind");
-  if (!st) return std::move(st).error();
-  st->bind(1, std::int64_t{year}).bind(2, std::int64_t{month});
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(impl_->db, "SELECT " + std::string(kClaimedColumns) +
+                                             " FROM claimed_stats WHERE year=?1 AND month=?2"
+                                             " ORDER BY unit, kind"));
+  st.bind(1, std::int64_t{year}).bind(2, std::int64_t{month});
   std::vector<StoredClaimedStats> out;
   for (;;) {
-    auto r = st->step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
+    TTHC_TRY(const bool r, st.step());
+    if (!r) break;
     StoredClaimedStats& s = out.emplace_back();
-    s.stats.unit = st->text(0);
-    s.stats.year = static_cast<int>(st->int64(1));
-    s.stats.month = static_cast<unsigned>(st->int64(2));
-    s.stats.kind = st->text(3);
-    s.stats.unit_name = st->text(4);
-    s.stats.note = st->text(5);
+    s.stats.unit = st.text(0);
+    s.stats.year = static_cast<int>(st.int64(1));
+    s.stats.month = static_cast<unsigned>(st.int64(2));
+    s.stats.kind = st.text(3);
+    s.stats.unit_name = st.text(4);
+    s.stats.note = st.text(5);
     int col = 6;
-    for (const auto member : kClaimedCounts) s.stats.figures.*member = st->opt_int64(col++);
-    if (const auto percent = st->opt_double(15)) s.stats.figures.on_time_rate = *percent / 100.0;
-    s.arrived_unix = st->int64(16);
-    s.sender = st->text(17);
+    for (const auto member : kClaimedCounts) s.stats.figures.*member = st.opt_int64(col++);
+    if (const auto percent = st.opt_double(15)) s.stats.figures.on_time_rate = *percent / 100.0;
+    s.arrived_unix = st.int64(16);
+    s.sender = st.text(17);
   }
   return out;
 }
 
 Result<std::vector<CatalogueRow>> Reader::catalogue() {
-  auto st = sql::Stmt::prepare(
-      impl_->db,
-      "SELECT code, name, field_code, field_name, legal_limit, reduced_limit, online_limit"
-      " FROM procedures ORDER BY code");
-  if (!st) return std::move(st).error();
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(
+               impl_->db,
+               "SELECT code, name, field_code, field_name, legal_limit, reduced_limit, online_limit"
+               " FROM procedures ORDER BY code"));
   std::vector<CatalogueRow> out;
   for (;;) {
-    auto r = st->step();
-    if (!r) return std::move(r).error();
-    if (!*r) break;
-    out.push_back({std::string(st->text(0)), std::string(st->text(1)), std::string(st->text(2)),
-                   std::string(st->text(3)), std::string(st->text(4)), std::string(st->text(5)),
-                   std::string(st->text(6))});
+    TTHC_TRY(const bool r, st.step());
+    if (!r) break;
+    out.push_back({std::string(st.text(0)), std::string(st.text(1)), std::string(st.text(2)),
+                   std::string(st.text(3)), std::string(st.text(4)), std::string(st.text(5)),
+                   std::string(st.text(6))});
   }
   return out;
 }
