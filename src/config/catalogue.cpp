@@ -89,10 +89,9 @@ Result<std::vector<engine::ProcedureRule>> parse_catalogue_csv(std::string_view 
                                                                std::string_view name) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (!is_valid_utf8(text)) return Error{std::string(name) + ": not UTF-8 text"};
-  auto records = split_csv(text, name);
-  if (!records) return std::move(records).error();
-  if (records->empty()) return Error{std::string(name) + ": empty: a header row is needed"};
-  const auto& header = records->front().second;
+  TTHC_TRY(auto records, split_csv(text, name));
+  if (records.empty()) return Error{std::string(name) + ": empty: a header row is needed"};
+  const auto& header = records.front().second;
   std::array<std::size_t, kColumns.size()> col{};
   for (std::size_t k = 0; k < kColumns.size(); ++k) {
     std::size_t found = header.size();
@@ -106,10 +105,10 @@ Result<std::vector<engine::ProcedureRule>> parse_catalogue_csv(std::string_view 
   }
   std::vector<engine::ProcedureRule> rules;
   std::set<std::string> codes;
-  for (std::size_t r = 1; r < records->size(); ++r) {
+  for (std::size_t r = 1; r < records.size(); ++r) {
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
-    const std::size_t line = (*records)[r].first;
-    const std::vector<std::string>& fields = (*records)[r].second;
+    const std::size_t line = records[r].first;
+    const std::vector<std::string>& fields = records[r].second;
     const std::string where = std::string(name) + ":" + std::to_string(line) + ": ";
     auto get = [&](std::size_t k) {
       return col[k] < fields.size() ? trimmed(fields[col[k]]) : std::string();

@@ -95,9 +95,7 @@ Section parse_http(const toml::table& t, const Fields& f, Settings& s) {
       {"reserve_connections", f.count(server.reserve_connections, 0, 1024)},
       {"header_timeout", f.duration(server.header_timeout)}};
   if (auto e = f.read(t, "http", settings, {"read_token_file", "read_token_env"})) return e;
-  auto token = read_secret(t, f.name(), f.base_dir(), "http", "read_token");
-  if (!token) return std::move(token).error();
-  s.http.read_token = std::move(*token);
+  TTHC_TRY(s.http.read_token, read_secret(t, f.name(), f.base_dir(), "http", "read_token"));
   return std::nullopt;
 }
 
@@ -121,9 +119,7 @@ Section parse_webhook(const toml::table& t, const Fields& f, Settings& s) {
                               {"signature_tolerance", tolerance},
                               {"require_timestamp", f.flag(hook.require_timestamp)}};
   if (auto e = f.read(t, "webhook", settings, {"secret_file", "secret_env"})) return e;
-  auto secret = read_secret(t, f.name(), f.base_dir(), "webhook");
-  if (!secret) return std::move(secret).error();
-  hook.secret = std::move(*secret);
+  TTHC_TRY(hook.secret, read_secret(t, f.name(), f.base_dir(), "webhook"));
   return std::nullopt;
 }
 
@@ -173,9 +169,8 @@ Section parse_poller(const toml::table& t, const Fields& f, Settings& s) {
                               {"api_key_header", f.text(p.api_key_header)},
                               {"ca_file", f.path_or_none(p.ca_file)}};
   if (auto e = f.read(t, "poller", settings, {"secret_file", "secret_env"})) return e;
-  auto secret = read_secret(t, f.name(), f.base_dir(), "poller");
-  if (!secret) return std::move(secret).error();
-  p.secret = secret->value_or("");
+  TTHC_TRY(auto secret, read_secret(t, f.name(), f.base_dir(), "poller"));
+  p.secret = secret.value_or("");
   return check_poller(s.poller, f.name());
 }
 
@@ -238,9 +233,7 @@ Result<alerts::WebhookSink> parse_alert_webhook(const toml::node& item, const Fi
                               {"max_attempts", attempts}};
   if (auto e = f.read(w, "alerts.webhook", settings, {"secret_file", "secret_env"})) return *e;
   if (w.get("url") == nullptr) return Error{f.at(item) + ": alerts.webhook: url is missing"};
-  auto secret = read_secret(w, f.name(), f.base_dir(), "alerts.webhook");
-  if (!secret) return std::move(secret).error();
-  hook.secret = std::move(*secret);
+  TTHC_TRY(hook.secret, read_secret(w, f.name(), f.base_dir(), "alerts.webhook"));
   return hook;
 }
 
@@ -252,9 +245,8 @@ ReadSetting alert_webhooks(const Fields& f, std::vector<alerts::WebhookSink>& ou
       return Error{f.at(n) + ": " + key + ": expected [[alerts.webhook]] tables"};
     }
     for (const auto& item : *arr) {
-      auto hook = parse_alert_webhook(item, f);
-      if (!hook) return std::move(hook).error();
-      out.push_back(std::move(*hook));
+      TTHC_TRY(auto hook, parse_alert_webhook(item, f));
+      out.push_back(std::move(hook));
     }
     return std::nullopt;
   };

@@ -146,19 +146,18 @@ Result<std::size_t> get_size(const toml::node& n, std::string_view name, std::st
 
 Result<std::chrono::milliseconds> get_duration(const toml::node& n, std::string_view name,
                                                std::string_view key) {
-  auto v = get_string(n, name, key);
-  if (!v) return std::move(v).error();
+  TTHC_TRY(auto v, get_string(n, name, key));
   long long value = 0;
-  const auto res = std::from_chars(v->data(), v->data() + v->size(), value);
-  const std::string_view unit(res.ptr, static_cast<std::size_t>(v->data() + v->size() - res.ptr));
+  const auto res = std::from_chars(v.data(), v.data() + v.size(), value);
+  const std::string_view unit(res.ptr, static_cast<std::size_t>(v.data() + v.size() - res.ptr));
   long long ms = 0;
   if (unit == "ms") ms = 1;
   if (unit == "s") ms = 1000;
   if (unit == "m") ms = 60'000;
   if (unit == "h") ms = 3'600'000;
-  if (res.ec != std::errc{} || res.ptr == v->data() || ms == 0 || value <= 0 ||
+  if (res.ec != std::errc{} || res.ptr == v.data() || ms == 0 || value <= 0 ||
       value > 7 * 24 * 3'600'000LL / ms) {
-    return Error{where(name, n) + ": " + std::string(key) + ": not a duration: \"" + *v +
+    return Error{where(name, n) + ": " + std::string(key) + ": not a duration: \"" + v +
                  "\" (expected e.g. 500ms, 30s, 5m, 1h)"};
   }
   return std::chrono::milliseconds(value * ms);
@@ -166,17 +165,15 @@ Result<std::chrono::milliseconds> get_duration(const toml::node& n, std::string_
 
 Result<std::pair<std::string, std::uint16_t>> get_listen(const toml::node& n, std::string_view name,
                                                          std::string_view key) {
-  auto v = get_string(n, name, key);
-  if (!v) return std::move(v).error();
-  const auto colon = v->rfind(':');
+  TTHC_TRY(auto v, get_string(n, name, key));
+  const auto colon = v.rfind(':');
   unsigned port = 0;
-  const char* end = v->data() + v->size();
+  const char* end = v.data() + v.size();
   if (colon == std::string::npos || colon == 0 ||
-      std::from_chars(v->data() + colon + 1, end, port).ptr != end || port > 65535) {
-    return Error{where(name, n) + ": " + std::string(key) + ": not an address:port: \"" + *v +
-                 "\""};
+      std::from_chars(v.data() + colon + 1, end, port).ptr != end || port > 65535) {
+    return Error{where(name, n) + ": " + std::string(key) + ": not an address:port: \"" + v + "\""};
   }
-  std::string address = v->substr(0, colon);
+  std::string address = v.substr(0, colon);
   if (address.size() > 2 && address.front() == '[' && address.back() == ']') {
     address = address.substr(1, address.size() - 2);
   }
@@ -197,10 +194,9 @@ Result<std::optional<std::string>> read_secret(const toml::table& t, std::string
   }
   std::string secret;
   if (file != nullptr) {
-    auto v = get_string(*file, name, sec + "." + file_key);
-    if (!v) return std::move(v).error();
-    if (v->empty()) return std::optional<std::string>();
-    const fs::path p = base_dir / fs::path(*v);
+    TTHC_TRY(auto v, get_string(*file, name, sec + "." + file_key));
+    if (v.empty()) return std::optional<std::string>();
+    const fs::path p = base_dir / fs::path(v);
     std::ifstream in(p, std::ios::binary);
     if (!in)
       return Error{where(name, *file) + ": " + sec + "." + file_key + ": cannot read " +
@@ -209,12 +205,11 @@ Result<std::optional<std::string>> read_secret(const toml::table& t, std::string
     buf << in.rdbuf();
     secret = buf.str();
   } else if (env != nullptr) {
-    auto v = get_string(*env, name, sec + "." + env_key);
-    if (!v) return std::move(v).error();
-    if (v->empty()) return std::optional<std::string>();
-    const char* value = std::getenv(v->c_str());
+    TTHC_TRY(auto v, get_string(*env, name, sec + "." + env_key));
+    if (v.empty()) return std::optional<std::string>();
+    const char* value = std::getenv(v.c_str());
     if (value == nullptr) {
-      return Error{where(name, *env) + ": " + sec + "." + env_key + ": environment variable " + *v +
+      return Error{where(name, *env) + ": " + sec + "." + env_key + ": environment variable " + v +
                    " is not set"};
     }
     secret = value;
@@ -234,9 +229,8 @@ namespace {
 template <class T, class Get>
 ReadSetting assign(T& out, Get get) {
   return [&out, get](const toml::node& n, const std::string& key) -> std::optional<Error> {
-    auto v = get(n, key);
-    if (!v) return std::move(v).error();
-    out = static_cast<T>(std::move(*v));
+    TTHC_TRY(auto v, get(n, key));
+    out = static_cast<T>(std::move(v));
     return std::nullopt;
   };
 }
@@ -289,9 +283,8 @@ ReadSetting Fields::working_amount(Duration& out, Duration day_length) const {
   return assign(
       out,
       [name = name_, day_length](const toml::node& n, const std::string& key) -> Result<Duration> {
-        auto v = get_string(n, name, key);
-        if (!v) return std::move(v).error();
-        return parse_working_amount(*v, where(name, n) + ": " + key, day_length);
+        TTHC_TRY(auto v, get_string(n, name, key));
+        return parse_working_amount(v, where(name, n) + ": " + key, day_length);
       });
 }
 
@@ -299,9 +292,8 @@ ReadSetting Fields::path(fs::path& out) const {
   return assign(out,
                 [name = name_, base = base_dir_](const toml::node& n,
                                                  const std::string& key) -> Result<fs::path> {
-                  auto v = get_string(n, name, key);
-                  if (!v) return std::move(v).error();
-                  return base / fs::path(*v);
+                  TTHC_TRY(auto v, get_string(n, name, key));
+                  return base / fs::path(v);
                 });
 }
 
@@ -311,12 +303,11 @@ namespace {
 template <class Path>
 ReadSetting path_or_none_into(Path& out, std::string_view name, const fs::path& base) {
   return [&out, name, base](const toml::node& n, const std::string& key) -> std::optional<Error> {
-    auto v = get_string(n, name, key);
-    if (!v) return std::move(v).error();
-    if (v->empty()) {
+    TTHC_TRY(auto v, get_string(n, name, key));
+    if (v.empty()) {
       out = Path();
     } else {
-      out = base / fs::path(*v);
+      out = base / fs::path(v);
     }
     return std::nullopt;
   };

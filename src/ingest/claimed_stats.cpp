@@ -118,13 +118,6 @@ class Fields {
   const json::object& o_;
 };
 
-template <class T, class U>
-std::optional<Error> assign(Result<T> r, U& out) {
-  if (!r) return std::move(r).error();
-  out = std::move(*r);
-  return std::nullopt;
-}
-
 }  // namespace
 
 Result<ClaimedStats> parse_claimed_stats(std::string_view record_json,
@@ -144,21 +137,21 @@ Result<ClaimedStats> parse_claimed_stats(std::string_view record_json,
 
   ClaimedStats s;
   std::optional<std::int64_t> month, year;
-  if (auto e = assign(f.integer("Thang", 1, 12), month)) return *e;
-  if (auto e = assign(f.integer("Nam", limits.min_year, limits.max_year), year)) return *e;
+  TTHC_TRY(month, f.integer("Thang", 1, 12));
+  TTHC_TRY(year, f.integer("Nam", limits.min_year, limits.max_year));
   if (!month) return Error{"Thang: missing"};
   if (!year) return Error{"Nam: missing"};
   s.month = static_cast<unsigned>(*month);
   s.year = static_cast<int>(*year);
-  if (auto e = assign(f.text("Madonvi", limits.max_code_bytes), s.unit)) return *e;
+  TTHC_TRY(s.unit, f.text("Madonvi", limits.max_code_bytes));
   if (s.unit.empty()) return Error{"Madonvi: missing"};
   // A unit code as dossier codes carry it (domain/codes.hpp): the metrics label units with it.
   if (!is_unit_code(s.unit)) {
     return Error{"Madonvi: not a unit code: " + quote_for_error(s.unit)};
   }
-  if (auto e = assign(f.text("LoaiThongKe", limits.max_code_bytes), s.kind)) return *e;
-  if (auto e = assign(f.text("TenDonVi", limits.max_text_bytes), s.unit_name)) return *e;
-  if (auto e = assign(f.text("GhiChu", limits.max_text_bytes), s.note)) return *e;
+  TTHC_TRY(s.kind, f.text("LoaiThongKe", limits.max_code_bytes));
+  TTHC_TRY(s.unit_name, f.text("TenDonVi", limits.max_text_bytes));
+  TTHC_TRY(s.note, f.text("GhiChu", limits.max_text_bytes));
 
   const struct {
     std::string_view key;
@@ -175,10 +168,10 @@ Result<ClaimedStats> parse_claimed_stats(std::string_view record_json,
       {"TongChuaXuLyTreHan", &StatsFigures::pending_overdue},
   };
   for (const auto& c : counts) {
-    if (auto e = assign(f.integer(c.key, 0, limits.max_count), s.figures.*c.member)) return *e;
+    TTHC_TRY(s.figures.*c.member, f.integer(c.key, 0, limits.max_count));
   }
   std::optional<double> percent;
-  if (auto e = assign(f.percent("PhanTramXuLyDungHan"), percent)) return *e;
+  TTHC_TRY(percent, f.percent("PhanTramXuLyDungHan"));
   if (percent) s.figures.on_time_rate = *percent / 100.0;
   return s;
 }

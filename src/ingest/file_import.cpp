@@ -195,9 +195,8 @@ class Lines {
 
 // Reads and parses one file into the queue. Returns an error for an unreadable file.
 std::optional<Error> produce(const fs::path& path, const ImportOptions& options, Queue& queue) {
-  auto opened = Lines::open(path);
-  if (!opened) return std::move(opened).error();
-  Lines& lines = **opened;
+  TTHC_TRY(auto opened, Lines::open(path));
+  Lines& lines = *opened;
   const std::string name = path == "-" ? "-" : path.string();
   Work work{name, {}, 0, lines.total()};
   std::string_view line;

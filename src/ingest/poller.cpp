@@ -102,23 +102,22 @@ struct Poller::Impl {
   // GET a URL (the list or a progress URL); a transport or HTTP failure is an Error whose text
   // names the URL without its query (which may carry a token in some systems).
   Result<http::Response> get(const std::string& url, std::optional<milliseconds>& retry_after) {
-    auto parsed = http::parse_url(url);
-    if (!parsed) return std::move(parsed).error();
-    const std::string where = (parsed->tls ? "https://" : "http://") + parsed->host + ":" +
-                              std::to_string(parsed->port) +
-                              parsed->target.substr(0, parsed->target.find('?'));
+    TTHC_TRY(auto parsed, http::parse_url(url));
+    const std::string where = (parsed.tls ? "https://" : "http://") + parsed.host + ":" +
+                              std::to_string(parsed.port) +
+                              parsed.target.substr(0, parsed.target.find('?'));
     http::ClientOptions co;
     co.timeout = options.timeout;
-    co.tls = parsed->tls;
+    co.tls = parsed.tls;
     co.ca_file = options.ca_file;
     http::ClientRequest req;
-    req.target = parsed->target;
+    req.target = parsed.target;
     req.headers = auth_headers();
     req.headers.emplace_back("Accept", "application/json");
     for (int attempt = 0; attempt < 2; ++attempt) {
       const bool reused = connection && connection->is_open();
       if (!reused) {
-        auto c = http::Connection::open(parsed->host, parsed->port, co);
+        auto c = http::Connection::open(parsed.host, parsed.port, co);
         if (!c) return Error{"GET " + where + ": " + c.error().message};
         connection.emplace(std::move(*c));
       }
@@ -150,9 +149,8 @@ struct Poller::Impl {
   }
 
   Result<std::optional<std::string>> stored_cursor() {
-    auto reader = store::Reader::open(db_path);
-    if (!reader) return std::move(reader).error();
-    return reader->cursor(source);
+    TTHC_TRY(auto reader, store::Reader::open(db_path));
+    return reader.cursor(source);
   }
 };
 
