@@ -380,9 +380,8 @@ Dispatcher::~Dispatcher() {
 
 Result<std::unique_ptr<Dispatcher>> Dispatcher::open(DispatcherOptions options,
                                                      const Clock& clock) {
-  auto state = store::AlertStore::open(options.state_db);
-  if (!state) return std::move(state).error();
-  auto impl = std::make_unique<Impl>(std::move(options), clock, std::move(*state));
+  TTHC_TRY(auto state, store::AlertStore::open(options.state_db));
+  auto impl = std::make_unique<Impl>(std::move(options), clock, std::move(state));
   if (auto e = impl->load()) return Error{"alert state: " + e->message};
   impl->refresh_stats();
   return std::unique_ptr<Dispatcher>(new Dispatcher(std::move(impl)));

@@ -133,22 +133,15 @@ http::Response work_list(const ReadApiOptions& o, const Clock& clock, const http
 
 Result<WorkListQuery> parse_work_list_query(const http::Request& req, Duration day) {
   WorkListQuery q;
-  auto state = state_param(req);
-  if (!state) return std::move(state).error();
-  q.filter.state = state->state;
-  q.filter.at_risk_only = state->at_risk_only;
+  TTHC_TRY(auto state, state_param(req));
+  q.filter.state = state.state;
+  q.filter.at_risk_only = state.at_risk_only;
   q.filter.unit = req.query_param("unit").value_or("");
   q.filter.field = req.query_param("field").value_or("");
   q.filter.department = req.query_param("department").value_or("");
-  auto within = within_param(req, day);
-  if (!within) return std::move(within).error();
-  q.filter.within = *within;
-  auto offset = size_param(req, "offset", 0, 100'000'000);
-  if (!offset) return std::move(offset).error();
-  auto limit = size_param(req, "limit", 100, 1000);
-  if (!limit) return std::move(limit).error();
-  q.offset = *offset;
-  q.limit = *limit;
+  TTHC_TRY(q.filter.within, within_param(req, day));
+  TTHC_TRY(q.offset, size_param(req, "offset", 0, 100'000'000));
+  TTHC_TRY(q.limit, size_param(req, "limit", 100, 1000));
   return q;
 }
 

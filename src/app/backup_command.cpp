@@ -102,22 +102,16 @@ Result<BackupManifest> write_backup(const config::Settings& settings, const fs::
   BackupManifest m;
   m.created = format_iso(now_in_vietnam());
   m.version = TTHC_VERSION;
-  auto store_file = back_up_database(settings.store.path, dest, kBackupStoreFile, "store");
-  if (!store_file) return std::move(store_file).error();
-  m.files.push_back(std::move(*store_file));
-  auto schema = store::schema_version_of(dest / kBackupStoreFile);
-  if (!schema) return std::move(schema).error();
-  m.schema_version = *schema;
+  TTHC_TRY(auto store_file, back_up_database(settings.store.path, dest, kBackupStoreFile, "store"));
+  m.files.push_back(std::move(store_file));
+  TTHC_TRY(m.schema_version, store::schema_version_of(dest / kBackupStoreFile));
   const fs::path& alert_state = settings.alerts.delivery.state_db;
   if (fs::is_regular_file(alert_state, ec)) {
-    auto alerts = back_up_database(alert_state, dest, kBackupAlertsFile, "alerts");
-    if (!alerts) return std::move(alerts).error();
-    m.files.push_back(std::move(*alerts));
+    TTHC_TRY(auto alerts, back_up_database(alert_state, dest, kBackupAlertsFile, "alerts"));
+    m.files.push_back(std::move(alerts));
   }
   if (!settings.reports.dir.empty() && fs::is_directory(settings.reports.dir, ec)) {
-    auto reports = back_up_reports(settings.reports.dir, dest);
-    if (!reports) return std::move(reports).error();
-    m.reports = std::move(*reports);
+    TTHC_TRY(m.reports, back_up_reports(settings.reports.dir, dest));
   }
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const fs::path partial = dest / (std::string(kBackupManifestFile) + ".partial");

@@ -228,14 +228,14 @@ void Daemon::add_webhook(http::Router& router) {
                            std::string sender) -> Result<std::size_t> {
     if (sender.size() > 128 || !is_valid_utf8(sender)) sender.clear();  // provenance only
     const std::int64_t arrived = system_clock().unix_seconds();
-    auto kept = intake_
-                    ->run_on_writer([&records, &sender, arrived](store::Writer& w) {
-                      return w.put_claimed_stats(records, sender, arrived);
-                    })
-                    .get();
-    if (!kept) return std::move(kept).error();
-    if (*kept > 0) refresh_claimed_gaps();
-    return *kept;
+    TTHC_TRY(const std::size_t kept,
+             intake_
+                 ->run_on_writer([&records, &sender, arrived](store::Writer& w) {
+                   return w.put_claimed_stats(records, sender, arrived);
+                 })
+                 .get());
+    if (kept > 0) refresh_claimed_gaps();
+    return kept;
   };
   hook.metrics = &*metrics_;
   api::add_mc_webhook(router, *intake_, system_clock(), hook);
@@ -356,9 +356,8 @@ void Daemon::build_scheduler() {
     return reports::build_reports(report_source, p, p.end);
   };
   so.first_receipt = [db = settings().store.path]() -> Result<std::optional<Moment>> {
-    auto reader = store::Reader::open(db);
-    if (!reader) return std::move(reader).error();
-    return reader->first_received();
+    TTHC_TRY(auto reader, store::Reader::open(db));
+    return reader.first_received();
   };
   so.log = spdlog_log(log);
   report_scheduler_ = std::make_unique<reports::Scheduler>(std::move(so), system_clock());

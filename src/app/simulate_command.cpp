@@ -215,9 +215,8 @@ class Pusher {
     if (!connection_ || !connection_->is_open()) {
       http::ClientOptions options;
       options.tls = url_.tls;
-      auto c = http::Connection::open(url_.host, url_.port, options);
-      if (!c) return std::move(c).error();
-      connection_ = std::make_unique<http::Connection>(std::move(*c));
+      TTHC_TRY(auto c, http::Connection::open(url_.host, url_.port, options));
+      connection_ = std::make_unique<http::Connection>(std::move(c));
     }
     auto r = connection_->send(req);
     if (!r) connection_.reset();
