@@ -6,16 +6,11 @@ namespace tthc::alerts {
 
 std::string_view to_string(AlertKind k) {
   switch (k) {
-    case AlertKind::DueSoon:
-      return "due_soon";
-    case AlertKind::Overdue:
-      return "overdue";
-    case AlertKind::StepOverdue:
-      return "step_overdue";
-    case AlertKind::AtRisk:
-      return "at_risk";
-    case AlertKind::ExtensionIssued:
-      return "extension_issued";
+    case AlertKind::DueSoon: return "due_soon";
+    case AlertKind::Overdue: return "overdue";
+    case AlertKind::StepOverdue: return "step_overdue";
+    case AlertKind::AtRisk: return "at_risk";
+    case AlertKind::ExtensionIssued: return "extension_issued";
   }
   return "overdue";
 }
@@ -30,14 +25,11 @@ std::optional<AlertKind> alert_kind_from(std::string_view text) {
 
 std::string_view severity(AlertKind k) {
   switch (k) {
-    case AlertKind::Overdue:
-      return "critical";
-    case AlertKind::ExtensionIssued:
-      return "info";
+    case AlertKind::Overdue: return "critical";
+    case AlertKind::ExtensionIssued: return "info";
     case AlertKind::DueSoon:
     case AlertKind::StepOverdue:
-    case AlertKind::AtRisk:
-      break;
+    case AlertKind::AtRisk: break;
   }
   return "warning";
 }

@@ -52,7 +52,7 @@ struct Alert {
 };
 
 struct AlertSettings {
-  Duration due_soon = std::chrono::hours{8};           ///< one working day
+  Duration due_soon = std::chrono::hours{8};                           ///< one working day
   std::map<std::string, Duration, std::less<>> due_soon_by_procedure;  ///< MaTTHC → threshold
   /// The dossier API link; "{code}" is replaced by the MaHoSo.
   std::string dossier_url = "http://127.0.0.1:8080/api/v1/dossiers/{code}";

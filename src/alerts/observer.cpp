@@ -29,8 +29,8 @@ void AlertObserver::changed(const live::Change& change) {
     }
   }
   for (const Alert& b : before) {
-    const bool still = std::any_of(now.begin(), now.end(),
-                                   [&](const Alert& a) { return a.key() == b.key(); });
+    const bool still =
+        std::any_of(now.begin(), now.end(), [&](const Alert& a) { return a.key() == b.key(); });
     if (!still) pending_.push_back({Transition::Type::End, b, at, {}});
   }
   active_count_ = active_count_ - before.size() + now.size();

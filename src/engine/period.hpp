@@ -16,8 +16,8 @@ struct Judgement {
   bool counted = false;
   bool ended = false;
   bool ended_766 = false;
-  Outcome outcome = Outcome::OnTime;      ///< when ended
-  Outcome outcome_766 = Outcome::OnTime;  ///< when ended_766
+  Outcome outcome = Outcome::OnTime;            ///< when ended
+  Outcome outcome_766 = Outcome::OnTime;        ///< when ended_766
   PendingState pending = PendingState::InTime;  ///< when not ended
   bool many_requests = false;  ///< more than one supplementation request: overdue for 766
 };

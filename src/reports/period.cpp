@@ -55,8 +55,7 @@ Result<Period> parse_period(std::string_view text, int start_day) {
 
 Period period_containing(Moment m, int start_day) {
   const std::chrono::year_month_day ymd{day_of(m)};
-  Period p = period_of(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                       start_day);
+  Period p = period_of(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), start_day);
   if (m >= p.end) return next(p);
   if (m < p.start) return previous(p);
   return p;

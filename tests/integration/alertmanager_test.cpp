@@ -1,7 +1,8 @@
-// Dossier alerts end to end: the real daemon, a real Alertmanager (/usr/bin/prometheus-alertmanager)
-// with the shipped example configuration, and a local webhook receiver, all on loopback. An
-// overdue dossier arrives by the MC webhook; its alerts reach Alertmanager (GET /api/v2/alerts)
-// and the receiver; both sinks go away and come back; the dossier ends and its alerts resolve.
+// Dossier alerts end to end: the real daemon, a real Alertmanager
+// (/usr/bin/prometheus-alertmanager) with the shipped example configuration, and a local webhook
+// receiver, all on loopback. An overdue dossier arrives by the MC webhook; its alerts reach
+// Alertmanager (GET /api/v2/alerts) and the receiver; both sinks go away and come back; the dossier
+// ends and its alerts resolve.
 #include "http/client.hpp"
 #include "http/server.hpp"
 #include "http/signature.hpp"
@@ -9,8 +10,8 @@
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <mutex>
 #include <set>
@@ -23,8 +24,7 @@ using namespace std::chrono_literals;
 
 // Received Mon 2/3/2026, promised 6/3: long overdue; its step at Phòng A is late too.
 std::string dossier(const std::string& code, int status = 4, const std::string& end = "") {
-  return R"({"MaHoSo":")" + code +
-         R"(","MaTTHC":"1.004227","MaLinhVuc":"KHCN","TrangThaiHoSo":)" +
+  return R"({"MaHoSo":")" + code + R"(","MaTTHC":"1.004227","MaLinhVuc":"KHCN","TrangThaiHoSo":)" +
          std::to_string(status) +
          R"(,"NgayTiepNhan":"20260302090000","NgayHenTra":"20260306090000","NgayKetThucXuLy":")" +
          end +
@@ -41,8 +41,8 @@ class Receiver {
     http::Router router;
     router.add("POST", "/hook", [this](const http::Request& req) {
       std::lock_guard lock(m_);
-      signed_ = signed_ && http::signature_matches(
-                               "hook-secret", req.body, req.header("x-signature").value_or(""));
+      signed_ = signed_ && http::signature_matches("hook-secret", req.body,
+                                                   req.header("x-signature").value_or(""));
       const json::value body = json::parse(req.body);  // alive for the loop
       for (const auto& e : body.at("alerts").as_array()) {
         events_.push_back(std::string(e.at("status").as_string()) + " " +
@@ -95,8 +95,8 @@ class Alertmanager {
         dir_.file("am.log"),
         {"/usr/bin/prometheus-alertmanager", "--config.file=" + src + "/config/alertmanager.yml",
          "--storage.path=" + dir_.file("am-data").string(),
-         "--web.listen-address=127.0.0.1:" + std::to_string(port_), "--cluster.listen-address=",
-         "--log.level=warn"},
+         "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+         "--cluster.listen-address=", "--log.level=warn"},
         true, dir_.path());
     ASSERT_TRUE(test::await(
         [&] {
@@ -156,16 +156,19 @@ TEST(AlertsIntegration, RealAlertmanagerAndAWebhookReceiverSinksComingAndGoing) 
   const std::uint16_t port = daemon->port();
   ASSERT_GT(port, 0) << daemon->first_line();
   const auto post = [&](const std::string& records) {
-    auto r = http::request(
-        "127.0.0.1", port,
-        {"POST", "/api/v1/mc", R"({"service":"DongBoHoSoMC","data":[)" + records + "]}",
-         "application/json", {}});
+    auto r = http::request("127.0.0.1", port,
+                           {"POST",
+                            "/api/v1/mc",
+                            R"({"service":"DongBoHoSoMC","data":[)" + records + "]}",
+                            "application/json",
+                            {}});
     ASSERT_TRUE(r && r->status == 200) << (r ? r->body : r.error().message);
   };
 
   // 1. An overdue dossier: Alertmanager and the receiver hear of it.
   post(dossier("000.00.12.H42-260302-0001"));
-  ASSERT_TRUE(test::await([&] { return am.has("DossierOverdue", "000.00.12.H42-260302-0001"); }, 20s));
+  ASSERT_TRUE(
+      test::await([&] { return am.has("DossierOverdue", "000.00.12.H42-260302-0001"); }, 20s));
   const auto found = am.alerts();
   bool checked = false;
   for (const auto& a : found) {
@@ -180,13 +183,15 @@ TEST(AlertsIntegration, RealAlertmanagerAndAWebhookReceiverSinksComingAndGoing) 
     const auto& ann = a.at("annotations").as_object();
     EXPECT_EQ(ann.at("base_due").as_string(), "2026-03-06T09:00:00+07:00");
     EXPECT_EQ(ann.at("handler").as_string(), "Nguyễn Văn A");
-    EXPECT_NE(std::string(ann.at("url").as_string()).find("/api/v1/dossiers/000.00.12.H42-260302-0001"),
-              std::string::npos);
+    EXPECT_NE(
+        std::string(ann.at("url").as_string()).find("/api/v1/dossiers/000.00.12.H42-260302-0001"),
+        std::string::npos);
     checked = true;
   }
   EXPECT_TRUE(checked);
   EXPECT_TRUE(am.has("DossierStepOverdue", "000.00.12.H42-260302-0001"));
-  ASSERT_TRUE(test::await([&] { return receiver.count("firing overdue 000.00.12.H42-260302-0001") == 1; }, 10s));
+  ASSERT_TRUE(test::await(
+      [&] { return receiver.count("firing overdue 000.00.12.H42-260302-0001") == 1; }, 10s));
   EXPECT_TRUE(receiver.saw_handler("Nguyễn Văn A"));
 
   // 2. Both sinks go away; a second dossier goes overdue meanwhile; they come back (Alertmanager
@@ -234,14 +239,16 @@ TEST(AlertsIntegration, RealAlertmanagerAndAWebhookReceiverSinksComingAndGoing) 
       20s));
 
   // 4. The first dossier ends: its alerts resolve in Alertmanager and at the receiver.
-  auto r = http::request(
-      "127.0.0.1", port2,
-      {"POST", "/api/v1/mc",
-       R"({"service":"DongBoHoSoMC","data":[)" +
-           dossier("000.00.12.H42-260302-0001", 9, "20260310090000") + "]}",
-       "application/json", {}});
+  auto r = http::request("127.0.0.1", port2,
+                         {"POST",
+                          "/api/v1/mc",
+                          R"({"service":"DongBoHoSoMC","data":[)" +
+                              dossier("000.00.12.H42-260302-0001", 9, "20260310090000") + "]}",
+                          "application/json",
+                          {}});
   ASSERT_TRUE(r && r->status == 200);
-  ASSERT_TRUE(test::await([&] { return !am.has("DossierOverdue", "000.00.12.H42-260302-0001"); }, 20s));
+  ASSERT_TRUE(
+      test::await([&] { return !am.has("DossierOverdue", "000.00.12.H42-260302-0001"); }, 20s));
   EXPECT_TRUE(am.has("DossierOverdue", "000.00.12.H42-260302-0002"));
   ASSERT_TRUE(test::await(
       [&] { return receiver.count("resolved overdue 000.00.12.H42-260302-0001") == 1; }, 20s));
@@ -259,7 +266,8 @@ TEST(AlertsIntegration, RealAlertmanagerAndAWebhookReceiverSinksComingAndGoing) 
 
 TEST(AlertsIntegration, TheShippedAlertmanagerConfigurationIsValid) {
   const test::Outcome r = test::run_process(
-      "/usr/bin/amtool", {"check-config", std::string(TTHC_SOURCE_DIR) + "/config/alertmanager.yml"});
+      "/usr/bin/amtool",
+      {"check-config", std::string(TTHC_SOURCE_DIR) + "/config/alertmanager.yml"});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
 }
 

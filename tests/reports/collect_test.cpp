@@ -61,7 +61,7 @@ class CollectTest : public ::testing::Test {
     // pending at E, overdue.
     v.push_back(finished("A-3", at(2026, 3, 1), at(2026, 4, 1)));
     v.push_back(finished("A-4", at(2026, 4, 1), at(2026, 4, 2, 9)));  // received at E: not here
-    auto a5 = dossier("A-5", at(2026, 3, 2, 9), Status::Withdrawn);  // col 7, early
+    auto a5 = dossier("A-5", at(2026, 3, 2, 9), Status::Withdrawn);   // col 7, early
     add_entry(a5, at(2026, 3, 4, 10), Status::Withdrawn);
     v.push_back(a5);
     auto a6 = dossier("A-6", at(2026, 3, 3, 9), Status::Stopped);  // col 7, overdue (due 10/3)
@@ -110,7 +110,7 @@ TEST_F(CollectTest, ResultsCountEveryColumnOfTheForm) {
   EXPECT_EQ(c.received_direct, 5);  // A-3 (at S), A-5, A-6, A-7, A-8; not A-4 (at E)
   EXPECT_EQ(c.carried_over, 1);
   EXPECT_EQ(c.received_total(), 7);
-  EXPECT_EQ(c.resolved_early, 2);    // A-1, A-5 (withdrawn)
+  EXPECT_EQ(c.resolved_early, 2);  // A-1, A-5 (withdrawn)
   EXPECT_EQ(c.resolved_on_time, 0);
   EXPECT_EQ(c.resolved_overdue, 1);  // A-6 (stopped)
   EXPECT_EQ(c.pending_in_time, 1);   // A-7 (paused)
@@ -160,12 +160,12 @@ TEST_F(CollectTest, Index766AppliesItsOwnRules) {
   EXPECT_EQ(a.resolved_early, 3);    // ended at its request (before its due)
   EXPECT_EQ(a.resolved_overdue, 2);  // ended at its request after the due
   EXPECT_EQ(a.pending_in_time, 0);
-  EXPECT_EQ(a.pending_overdue, 2);
+  EXPECT_EQ(a.pending_overdue, 2);
   EXPECT_EQ(a.handled(), 7);
   EXPECT_EQ(a.rate(), 3.0 / 7.0);
   EXPECT_EQ(a.score(), 20.0 * 3.0 / 7.0);
   const Index766Counts& b = x.rows[1].counts;
-  EXPECT_EQ(b.many_requests, 1);     // B-2: two requests → overdue although early
+  EXPECT_EQ(b.many_requests, 1);  // B-2: two requests → overdue although early
   EXPECT_EQ(b.resolved_overdue, 1);
   EXPECT_EQ(b.resolved_on_time, 1);
   EXPECT_EQ(x.total.handled(), 9);
@@ -208,9 +208,9 @@ TEST_F(CollectTest, AnOpenPeriodIsJudgedAsOfItsMoment) {
   const Reports r = collect(march_cases(), period_of(2026, 3, 1), at(2026, 3, 5, 12));
   EXPECT_FALSE(r.results.inputs.closed());
   const ResultsCounts& a = r.results.rows[0].counts;
-  EXPECT_EQ(a.resolved_early, 2);    // A-1 and A-5 (4/3); A-6 stops on 20/3
+  EXPECT_EQ(a.resolved_early, 2);   // A-1 and A-5 (4/3); A-6 stops on 20/3
   EXPECT_EQ(a.received_direct, 4);  // A-7 (25/3) not received yet
-  EXPECT_EQ(a.pending_in_time, 3);   // A-3 (due 6/3 17:00), A-6, A-8 (due 9/3)
+  EXPECT_EQ(a.pending_in_time, 3);  // A-3 (due 6/3 17:00), A-6, A-8 (due 9/3)
 }
 
 TEST(Periods, CalendarMonthsAndTheFifteenth) {

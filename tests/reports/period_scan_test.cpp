@@ -88,8 +88,7 @@ TEST(PeriodScan, LeavesOutOnlyWhatEndedBeforeThePeriod) {
   auto r = Reader::open(dir.file("s.db")).value();
   EXPECT_EQ(visited(r, at(2026, 3, 1), at(2026, 4, 1)),
             (std::set<std::string>{"A-1", "A-2", "A-3", "A-4", "A-5"}));
-  EXPECT_EQ(visited(r, at(2026, 4, 1), at(2026, 5, 1)),
-            (std::set<std::string>{"A-2", "A-7"}));
+  EXPECT_EQ(visited(r, at(2026, 4, 1), at(2026, 5, 1)), (std::set<std::string>{"A-2", "A-7"}));
   // judge_by = return: status 9 has not ended.
   EXPECT_EQ(visited(r, at(2026, 4, 1), at(2026, 5, 1), true),
             (std::set<std::string>{"A-1", "A-2", "A-3", "A-4", "A-5", "A-7", "A-9"}));

@@ -1,9 +1,9 @@
 // The renderings: JSON keys and decimals, the form's headers exactly in CSV, HTML and XLSX
 // (its merged header cells), print layout, escaping, byte-identical output, and the diff.
+#include "reports/render.hpp"
 #include "reports/collect.hpp"
 #include "reports/diff.hpp"
 #include "reports/document.hpp"
-#include "reports/render.hpp"
 
 #include "support/calendar.hpp"
 #include "support/moments.hpp"
@@ -87,8 +87,7 @@ TEST_F(RenderTest, ResultsJsonNamesTheColumnsAndRecordsItsInputs) {
                    R"("on_time_rate": 0.500000})"),
             std::string::npos)
       << j;
-  EXPECT_NE(j.find(R"("field": "KHCN", "field_name": "Khoa học & công nghệ")"),
-            std::string::npos);
+  EXPECT_NE(j.find(R"("field": "KHCN", "field_name": "Khoa học & công nghệ")"), std::string::npos);
   EXPECT_NE(j.find(R"("total": {"received_total": 3,)"), std::string::npos);
   EXPECT_EQ(j, text(build(at(2026, 4, 1)), Kind::Results, Format::Json));  // deterministic
   // The other reports record the same inputs.
@@ -154,23 +153,22 @@ TEST_F(RenderTest, XlsxHasTheMergedHeaderCellsAndIsReproducible) {
   const auto file = dir.write("r.xlsx", xlsx);
   // Python's zipfile reads it back as an Office Open XML package.
   const auto out = test::run_process(
-      "/usr/bin/python3",
-      {"-c",
-       "import sys, zipfile\n"
-       "z = zipfile.ZipFile(sys.argv[1])\n"
-       "sys.stdout.write(z.read('xl/worksheets/sheet1.xml').decode() + '\\n')\n"
-       "sys.stdout.write(z.read('xl/sharedStrings.xml').decode() + '\\n')\n"
-       "sys.stdout.write(z.read('xl/workbook.xml').decode())\n",
-       file.string()});
+      "/usr/bin/python3", {"-c",
+                           "import sys, zipfile\n"
+                           "z = zipfile.ZipFile(sys.argv[1])\n"
+                           "sys.stdout.write(z.read('xl/worksheets/sheet1.xml').decode() + '\\n')\n"
+                           "sys.stdout.write(z.read('xl/sharedStrings.xml').decode() + '\\n')\n"
+                           "sys.stdout.write(z.read('xl/workbook.xml').decode())\n",
+                           file.string()});
   ASSERT_EQ(out.status, 0) << out.err;
-  for (const char* merged : {"A5:A7", "B5:B7", "C5:F5", "G5:J5", "K5:M5", "N5:N7", "C6:C7",
-                             "D6:E6", "F6:F7", "M6:M7", "A2:N2"}) {
+  for (const char* merged : {"A5:A7", "B5:B7", "C5:F5", "G5:J5", "K5:M5", "N5:N7", "C6:C7", "D6:E6",
+                             "F6:F7", "M6:M7", "A2:N2"}) {
     EXPECT_NE(out.out.find("<mergeCell ref=\"" + std::string(merged) + "\"/>"), std::string::npos)
         << merged;
   }
-  for (const char* header : {"Số hồ sơ nhận giải quyết", "Từ kỳ trước chuyển sang",
-                             "Trực tiếp, dịch vụ bưu chính", "Số hồ sơ đang giải quyết",
-                             "Biểu số II.06a/VPCP/KSTT", "(13)"}) {
+  for (const char* header :
+       {"Số hồ sơ nhận giải quyết", "Từ kỳ trước chuyển sang", "Trực tiếp, dịch vụ bưu chính",
+        "Số hồ sơ đang giải quyết", "Biểu số II.06a/VPCP/KSTT", "(13)"}) {
     EXPECT_NE(out.out.find(std::string(">") + header + "<"), std::string::npos) << header;
   }
   EXPECT_NE(out.out.find("<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""),

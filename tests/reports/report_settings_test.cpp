@@ -14,14 +14,15 @@ TEST(ReportSettings, ReadsTheSectionAndRefusesWhatItDoesNotKnow) {
   EXPECT_EQ(defaults.reports.backfill_months, 12);
 
   const auto s = parse_settings(
-      "[reports]\ndir = \"snap\"\nhour = 7\nperiod_start_day = 15\nbackfill_months = 0\n",
-      "t.toml", "/etc/tthc");
+      "[reports]\ndir = \"snap\"\nhour = 7\nperiod_start_day = 15\nbackfill_months = 0\n", "t.toml",
+      "/etc/tthc");
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->reports.dir, std::filesystem::path("/etc/tthc/snap"));
   EXPECT_EQ(s->reports.hour, 7);
   EXPECT_EQ(s->reports.period_start_day, 15);
   EXPECT_EQ(s->reports.backfill_months, 0);
-  EXPECT_TRUE(parse_settings("[reports]\ndir = \"\"\n", "t.toml", "/x").value().reports.dir.empty());
+  EXPECT_TRUE(
+      parse_settings("[reports]\ndir = \"\"\n", "t.toml", "/x").value().reports.dir.empty());
 
   const auto unknown = parse_settings("[reports]\nhours = 6\n", "t.toml", "/x");
   ASSERT_FALSE(unknown);

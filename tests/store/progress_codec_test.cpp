@@ -34,8 +34,8 @@ TEST(ProgressCodec, EveryFieldRoundTrips) {
   std::vector<ProgressEntry> entries = {
       entry(1735744111, Status::Received, "Bộ phận Một cửa", "Trần Thị Bình", "Chuyên viên",
             "Tiếp nhận"),
-      entry(1735830511, Status::InProcess, "Phòng \"Quản lý\" \\ chuyên ngành", "",
-            "tab\there", "line1\nline2\r\x01\x1f end"),
+      entry(1735830511, Status::InProcess, "Phòng \"Quản lý\" \\ chuyên ngành", "", "tab\there",
+            "line1\nline2\r\x01\x1f end"),
       entry(-5, Status::Finished, "", "😀 ngoài BMP", "", "")};
   entries[0].step_start = Moment{Duration{1735744111}};
   entries[0].step_deadline = Moment{Duration{1735923600}};
@@ -94,15 +94,15 @@ TEST(ProgressCodec, DamagedTextIsAnErrorNamingWhere) {
       "",
       "{}",
       "[",
-      "[[1,4,\"P\",\"H\",\"T\",\"A\",null,null,7]",     // unclosed
-      "[[1,4,\"P\",\"H\",\"T\",\"A\",null,null]]",       // a field short
-      "[[1,4,\"P\",\"H\",\"T\",\"A\",null,null,7,8]]",   // a field more
-      "[[1,11,\"P\",\"H\",\"T\",\"A\",null,null,7]]",    // not a status
-      "[[1,4,\"P,\"H\",\"T\",\"A\",null,null,7]]",       // quote missing
-      "[[1,4,\"P\\q\",\"H\",\"T\",\"A\",null,null,7]]",  // unknown escape
-      "[[1,4,\"\\ud800\",\"H\",\"T\",\"A\",null,null,7]]",  // lone surrogate
-      "[[1,4,\"\\u12\",\"H\",\"T\",\"A\",null,null,7]]",    // short \u
-      "[[\"1\",4,\"P\",\"H\",\"T\",\"A\",null,null,7]]",    // a string for a time
+      "[[1,4,\"P\",\"H\",\"T\",\"A\",null,null,7]",                      // unclosed
+      "[[1,4,\"P\",\"H\",\"T\",\"A\",null,null]]",                       // a field short
+      "[[1,4,\"P\",\"H\",\"T\",\"A\",null,null,7,8]]",                   // a field more
+      "[[1,11,\"P\",\"H\",\"T\",\"A\",null,null,7]]",                    // not a status
+      "[[1,4,\"P,\"H\",\"T\",\"A\",null,null,7]]",                       // quote missing
+      "[[1,4,\"P\\q\",\"H\",\"T\",\"A\",null,null,7]]",                  // unknown escape
+      "[[1,4,\"\\ud800\",\"H\",\"T\",\"A\",null,null,7]]",               // lone surrogate
+      "[[1,4,\"\\u12\",\"H\",\"T\",\"A\",null,null,7]]",                 // short \u
+      "[[\"1\",4,\"P\",\"H\",\"T\",\"A\",null,null,7]]",                 // a string for a time
       "[[99999999999999999999,4,\"P\",\"H\",\"T\",\"A\",null,null,7]]",  // out of range
       good + "x",
       good.substr(0, good.size() - 1),
