@@ -315,9 +315,20 @@ describe('the board in chromium', { timeout: OVERALL_TIMEOUT_MS - 10000 }, () =>
     const d = S.dossier;
     const { page, log } = await open(S.open, `/dossiers/${encodeURIComponent(d.code)}`);
     try {
-      await page.waitForSelector('[data-testid="step-row"]', { timeout: 20000 });
-      const steps = await page.$$eval('[data-testid="step-row"]', (els) => els.length);
-      assert.equal(steps, d.steps.length, `step rows against the API's ${d.steps.length} steps`);
+      // The simulator may still be adding steps to this dossier: the page is compared with what
+      // the API said just before and just after it was loaded, reloaded until those agree.
+      const apiSteps = async () => (await getJson(`${S.open.base}/api/v1/dossiers/${encodeURIComponent(d.code)}`)).steps.length;
+      let steps = 0;
+      let expected = d.steps.length;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const before = await apiSteps();
+        if (attempt > 0) await page.reload({ waitUntil: 'load', timeout: 30000 });
+        await page.waitForSelector('[data-testid="step-row"]', { timeout: 20000 });
+        steps = await page.$$eval('[data-testid="step-row"]', (els) => els.length);
+        expected = await apiSteps();
+        if (before === expected) break;
+      }
+      assert.equal(steps, expected, `step rows against the API's ${expected} steps`);
       const img = await page.waitForFunction(() => {
         const t = document.querySelector('[data-testid="timeline"]');
         const i = t && (t.tagName === 'IMG' ? t : t.querySelector('img'));
