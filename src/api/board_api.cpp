@@ -4,6 +4,7 @@
 #include "api/bearer_auth.hpp"
 #include "api/board_parts.hpp"
 #include "api/stored_dossier.hpp"
+#include "base/clock.hpp"
 #include "board/svg.hpp"
 #include "domain/text.hpp"
 #include "engine/evaluate.hpp"
@@ -202,7 +203,7 @@ struct TrendMonth {
 // Live counts are kept for 10 s while dossiers keep arriving: one pass over every record.
 class Trend {
  public:
-  explicit Trend(const BoardOptions& o) : o_(o) {}
+  Trend(const BoardOptions& o, const Clock& clock) : o_(o), clock_(clock) {}
 
   std::vector<TrendMonth> months(int count, Moment now) {
     const Moment current = first_of_month(now);
@@ -231,7 +232,7 @@ class Trend {
 
  private:
   std::vector<live::MonthFigures> live_counts(Moment first, int count) {
-    const auto steady = std::chrono::steady_clock::now();
+    const auto steady = clock_.steady();
     std::lock_guard lock(m_);
     const std::uint64_t version =
         o_.monitor.with_state([](const live::LiveState& s) { return s.version(); });
@@ -286,7 +287,8 @@ class Trend {
   const BoardOptions& o_;
   std::mutex m_;
   std::uint64_t version_ = ~std::uint64_t{0};
-  std::chrono::steady_clock::time_point computed_{};
+  const Clock& clock_;
+  Clock::SteadyTime computed_{};
   Moment first_{};
   int count_ = 0;
   std::vector<live::MonthFigures> live_;
@@ -310,7 +312,7 @@ Result<int> months_param(const http::Request& req) {
 struct BoardState {
   BoardOptions options;
   const Clock& clock;
-  Trend trend{options};
+  Trend trend{options, clock};
   BoardState(BoardOptions o, const Clock& c) : options(std::move(o)), clock(c) {}
   Moment now() const { return from_unix(clock.unix_seconds()); }
 };

@@ -5,6 +5,7 @@
 #include "app/backup_manifest.hpp"
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
+#include "base/clock.hpp"
 #include "reports/digest.hpp"
 #include "store/backup.hpp"
 
@@ -97,7 +98,8 @@ Result<BackupManifest> write_backup(const config::Settings& settings, const fs::
     return Error{"no store at " + settings.store.path.string()};
   }
   if (auto e = prepare_dest(dest)) return *e;
-  const auto started = std::chrono::steady_clock::now();
+  const Clock& clock = system_clock();
+  const auto started = clock.steady();
 
   BackupManifest m;
   m.created = format_iso(now_in_vietnam());
@@ -113,7 +115,7 @@ Result<BackupManifest> write_backup(const config::Settings& settings, const fs::
   if (!settings.reports.dir.empty() && fs::is_directory(settings.reports.dir, ec)) {
     TTHC_TRY(m.reports, back_up_reports(settings.reports.dir, dest));
   }
-  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  m.seconds = clock.seconds_since(started);
   const fs::path partial = dest / (std::string(kBackupManifestFile) + ".partial");
   if (auto e = write_durably(partial, manifest_json(m))) return *e;
   fs::rename(partial, dest / kBackupManifestFile, ec);

@@ -4,6 +4,7 @@
 
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
+#include "base/clock.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -16,10 +17,10 @@ int run_check_store(const SourceOptions& src, const CheckStoreCommand& cmd, std:
                     std::ostream& err) {
   auto settings = load_settings_for(src, cmd.db, err);
   if (!settings) return kExitFailure;
-  const auto started = std::chrono::steady_clock::now();
+  const Clock& clock = system_clock();
+  const auto started = clock.steady();
   auto problems = store::check_integrity(settings->store.path, cmd.full);
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double secs = clock.seconds_since(started);
   char took[32];
   std::snprintf(took, sizeof took, "%.1f s", secs);
   const char* check = cmd.full ? "integrity_check" : "quick_check";

@@ -185,11 +185,11 @@ bool Daemon::build_intake(store::Writer writer) {
 // probes answer meanwhile. A store found damaged takes no more writes (the last backup is the
 // way back); SQLite refuses a commit that meets a malformed page before the check ends.
 void Daemon::start_integrity_check() {
-  integrity_check_ = std::jthread([this, log = log_](std::stop_token stop) {
-    const auto started = std::chrono::steady_clock::now();
+  integrity_check_.start([this, log = log_](Worker& worker) {
+    const auto started = system_clock().steady();
     auto problems = store::check_integrity(settings().store.path, false,
-                                           [&stop] { return stop.stop_requested(); });
-    if (stop.stop_requested()) return;
+                                           [&worker] { return worker.stopping(); });
+    if (worker.stopping()) return;
     std::optional<std::string> damaged;
     if (!problems) {
       damaged = problems.error().message;
@@ -199,8 +199,7 @@ void Daemon::start_integrity_check() {
                                       : std::string());
     }
     if (!damaged) {
-      log->info("store quick check: ok in {:.1f} s",
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      log->info("store quick check: ok in {:.1f} s", system_clock().seconds_since(started));
       return;
     }
     intake_->mark_damaged(*damaged);

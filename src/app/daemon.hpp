@@ -15,6 +15,7 @@
 #include "app/commands.hpp"
 #include "app/loading.hpp"
 #include "app/store_lock.hpp"
+#include "base/worker.hpp"
 #include "engine/catalogue.hpp"
 #include "http/server.hpp"
 #include "ingest/intake.hpp"
@@ -93,7 +94,7 @@ class Daemon {
   reports::ReportSource report_source_;
   std::optional<live::Monitor> monitor_;
   std::optional<ingest::Intake> intake_;
-  std::jthread integrity_check_;
+  Worker integrity_check_;
   // The poller starts after the server; the board reads its state once it is there.
   std::atomic<ingest::Poller*> running_poller_{nullptr};
   std::optional<http::Server> server_;

@@ -5,6 +5,7 @@
 
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
+#include "base/clock.hpp"
 #include "config/catalogue.hpp"
 #include "http/client.hpp"
 #include "sim/poll_server.hpp"
@@ -301,13 +302,13 @@ int serve(const SourceOptions& src, const SimulateCommand& cmd, std::ostream& ou
   out << "tthc-monitor simulate: serving http://" << options.address << ":" << *port << "\n"
       << std::flush;
 
-  const auto real_start = std::chrono::steady_clock::now();
+  const auto real_start = system_clock().steady();
   const timespec period{0, 250'000'000};  // how often simulated time catches up
   for (;;) {
     const int sig = sigtimedwait(&signals, nullptr, &period);
     if (sig == SIGINT || sig == SIGTERM) break;
     if (sig < 0 && errno != EAGAIN && errno != EINTR) break;
-    tick(clock.at(std::chrono::steady_clock::now() - real_start));
+    tick(clock.at(system_clock().steady() - real_start));
   }
   server.stop();
   const auto now = server.now();
