@@ -57,46 +57,24 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
-// What an error body writes in place of a byte where its rule is older than the project's one
-// JSON escaping (base/json_text.hpp), or "" where that escaping applies. The bodies keep their
-// bytes: the short escapes of five controls and DEL escaped, as clients have always seen them.
-std::string_view error_body_escape(unsigned char c) {
-  switch (c) {
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    case '\b': return "\\b";
-    case '\f': return "\\f";
-    case 0x7FU: return "\\u007f";
-    default: return "";
-  }
-}
-
 // `s` as a JSON string of valid UTF-8 (U+FFFD for each invalid byte: a message may quote a
-// client's bytes), escaped by the shared rule but for error_body_escape's bytes.
+// client's bytes), escaped by the project's one rule (base/json_text.hpp).
 void append_error_text(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t plain = 0;  // start of the run the shared escaping writes
-  const auto flush = [&](std::size_t end) {
-    const std::string quoted = json_string(s.substr(plain, end - plain));
-    out.append(quoted, 1, quoted.size() - 2);
-  };
+  std::string valid;
+  valid.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     const std::size_t n = c >= 0x80U ? utf8_sequence_length(s, i) : 1;
-    const std::string_view special = n == 0 ? "\xEF\xBF\xBD" : error_body_escape(c);
-    if (special.empty()) {
+    if (n == 0) {
+      valid += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      valid.append(s, i, n);
       i += n;
-      continue;
     }
-    flush(i);
-    out += special;
-    i += std::max<std::size_t>(n, 1);
-    plain = i;
   }
-  flush(s.size());
-  out += '"';
+  append_json_string(out, valid);
 }
 
 /// Splits "/a/b/" into {"a", "b", ""}; "/" and "" into {}.

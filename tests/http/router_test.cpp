@@ -132,7 +132,7 @@ TEST(ErrorResponse, EscapesTheMessageAsJson) {
   const Response r = error_response(422, "bad \"code\"\\ line\nnext\ttab \x01 Hồ sơ");
   EXPECT_EQ(r.status, 422);
   EXPECT_EQ(r.content_type, "application/json");
-  EXPECT_EQ(r.body, R"({"error":"bad \"code\"\\ line\nnext\ttab \u0001 Hồ sơ"})");
+  EXPECT_EQ(r.body, R"({"error":"bad \"code\"\\ line\u000anext\u0009tab \u0001 Hồ sơ"})");
 }
 
 TEST(ErrorResponse, ReplacesInvalidUtf8) {
@@ -143,10 +143,10 @@ TEST(ErrorResponse, ReplacesInvalidUtf8) {
             "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"}");
 }
 
-TEST(ErrorResponse, KeepsItsOwnEscapesAroundTheSharedOnes) {
-  // DEL and the short escapes are the error bodies' own; the rest is base/json_text.hpp's.
+TEST(ErrorResponse, EscapesByTheProjectsOneRule) {
+  // base/json_text.hpp: quotes, backslashes and controls below U+0020 escaped, the rest as is.
   const Response r = error_response(400, "\x7f\"a\n\x1f\xC3\xA0\\");
-  EXPECT_EQ(r.body, R"({"error":"\u007f\"a\n\u001fà\\"})");
+  EXPECT_EQ(r.body, "{\"error\":\"\x7f\\\"a\\u000a\\u001f\xC3\xA0\\\\\"}");
 }
 
 TEST(Request, HeaderLookupIgnoresCase) {
