@@ -30,7 +30,6 @@
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <thread>
 #include <vector>
 
 namespace spdlog {
