@@ -293,7 +293,7 @@ bool Daemon::start_server() {
   http::Router router = build_router();
   http::ServerOptions options = server_options(settings().http.server, *log);
   options.worker_threads = 8;  // handlers wait for group commits; more of them, bigger groups
-  options.log = [log](std::string_view message) { log->error("http: {}", message); };
+  options.log = [log](LogLevel, std::string_view message) { log->error("http: {}", message); };
   options.refusal_body = api::counted_mc_refusal_body(*metrics_);
   server_.emplace(options, std::move(router));
   auto port = server_->start();

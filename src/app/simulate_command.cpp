@@ -271,7 +271,7 @@ int serve(const SourceOptions& src, const SimulateCommand& cmd, std::ostream& ou
   options.port = cmd.port.value_or(8090);
   options.token = cmd.token;
   options.embed_progress = !cmd.no_embed_progress;
-  options.log = [&err](std::string_view message) {
+  options.log = [&err](LogLevel, std::string_view message) {
     err << "tthc-monitor simulate: " << message << "\n";
   };
   const Moment history_start = from - std::chrono::days{cmd.history_days};

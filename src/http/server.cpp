@@ -166,13 +166,7 @@ struct State {
   /// Set by start, before any connection is accepted, when the server speaks TLS.
   std::optional<ssl::context> tls;
 
-  void log(const std::string& message) const noexcept {
-    if (!options.log) return;
-    try {
-      options.log(message);
-    } catch (...) {  // NOLINT(bugprone-empty-catch): logging never breaks the server
-    }
-  }
+  void log(const std::string& message) const noexcept { options.log.error(message); }
 
   /// Runs on a worker thread: the handler's response, or a 500 when it throws.
   Response handle(Request request) {
@@ -587,12 +581,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     response_.emplace();
     auto& res = *response_;
     const int status = (r.status >= 100 && r.status <= 999) ? r.status : 500;
-    if (opts_.on_response) {
-      try {
-        opts_.on_response(path_, status);
-      } catch (...) {  // a counter must not break the connection
-      }
-    }
     path_.clear();
     res.result(static_cast<unsigned>(status));
     res.version(version == 10 ? 10 : 11);
@@ -683,7 +671,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   Phase phase_ = kTls ? Phase::handshaking : Phase::idle;
   bool fresh_ = true;  // no request read yet
   bool reading_head_ = false;
-  std::string path_;  // of the request being answered, for ServerOptions::on_response
+  std::string path_;  // of the request being answered, for ServerOptions::refusal_body
   bool close_after_ = false;
   Clock::time_point deadline_{};
   Clock::time_point linger_deadline_{};

@@ -8,6 +8,7 @@
 //
 // Boost.Beast, Boost.Asio and OpenSSL stay in server.cpp: this header is all a caller compiles.
 
+#include "base/log.hpp"
 #include "base/result.hpp"
 
 #include <chrono>
@@ -146,11 +147,9 @@ struct ServerOptions {
   /// Told about what the server cannot answer for: a handler's exception, accept failing (once
   /// when a streak of failures starts, once a minute while it lasts, once when it ends), the
   /// cause of an internal_error answer.
-  /// Called from the server's threads; must not throw. Empty: nothing is reported.
-  std::function<void(std::string_view message)> log;
-  /// Told of every response sent: the request's path (empty when it could not be read) and
-  /// the status. Called from the socket threads; must be cheap and must not throw.
-  std::function<void(std::string_view path, int status)> on_response;
+  /// Each at error level, from the server's threads (the sink must be thread-safe). Empty:
+  /// nothing is reported.
+  Log log;
   /// Writes the body of the refusals the server answers before any handler runs — 413 (body
   /// over body_limit) and 503 (too many queued requests) — for endpoints whose clients expect a
   /// body of their own: given the request's path, the status and the reason. Returning "" (or

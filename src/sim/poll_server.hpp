@@ -18,6 +18,7 @@
 // now are visible, and advance_to moves that now (tests drive it; the command maps real time
 // to simulated time with a SimulatedClock).
 
+#include "base/log.hpp"
 #include "base/result.hpp"
 #include "sim/province.hpp"
 
@@ -47,7 +48,7 @@ struct PollServerOptions {
   std::size_t default_limit = 100;
   std::size_t max_limit = 1000;
   /// What the server cannot answer for (a handler's exception); must not throw.
-  std::function<void(std::string_view message)> log;
+  Log log;
 };
 
 /// Thread-safe: handlers read the change log from the server's threads while one thread at a

@@ -38,7 +38,7 @@ class ServerWithLog : public ::testing::Test {
  protected:
   void start(http::Router router) {
     http::ServerOptions so;
-    so.log = [this](std::string_view m) {
+    so.log = [this](LogLevel, std::string_view m) {
       const std::lock_guard lock(mutex);
       logged.emplace_back(m);
     };

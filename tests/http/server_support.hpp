@@ -27,8 +27,8 @@ inline http::Response text(std::string body) {
 /// What the server logs (ServerOptions::log), kept for the test to read.
 class LogLines {
  public:
-  std::function<void(std::string_view)> sink() const {
-    return [shared = shared_](std::string_view message) {
+  Log sink() const {
+    return [shared = shared_](LogLevel, std::string_view message) {
       const std::lock_guard lock(shared->mutex);
       shared->lines.emplace_back(message);
     };
