@@ -51,7 +51,8 @@ struct Revision {
 struct DossierLife {
   std::shared_ptr<const Tables> tables;
   std::string code;
-  std::size_t unit = 0;
+  std::size_t unit = 0;      // receiving unit: MaHoSo's prefix
+  std::size_t resolver = 0;  // resolving unit: DonViXuLy (the receiving one but across desks)
   std::size_t procedure = 0;
   std::size_t applicant = 0;
   Channel channel = Channel::InPerson;

@@ -12,6 +12,14 @@ const std::vector<Unit>& Province::units() const {
   return tables_->public_units;
 }
 
+std::vector<Unit> Province::units_on(Date day) const {
+  std::vector<Unit> out;
+  for (const Unit& u : tables_->public_units) {
+    if (u.in_force(day)) out.push_back(u);
+  }
+  return out;
+}
+
 const std::vector<std::string>& Province::departments() const {
   return tables_->departments;
 }

@@ -19,6 +19,7 @@
 #include "domain/time.hpp"
 #include "engine/catalogue.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -68,12 +69,29 @@ struct ProvinceOptions {
   /// holiday table (weekends only): it differs from the computed due only when a day off falls
   /// inside the dossier's span — a data-quality mismatch the monitor counts.
   double holiday_ignored_share = 0.03;
+  /// Share of the new communes' dossiers received at one commune's desk and resolved by another
+  /// (receipt regardless of administrative boundary within the province, from 1 July 2025):
+  /// MaHoSo carries the receiving commune's code, DonViXuLy the resolving commune's name.
+  double cross_desk_share = 0.15;
 };
 
-/// A receiving agency: its code is the MaHoSo prefix.
+/// The day the two-level local government took effect (districts abolished, communes and
+/// provinces merged): units before it end the day before, their successors start on it.
+inline constexpr Date kReorganisation = Date{std::chrono::year{2025} / std::chrono::July / 1};
+
+/// A unit of the simulated province as config/units.csv lists it (the file must agree: a test
+/// checks it). Receiving agencies: their code is the MaHoSo prefix.
 struct Unit {
-  std::string code;  ///< e.g. 000.00.12.H42
-  std::string name;  ///< DonViXuLy, e.g. "Sở Khoa học và Công nghệ"
+  std::string code;   ///< e.g. 000.00.12.H42
+  std::string name;   ///< DonViXuLy, e.g. "Sở Khoa học và Công nghệ"
+  std::string level;  ///< units.csv's level: department, service_centre, district, commune
+  std::string parent;
+  std::optional<Date> valid_from;       ///< in force from this day; none: since before the data
+  std::optional<Date> valid_until;      ///< no longer in force from this day (exclusive)
+  std::vector<std::string> successors;  ///< of an ended unit; the first takes its figures
+  bool in_force(Date day) const {
+    return (!valid_from || *valid_from <= day) && (!valid_until || day < *valid_until);
+  }
 };
 
 /// Why a bad record is bad.
@@ -144,11 +162,15 @@ class ScheduledDelivery {
 };
 
 /// The province: units, departments, handlers, procedures, and which departments run late.
-/// Four receiving units (the department 000.00.12.H42, the provincial service centre, which
-/// sends 30 % of its MaTTHC in the province-local form `1.004227.000.00.00.H42`, and two
-/// district People's Committees, whose vendor sends status and channel codes as strings and
-/// which handle every other field of the catalogue); six departments; three handlers each.
-/// MaHoSo = `<unit>-<yyMMdd of receipt>-<sequence of the unit that day, 4 digits or more>`.
+/// The units are those in force on each receipt day (an illustrative merged Ninh Bình, as in
+/// config/units.csv). Before 1 July 2025: the department 000.00.12.H42, its counterparts of the
+/// former Hà Nam (H23) and Nam Định (H39), the province service centre (which sends 30 % of its
+/// MaTTHC in the province-local form `1.004227.000.00.00.H42`), two districts and four of their
+/// communes. From it: the department, the service centre and eight new communes and wards,
+/// 15 % of whose dossiers (cross_desk_share) another commune resolves. Districts and communes
+/// send status and channel codes as strings and handle every other field of the catalogue. Six
+/// departments; three handlers each. MaHoSo = `<receiving unit>-<yyMMdd of receipt>-<sequence
+/// of the unit that day, 4 digits or more>`; a dossier keeps it after its unit has ended.
 ///
 /// Immutable after construction; safe to share between threads. Keeps a reference to the
 /// calendar (which must outlive it and every stream made from it); copies the catalogue.
@@ -159,7 +181,10 @@ class Province {
 
   const ProvinceOptions& options() const { return options_; }
   const calendar::WorkingCalendar& calendar() const { return calendar_; }
+  /// Every unit that receives or resolves dossiers, ended ones included.
   const std::vector<Unit>& units() const;
+  /// The units in force on `day`.
+  std::vector<Unit> units_on(Date day) const;
   /// PhongBanXuLy values; the first is the desk (Bộ phận Một cửa).
   const std::vector<std::string>& departments() const;
   /// The departments where late dossiers are late (options.late_departments of them).

@@ -42,7 +42,7 @@ void write_fields(ObjectWriter& o, const DossierLife& life, const Revision& r, D
   o.code("TrangThaiHoSo", defect == Defect::StatusOutOfRange ? 11 : status_code(r.status), as_text);
   o.time("NgayKetThucXuLy", r.finished ? life.processing_end : Moment{});
   o.time("NgayTra", r.returned ? life.returned : Moment{});
-  o.json("DonViXuLy", unit.name);
+  o.json("DonViXuLy", t.units[life.resolver].name);
 }
 
 // DanhSachHoSoBoSung: the rounds requested by the revision, as far as they had come back.

@@ -64,6 +64,27 @@ std::string dossier_code(const std::string& unit, std::string_view yymmdd, int s
   return code;
 }
 
+// The units in force on `day` whose dossiers may be resolved at one another's desks.
+std::vector<std::size_t> cross_desk_units(const Tables& tables, Date day) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < tables.units.size(); ++i) {
+    if (tables.units[i].cross_desk && tables.units[i].unit.in_force(day)) out.push_back(i);
+  }
+  return out;
+}
+
+// The unit that resolves a dossier received at `unit`: itself, or for a share of a cross-desk
+// unit's dossiers another of the day's cross-desk units (receipt regardless of boundary).
+std::size_t resolver(std::size_t unit, const std::vector<std::size_t>& desks, double share,
+                     Rng& rng) {
+  if (desks.size() < 2 || std::find(desks.begin(), desks.end(), unit) == desks.end() ||
+      !rng.chance(share)) {
+    return unit;
+  }
+  const std::size_t pick = desks[rng.below(desks.size() - 1)];
+  return pick == unit ? desks.back() : pick;
+}
+
 }  // namespace
 
 bool DeliveryStream::QueuedLater::operator()(const Queued& a, const Queued& b) const {
@@ -119,8 +140,8 @@ void DeliveryStream::plan_day(Date day) {
   Rng rng(day_seed);
   const std::vector<Moment> receipts = draw_receipts(cal, options, day, rng);
 
-  std::vector<double> unit_weights;
-  for (const auto& u : tables->units) unit_weights.push_back(u.weight);
+  const std::vector<double> unit_weights = tables->unit_weights(day);
+  const std::vector<std::size_t> desks = cross_desk_units(*tables, day);
   std::vector<int> sequence(tables->units.size(), 0);
   const std::string yymmdd = format_compact(Moment(day)).substr(2, 6);
   for (std::size_t i = 0; i < receipts.size(); ++i) {
@@ -140,6 +161,7 @@ void DeliveryStream::plan_day(Date day) {
     life->channel = c < 0.50 ? Channel::InPerson : c < 0.92 ? Channel::Online : Channel::Postal;
     life->local_code = life_rng.chance(u.local_code_share);
     life->applicant = life_rng.below(tables->applicants.size());
+    life->resolver = resolver(unit, desks, options.cross_desk_share, life_rng);
     plan_life(cal, options, *tables, *life, life_rng, receipt);
     ++stats_.dossiers;
     queue_deliveries(std::move(life), life_rng);

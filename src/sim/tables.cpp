@@ -4,6 +4,7 @@
 #include "sim/random.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <utility>
 
 namespace tthc::sim {
@@ -13,22 +14,79 @@ namespace {
 struct UnitSpec {
   const char* code;
   const char* name;
-  double weight;
+  const char* level;  // as in config/units.csv
+  const char* parent;
+  bool until_reorganisation;  // ended on 2025-07-01
+  bool from_reorganisation;   // in force from 2025-07-01
+  const char* successors;     // `;`-separated, as in config/units.csv
+  double weight_before;       // share of the province's receipts before 2025-07-01...
+  double weight_after;        // ... and from it
   bool codes_as_text;
   double local_code_share;
   bool all_fields;
+  bool cross_desk;  // receives dossiers that another unit of its kind resolves
 };
 
-// Receiving agencies of an illustrative province (H42): the department itself, the provincial
-// public administration service centre (which receives on the departments' behalf and sends
-// province-local procedure codes), and two district-level People's Committees whose vendor
-// sends codes as strings and which handle only some fields.
-constexpr std::array<UnitSpec, 4> kUnits = {{
-    {"000.00.12.H42", "Sở Khoa học và Công nghệ", 0.40, false, 0.0, true},
-    {"000.00.01.H42", "Trung tâm Phục vụ hành chính công tỉnh", 0.30, false, 0.3, true},
-    {"000.00.31.H42", "UBND thành phố Hoa Lư", 0.17, true, 0.0, false},
-    {"000.00.35.H42", "UBND huyện Gia Viễn", 0.13, true, 0.0, false},
+// The receiving agencies of an illustrative merged Ninh Bình (H42), which took in the former
+// Hà Nam (H23) and Nam Định (H39) on 1 July 2025; config/units.csv lists them with the rest of
+// the register. Before the change: a department of each former province, the province service
+// centre (which receives on the departments' behalf and sends province-local procedure codes),
+// two districts and some of their communes, whose vendor sends codes as strings and which
+// handle only some fields. From it: the merged department, the service centre and the new
+// communes and wards, a share of whose dossiers another commune resolves.
+constexpr const char* kProvince = "000.00.00.H42";
+constexpr const char* kCityHoaLu = "000.00.31.H42";
+constexpr const char* kGiaVien = "000.00.35.H42";
+constexpr std::array<UnitSpec, 18> kUnits = {{
+    {"000.00.12.H42", "Sở Khoa học và Công nghệ", "department", kProvince, false, false, "", 0.22,
+     0.35, false, 0.0, true, false},
+    {"000.00.01.H42", "Trung tâm Phục vụ hành chính công tỉnh", "service_centre", kProvince, false,
+     false, "", 0.20, 0.30, false, 0.3, true, false},
+    {"000.00.12.H23", "Sở Khoa học và Công nghệ tỉnh Hà Nam", "department", "000.00.00.H23", true,
+     false, "000.00.12.H42", 0.12, 0, false, 0.0, true, false},
+    {"000.00.12.H39", "Sở Khoa học và Công nghệ tỉnh Nam Định", "department", "000.00.00.H39", true,
+     false, "000.00.12.H42", 0.14, 0, false, 0.0, true, false},
+    {kCityHoaLu, "UBND thành phố Hoa Lư", "district", kProvince, true, false,
+     "000.00.61.H42;000.00.62.H42;000.00.63.H42;000.00.64.H42", 0.10, 0, true, 0.0, false, false},
+    {kGiaVien, "UBND huyện Gia Viễn", "district", kProvince, true, false,
+     "000.00.65.H42;000.00.66.H42;000.00.67.H42;000.00.68.H42", 0.08, 0, true, 0.0, false, false},
+    {"000.11.31.H42", "UBND phường Ninh Giang", "commune", kCityHoaLu, true, false, "000.00.61.H42",
+     0.05, 0, true, 0.0, false, false},
+    {"000.12.31.H42", "UBND xã Ninh Hải", "commune", kCityHoaLu, true, false, "000.00.62.H42", 0.03,
+     0, true, 0.0, false, false},
+    {"000.21.35.H42", "UBND thị trấn Me", "commune", kGiaVien, true, false, "000.00.65.H42", 0.03,
+     0, true, 0.0, false, false},
+    {"000.22.35.H42", "UBND xã Gia Sinh", "commune", kGiaVien, true, false, "000.00.67.H42", 0.03,
+     0, true, 0.0, false, false},
+    {"000.00.61.H42", "UBND phường Hoa Lư", "commune", kProvince, false, true, "", 0, 0.06, true,
+     0.0, false, true},
+    {"000.00.62.H42", "UBND phường Nam Hoa Lư", "commune", kProvince, false, true, "", 0, 0.05,
+     true, 0.0, false, true},
+    {"000.00.63.H42", "UBND phường Tây Hoa Lư", "commune", kProvince, false, true, "", 0, 0.04,
+     true, 0.0, false, true},
+    {"000.00.64.H42", "UBND phường Đông Hoa Lư", "commune", kProvince, false, true, "", 0, 0.04,
+     true, 0.0, false, true},
+    {"000.00.65.H42", "UBND xã Gia Viễn", "commune", kProvince, false, true, "", 0, 0.05, true, 0.0,
+     false, true},
+    {"000.00.66.H42", "UBND xã Gia Hưng", "commune", kProvince, false, true, "", 0, 0.04, true, 0.0,
+     false, true},
+    {"000.00.67.H42", "UBND xã Gia Vân", "commune", kProvince, false, true, "", 0, 0.04, true, 0.0,
+     false, true},
+    {"000.00.68.H42", "UBND xã Đại Hoàng", "commune", kProvince, false, true, "", 0, 0.03, true,
+     0.0, false, true},
 }};
+
+Unit unit_of(const UnitSpec& spec) {
+  Unit u{spec.code, spec.name, spec.level, spec.parent, {}, {}, {}};
+  if (spec.from_reorganisation) u.valid_from = kReorganisation;
+  if (spec.until_reorganisation) u.valid_until = kReorganisation;
+  for (std::string_view rest = spec.successors; !rest.empty();) {
+    const auto semicolon = std::min(rest.find(';'), rest.size());
+    u.successors.emplace_back(rest.substr(0, semicolon));
+    rest.remove_prefix(std::min(semicolon + 1, rest.size()));
+  }
+  return u;
+}
 
 // Procedures and fields, in catalogue order. Gives the number of fields.
 std::size_t add_procedures(const engine::Catalogue& catalogue, Tables& t) {
@@ -63,9 +121,11 @@ std::vector<double> popularity(std::size_t procedures, std::uint64_t seed) {
 void add_units(const std::vector<double>& popularity, std::size_t fields, Tables& t) {
   for (const UnitSpec& spec : kUnits) {
     UnitInfo u;
-    u.unit = Unit{spec.code, spec.name};
+    u.unit = unit_of(spec);
     u.name = json_string(spec.name);
-    u.weight = spec.weight;
+    u.weight_before = spec.weight_before;
+    u.weight_after = spec.weight_after;
+    u.cross_desk = spec.cross_desk;
     u.codes_as_text = spec.codes_as_text;
     u.local_code_share = spec.local_code_share;
     for (std::size_t i = 0; i < t.procedures.size(); ++i) {
@@ -167,6 +227,16 @@ void choose_late_departments(const ProvinceOptions& options, Tables& t) {
 }
 
 }  // namespace
+
+std::vector<double> Tables::unit_weights(Date day) const {
+  std::vector<double> out;
+  out.reserve(units.size());
+  for (const UnitInfo& u : units) {
+    const double w = day < kReorganisation ? u.weight_before : u.weight_after;
+    out.push_back(u.unit.in_force(day) ? w : 0.0);
+  }
+  return out;
+}
 
 std::shared_ptr<const Tables> build_tables(const engine::Catalogue& catalogue,
                                            const ProvinceOptions& options) {

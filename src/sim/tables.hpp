@@ -33,8 +33,10 @@ struct ProcedureInfo {
 
 struct UnitInfo {
   Unit unit;
-  std::string name;  // JSON string
-  double weight = 1;
+  std::string name;             // JSON string
+  double weight_before = 1;     // share of receipts before the reorganisation (kReorganisation)
+  double weight_after = 1;      // ... and from it
+  bool cross_desk = false;      // its dossiers may be resolved by another cross-desk unit
   bool codes_as_text = false;   // its vendor sends status and channel codes as strings
   double local_code_share = 0;  // share of MaTTHC sent in the province-local form
   std::vector<std::size_t> procedures;
@@ -74,6 +76,9 @@ struct Tables {
   std::vector<int> applicant_kind;                // LoaiDoiTuong: 1 citizen, 2 organisation
   std::vector<std::size_t> late_departments;
   std::string supplement_reason;  // JSON string
+
+  /// Each unit's share of the day's receipts: zero where it is not in force.
+  std::vector<double> unit_weights(Date day) const;
 };
 
 std::shared_ptr<const Tables> build_tables(const engine::Catalogue& catalogue,

@@ -43,6 +43,14 @@ std::uint64_t fingerprint(const std::vector<Delivery>& deliveries) {
   return h;
 }
 
+void expect_same_deliveries(const std::vector<Delivery>& a, const std::vector<Delivery>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].record_json, b[i].record_json) << i;
+    ASSERT_EQ(a[i].at, b[i].at) << i;
+  }
+}
+
 // --- what one run of a few months shows --------------------------------------------------------
 
 struct Facts {
@@ -153,8 +161,10 @@ Facts survey(const Province& province, Moment from, Moment to) {
       for (std::size_t i = dash + 8; ok && i < code.size(); ++i) {
         ok = code[i] >= '0' && code[i] <= '9';
       }
-      bool known_unit = false;
-      for (const auto& u : province.units()) known_unit |= code.substr(0, dash) == u.code;
+      bool known_unit = false;  // and in force on the receipt day
+      for (const auto& u : province.units_on(day_of(r))) {
+        known_unit |= code.substr(0, dash) == u.code;
+      }
       if (!ok || !known_unit) ++f.bad_codes;
     }
     if (d.revision > t.revision) {
@@ -318,11 +328,7 @@ TEST(Province, SameSeedSameBytesOtherSeedOtherBytes) {
   o.dossiers_per_working_day = 40;
   const auto a = generate(o, at(2025, 3, 1), at(2025, 4, 1));
   const auto b = generate(o, at(2025, 3, 1), at(2025, 4, 1));
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    ASSERT_EQ(a[i].record_json, b[i].record_json) << i;
-    ASSERT_EQ(a[i].at, b[i].at) << i;
-  }
+  expect_same_deliveries(a, b);
   o.seed = 43;
   const auto c = generate(o, at(2025, 3, 1), at(2025, 4, 1));
   EXPECT_NE(fingerprint(a), fingerprint(c));
@@ -412,13 +418,132 @@ TEST(Province, LateDepartmentsFollowTheOptionAndTheSeed) {
   ProvinceOptions o;
   const Province two(test::official_calendar(), sample_catalogue(), o);
   ASSERT_EQ(two.late_departments().size(), 2U);
-  EXPECT_EQ(two.units().size(), 4U);
+  EXPECT_EQ(two.units().size(), 18U);
   EXPECT_EQ(two.departments().size(), 6U);
   EXPECT_EQ(two.departments()[0], "Bộ phận Một cửa");
   for (const auto& d : two.late_departments()) EXPECT_NE(d, "Bộ phận Một cửa");
   o.late_departments = 0;
   EXPECT_TRUE(
       Province(test::official_calendar(), sample_catalogue(), o).late_departments().empty());
+}
+
+// --- the units across the reorganisation of 1 July 2025 -----------------------------------------
+
+TEST(Province, TheUnitsInForceChangeOnTheFirstOfJuly2025) {
+  const Province province(test::official_calendar(), sample_catalogue(), ProvinceOptions{});
+  std::map<std::string, std::size_t> before, after;
+  for (const Unit& u : province.units_on(make_date(2025, 6, 30))) ++before[u.level];
+  for (const Unit& u : province.units_on(kReorganisation)) ++after[u.level];
+  EXPECT_EQ(before,
+            (std::map<std::string, std::size_t>{
+                {"commune", 4}, {"department", 3}, {"district", 2}, {"service_centre", 1}}));
+  EXPECT_EQ(after, (std::map<std::string, std::size_t>{
+                       {"commune", 8}, {"department", 1}, {"service_centre", 1}}));
+  for (const Unit& u : province.units()) {
+    EXPECT_EQ(u.valid_until.has_value(), !u.successors.empty()) << u.code;
+    for (const std::string& s : u.successors) {
+      const auto now = province.units_on(kReorganisation);
+      EXPECT_TRUE(std::any_of(now.begin(), now.end(), [&](const Unit& n) { return n.code == s; }))
+          << u.code << " -> " << s;
+    }
+  }
+}
+
+// Every dossier of June and July 2025, by its first good delivery; and the codes of the
+// deliveries made from the first of July on.
+struct AcrossTheChange {
+  std::map<std::string, DossierSnapshot> dossiers;
+  std::set<std::string> units_delivering_after;
+};
+
+const AcrossTheChange& across_the_change() {
+  static const AcrossTheChange facts = [] {
+    AcrossTheChange f;
+    const Province province(test::official_calendar(), sample_catalogue(), ProvinceOptions{});
+    province.generate(at(2025, 6, 1), at(2025, 8, 1), [&](const Delivery& d) {
+      if (d.bad) return;
+      auto parsed = ingest::parse_line(d.record_json, 1);
+      ASSERT_TRUE(parsed && parsed->dossiers.size() == 1) << d.code;
+      const DossierSnapshot& snap = parsed->dossiers[0];
+      if (d.at >= Moment(kReorganisation)) {
+        f.units_delivering_after.insert(std::string(snap.dossier.unit_code()));
+      }
+      if (snap.dossier.received) f.dossiers.emplace(d.code, snap);
+    });
+    return f;
+  }();
+  return facts;
+}
+
+TEST(Province, DossiersAreReceivedAtTheUnitsInForceOnTheReceiptDay) {
+  const Province province(test::official_calendar(), sample_catalogue(), ProvinceOptions{});
+  std::map<std::string, std::size_t> by_level_before, by_level_after;
+  for (const auto& [code, snap] : across_the_change().dossiers) {
+    const Date day = day_of(*snap.dossier.received);
+    const auto units = province.units_on(day);
+    const auto unit = std::find_if(units.begin(), units.end(), [&](const Unit& u) {
+      return u.code == snap.dossier.unit_code();
+    });
+    ASSERT_NE(unit, units.end()) << code << " received " << format_date(day);
+    ++(day < kReorganisation ? by_level_before : by_level_after)[unit->level];
+  }
+  // Every level of each period receives: old province departments, districts and communes
+  // until June; from July only the department, the service centre and the new communes.
+  EXPECT_EQ(by_level_before.size(), 4U);
+  EXPECT_GT(by_level_before["district"], 100U);
+  EXPECT_GT(by_level_before["commune"], 100U);
+  EXPECT_EQ(by_level_after.size(), 3U);
+  EXPECT_EQ(by_level_after.count("district"), 0U);
+  EXPECT_GT(by_level_after["commune"], 500U);
+}
+
+TEST(Province, PendingDossiersKeepTheirOldCodesAfterTheChange) {
+  const Province province(test::official_calendar(), sample_catalogue(), ProvinceOptions{});
+  std::size_t old_units_delivering = 0;
+  for (const Unit& u : province.units()) {
+    if (!u.in_force(kReorganisation)) {
+      old_units_delivering += across_the_change().units_delivering_after.count(u.code);
+    }
+  }
+  // Dossiers received in June under the former units are still sent in July under their codes.
+  EXPECT_GE(old_units_delivering, 6U);
+}
+
+TEST(Province, SameSeedSameBytesAcrossTheChange) {
+  ProvinceOptions o;
+  o.seed = 11;
+  o.dossiers_per_working_day = 40;
+  const auto a = generate(o, at(2025, 6, 16), at(2025, 7, 16));
+  const auto b = generate(o, at(2025, 6, 16), at(2025, 7, 16));
+  expect_same_deliveries(a, b);
+}
+
+TEST(Province, SomeNewCommunesDossiersAreResolvedByAnotherCommune) {
+  const Province province(test::official_calendar(), sample_catalogue(), ProvinceOptions{});
+  std::map<std::string, const Unit*> by_code, by_name;
+  for (const Unit& u : province.units()) {
+    by_code[u.code] = &u;
+    by_name[u.name] = &u;
+  }
+  std::size_t communes = 0, across = 0;
+  for (const auto& [code, snap] : across_the_change().dossiers) {
+    const Unit& receiving = *by_code.at(std::string(snap.dossier.unit_code()));
+    ASSERT_TRUE(by_name.count(snap.dossier.unit_name)) << code << ": " << snap.dossier.unit_name;
+    const Unit& resolving = *by_name.at(snap.dossier.unit_name);
+    if (&resolving == &receiving) {
+      if (receiving.level == "commune" && receiving.valid_from) ++communes;
+      continue;
+    }
+    // Only between new communes, both in force on the receipt day.
+    EXPECT_EQ(receiving.level, "commune") << code;
+    EXPECT_EQ(resolving.level, "commune") << code;
+    EXPECT_TRUE(receiving.valid_from && resolving.valid_from) << code;
+    ++communes;
+    ++across;
+  }
+  ASSERT_GT(communes, 500U);
+  const double share = static_cast<double>(across) / static_cast<double>(communes);
+  EXPECT_NEAR(share, ProvinceOptions{}.cross_desk_share, 0.04) << across << " of " << communes;
 }
 
 TEST(Province, AYearAtTheDefaultRate) {
