@@ -185,11 +185,17 @@ std::optional<std::string> check(const PrometheusApi& vm, const Query& q, const 
   const test::Answer a = vm.query(q.expr);
   if (!a.problem.empty()) return a.problem;
   const std::vector<test::Sample> got = test::samples_of(a);
+  // A rate with nothing to divide by is rightly empty: on-time rates while no province has
+  // resolved anything this month (the first hours of a month). Every other panel has data.
+  std::vector<const Figures*> all;
+  for (const auto& [name, f] : figures) all.push_back(&f);
+  if (!value_of(e, all)) {
+    if (got.empty()) return std::nullopt;
+    return "gives data, but no province's daemon has a " + std::string(e.den);
+  }
   if (got.empty()) return std::string("no data");
   std::string problems;
   if (!e.by_province) {
-    std::vector<const Figures*> all;
-    for (const auto& [name, f] : figures) all.push_back(&f);
     const auto want = value_of(e, all);
     if (got.size() != 1) return std::to_string(got.size()) + " series, expected one";
     if (!want || !same(got[0].value, *want)) {
@@ -420,17 +426,25 @@ TEST(ProvincesIntegration, NationalDashboardGivesEachProvinceItsOwnFiguresAndThe
   // (the provinces differ in size); and the counts behind them give each daemon's own rates.
   for (const auto& [rate, num, den] : {std::tuple{"on_time_rate", "on_time", "resolved"},
                                        std::tuple{"rate_766", "in_time_766", "handled_766"}}) {
-    double sum_num = 0, sum_den = 0, sum_rates = 0;
+    double sum_num = 0, sum_den = 0, sum_rates = 0, rated = 0;
+    if (std::all_of(figures.begin(), figures.end(),
+                    [&](const auto& f) { return f.second.at(den) == 0; })) {
+      std::cout << "note: no province has " << den << " this month yet; " << rate
+                << " was not compared with a mean of rates\n";
+      continue;
+    }
     for (const auto& [name, f] : figures) {
-      ASSERT_GT(f.at(den), 0) << name << ": nothing " << den << " this month";
+      if (f.at(den) == 0) continue;  // no rate of its own
       EXPECT_TRUE(same(f.at(num) / f.at(den), f.at(rate)))
           << name << ": " << num << "/" << den << " = " << f.at(num) / f.at(den)
           << ", its daemon's " << rate << " = " << f.at(rate);
       sum_num += f.at(num);
       sum_den += f.at(den);
       sum_rates += f.at(rate);
+      ++rated;
     }
-    EXPECT_GT(std::fabs(sum_num / sum_den - sum_rates / static_cast<double>(figures.size())), 1e-6)
+    if (rated < 2) continue;  // one rate is its own mean
+    EXPECT_GT(std::fabs(sum_num / sum_den - sum_rates / rated), 1e-6)
         << rate << ": the ratio of sums equals the mean of rates here, so the test could not "
         << "tell them apart; change the provinces' sizes";
   }
