@@ -163,6 +163,9 @@ struct Metrics::Impl {
   Family<Gauge>* month_rate_family;
   Family<Gauge>* rate_766_family;
   Family<Gauge>* score_766_family;
+  Family<Gauge>* month_received_family;
+  Family<Gauge>* handled_766_family;
+  Family<Gauge>* in_time_766_family;
   Family<Gauge>* steps_family;
   Family<Counter>* mismatch_family;
   Family<Counter>* extension_family;
@@ -298,6 +301,16 @@ void Metrics::Impl::register_dossier_families() {
       &gauge("tthc_index766_rate", "Decision 766 progress rate estimate for the current month.");
   score_766_family = &gauge("tthc_index766_progress_score",
                             "Decision 766 progress score estimate (20 x rate), current month.");
+  // The counts behind the rates, so several units or provinces add up to a rate of their sums
+  // (a mean of rates would weigh a small province like a large one).
+  month_received_family =
+      &gauge("tthc_month_received", "Dossiers received in the current month so far.");
+  handled_766_family = &gauge("tthc_index766_handled",
+                              "Dossiers handled this month by Decision 766's rules (the rate's "
+                              "denominator: received plus carried over).");
+  in_time_766_family = &gauge("tthc_index766_in_time",
+                              "Of those, resolved early or on time or in process in time, by "
+                              "Decision 766's rules (the rate's numerator).");
   steps_family = &gauge("tthc_steps_overdue",
                         "Open steps past their deadline, by the department holding them.");
   mismatch_family = &counter("tthc_due_date_mismatches_total",
@@ -529,6 +542,9 @@ void Metrics::settled(const live::LiveState& state) {
     if (!shown[u]) continue;
     const live::MonthFigures& f = by_label[u];
     const std::string& unit = m.unit(u);
+    m.month_received_family->Add({{"unit", unit}}).Set(static_cast<double>(f.received));
+    m.handled_766_family->Add({{"unit", unit}}).Set(static_cast<double>(f.handled_766));
+    m.in_time_766_family->Add({{"unit", unit}}).Set(static_cast<double>(f.good_766));
     for (engine::Outcome o : kEveryOutcome) {
       m.month_resolved_family->Add({{"unit", unit}, {"outcome", outcome_label(o)}})
           .Set(static_cast<double>(f.resolved[static_cast<std::size_t>(o)]));

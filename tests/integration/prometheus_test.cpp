@@ -2,7 +2,7 @@
 // real Prometheus (/usr/bin/prometheus) scraping the real daemon while it polls the simulator.
 // Each must be accepted by Prometheus and return data, except the few listed below, each with
 // its reason and a check that still catches a misspelt metric.
-#include "http/client.hpp"
+#include "integration/prometheus_api.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
@@ -35,6 +35,10 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using test::Answer;
+using test::exposition_sum;
+using test::get;
+using test::PrometheusApi;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
@@ -146,22 +150,6 @@ std::optional<std::string> before_or_vector0(std::string_view expr) {
   return e.substr(0, at - 1);
 }
 
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // --- Processes and HTTP -----------------------------------------------------------------------
 
 std::string tail_of(const fs::path& p, std::size_t bytes = 3000) {
@@ -169,116 +157,11 @@ std::string tail_of(const fs::path& p, std::size_t bytes = 3000) {
   return text.size() <= bytes ? text : "..." + text.substr(text.size() - bytes);
 }
 
-std::optional<http::Response> get(std::uint16_t port, const std::string& target) {
-  auto r = http::request("127.0.0.1", port, http::ClientRequest{"GET", target, "", "", {}});
-  if (!r) return std::nullopt;
-  return std::move(*r);
-}
-
-/// The sum of every sample of `name` in a text exposition; nullopt when there is none.
-std::optional<double> exposition_sum(const std::string& text, std::string_view name) {
-  std::optional<double> sum;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.starts_with(name) || line.size() <= name.size()) continue;
-    if (line[name.size()] != '{' && line[name.size()] != ' ') continue;
-    const auto space = line.rfind(' ');
-    sum = sum.value_or(0) + std::stod(line.substr(space + 1));
-  }
-  return sum;
-}
-
 // --- The Prometheus HTTP API ------------------------------------------------------------------
-
-struct Answer {
-  std::string problem;     ///< empty: HTTP 200 and "status":"success"
-  std::size_t series = 0;  ///< vector/matrix: how many series; scalar/string: 1
-};
-
-class PrometheusApi {
- public:
-  explicit PrometheusApi(std::uint16_t port) : port_(port) {}
-
-  /// The `data` of a successful API answer, or the problem.
-  std::pair<json::value, std::string> call(const std::string& target) const {
-    const auto r = get(port_, target);
-    if (!r) return {nullptr, "request failed"};
-    boost::system::error_code ec;
-    json::value v = json::parse(r->body, ec);
-    if (r->status != 200 || ec || !v.is_object()) {
-      return {nullptr, "HTTP " + std::to_string(r->status) + ": " + r->body.substr(0, 400)};
-    }
-    const json::object& o = v.as_object();
-    const json::value* status = o.if_contains("status");
-    if (status == nullptr || !status->is_string() || status->as_string() != "success") {
-      return {nullptr, "not a success: " + r->body.substr(0, 400)};
-    }
-    const json::value* data = o.if_contains("data");
-    if (data == nullptr) return {nullptr, "no data: " + r->body.substr(0, 400)};
-    return {*data, ""};
-  }
-
-  Answer query(std::string_view expr) const {
-    auto [data, problem] = call("/api/v1/query?query=" + percent_encode(expr));
-    Answer a;
-    a.problem = std::move(problem);
-    if (!a.problem.empty()) return a;
-    const json::object* o = data.if_object();
-    const json::value* type = o != nullptr ? o->if_contains("resultType") : nullptr;
-    const json::value* result = o != nullptr ? o->if_contains("result") : nullptr;
-    if (type == nullptr || result == nullptr || !type->is_string()) {
-      a.problem = "unexpected answer: " + json::serialize(data).substr(0, 400);
-    } else if (type->as_string() == "vector" || type->as_string() == "matrix") {
-      a.series = result->is_array() ? result->as_array().size() : 0;
-    } else {
-      a.series = 1;  // a scalar or a string is a value
-    }
-    return a;
-  }
-
-  /// Rule name -> (health, lastError); and each group's lastEvaluation.
-  struct Rules {
-    std::map<std::string, std::pair<std::string, std::string>> health;
-    std::map<std::string, std::string> group_evaluated;
-    std::string problem;
-  };
-  Rules rules() const {
-    Rules out;
-    auto [data, problem] = call("/api/v1/rules");
-    out.problem = std::move(problem);
-    if (!out.problem.empty()) return out;
-    const auto text = [](const json::object& o, std::string_view key) {
-      const json::value* v = o.if_contains(key);
-      return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-    };
-    const json::value* groups = data.is_object() ? data.as_object().if_contains("groups") : nullptr;
-    if (groups == nullptr || !groups->is_array()) {
-      out.problem = "unexpected answer: " + json::serialize(data).substr(0, 400);
-      return out;
-    }
-    for (const json::value& g : groups->as_array()) {
-      const json::object& group = g.as_object();
-      out.group_evaluated[text(group, "name")] = text(group, "lastEvaluation");
-      for (const json::value& r : group.at("rules").as_array()) {
-        const json::object& rule = r.as_object();
-        out.health[text(rule, "name")] = {text(rule, "health"), text(rule, "lastError")};
-      }
-    }
-    return out;
-  }
-
- private:
-  std::uint16_t port_;
-};
 
 // --- The checks -------------------------------------------------------------------------------
 
-struct Query {
-  std::string file;
-  std::string panel;
-  std::string expr;
-};
+using Query = test::Expression;
 
 const AlertException* alert_exception(const Query& q) {
   if (q.file != kRulesFile) return nullptr;
@@ -329,18 +212,7 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
   const test::Outcome listed =
       test::run_process(kSource + "/dashboards/check", {"--exprs"}, kSource);
   ASSERT_EQ(listed.status, 0) << "dashboards/check --exprs failed:\n" << listed.err;
-  std::vector<Query> queries;
-  {
-    std::istringstream in(listed.out);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      const json::object o = json::parse(line).as_object();
-      queries.push_back({std::string(o.at("file").as_string()),
-                         std::string(o.at("panel").as_string()),
-                         std::string(o.at("expr").as_string())});
-    }
-  }
+  const std::vector<Query> queries = test::parse_expressions(listed.out);
   ASSERT_GT(queries.size(), 50U) << listed.out;
   for (const AlertException& e : kAlertExceptions) {
     EXPECT_TRUE(std::any_of(queries.begin(), queries.end(),
@@ -450,12 +322,7 @@ TEST(PrometheusIntegration, EveryDashboardQueryAndRuleReturnsDataFromTheRealDaem
                           "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
                          true, kSource);
   const PrometheusApi api(prometheus_port);
-  ASSERT_TRUE(test::await(
-      [&] {
-        const auto r = get(prometheus_port, "/-/ready");
-        return r && r->status == 200;
-      },
-      20s))
+  ASSERT_TRUE(test::await([&] { return test::answers_ok(prometheus_port, "/-/ready"); }, 20s))
       << "Prometheus is not ready on port " << prometheus_port << logs();
   ASSERT_TRUE(
       test::await([&] { return api.query(R"(up{job="tthc-monitor"} == 1)").series == 1; }, 20s))

@@ -151,6 +151,10 @@ TEST(DossierFigures, StateAndOutcomeLabelsAreTheDomainsNames) {
       << text;
   EXPECT_TRUE(has_line(text, R"(tthc_month_resolved{outcome="early",unit="000.00.12.H42"} 0)"))
       << text;
+  // The counts behind the rates, which a national view sums before dividing.
+  EXPECT_TRUE(has_line(text, R"(tthc_month_received{unit="000.00.12.H42"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_index766_handled{unit="000.00.12.H42"} 2)")) << text;
+  EXPECT_TRUE(has_line(text, R"(tthc_index766_in_time{unit="000.00.12.H42"} 0)")) << text;
 }
 
 // The webhook's outcomes as recorded, each under its own label, every label there from the start.
