@@ -8,7 +8,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <ostream>
+#include <sstream>
 
 namespace tthc::app {
 
@@ -87,6 +89,36 @@ void print_unknown_procedures(std::ostream& out, const std::filesystem::path& db
   }
 }
 
+// The unit codes of imported dossiers that the unit register lacks (the units they count under
+// by [units] count_under), the first ten; nothing without a register.
+void print_unknown_units(std::ostream& out, const config::Settings& settings) {
+  std::ostringstream ignored;  // check-config and the reports name a missing or bad register
+  const auto units = load_units_for(settings, ignored, [](const std::string&) {});
+  if (!units || units->empty()) return;
+  auto reader = store::Reader::open(settings.store.path);
+  if (!reader) return;
+  auto stored = reader->units();
+  if (!stored) return;
+  std::map<std::string, std::int64_t, std::less<>> unknown;
+  std::int64_t dossiers = 0;
+  for (const auto& u : *stored) {
+    const std::string_view counted =
+        units->counting_unit(u.unit_code, u.unit_name, settings.units.count_under);
+    if (units->find(counted) != nullptr) continue;
+    unknown[std::string(counted)] += u.dossiers;
+    dossiers += u.dossiers;
+  }
+  if (unknown.empty()) return;
+  out << "units missing from the unit register: " << unknown.size() << " code(s), "
+      << thousands(static_cast<std::uint64_t>(dossiers))
+      << " dossier(s) counted under their own code\n";
+  std::size_t shown = 0;
+  for (const auto& [code, n] : unknown) {
+    if (++shown > 10) break;
+    out << "  " << code << "  " << thousands(static_cast<std::uint64_t>(n)) << "\n";
+  }
+}
+
 }  // namespace
 
 int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream& out,
@@ -123,6 +155,7 @@ int run_import(const SourceOptions& src, const ImportCommand& cmd, std::ostream&
   }
   print_summary(out, *summary, clock.seconds_since(started));
   print_unknown_procedures(out, settings->store.path);
+  print_unknown_units(out, *settings);
   out << "database: " << settings->store.path.string() << "\n";
   return summary->rejected > 0 ? kExitRejected : kExitOk;
 }

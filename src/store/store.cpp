@@ -1067,6 +1067,22 @@ Result<std::optional<Moment>> Reader::first_received() {
   return from_db(st.opt_int64(0));
 }
 
+namespace {
+
+// Rows of (text, text, count) as `Row`s: the listings of codes, names and dossiers.
+template <class Row>
+Result<std::vector<Row>> named_counts(sql::Stmt& st) {
+  std::vector<Row> out;
+  for (;;) {
+    TTHC_TRY(const bool r, st.step());
+    if (!r) break;
+    out.push_back({std::string(st.text(0)), std::string(st.text(1)), st.int64(2)});
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {
   TTHC_TRY(
       auto st,
@@ -1081,13 +1097,14 @@ Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {
           " instr(substr(d.procedure_code, instr(d.procedure_code, '.') + 1), '.') - 1)"
           " ELSE NULL END)"
           " GROUP BY procedure_code ORDER BY count(*) DESC, procedure_code"));
-  std::vector<UnknownProcedure> out;
-  for (;;) {
-    TTHC_TRY(const bool r, st.step());
-    if (!r) break;
-    out.push_back({std::string(st.text(0)), std::string(st.text(1)), st.int64(2)});
-  }
-  return out;
+  return named_counts<UnknownProcedure>(st);
+}
+
+Result<std::vector<StoredUnit>> Reader::units() {
+  TTHC_TRY(auto st, sql::Stmt::prepare(impl_->db,
+                                       "SELECT unit_code, unit_name, count(*) FROM dossiers"
+                                       " GROUP BY unit_code, unit_name ORDER BY 1, 2"));
+  return named_counts<StoredUnit>(st);
 }
 
 Result<std::optional<std::string>> Reader::cursor(std::string_view source) {

@@ -77,6 +77,13 @@ struct UnknownProcedure {
   std::int64_t dossiers = 0;
 };
 
+/// Stored dossiers of one receiving unit code and DonViXuLy.
+struct StoredUnit {
+  std::string unit_code;  ///< MaHoSo before the first '-'
+  std::string unit_name;  ///< DonViXuLy
+  std::int64_t dossiers = 0;
+};
+
 /// A stored dossier: its row id (stable, dense: the live state indexes by it) and timeline.
 struct StoredTimeline {
   std::int64_t id = 0;
@@ -176,6 +183,9 @@ class Reader {
   Result<std::optional<Moment>> first_received();
   /// Procedure codes of stored dossiers missing from the catalogue, most dossiers first.
   Result<std::vector<UnknownProcedure>> unknown_procedures();
+  /// Each (unit code, DonViXuLy) of the stored dossiers, by code then name: what the unit
+  /// register is checked against (it is configuration, not kept in the store).
+  Result<std::vector<StoredUnit>> units();
   Result<std::optional<std::string>> cursor(std::string_view source);
   /// The claimed statistics of a month, by unit code then kind.
   Result<std::vector<StoredClaimedStats>> claimed_stats(int year, unsigned month);
