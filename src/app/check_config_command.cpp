@@ -5,6 +5,7 @@
 
 #include "app/loading.hpp"
 #include "config/catalogue.hpp"
+#include "config/units.hpp"
 #include "store/store.hpp"
 
 #include <fstream>
@@ -99,6 +100,26 @@ void check_catalogue(Report& r, const fs::path& file) {
   r.ok("catalogue.file " + file.string() + ": " + std::to_string(rules->size()) + " procedures");
 }
 
+// A missing register is allowed (every code is then its own unit), so only noted.
+void check_units(Report& r, const fs::path& file) {
+  std::error_code ec;
+  if (file.empty()) {
+    r.note("units.file: none (every unit code is its own unit)");
+    return;
+  }
+  if (!fs::exists(file, ec)) {
+    r.note("units.file " + file.string() + ": no such file (every unit code is its own unit)");
+    return;
+  }
+  auto units = config::load_units(file);
+  if (!units) {
+    r.problem("units.file: " + units.error().message);
+    return;
+  }
+  r.ok("units.file " + file.string() + ": " + std::to_string(units->units().size()) + " units, " +
+       units->version());
+}
+
 void check_store(Report& r, const config::StoreSettings& store) {
   check_writable(r, "store.path", store.path, false);
   std::error_code ec;
@@ -163,6 +184,7 @@ int run_check_config(const SourceOptions& src, std::ostream& out, std::ostream& 
       r.problem("calendar.holidays_dir: " + cal.error().message);
     }
     check_catalogue(r, settings->catalogue_file);
+    check_units(r, settings->units_file);
     check_store(r, settings->store);
     check_outputs(r, *settings);
   }

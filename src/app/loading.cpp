@@ -1,6 +1,7 @@
 #include "app/loading.hpp"
 
 #include "config/catalogue.hpp"
+#include "config/units.hpp"
 
 #include <array>
 
@@ -79,6 +80,24 @@ std::optional<std::vector<engine::ProcedureRule>> load_catalogue_for(
     return std::nullopt;
   }
   return std::move(*catalogue);
+}
+
+std::optional<engine::UnitRegister> load_units_for(
+    const config::Settings& settings, std::ostream& err,
+    const std::function<void(const std::string&)>& warn) {
+  if (settings.units_file.empty()) return engine::UnitRegister();
+  std::error_code ec;
+  if (!fs::exists(settings.units_file, ec)) {
+    warn("no unit register at " + settings.units_file.string() +
+         "; every unit code is its own unit");
+    return engine::UnitRegister();
+  }
+  auto units = config::load_units(settings.units_file);
+  if (!units) {
+    err << "tthc-monitor: error: " << units.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*units);
 }
 
 std::vector<store::CatalogueRow> catalogue_rows(const std::vector<engine::ProcedureRule>& rules) {

@@ -6,6 +6,7 @@
 #include "calendar/working_calendar.hpp"
 #include "config/settings.hpp"
 #include "engine/rules.hpp"
+#include "engine/units.hpp"
 #include "store/store.hpp"
 
 #include <functional>
@@ -41,6 +42,13 @@ std::optional<Loaded> load_with_calendar(const SourceOptions& src, std::ostream&
 /// the catalogue is empty (every dossier is then judged by its NgayHenTra). An unreadable or
 /// invalid file prints the error and gives nullopt.
 std::optional<std::vector<engine::ProcedureRule>> load_catalogue_for(
+    const config::Settings& settings, std::ostream& err,
+    const std::function<void(const std::string&)>& warn);
+
+/// The unit register the settings name, as load_catalogue_for: no file (or units.file = "")
+/// gives an empty register (every unit code its own unit), a missing one after telling `warn`;
+/// an unreadable or invalid file prints the error and gives nullopt.
+std::optional<engine::UnitRegister> load_units_for(
     const config::Settings& settings, std::ostream& err,
     const std::function<void(const std::string&)>& warn);
 

@@ -18,6 +18,8 @@ namespace fs = std::filesystem;
 
 using Section = std::optional<Error>;
 
+constexpr std::array<Named<engine::CountUnder>, 2> kCountUnder{
+    {{"receiving", engine::CountUnder::Receiving}, {"resolving", engine::CountUnder::Resolving}}};
 constexpr std::array<Named<engine::PausePolicy>, 2> kPausePolicies{
     {{"pause", engine::PausePolicy::Pause}, {"restart", engine::PausePolicy::Restart}}};
 constexpr std::array<Named<engine::JudgeBy>, 2> kJudgeBy{
@@ -72,6 +74,13 @@ Section parse_store(const toml::table& t, const Fields& f, Settings& s) {
 Section parse_catalogue(const toml::table& t, const Fields& f, Settings& s) {
   const Setting settings[] = {{"file", f.path(s.catalogue_file)}};
   return f.read(t, "catalogue", settings);
+}
+
+Section parse_units(const toml::table& t, const Fields& f, Settings& s) {
+  const Setting settings[] = {{"file", f.path_or_none(s.units_file)},
+                              {"successors", f.flag(s.units.successors)},
+                              {"count_under", f.choice(s.units.count_under, kCountUnder)}};
+  return f.read(t, "units", settings);
 }
 
 // "127.0.0.1:8080": the server's address and port.
@@ -299,11 +308,11 @@ struct SectionParser {
   std::string_view key;
   Section (*parse)(const toml::table&, const Fields&, Settings&);
 };
-constexpr SectionParser kSections[] = {{"calendar", parse_calendar}, {"engine", parse_engine},
-                                       {"store", parse_store},       {"catalogue", parse_catalogue},
-                                       {"http", parse_http},         {"webhook", parse_webhook},
-                                       {"poller", parse_poller},     {"alerts", parse_alerts},
-                                       {"metrics", parse_metrics},   {"reports", parse_reports}};
+constexpr SectionParser kSections[] = {
+    {"calendar", parse_calendar},   {"engine", parse_engine},  {"store", parse_store},
+    {"catalogue", parse_catalogue}, {"units", parse_units},    {"http", parse_http},
+    {"webhook", parse_webhook},     {"poller", parse_poller},  {"alerts", parse_alerts},
+    {"metrics", parse_metrics},     {"reports", parse_reports}};
 
 }  // namespace
 
@@ -312,6 +321,7 @@ Settings default_settings(const fs::path& base_dir) {
   s.calendar.holidays_dir = base_dir / "holidays";
   s.store.path = base_dir / ".." / "data" / "tthc-monitor.db";
   s.catalogue_file = base_dir / "procedures.csv";
+  s.units_file = base_dir / "units.csv";
   s.alerts.delivery.state_db = base_dir / ".." / "data" / "alerts.db";
   s.reports.dir = base_dir / ".." / "data" / "reports";
   return s;

@@ -11,6 +11,7 @@
 #include "calendar/holiday_table.hpp"
 #include "calendar/working_calendar.hpp"
 #include "engine/rules.hpp"
+#include "engine/units.hpp"
 #include "http/server.hpp"
 #include "ingest/poller.hpp"
 #include "metrics/metrics.hpp"
@@ -73,12 +74,23 @@ struct AlertsSettings {
   alerts::AlertSettings rules = default_alert_rules();
 };
 
+/// [units]: how reports group dossiers by the unit register (units_file).
+struct UnitSettings {
+  /// A period before the 2025 reorganisation shows the units as they are now (their
+  /// successors), so year-on-year figures line up; false: the units then in force.
+  bool successors = true;
+  /// Whether a dossier counts under the unit that resolves it (DonViXuLy) or receives it.
+  engine::CountUnder count_under = engine::CountUnder::Resolving;
+};
+
 struct Settings {
   std::filesystem::path source;  ///< the file read, empty for built-in defaults
   CalendarSettings calendar;
   engine::Settings engine;
   StoreSettings store;
   std::filesystem::path catalogue_file;
+  std::filesystem::path units_file;  ///< the unit register; empty: none
+  UnitSettings units;
   HttpSettings http;
   api::WebhookOptions webhook;  ///< the signing settings; the daemon adds the wiring
   PollerSettings poller;

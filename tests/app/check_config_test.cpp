@@ -123,5 +123,30 @@ TEST(CheckConfig, AnUnknownKeyIsNamed) {
   EXPECT_NE(r.out.find("http.listen"), std::string::npos) << r.out;
 }
 
+TEST(CheckConfig, TheUnitRegisterIsCheckedAndABadOneNamedWithItsLine) {
+  ConfigCase good;
+  good.dir.write("units.csv",
+                 "unit_code,unit_name,level,parent,valid_from,valid_until,successors\n"
+                 "A,UBND tỉnh,province,,,,\n");
+  Outcome r = good.check();
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("units.csv: 1 units, sha256:"), std::string::npos) << r.out;
+
+  ConfigCase bad;
+  bad.dir.write("units.csv",
+                "unit_code,unit_name,level,parent,valid_from,valid_until,successors\n"
+                "A,UBND tỉnh,province,,,,\nB,UBND huyện,district,A,,2025-07-01,\n");
+  r = bad.check();
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("PROBLEM  units.file: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("units.csv:3: unit \"B\": successors: required"), std::string::npos)
+      << r.out;
+
+  ConfigCase none;  // no file: every code is its own unit, and still usable
+  r = none.check();
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("note     units.file "), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace tthc
