@@ -77,7 +77,7 @@ http::Response explanation(const ReadApiOptions& o, const Clock& clock, const ht
   http::Response r;
   // Handler names only behind the token: an open daemon shows none.
   r.body = explain_json(j.timeline, j.evaluation, j.rule, o.calendar, o.settings,
-                        o.token ? Personal::Include : Personal::Omit);
+                        o.token ? Personal::Include : Personal::Omit, o.units);
   return r;
 }
 

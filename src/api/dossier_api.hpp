@@ -7,6 +7,7 @@
 // Both require `Authorization: Bearer <token>` when a token is configured. The probes and
 // /metrics: api/probes_api.hpp.
 
+#include "api/unit_explanation.hpp"
 #include "base/clock.hpp"
 #include "base/result.hpp"
 #include "calendar/working_calendar.hpp"
@@ -34,6 +35,8 @@ struct ReadApiOptions {
   std::filesystem::path db{};
   engine::Settings settings{};
   std::optional<std::string> token{};  ///< bearer token for the read endpoints
+  /// The unit register and [units] settings the explanation names units under.
+  UnitView units{};
   /// Optional: none, the work list answers 503 (the live state is still loading).
   live::Monitor* monitor = nullptr;
 };

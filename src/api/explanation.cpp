@@ -323,11 +323,38 @@ void add_judgement(json::object& o, const engine::Evaluation& e, Duration day) {
   o["supplement_requests"] = moments(e.supplement_requests);
 }
 
+std::optional<Date> received_day(const engine::Evaluation& e) {
+  if (!e.received) return std::nullopt;
+  return day_of(*e.received);
+}
+
+json::value opt_string(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+// Both units of the dossier, the one it counts under, and the one it is shown under.
+json::object units_object(const UnitsExplained& u, const UnitView& view) {
+  return json::object{
+      {"receiving", json::object{{"code", u.receiving}, {"name", u.receiving_name}}},
+      {"resolving", json::object{{"name", u.resolving}, {"code", opt_string(u.resolving_code)}}},
+      {"count_under", engine::to_string(view.options.count_under)},
+      {"counted_under", u.counted},
+      {"successors", view.options.successors},
+      {"shown_as", json::object{{"code", u.shown_now}, {"name", u.shown_now_name}}},
+      {"shown_as_when_received", opt_string(u.shown_then)},
+      {"register_version", view.units != nullptr && !view.units->empty()
+                               ? json::value(view.units->version())
+                               : json::value(nullptr)}};
+}
+
 json::object explain_object(const DossierTimeline& tl, const engine::Evaluation& e,
                             const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
-                            const engine::Settings& settings, Personal personal) {
+                            const engine::Settings& settings, Personal personal,
+                            const UnitView& units) {
   json::object o;
   add_identity(o, tl.dossier, e, rule);
+  o["units"] =
+      units_object(explain_units(tl.dossier, units, day_of(e.now), received_day(e)), units);
   add_dues(o, tl, e, cal, settings);
   add_judgement(o, e, cal.day_length());
   o["steps"] = steps_array(tl, e, personal);
@@ -345,19 +372,21 @@ json::object explain_object(const DossierTimeline& tl, const engine::Evaluation&
 
 std::string explain_json(const DossierTimeline& tl, const engine::Evaluation& e,
                          const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
-                         const engine::Settings& settings, Personal personal) {
-  return json::serialize(explain_object(tl, e, rule, cal, settings, personal));
+                         const engine::Settings& settings, Personal personal,
+                         const UnitView& units) {
+  return json::serialize(explain_object(tl, e, rule, cal, settings, personal, units));
 }
 
 std::string explain_text(const DossierTimeline& tl, const engine::Evaluation& e,
                          const engine::ProcedureRule* rule, const calendar::WorkingCalendar& cal,
-                         const engine::Settings& settings) {
+                         const engine::Settings& settings, const UnitView& units) {
   const Dossier& d = tl.dossier;
   std::string out = d.code + " — " + d.procedure_code +
                     (d.procedure_name.empty() ? "" : " " + d.procedure_name) + "\n";
   out += "  as of          " + when(e.now) + "\n";
   out += "  status         " + std::to_string(status_code(d.status)) + " " +
          std::string(status_name_vi(d.status)) + "\n";
+  out += units_text(explain_units(d, units, day_of(e.now), received_day(e)), units);
   if (e.base_due) out += "  base due       " + when(*e.base_due) + "\n";
   if (e.effective_due) out += "  effective due  " + when(*e.effective_due) + "\n";
   if (e.outcome) {

@@ -87,9 +87,10 @@ bool Daemon::load(const SourceOptions& src, const RunCommand& cmd) {
   log->set_pattern("%Y-%m-%dT%H:%M:%S%z %l %v");
   log_ = log;
 
-  rules_ = load_catalogue_for(settings, err_,
-                              [&log](const std::string& warning) { log->warn("{}", warning); });
-  return rules_.has_value();
+  const auto warn = [&log](const std::string& warning) { log->warn("{}", warning); };
+  rules_ = load_catalogue_for(settings, err_, warn);
+  units_ = load_units_for(settings, err_, warn);
+  return rules_.has_value() && units_.has_value();
 }
 
 bool Daemon::lock_store() {
@@ -122,6 +123,8 @@ void Daemon::build_report_source() {
   report_source_.catalogue = &*catalogue_;
   report_source_.settings = settings().engine;
   report_source_.period_start_day = settings().reports.period_start_day;
+  report_source_.units = &*units_;
+  report_source_.unit_options = settings().units;
 }
 
 // tthc_claimed_on_time_rate_gap: the store is read once the live state has loaded and again
@@ -243,6 +246,7 @@ void Daemon::add_webhook(http::Router& router) {
 void Daemon::add_read_apis(http::Router& router) {
   const config::Settings& settings = this->settings();
   api::ReadApiOptions read{.catalogue = *catalogue_, .calendar = loaded_->calendar};
+  read.units = {&*units_, settings.units};
   read.db = settings.store.path;
   read.settings = settings.engine;
   read.token = settings.http.read_token;

@@ -79,6 +79,7 @@ class Daemon {
   std::optional<Loaded> loaded_;
   std::shared_ptr<spdlog::logger> log_;
   std::optional<std::vector<engine::ProcedureRule>> rules_;
+  std::optional<engine::UnitRegister> units_;  // [units] file: the unit register
   // Held until the daemon exits: `restore` refuses to replace the store meanwhile.
   std::optional<StoreLock> store_lock_;
   std::optional<engine::Catalogue> catalogue_;

@@ -27,10 +27,14 @@ int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostrea
     }
     at = *m;
   }
-  const auto rules = load_catalogue_for(settings, err, [&err](const std::string& warning) {
+  const auto warn = [&err](const std::string& warning) {
     err << "tthc-monitor: warning: " << warning << "\n";
-  });
+  };
+  const auto rules = load_catalogue_for(settings, err, warn);
   if (!rules) return kExitFailure;
+  const auto units = load_units_for(settings, err, warn);
+  if (!units) return kExitFailure;
+  const api::UnitView unit_view{&*units, settings.units};
   const engine::Catalogue catalogue(*rules);
   if (!std::filesystem::exists(settings.store.path)) {
     err << "tthc-monitor: error: no store at " << settings.store.path.string() << "\n";
@@ -56,10 +60,10 @@ int run_explain(const SourceOptions& src, const ExplainCommand& cmd, std::ostrea
   const engine::Evaluation e = engine::evaluate(**tl, rule, loaded->calendar, settings.engine, at);
   if (cmd.json) {
     out << api::explain_json(**tl, e, rule, loaded->calendar, settings.engine,
-                             api::Personal::Include)
+                             api::Personal::Include, unit_view)
         << "\n";
   } else {
-    out << api::explain_text(**tl, e, rule, loaded->calendar, settings.engine);
+    out << api::explain_text(**tl, e, rule, loaded->calendar, settings.engine, unit_view);
   }
   return kExitOk;
 }

@@ -70,10 +70,13 @@ std::optional<reports::Reports> build(const Loaded& loaded, int start_day,
                                       const reports::Period& period, Moment moment,
                                       std::ostream& err) {
   const config::Settings& settings = loaded.settings;
-  const auto rules = load_catalogue_for(settings, err, [&err](const std::string& warning) {
+  const auto warn = [&err](const std::string& warning) {
     err << "tthc-monitor: warning: " << warning << "\n";
-  });
+  };
+  const auto rules = load_catalogue_for(settings, err, warn);
   if (!rules) return std::nullopt;
+  const auto units = load_units_for(settings, err, warn);
+  if (!units) return std::nullopt;
   const engine::Catalogue catalogue(*rules);
   if (!upgrade_store(settings.store, err)) return std::nullopt;
   reports::ReportSource source;
@@ -82,6 +85,8 @@ std::optional<reports::Reports> build(const Loaded& loaded, int start_day,
   source.catalogue = &catalogue;
   source.settings = settings.engine;
   source.period_start_day = start_day;
+  source.units = &*units;
+  source.unit_options = settings.units;
   auto built = reports::build_reports(source, period, moment);
   if (!built) {
     failure(err, built.error().message);

@@ -74,14 +74,9 @@ struct AlertsSettings {
   alerts::AlertSettings rules = default_alert_rules();
 };
 
-/// [units]: how reports group dossiers by the unit register (units_file).
-struct UnitSettings {
-  /// A period before the 2025 reorganisation shows the units as they are now (their
-  /// successors), so year-on-year figures line up; false: the units then in force.
-  bool successors = true;
-  /// Whether a dossier counts under the unit that resolves it (DonViXuLy) or receives it.
-  engine::CountUnder count_under = engine::CountUnder::Resolving;
-};
+/// [units] successors and count_under: how reports group dossiers by the unit register
+/// (units_file). The engine's struct, so the reports take it without knowing the settings.
+using UnitSettings = engine::UnitOptions;
 
 struct Settings {
   std::filesystem::path source;  ///< the file read, empty for built-in defaults

@@ -139,10 +139,15 @@ bool UnitRegister::in_force(const UnitRecord& u, Date day) const {
 }
 
 std::string_view UnitRegister::counting_unit(const Dossier& d, CountUnder under) const {
+  return counting_unit(d.unit_code(), d.unit_name, under);
+}
+
+std::string_view UnitRegister::counting_unit(std::string_view receiving, std::string_view resolving,
+                                             CountUnder under) const {
   if (under == CountUnder::Resolving) {
-    if (const UnitRecord* u = find_by_name_or_code(d.unit_name)) return u->code;
+    if (const UnitRecord* u = find_by_name_or_code(resolving)) return u->code;
   }
-  return d.unit_code();
+  return receiving;
 }
 
 std::string_view UnitRegister::shown_as(std::string_view code, Date last_day,

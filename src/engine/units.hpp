@@ -27,6 +27,13 @@ enum class CountUnder : std::uint8_t { Receiving, Resolving };
 /// "receiving", "resolving".
 std::string_view to_string(CountUnder c);
 
+/// How figures are grouped by unit: config [units] successors and count_under.
+struct UnitOptions {
+  /// A period before the change shows the units as they are now (their successors).
+  bool successors = true;
+  CountUnder count_under = CountUnder::Resolving;
+};
+
 struct UnitRecord {
   std::string code, name;
   UnitLevel level = UnitLevel::Department;
@@ -56,6 +63,9 @@ class UnitRegister {
   /// (DonViXuLy found in the register) when `under` is Resolving and it is found, else the
   /// receiving unit (the MaHoSo prefix, Dossier::unit_code()).
   std::string_view counting_unit(const Dossier& d, CountUnder under) const;
+  /// The same from the receiving unit's code and DonViXuLy (a stored dossier's two columns).
+  std::string_view counting_unit(std::string_view receiving, std::string_view resolving,
+                                 CountUnder under) const;
 
   /// The unit the figures of `code` are shown under for a period whose last day is `last_day`:
   /// with `successors`, an ended unit's first successor, followed to the end of the chain (the

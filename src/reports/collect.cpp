@@ -142,12 +142,16 @@ struct Collector::State {
   std::unordered_map<std::uint32_t, OverdueAcc> overdue;       // unit
   std::unordered_map<std::uint32_t, TimeAcc> procedure_times;
   std::size_t read = 0;
+  const engine::UnitRegister* register_ = nullptr;
+  std::set<std::string, std::less<>> unknown_units;  // counting units the register lacks
+  std::int64_t unknown_dossiers = 0;
 
   // A dossier's keys (§8.3), its names offered for them.
   struct Keys {
     std::uint32_t unit, field, procedure;
   };
-  Keys keys_of(const Dossier& d, const engine::ProcedureRule* rule, Moment received);
+  Keys keys_of(const Dossier& d, std::string_view unit, const engine::ProcedureRule* rule,
+               Moment received);
 
   // What one dossier adds to each report.
   void add_results(const Keys& k, const engine::PeriodCounts& c, const Dossier& d,
@@ -163,6 +167,11 @@ struct Collector::State {
                              std::uint32_t id) {
     return names[id].name;
   }
+  // A unit's display name: the register's, else its dossiers' DonViXuLy.
+  std::string unit_name(std::uint32_t u) {
+    const std::string_view registered = register_->name_of(units.name(u));
+    return registered.empty() ? name_of(unit_names, u) : std::string(registered);
+  }
   ResultsReport results_report(const Inputs& inputs);
   ClaimedReport claimed_report(const Inputs& inputs, const ResultsReport& ours);
   ReductionReport reduction_report(const Inputs& inputs);
@@ -170,11 +179,14 @@ struct Collector::State {
 };
 
 Collector::Collector(const calendar::WorkingCalendar& calendar, const engine::Catalogue& catalogue,
-                     Inputs inputs)
+                     Inputs inputs, const engine::UnitRegister& units)
     : calendar_(calendar),
       catalogue_(catalogue),
+      units_(units),
       inputs_(std::move(inputs)),
-      state_(std::make_unique<State>()) {}
+      state_(std::make_unique<State>()) {
+  state_->register_ = &units_;
+}
 
 Collector::~Collector() = default;
 
@@ -187,15 +199,27 @@ void Collector::add(const DossierTimeline& tl) {
   const engine::Judgement j = engine::judgement_of(eval_);
   const engine::PeriodCounts c = engine::count_in_period(j, inputs_.period.start);
   if (!c.handled() && !c.handled_766) return;
-  const State::Keys k = s.keys_of(d, rule, j.received);
+  const std::string_view counting = units_.counting_unit(d, inputs_.units.options.count_under);
+  if (!units_.empty() && units_.find(counting) == nullptr) {
+    ++s.unknown_dossiers;
+    if (s.unknown_units.find(counting) == s.unknown_units.end()) {
+      s.unknown_units.emplace(counting);
+      if (s.unknown_units.size() > kMaxUnknownUnitsListed)
+        s.unknown_units.erase(--s.unknown_units.end());
+    }
+  }
+  const std::string_view shown =
+      units_.shown_as(counting, inputs_.period.last_day(), inputs_.units.options.successors);
+  const State::Keys k = s.keys_of(d, shown, rule, j.received);
   if (c.handled()) s.add_results(k, c, d, eval_);
   if (c.resolved) s.add_reduction(k, c, j, eval_, rule, calendar_);
   if (c.handled_766) s.add_766(k, c, j, eval_, calendar_);
 }
 
-// Keys (§8.3): unit = MaHoSo prefix; field = MaLinhVuc, else the catalogue's; procedure = the
-// catalogue's code (a province-local code joins its national one), else MaTTHC.
-Collector::State::Keys Collector::State::keys_of(const Dossier& d,
+// Keys (§8.3): unit = the unit the register shows the dossier under (the MaHoSo prefix without
+// a register); field = MaLinhVuc, else the catalogue's; procedure = the catalogue's code (a
+// province-local code joins its national one), else MaTTHC.
+Collector::State::Keys Collector::State::keys_of(const Dossier& d, std::string_view unit,
                                                  const engine::ProcedureRule* rule,
                                                  Moment received) {
   const auto own_or_rule = [rule](const std::string& own, std::string engine::ProcedureRule::*m) {
@@ -203,7 +227,7 @@ Collector::State::Keys Collector::State::keys_of(const Dossier& d,
                         : (rule != nullptr ? std::string_view(rule->*m) : "");
   };
   Keys k{};
-  k.unit = units.id(d.unit_code());
+  k.unit = units.id(unit);
   k.field = fields.id(own_or_rule(d.field_code, &engine::ProcedureRule::field_code));
   k.procedure = procedures.id(rule != nullptr ? std::string_view(rule->code) : d.procedure_code);
   unit_names[k.unit].offer(d.unit_name, received, d.code);
@@ -273,6 +297,8 @@ void Collector::State::add_766(const Keys& k, const engine::PeriodCounts& c,
 
 Reports Collector::finish() {
   State& s = *state_;
+  inputs_.units.unknown_dossiers = s.unknown_dossiers;
+  inputs_.units.unknown_units.assign(s.unknown_units.begin(), s.unknown_units.end());
   Reports out;
   out.dossiers_read = s.read;
   out.results = s.results_report(inputs_);
@@ -296,7 +322,7 @@ ResultsReport Collector::State::results_report(const Inputs& inputs) {
   }
   for (const auto& [unit_code, field_ids] : order) {
     const std::uint32_t u = unit_ids[unit_code];
-    ResultsRow subtotal{unit_code, name_of(unit_names, u), std::nullopt, "", {}};
+    ResultsRow subtotal{unit_code, unit_name(u), std::nullopt, "", {}};
     const std::size_t at = r.rows.size();
     r.rows.push_back(subtotal);
     for (const auto& [field_code, f] : field_ids) {
@@ -345,22 +371,21 @@ ReductionReport Collector::State::reduction_report(const Inputs& inputs) {
   ReductionAcc total;
   for (std::size_t i = 0; i < keys.size();) {
     const std::uint32_t u = std::get<0>(keys[i]);
-    const std::string unit_name = name_of(unit_names, u);
+    const std::string name = unit_name(u);
     const std::size_t unit_row = r.rows.size();
-    r.rows.push_back({units.name(u), unit_name, std::nullopt, "", std::nullopt, "", {}});
+    r.rows.push_back({units.name(u), name, std::nullopt, "", std::nullopt, "", {}});
     ReductionAcc unit_acc;
     while (i < keys.size() && std::get<0>(keys[i]) == u) {
       const std::uint32_t f = std::get<1>(keys[i]);
       const std::string field_name = name_of(field_names, f);
       const std::size_t field_row = r.rows.size();
-      r.rows.push_back(
-          {units.name(u), unit_name, fields.name(f), field_name, std::nullopt, "", {}});
+      r.rows.push_back({units.name(u), name, fields.name(f), field_name, std::nullopt, "", {}});
       ReductionAcc field_acc;
       while (i < keys.size() && std::get<0>(keys[i]) == u && std::get<1>(keys[i]) == f) {
         const std::uint32_t p = std::get<2>(keys[i]);
         ReductionAcc& acc = reduction[keys[i]];
         field_acc.add(acc);
-        r.rows.push_back({units.name(u), unit_name, fields.name(f), field_name, procedures.name(p),
+        r.rows.push_back({units.name(u), name, fields.name(f), field_name, procedures.name(p),
                           name_of(procedure_names, p), acc.figures(day)});
         ++i;
       }
@@ -386,7 +411,7 @@ Index766Report Collector::State::index766_report(const Inputs& inputs) {
   for (const auto& [u, counts] : index766) unit_ids.push_back(u);
   std::sort(unit_ids.begin(), unit_ids.end(), by_code(units));
   for (const std::uint32_t u : unit_ids) {
-    r.rows.push_back({units.name(u), name_of(unit_names, u), index766[u]});
+    r.rows.push_back({units.name(u), unit_name(u), index766[u]});
     r.total.add(index766[u]);
   }
   std::vector<std::uint32_t> procedure_ids;
@@ -421,8 +446,14 @@ std::string catalogue_version(const engine::Catalogue& catalogue) {
   return "sha256:" + sha256_hex(text).substr(0, 16);
 }
 
+const engine::UnitRegister& no_units() {
+  static const engine::UnitRegister none;
+  return none;
+}
+
 Inputs make_inputs(const Period& period, Moment as_of, const calendar::WorkingCalendar& calendar,
-                   const engine::Catalogue& catalogue, const engine::Settings& settings) {
+                   const engine::Catalogue& catalogue, const engine::Settings& settings,
+                   const engine::UnitRegister& units, const engine::UnitOptions& unit_options) {
   Inputs in;
   in.period = period;
   in.as_of = as_of;
@@ -435,12 +466,15 @@ Inputs make_inputs(const Period& period, Moment as_of, const calendar::WorkingCa
   in.catalogue_version = catalogue_version(catalogue);
   in.settings = settings;
   in.day_length = calendar.day_length();
+  if (!units.empty()) in.units.register_version = units.version();
+  in.units.options = unit_options;
   return in;
 }
 
 Result<Reports> build_reports(store::Reader& reader, const calendar::WorkingCalendar& calendar,
-                              const engine::Catalogue& catalogue, const Inputs& inputs) {
-  Collector collector(calendar, catalogue, inputs);
+                              const engine::Catalogue& catalogue, const Inputs& inputs,
+                              const engine::UnitRegister& units) {
+  Collector collector(calendar, catalogue, inputs, units);
   store::PeriodFilter filter;
   filter.start = inputs.period.start;
   filter.end = inputs.period.end;

@@ -8,6 +8,7 @@
 #include "domain/dossier.hpp"
 #include "engine/catalogue.hpp"
 #include "engine/evaluation.hpp"
+#include "engine/units.hpp"
 #include "reports/model.hpp"
 
 #include <cstdint>
@@ -25,19 +26,27 @@ class Reader;
 
 namespace tthc::reports {
 
-/// The recorded inputs of a report of `period` judged as of `as_of`.
+/// The empty register: no file, every unit code its own unit.
+const engine::UnitRegister& no_units();
+
+/// The recorded inputs of a report of `period` judged as of `as_of`, grouped by `units` (an
+/// empty register: every unit code its own unit, as before there was one).
 Inputs make_inputs(const Period& period, Moment as_of, const calendar::WorkingCalendar& calendar,
-                   const engine::Catalogue& catalogue, const engine::Settings& settings);
+                   const engine::Catalogue& catalogue, const engine::Settings& settings,
+                   const engine::UnitRegister& units = no_units(),
+                   const engine::UnitOptions& unit_options = {});
 
 /// "sha256:<16 hex>" of the catalogue's codes and limits, in code order.
 std::string catalogue_version(const engine::Catalogue& catalogue);
 
 /// Accumulates the three reports from timelines given in any order (the result does not depend
-/// on it). Not thread-safe; the calendar and catalogue must outlive it.
+/// on it). Each dossier counts under one unit: the register's counting unit as shown for the
+/// period (so a period across 1 July 2025 counts a dossier once, under the successor). Not
+/// thread-safe; the calendar, catalogue and register must outlive it.
 class Collector {
  public:
   Collector(const calendar::WorkingCalendar& calendar, const engine::Catalogue& catalogue,
-            Inputs inputs);
+            Inputs inputs, const engine::UnitRegister& units = no_units());
   ~Collector();
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
@@ -51,6 +60,7 @@ class Collector {
   struct State;
   const calendar::WorkingCalendar& calendar_;
   const engine::Catalogue& catalogue_;
+  const engine::UnitRegister& units_;
   Inputs inputs_;
   engine::Evaluation eval_;  // reused: judging allocates nothing once warm
   std::unique_ptr<State> state_;
@@ -59,6 +69,7 @@ class Collector {
 /// Reads the store (Reader::scan_period: only the dossiers that can count) and builds the
 /// reports.
 Result<Reports> build_reports(store::Reader& reader, const calendar::WorkingCalendar& calendar,
-                              const engine::Catalogue& catalogue, const Inputs& inputs);
+                              const engine::Catalogue& catalogue, const Inputs& inputs,
+                              const engine::UnitRegister& units = no_units());
 
 }  // namespace tthc::reports

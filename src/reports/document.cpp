@@ -82,6 +82,21 @@ Row total_row() {
   return {RowLevel::Total, {Cell::of(std::string()), Cell::of("Tổng cộng")}};
 }
 
+// The unit register's version and settings, and the dossiers under units it lacks: recorded only
+// with a register, so other reports keep their bytes.
+void add_unit_inputs(Document& d, const UnitInputs& u) {
+  if (!u.recorded()) return;
+  d.inputs.emplace_back(
+      "Danh mục đơn vị",
+      u.register_version + "; successors = " + (u.options.successors ? "true" : "false") +
+          "; count_under = " + std::string(engine::to_string(u.options.count_under)));
+  if (u.unknown_dossiers == 0) return;
+  std::string codes;
+  for (const auto& c : u.unknown_units) codes += (codes.empty() ? "" : ", ") + c;
+  d.inputs.emplace_back("Đơn vị không có trong danh mục",
+                        std::to_string(u.unknown_dossiers) + " hồ sơ (" + codes + ")");
+}
+
 Document frame(Kind kind, const Inputs& in, std::string sheet) {
   Document d;
   d.sheet = std::move(sheet);
@@ -104,6 +119,7 @@ Document frame(Kind kind, const Inputs& in, std::string sheet) {
                         "; due_soon = " + due_soon_label(in) +
                         "; period_start_day = " + std::to_string(in.period.start_day)},
   };
+  add_unit_inputs(d, in.units);
   return d;
 }
 

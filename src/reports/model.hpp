@@ -4,6 +4,7 @@
 
 #include "domain/claimed_stats.hpp"
 #include "engine/rules.hpp"
+#include "engine/units.hpp"
 #include "reports/period.hpp"
 
 #include <cstdint>
@@ -36,6 +37,22 @@ std::optional<Format> parse_format(std::string_view text);
 /// The HTTP Content-Type of a format.
 std::string_view content_type(Format f);
 
+/// Unknown unit codes listed in a report at most (they come from payloads).
+inline constexpr std::size_t kMaxUnknownUnitsListed = 50;
+
+/// How the report groups dossiers by unit: the register's version, the [units] settings, and
+/// the dossiers counted under a unit code the register lacks (filled by the collector).
+struct UnitInputs {
+  std::string register_version;  ///< empty: no register (every unit code is its own unit)
+  engine::UnitOptions options;
+  std::int64_t unknown_dossiers = 0;       ///< counted under a code the register lacks
+  std::vector<std::string> unknown_units;  ///< those codes, the first kMaxUnknownUnitsListed
+
+  /// Whether the report records them: not without a register, so reports of stores without
+  /// one keep their bytes.
+  bool recorded() const { return !register_version.empty(); }
+};
+
 /// What produced a report, recorded in it: the same inputs and data give the same bytes.
 struct Inputs {
   Period period;
@@ -45,6 +62,7 @@ struct Inputs {
   std::string catalogue_version;       ///< fingerprint of the procedure catalogue's limits
   engine::Settings settings;
   Duration day_length{std::chrono::hours{8}};
+  UnitInputs units;
 
   /// The period has ended: judged at E.
   bool closed() const { return as_of >= period.end; }

@@ -120,6 +120,25 @@ std::string report_json(Kind kind, const Inputs& in, const Rows& rows, RowJson r
   return out;
 }
 
+// "units": the register's version, the [units] settings and the dossiers counted under unit
+// codes the register lacks; written only with a register, so other reports keep their bytes.
+std::string units_json_line(const UnitInputs& u) {
+  std::string unknown = "[";
+  for (std::size_t i = 0; i < u.unknown_units.size(); ++i) {
+    unknown += (i > 0 ? ", " : "") + json_string(u.unknown_units[i]);
+  }
+  unknown += "]";
+  return "  \"units\": " +
+         JsonObject()
+             .text("register_version", u.register_version)
+             .boolean("successors", u.options.successors)
+             .text("count_under", engine::to_string(u.options.count_under))
+             .count("unknown_dossiers", u.unknown_dossiers)
+             .raw("unknown_units", unknown)
+             .str() +
+         ",\n";
+}
+
 }  // namespace
 
 std::string inputs_json_lines(const Inputs& in) {
@@ -136,6 +155,7 @@ std::string inputs_json_lines(const Inputs& in) {
   out += "  \"calendar_version\": " + json_string(in.calendar_version) + ",\n";
   out += "  \"provisional_years\": " + years + ",\n";
   out += "  \"catalogue_version\": " + json_string(in.catalogue_version) + ",\n";
+  if (in.units.recorded()) out += units_json_line(in.units);
   out += "  \"settings\": " +
          JsonObject()
              .text("pause_policy", engine::to_string(in.settings.pause_policy))

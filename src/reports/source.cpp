@@ -8,6 +8,10 @@
 
 namespace tthc::reports {
 
+const engine::UnitRegister& ReportSource::unit_register() const {
+  return units != nullptr ? *units : no_units();
+}
+
 Result<Moment> report_moment(const Period& period, std::optional<Moment> as_of, Moment now) {
   if (as_of) {
     if (*as_of <= period.start || *as_of > period.end) {
@@ -30,9 +34,9 @@ Result<Reports> build_reports(const ReportSource& source, const Period& period, 
     return Error{"no store at " + source.db.string()};
   }
   TTHC_TRY(auto reader, store::Reader::open(source.db));
-  const Inputs inputs =
-      make_inputs(period, as_of, *source.calendar, *source.catalogue, source.settings);
-  return build_reports(reader, *source.calendar, *source.catalogue, inputs);
+  const Inputs inputs = make_inputs(period, as_of, *source.calendar, *source.catalogue,
+                                    source.settings, source.unit_register(), source.unit_options);
+  return build_reports(reader, *source.calendar, *source.catalogue, inputs, source.unit_register());
 }
 
 Result<ClaimedReport> claimed_for_metric(const ReportSource& source, Moment now) {

@@ -5,6 +5,7 @@
 #include "base/result.hpp"
 #include "calendar/working_calendar.hpp"
 #include "engine/catalogue.hpp"
+#include "engine/units.hpp"
 #include "reports/model.hpp"
 
 #include <filesystem>
@@ -15,14 +16,19 @@
 
 namespace tthc::reports {
 
-/// Immutable once built; the calendar and catalogue must outlive it. Safe to use from several
-/// threads: every build opens its own store connection.
+/// Immutable once built; the calendar, catalogue and unit register must outlive it. Safe to use
+/// from several threads: every build opens its own store connection.
 struct ReportSource {
   std::filesystem::path db;
   const calendar::WorkingCalendar* calendar = nullptr;
   const engine::Catalogue* catalogue = nullptr;
   engine::Settings settings;
   int period_start_day = 1;  ///< [reports] period_start_day
+  /// The unit register (null: none, every unit code its own unit) and [units] settings.
+  const engine::UnitRegister* units = nullptr;
+  engine::UnitOptions unit_options;
+
+  const engine::UnitRegister& unit_register() const;
 };
 
 /// The moment a report of `period` is judged as of: `as_of` when given (it must be after S and
