@@ -3,6 +3,7 @@
 
 #include "api/bearer_auth.hpp"
 #include "api/board_parts.hpp"
+#include "api/json_parts.hpp"
 #include "api/stored_dossier.hpp"
 #include "base/clock.hpp"
 #include "board/svg.hpp"
@@ -351,14 +352,37 @@ json::object overview(const BoardState& b, const live::LiveState& s, Moment now)
   body["now"] = now_json(total_now);
   body["month"] = std::move(month);
   body["units"] = std::move(units);
+  // Dossiers counted under a unit code the unit register lacks: the board's notice; the codes
+  // are listed by /api/v1/units/unknown.
+  body["unknown_units"] = json::object{{"dossiers", s.unknown_unit_dossiers()}};
   return body;
 }
 
-http::Response unit_page_data(const BoardState& b, const std::string& code, Moment now) {
+json::object unknown_units_json(const live::LiveState& s, Moment now) {
+  json::array units;
+  for (const live::UnknownUnit& u : s.unknown_units()) {
+    const auto id = s.units().find(u.code);
+    units.push_back(json::object{{"unit", u.code},
+                                 {"name", id ? s.unit_name(*id) : std::string()},
+                                 {"dossiers", u.dossiers},
+                                 {"first_received", json_moment(u.first_received)},
+                                 {"last_received", json_moment(u.last_received)}});
+  }
+  return {{"as_of", format_iso(now)},
+          {"dossiers", s.unknown_unit_dossiers()},
+          {"units", std::move(units)}};
+}
+
+http::Response unit_page_data(const BoardState& b, const std::string& asked, Moment now) {
   const BoardOptions& o = b.options;
   return o.monitor.with_state([&](const live::LiveState& s) -> http::Response {
+    // An ended unit's code answers for the unit that took it over, and says so.
+    const std::string code(s.unit_in_force(asked));
     const auto id = s.units().find(code);
-    if (!id || *id == 0) return http::error_response(404, "no unit " + quote_for_error(code));
+    if (!id || *id == 0) {
+      return http::error_response(
+          404, "no unit " + quote_for_error(asked) + (code != asked ? " (now " + code + ")" : ""));
+    }
     const std::uint32_t u = *id;
     json::array fields;
     std::vector<std::uint32_t> field_ids;
@@ -407,6 +431,10 @@ http::Response unit_page_data(const BoardState& b, const std::string& code, Mome
     body["version"] = s.version();
     body["unit"] = code;
     body["name"] = s.unit_name(u);
+    if (code != asked) {
+      body["requested"] = asked;
+      body["note"] = asked + " has ended; its dossiers count under " + code + ", the unit in force";
+    }
     body["day_seconds"] = o.calendar.day_length().count();
     body["now"] = now_json(u < s.now_by_unit().size() ? s.now_by_unit()[u] : live::NowFigures{});
     body["month"] = month_json(u < s.month().size() ? s.month()[u] : live::MonthFigures{});
@@ -507,6 +535,11 @@ void add_board(http::Router& router, const Clock& clock, BoardOptions options) {
                body["freshness"] = freshness_json(b->options, now);
                body["calendar"] = calendar_json(b->options.calendar, now);
                return json_response(body);
+             }));
+  router.add("GET", "/api/v1/units/unknown", guarded([b](const http::Request&) {
+               const Moment now = b->now();
+               return json_response(b->options.monitor.with_state(
+                   [&](const live::LiveState& s) { return unknown_units_json(s, now); }));
              }));
   router.add("GET", "/api/v1/units/{unit}", guarded([b](const http::Request& req) {
                return unit_page_data(*b, std::string(req.param("unit").value_or("")), b->now());

@@ -7,6 +7,8 @@
 //   GET /assets/{file}                          the front-end, built into the executable
 //   GET /api/v1/overview                        tiles, units worst first, freshness, calendar
 //   GET /api/v1/units/{unit}                    one unit: fields, departments, month figures
+//                                               (an ended unit's code: the unit in force)
+//   GET /api/v1/units/unknown                   unit codes the unit register lacks
 //   GET /api/v1/trend[.svg]                     12 calendar months: received, resolved, rate
 //   GET /api/v1/overview/ranking.svg            units by this month's on-time rate
 //   GET /api/v1/dossiers/{MaHoSo}/timeline.svg  one dossier's timeline picture

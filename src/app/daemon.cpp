@@ -144,6 +144,8 @@ void Daemon::build_monitor() {
   auto log = log_;
   live::MonitorOptions monitor_options;
   monitor_options.db = settings().store.path;
+  // The live figures count under the units in force: the register maps ended units.
+  monitor_options.units = {&*units_, settings().units.count_under};
   monitor_options.log = spdlog_log(log);
   monitor_options.loaded = [this, log](const live::LoadStats& s) {
     log->info("live state ready: {} dossiers judged, {} in process, in {:.1f} s", s.dossiers,

@@ -8,6 +8,9 @@
 
 namespace tthc::live {
 
+// A record for every stored dossier: its size is the daemon's memory per dossier (README).
+static_assert(sizeof(Record) <= 56);
+
 namespace {
 
 // Empties a text and gives its memory back.
@@ -93,10 +96,11 @@ std::optional<double> MonthFigures::rate_766() const {
 }
 
 LiveState::LiveState(const engine::Catalogue& catalogue, const calendar::WorkingCalendar& calendar,
-                     engine::Settings settings, Moment now)
+                     engine::Settings settings, Moment now, UnitCounting units)
     : catalogue_(catalogue),
       calendar_(calendar),
       settings_(settings),
+      counting_(units),
       now_(now),
       month_start_(first_of_month(now)),
       next_month_start_(add_months(now, 1)) {}
@@ -112,23 +116,54 @@ const std::string& LiveState::unit_name(std::uint32_t unit) const {
   return unit < unit_names_.size() ? unit_names_[unit] : none;
 }
 
+std::string_view LiveState::unit_in_force(std::string_view code) const {
+  // The live figures are the current period's: an ended unit counts under its successor.
+  return counting_.units != nullptr ? counting_.units->shown_as(code, day_of(now_), true) : code;
+}
+
+LiveState::CountingUnit LiveState::counting_unit(const Dossier& d) {
+  const engine::UnitRegister* reg = counting_.units;
+  const std::string_view code =
+      reg != nullptr ? reg->counting_unit(d, counting_.under) : d.unit_code();
+  const std::uint32_t id = counting_codes_.id(code);
+  constexpr std::uint32_t kUnmapped = 0xFFFFFFFF;
+  if (id >= shown_.size()) shown_.resize(id + 1, CountingUnit{kUnmapped});
+  if (shown_[id].unit != kUnmapped) return shown_[id];
+  // A code met for the first time: mapped once.
+  CountingUnit& c = shown_[id];
+  c.unit = units_.id(unit_in_force(code));
+  if (c.unit >= unit_names_.size()) unit_names_.resize(c.unit + 1);
+  if (reg != nullptr && !reg->empty()) {
+    // No code at all (a MaHoSo without a unit prefix) is not an unknown unit.
+    c.unknown = !code.empty() && reg->find(code) == nullptr;
+    const std::string_view name = reg->name_of(units_.name(c.unit));
+    c.named = !name.empty();
+    if (c.named) unit_names_[c.unit] = name;
+  }
+  return c;
+}
+
 void LiveState::update(DossierId id, DossierTimeline timeline, Moment now) {
   assert(id >= 0);
   now_ = std::max(now_, now);
   const Dossier& d = timeline.dossier;
-  const std::uint32_t unit = units_.id(d.unit_code());
-  if (unit >= unit_names_.size()) unit_names_.resize(unit + 1);
-  if (!d.unit_name.empty()) unit_names_[unit] = d.unit_name;
+  const CountingUnit unit = counting_unit(d);
+  if (!d.unit_name.empty() && !unit.named) unit_names_[unit.unit] = d.unit_name;
   strip(timeline);
   const engine::ProcedureRule* rule = catalogue_.find(d.procedure_code);
-  judge(id, timeline, rule, now, true);
+  judge(id, timeline, rule, unit, now, true);
+}
+
+LiveState::CountingUnit LiveState::counted_as(DossierId id) const {
+  const Record& r = records_[static_cast<std::size_t>(id)];
+  return {r.unit, (r.flags & kFlagUnknownUnit) != 0, false};
 }
 
 void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
-                      Moment now, bool hold) {
+                      CountingUnit unit, Moment now, bool hold) {
   engine::evaluate(timeline, rule, calendar_, settings_, now, eval_);
   std::uint32_t current_department = 0;
-  const Record after = record_of(timeline, rule, current_department);
+  const Record after = record_of(timeline, rule, unit, current_department);
 
   const auto index = static_cast<std::size_t>(id);
   if (index >= records_.size()) records_.resize(index + 1);
@@ -137,9 +172,11 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
   if (before.present) {
     count_month(before, -1);
     count_now(before, -1);
+    if ((before.flags & kFlagUnknownUnit) != 0) --unknown_unit_dossiers_;
   } else {
     ++tracked_;
   }
+  if ((after.flags & kFlagUnknownUnit) != 0) ++unknown_unit_dossiers_;
   slot = after;
   count_month(after, +1);
   count_now(after, +1);
@@ -176,17 +213,17 @@ void LiveState::judge(DossierId id, DossierTimeline& timeline, const engine::Pro
 }
 
 Record LiveState::record_of(const DossierTimeline& timeline, const engine::ProcedureRule* rule,
-                            std::uint32_t& current_department) {
+                            CountingUnit unit, std::uint32_t& current_department) {
   const Dossier& d = timeline.dossier;
   Record r;
   r.present = true;
   r.judgement = engine::judgement_of(eval_);
-  r.unit = units_.id(d.unit_code());
+  r.unit = unit.unit;
   const std::string_view field = !d.field_code.empty()
                                      ? std::string_view(d.field_code)
                                      : (rule != nullptr ? std::string_view(rule->field_code) : "");
   r.field = fields_.id(field);
-  r.flags = eval_.flags;
+  r.flags = eval_.flags | (unit.unknown ? kFlagUnknownUnit : 0U);
   r.extensions = static_cast<std::uint16_t>(std::min<std::size_t>(eval_.extensions.size(), 0xFFFF));
   r.channel = d.channel;
   r.status = d.status;
@@ -223,7 +260,7 @@ std::size_t LiveState::advance(Moment now) {
     auto it = held_.find(id);
     // Entries left behind by a later judgement (or a dossier no longer held) are skipped.
     if (it == held_.end() || it->second.next_change != at) continue;
-    judge(id, it->second.timeline, it->second.rule, now, false);
+    judge(id, it->second.timeline, it->second.rule, counted_as(id), now, false);
     ++judged;
   }
   if (now >= next_month_start_) turn_month(now);
@@ -237,7 +274,7 @@ std::size_t LiveState::reevaluate_all(Moment now) {
   for (const auto& [id, h] : held_) ids.push_back(id);
   for (DossierId id : ids) {
     Held& h = held_.at(id);
-    judge(id, h.timeline, h.rule, now, false);
+    judge(id, h.timeline, h.rule, counted_as(id), now, false);
   }
   if (now >= next_month_start_) turn_month(now);
   return ids.size();
@@ -341,10 +378,31 @@ std::vector<MonthFigures> LiveState::calendar_months(Moment first, int count) co
   return out;
 }
 
+std::vector<UnknownUnit> LiveState::unknown_units() const {
+  std::vector<UnknownUnit> out;
+  if (unknown_unit_dossiers_ == 0) return out;
+  std::unordered_map<std::uint32_t, std::size_t> at;  // unit id -> index into out
+  for (const Record& r : records_) {
+    if (!r.present || (r.flags & kFlagUnknownUnit) == 0) continue;
+    const auto [it, added] = at.try_emplace(r.unit, out.size());
+    if (added) out.push_back({units_.name(r.unit), 0, std::nullopt, std::nullopt});
+    UnknownUnit& u = out[it->second];
+    ++u.dossiers;
+    if (!r.judgement.counted) continue;
+    const Moment received = r.judgement.received;
+    if (!u.first_received || received < *u.first_received) u.first_received = received;
+    if (!u.last_received || received > *u.last_received) u.last_received = received;
+  }
+  std::sort(out.begin(), out.end(),
+            [](const UnknownUnit& a, const UnknownUnit& b) { return a.code < b.code; });
+  return out;
+}
+
 ListPage LiveState::list(const ListFilter& filter, Moment now, std::size_t offset,
                          std::size_t limit) const {
   std::optional<std::uint32_t> unit, field, department;
-  if (!filter.unit.empty() && !(unit = units_.find(filter.unit))) return {};
+  // An ended unit's code lists the dossiers of the unit that took it over.
+  if (!filter.unit.empty() && !(unit = units_.find(unit_in_force(filter.unit)))) return {};
   if (!filter.field.empty() && !(field = fields_.find(filter.field))) return {};
   if (!filter.department.empty() && !(department = departments_.find(filter.department))) {
     return {};

@@ -13,6 +13,11 @@
 // month turns), and the timeline — without the texts judging does not read — of the dossiers
 // still in process (or with facts dated in the future).
 //
+// Units: a dossier counts under the unit in force now (the unit register's successor of the
+// unit it counts under, engine/units.hpp), so a unit that ended in the 2025 reorganisation
+// shows under the unit that took it over; a code the (non-empty) register lacks is counted as
+// its own unit and flagged (kFlagUnknownUnit). With no register every code is its own unit.
+//
 // Pure: no clock and no I/O; `now` is an argument. Not thread-safe: one owner (live::Monitor)
 // or a lock around every call.
 
@@ -22,6 +27,7 @@
 #include "engine/evaluation.hpp"
 #include "engine/period.hpp"
 #include "engine/rules.hpp"
+#include "engine/units.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -55,13 +61,19 @@ class Names {
   std::unordered_map<std::string_view, std::uint32_t> index_;
 };
 
+/// A Record::flags bit of the live state's own, beside engine::Flag's (which use the low bits):
+/// the unit the dossier counts under is not in the unit register (a non-empty one).
+inline constexpr std::uint32_t kFlagUnknownUnit = 1U << 31;
+
 /// What every figure needs of one dossier as judged now.
 struct Record {
   engine::Judgement judgement;
-  std::uint32_t unit = 0;             ///< Names id of the unit code (MaHoSo prefix)
+  /// Names id of the unit the dossier counts under now: the receiving unit (MaHoSo prefix) or
+  /// the resolving one (UnitCounting), shown as the unit in force (an ended unit's successor).
+  std::uint32_t unit = 0;
   std::uint32_t field = 0;            ///< Names id of the field code
   std::uint32_t late_department = 0;  ///< department holding an overdue current step; 0: none
-  std::uint32_t flags = 0;            ///< engine::Flag bits
+  std::uint32_t flags = 0;            ///< engine::Flag bits and kFlagUnknownUnit
   std::uint16_t extensions = 0;
   Channel channel = Channel::InPerson;
   Status status = Status::Registered;
@@ -69,6 +81,20 @@ struct Record {
   bool at_risk = false;
 
   bool pending() const { return judgement.counted && !judgement.ended; }
+};
+
+/// Which unit a dossier's figures count under ([units] count_under) and the register that maps
+/// ended units to their successors. No register (or an empty one): every code its own unit.
+struct UnitCounting {
+  const engine::UnitRegister* units = nullptr;  ///< must outlive the state
+  engine::CountUnder under = engine::CountUnder::Resolving;
+};
+
+/// A unit code the register lacks, with the dossiers counted under it (no personal data).
+struct UnknownUnit {
+  std::string code;
+  std::int64_t dossiers = 0;
+  std::optional<Moment> first_received, last_received;  ///< NgayTiepNhan of the counted ones
 };
 
 class LiveState;
@@ -169,7 +195,7 @@ struct ListPage {
 class LiveState {
  public:
   LiveState(const engine::Catalogue& catalogue, const calendar::WorkingCalendar& calendar,
-            engine::Settings settings, Moment now);
+            engine::Settings settings, Moment now, UnitCounting units = {});
   LiveState(const LiveState&) = delete;
   LiveState& operator=(const LiveState&) = delete;
 
@@ -195,8 +221,15 @@ class LiveState {
   const Names& units() const { return units_; }
   const Names& fields() const { return fields_; }
   const Names& departments() const { return departments_; }
-  /// DonViXuLy as last received, by unit id.
+  /// The unit's name in the register; else DonViXuLy as last received, by unit id.
   const std::string& unit_name(std::uint32_t unit) const;
+  /// The unit whose figures `code` is counted under now: an ended unit's successor (followed to
+  /// the unit in force), else `code` itself (with no register, every code).
+  std::string_view unit_in_force(std::string_view code) const;
+  /// Dossiers counted under a unit code the register lacks (kFlagUnknownUnit).
+  std::size_t unknown_unit_dossiers() const { return unknown_unit_dossiers_; }
+  /// Those codes with their dossiers, by code; a pass over the records when there are any.
+  std::vector<UnknownUnit> unknown_units() const;
 
   Moment month_start() const { return month_start_; }
   /// By unit id (index into units()); units with no dossier this month are all zero.
@@ -250,11 +283,20 @@ class LiveState {
     bool at_risk;
   };
 
-  void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule, Moment now,
-             bool hold);
+  /// The unit a dossier counts under (a Names id in units_) and whether the register lacks it.
+  struct CountingUnit {
+    std::uint32_t unit = 0;
+    bool unknown = false;
+    bool named = false;  ///< the register names the unit (DonViXuLy does not)
+  };
+  CountingUnit counting_unit(const Dossier& d);
+  /// A judged dossier's unit, for judging it again (its DonViXuLy is not held).
+  CountingUnit counted_as(DossierId id) const;
+  void judge(DossierId id, DossierTimeline& timeline, const engine::ProcedureRule* rule,
+             CountingUnit unit, Moment now, bool hold);
   /// The record of the dossier just evaluated into eval_; sets the current step's department.
   Record record_of(const DossierTimeline& timeline, const engine::ProcedureRule* rule,
-                   std::uint32_t& current_department);
+                   CountingUnit unit, std::uint32_t& current_department);
   /// Wakes the dossier at `at`, dropping superseded entries when they pile up.
   void schedule(Moment at, DossierId id);
   void count_month(const Record& r, int sign);
@@ -266,6 +308,7 @@ class LiveState {
   const engine::Catalogue& catalogue_;
   const calendar::WorkingCalendar& calendar_;
   engine::Settings settings_;
+  UnitCounting counting_;
   Moment now_{};
   Moment month_start_{}, next_month_start_{};
 
@@ -277,6 +320,12 @@ class LiveState {
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> schedule_;
   Names units_, fields_, departments_;
   std::vector<std::string> unit_names_;
+  /// The codes dossiers count under before the register's mapping (few: the units' codes) and,
+  /// by their id, the unit each is shown under. With successors the mapping does not depend on
+  /// the day, so it is made once per code.
+  Names counting_codes_;
+  std::vector<CountingUnit> shown_;
+  std::size_t unknown_unit_dossiers_ = 0;
   std::vector<MonthFigures> month_;
   std::unordered_map<std::uint64_t, MonthFigures> month_by_field_;
   std::vector<NowFigures> now_by_unit_;

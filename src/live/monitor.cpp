@@ -27,7 +27,7 @@ Monitor::Monitor(MonitorOptions options, const Clock& clock, const engine::Catal
                  std::vector<Observer*> observers)
     : options_(std::move(options)),
       clock_(clock),
-      state_(catalogue, calendar, settings, from_unix(clock.unix_seconds())) {
+      state_(catalogue, calendar, settings, from_unix(clock.unix_seconds()), options_.units) {
   for (Observer* o : observers) state_.add_observer(o);
 }
 

@@ -30,6 +30,8 @@ struct LoadStats {
 
 struct MonitorOptions {
   std::filesystem::path db;
+  /// Which unit dossiers count under, and the unit register ([units]); none: every code its own.
+  UnitCounting units{};
   /// Problems reading the store, at error level (kept running: the next notification
   /// retries).
   Log log;

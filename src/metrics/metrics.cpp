@@ -170,6 +170,7 @@ struct Metrics::Impl {
   Family<Counter>* mismatch_family;
   Family<Counter>* extension_family;
   Gauge* unknown_procedures;
+  Gauge* unknown_units;
   Gauge* status_unknown;
   Family<Counter>* sender_family;
   LabelValues senders{is_unit_code, kMaxSenders};
@@ -324,6 +325,9 @@ void Metrics::Impl::register_label_families() {
   unknown_procedures =
       &gauge("tthc_unknown_procedure_dossiers", "Dossiers whose procedure is not in the catalogue.")
            .Add({});
+  unknown_units = &gauge("tthc_unknown_unit_dossiers",
+                         "Dossiers counted under a unit code the unit register lacks.")
+                       .Add({});
   status_unknown = &gauge("tthc_dossiers_status_unknown",
                           "Dossiers whose TrangThaiHoSo is not a status code: counted nowhere.")
                         .Add({});
@@ -484,13 +488,14 @@ void Metrics::changed(const live::Change& c) {
     if (a.late_department != 0) m.steps->at(unit, m.late_department(unit, a)).Increment();
   }
   // Gauges of dossiers carrying a flag: follow the flag's coming and going.
-  const auto follow = [&](Gauge* gauge, engine::Flag flag) {
+  const auto follow = [&](Gauge* gauge, std::uint32_t flag) {
     const bool was = b != nullptr && (b->flags & flag) != 0;
     const bool is = (a.flags & flag) != 0;
     if (was && !is) gauge->Decrement();
     if (is && !was) gauge->Increment();
   };
   follow(m.unknown_procedures, engine::kFlagUnknownProcedure);
+  follow(m.unknown_units, live::kFlagUnknownUnit);
   follow(m.status_unknown, engine::kFlagStatusUnknown);
 
   // Counters: each dossier counts once, when it first gets there; they never go down.

@@ -4,6 +4,7 @@
 #include "http/client.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/units.hpp"
 #include "support/wait.hpp"
 
 #include <gtest/gtest.h>
@@ -45,7 +46,7 @@ std::optional<std::string> header(const http::Response& r, const std::string& na
 class BoardApi : public ::testing::Test {
  protected:
   // A daemon on its own store, with or without the read token.
-  void start(bool with_token, const std::string& reports_dir = "") {
+  void start(bool with_token, const std::string& reports_dir = "", const std::string& more = "") {
     const std::string src = TTHC_SOURCE_DIR;
     dir_.write("read.token", kToken + "\n");
     const auto config = dir_.write(
@@ -54,7 +55,7 @@ class BoardApi : public ::testing::Test {
                             "[store]\npath = \"d.db\"\n[http]\nlisten = \"127.0.0.1:0\"\n" +
                             (with_token ? "read_token_file = \"read.token\"\n" : "") +
                             "[metrics]\nprovince = \"Ninh Bình\"\n[reports]\ndir = \"" +
-                            reports_dir + "\"\n");
+                            reports_dir + "\"\n" + more);
     daemon_ = std::make_unique<test::Daemon>(
         TTHC_EXECUTABLE, std::vector<std::string>{"run", "--config", config.string()},
         TTHC_SOURCE_DIR);
@@ -144,6 +145,69 @@ TEST_F(BoardApi, OverviewEqualsTheMetricsAndNamesTheLateDepartment) {
   EXPECT_EQ(get("/api/v1/snapshots/2026-03/..%2F..%2Fd.db").status, 404);
   EXPECT_EQ(get("/api/v1/reports/results/diff?month=2026-03").status, 404);  // no snapshots
   EXPECT_EQ(get("/api/v1/reports/results/diff?month=2026-13").status, 400);
+}
+
+// With the unit register: a dossier received at a district that ended on 1/7/2025 counts under
+// the ward that took it over (the district's code answers for it and says so), and a code the
+// register lacks is counted and listed behind the token.
+TEST_F(BoardApi, UnitsInForceAndUnknownUnitCodes) {
+  dir_.write("units.csv", std::string(test::kSampleUnitsCsv));
+  start(true, "", "[units]\nfile = \"units.csv\"\n");
+  const std::vector<std::pair<std::string, std::string>> bearer = {
+      {"Authorization", "Bearer " + kToken}};
+  const std::string more =
+      R"({"service":"DongBoHoSoMC","data":[)"
+      R"({"MaHoSo":"000.20.31.H42-250630-0001","MaTTHC":"1.004227","MaLinhVuc":"KHCN",)"
+      R"("TrangThaiHoSo":4,"NgayTiepNhan":"20250630090000","NgayHenTra":"20250704090000"},)"
+      R"({"MaHoSo":"000.00.99.H42-260302-0003","MaTTHC":"1.004227","MaLinhVuc":"KHCN",)"
+      R"("TrangThaiHoSo":4,"NgayTiepNhan":"20260302090000","NgayHenTra":"20260306090000"}]})";
+  auto posted = send({"POST", "/api/v1/mc", more, "application/json", {}});
+  ASSERT_TRUE(posted && posted->status == 200) << (posted ? posted->body : "");
+  ASSERT_TRUE(test::await(
+      [&] {
+        auto r = send({"GET", "/api/v1/overview", "", "", bearer});
+        return r && r->status == 200 &&
+               json::parse(r->body).at("now").at("in_process").as_int64() == 3;
+      },
+      std::chrono::seconds(10)));
+
+  const http::Response old_code = get("/api/v1/units/000.20.31.H42", bearer);
+  ASSERT_EQ(old_code.status, 200) << old_code.body;
+  const json::object u = json::parse(old_code.body).as_object();
+  EXPECT_EQ(u.at("unit").as_string(), "000.31.01.H42");
+  EXPECT_EQ(u.at("requested").as_string(), "000.20.31.H42");
+  EXPECT_EQ(u.at("name").as_string(), "UBND phường Hoa Lư");
+  EXPECT_NE(u.at("note").as_string().find("000.31.01.H42"), json::string::npos);
+  EXPECT_EQ(u.at("now").at("in_process").as_int64(), 1);
+  const json::object list =
+      json::parse(get("/api/v1/dossiers?unit=000.20.31.H42", bearer).body).as_object();
+  EXPECT_EQ(list.at("total").as_int64(), 1);
+  EXPECT_EQ(list.at("items").at(0).at("unit").as_string(), "000.31.01.H42");
+
+  const json::object o = json::parse(get("/api/v1/overview", bearer).body).as_object();
+  EXPECT_EQ(o.at("unknown_units").at("dossiers").as_int64(), 1);
+  for (const json::value& line : o.at("units").as_array()) {
+    EXPECT_NE(line.at("unit").as_string(), "000.20.31.H42");
+  }
+  EXPECT_EQ(get("/api/v1/units/unknown").status, 401);
+  const http::Response unknown = get("/api/v1/units/unknown", bearer);
+  ASSERT_EQ(unknown.status, 200) << unknown.body;
+  const json::object listed = json::parse(unknown.body).as_object();
+  EXPECT_EQ(listed.at("dossiers").as_int64(), 1);
+  ASSERT_EQ(listed.at("units").as_array().size(), 1U) << unknown.body;
+  const json::object& first = listed.at("units").at(0).as_object();
+  EXPECT_EQ(first.at("unit").as_string(), "000.00.99.H42");
+  EXPECT_EQ(first.at("dossiers").as_int64(), 1);
+  EXPECT_TRUE(first.at("first_received").as_string().starts_with("2026-03-02T09:00"))
+      << unknown.body;
+  EXPECT_EQ(first.at("last_received"), first.at("first_received"));
+
+  const std::string metrics = get("/metrics", bearer).body;
+  EXPECT_NE(metrics.find("\ntthc_unknown_unit_dossiers{province=\"Ninh Bình\"} 1\n"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(metrics.find("000.20.31.H42"), std::string::npos);
+  EXPECT_NE(metrics.find("unit=\"000.31.01.H42\""), std::string::npos);
 }
 
 TEST_F(BoardApi, PagesPicturesAndTheirHeaders) {

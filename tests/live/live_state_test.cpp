@@ -6,6 +6,7 @@
 #include "support/moments.hpp"
 #include "support/rules.hpp"
 #include "support/timelines.hpp"
+#include "support/units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -262,6 +263,122 @@ TEST_F(LiveStateTest, CountsByUnitFieldAndDepartmentFollowEveryChange) {
   EXPECT_EQ(months[1].received, received);
   EXPECT_EQ(months[1].resolved_total(), resolved);
   EXPECT_EQ(months[1].resolved[static_cast<int>(engine::Outcome::Overdue)], 1);
+}
+
+// --- Units: the 2025 reorganisation ------------------------------------------------------------
+
+class LiveUnitsTest : public ::testing::Test {
+ protected:
+  LiveUnitsTest()
+      : catalogue_({procedure_rule("1.000001", "KHCN", "5wd")}), units_(test::sample_units()) {}
+  LiveState state(engine::CountUnder under, Moment now) {
+    return LiveState(catalogue_, test::official_calendar(), engine::Settings{}, now,
+                     UnitCounting{&units_, under});
+  }
+  engine::Catalogue catalogue_;
+  engine::UnitRegister units_;
+};
+
+// Received at the district of Hoa Lư on 30/6/2025 and still in process in July: its figures are
+// the ward's that took the district over, before and after the change, and the district's code
+// finds it in the work lists. The former Hà Nam's department counts under Ninh Bình's.
+TEST_F(LiveUnitsTest, AnEndedUnitsDossierCountsUnderItsSuccessorAcrossTheChange) {
+  LiveState s = state(engine::CountUnder::Receiving, at(2025, 6, 30, 10));
+  s.update(1, dossier("000.20.31.H42-250630-0001", at(2025, 6, 30, 9)), at(2025, 6, 30, 10));
+  s.update(2, dossier("000.00.12.H35-250630-0002", at(2025, 6, 30, 9)), at(2025, 6, 30, 10));
+  const std::uint32_t ward = *s.units().find("000.31.01.H42");
+  const std::uint32_t justice = *s.units().find("000.00.12.H42");
+  EXPECT_EQ(s.record(1)->unit, ward);
+  EXPECT_EQ(s.record(2)->unit, justice);
+  EXPECT_FALSE(s.units().find("000.20.31.H42").has_value());
+  EXPECT_FALSE(s.units().find("000.00.12.H35").has_value());
+  EXPECT_EQ(s.unit_name(ward), "UBND phường Hoa Lư");  // the register's name, not DonViXuLy
+
+  s.advance(at(2025, 7, 2, 10));
+  EXPECT_EQ(s.month_start(), at(2025, 7, 1));
+  EXPECT_EQ(s.record(1)->unit, ward);
+  EXPECT_EQ(s.month().at(ward).carried_over, 1);
+  EXPECT_EQ(s.now_by_unit().at(ward).in_process(), 1);
+  EXPECT_EQ(s.now_by_unit().at(justice).in_process(), 1);
+  EXPECT_EQ(s.unit_in_force("000.20.31.H42"), "000.31.01.H42");
+
+  ListFilter by_old_code;
+  by_old_code.unit = "000.20.31.H42";
+  const ListPage page = s.list(by_old_code, at(2025, 7, 2, 10), 0, 10);
+  ASSERT_EQ(page.total, 1U);
+  EXPECT_EQ(page.items[0].code, "000.20.31.H42-250630-0001");
+  EXPECT_EQ(page.items[0].unit, ward);
+  EXPECT_EQ(s.unknown_unit_dossiers(), 0U);
+}
+
+// Received at the Justice department's desk, resolved by a commune (DonViXuLy): the setting says
+// which counts; DonViXuLy naming the ended district counts under the ward that took it over.
+TEST_F(LiveUnitsTest, TheResolvingOrTheReceivingUnitAsTheSettingSays) {
+  auto handed_over = dossier("000.00.12.H42-260302-0001", at(2026, 3, 2, 9));
+  handed_over.dossier.unit_name = "UBND xã Trường Yên";
+  auto old_name = dossier("000.00.12.H42-260302-0002", at(2026, 3, 2, 9));
+  old_name.dossier.unit_name = "UBND huyện Hoa Lư";
+
+  LiveState resolving = state(engine::CountUnder::Resolving, at(2026, 3, 2, 10));
+  resolving.update(1, handed_over, at(2026, 3, 2, 10));
+  resolving.update(2, old_name, at(2026, 3, 2, 10));
+  const std::uint32_t commune = *resolving.units().find("000.31.02.H42");
+  const std::uint32_t ward = *resolving.units().find("000.31.01.H42");
+  EXPECT_EQ(resolving.record(1)->unit, commune);
+  EXPECT_EQ(resolving.record(2)->unit, ward);
+  EXPECT_EQ(resolving.unit_name(commune), "UBND xã Trường Yên");
+  EXPECT_FALSE(resolving.units().find("000.00.12.H42").has_value());
+  // Judged again as time passes (DonViXuLy is not held): still the commune's.
+  resolving.advance(at(2026, 3, 20, 10));
+  EXPECT_EQ(resolving.record(1)->unit, commune);
+  EXPECT_EQ(resolving.now_by_unit().at(commune).state(PendingState::Overdue), 1);
+
+  LiveState receiving = state(engine::CountUnder::Receiving, at(2026, 3, 2, 10));
+  receiving.update(1, handed_over, at(2026, 3, 2, 10));
+  receiving.update(2, old_name, at(2026, 3, 2, 10));
+  const std::uint32_t justice = *receiving.units().find("000.00.12.H42");
+  EXPECT_EQ(receiving.record(1)->unit, justice);
+  EXPECT_EQ(receiving.now_by_unit().at(justice).in_process(), 2);
+  EXPECT_EQ(receiving.unit_name(justice), "Sở Tư pháp tỉnh Ninh Bình");
+  EXPECT_FALSE(receiving.units().find("000.31.02.H42").has_value());
+}
+
+// A code the register lacks is its own unit, flagged, counted and listed with its receipts; with
+// no register nothing is unknown.
+TEST_F(LiveUnitsTest, UnknownUnitCodesAreCountedAndListed) {
+  LiveState s = state(engine::CountUnder::Resolving, at(2026, 3, 6, 10));
+  // DonViXuLy is no unit of the register either: the receiving code counts.
+  const auto stranger = [](std::string code, Moment received) {
+    DossierTimeline tl = dossier(std::move(code), received);
+    tl.dossier.unit_name = "UBND phường Lạ";
+    return tl;
+  };
+  s.update(1, stranger("000.00.99.H42-260302-0001", at(2026, 3, 2, 9)), at(2026, 3, 6, 10));
+  s.update(2, stranger("000.00.99.H42-260304-0002", at(2026, 3, 4, 9)), at(2026, 3, 6, 10));
+  s.update(3, stranger("000.00.12.H42-260304-0003", at(2026, 3, 4, 9)), at(2026, 3, 6, 10));
+  s.update(4, stranger("NOPREFIX", at(2026, 3, 4, 9)), at(2026, 3, 6, 10));
+  EXPECT_EQ(s.unknown_unit_dossiers(), 2U);
+  EXPECT_NE(s.record(1)->flags & kFlagUnknownUnit, 0U);
+  EXPECT_EQ(s.record(3)->flags & kFlagUnknownUnit, 0U);
+  const std::vector<UnknownUnit> unknown = s.unknown_units();
+  ASSERT_EQ(unknown.size(), 1U);
+  EXPECT_EQ(unknown[0].code, "000.00.99.H42");
+  EXPECT_EQ(unknown[0].dossiers, 2);
+  EXPECT_EQ(unknown[0].first_received, at(2026, 3, 2, 9));
+  EXPECT_EQ(unknown[0].last_received, at(2026, 3, 4, 9));
+  const std::uint32_t own = *s.units().find("000.00.99.H42");
+  EXPECT_EQ(s.now_by_unit().at(own).in_process(), 2);
+  EXPECT_EQ(s.unit_name(own), "UBND phường Lạ");  // DonViXuLy: the register has none
+  EXPECT_EQ(s.unit_in_force("000.00.99.H42"), "000.00.99.H42");
+
+  // Judged again, the flag stays and the count does not move.
+  s.advance(at(2026, 3, 20, 10));
+  EXPECT_EQ(s.unknown_unit_dossiers(), 2U);
+
+  LiveState without(catalogue_, test::official_calendar(), engine::Settings{}, at(2026, 3, 6, 10));
+  without.update(1, stranger("000.00.99.H42-260302-0001", at(2026, 3, 2, 9)), at(2026, 3, 6, 10));
+  EXPECT_EQ(without.unknown_unit_dossiers(), 0U);
+  EXPECT_TRUE(without.unknown_units().empty());
 }
 
 }  // namespace

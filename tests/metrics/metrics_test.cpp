@@ -5,6 +5,7 @@
 #include "calendar/limit.hpp"
 #include "live/live_state.hpp"
 #include "support/calendar.hpp"
+#include "support/units.hpp"
 
 #include <gtest/gtest.h>
 
@@ -155,6 +156,35 @@ TEST(DossierFigures, StateAndOutcomeLabelsAreTheDomainsNames) {
   EXPECT_TRUE(has_line(text, R"(tthc_month_received{unit="000.00.12.H42"} 2)")) << text;
   EXPECT_TRUE(has_line(text, R"(tthc_index766_handled{unit="000.00.12.H42"} 2)")) << text;
   EXPECT_TRUE(has_line(text, R"(tthc_index766_in_time{unit="000.00.12.H42"} 0)")) << text;
+}
+
+// With a unit register: an ended unit's dossiers are labelled with the unit that took it over
+// (its code never appears), and dossiers of a code the register lacks are counted by
+// tthc_unknown_unit_dossiers.
+TEST(DossierFigures, UnitLabelsAreTheUnitsInForceAndUnknownCodesAreCounted) {
+  const engine::Catalogue catalogue = five_day_catalogue();
+  const engine::UnitRegister units = test::sample_units();
+  Metrics m(MetricsOptions{}, test::official_calendar());
+  const Moment now = make_moment(2026, 3, 20, 9);
+  live::LiveState state(catalogue, test::official_calendar(), engine::Settings{}, now,
+                        {&units, engine::CountUnder::Resolving});
+  state.add_observer(&m);
+  state.update(1, dossier("000.20.31.H42-260302-0001", "F1"), now);
+  state.update(2, dossier("000.20.31.H42-260302-0002", "F1", Status::Finished), now);
+  state.update(3, dossier("000.00.99.H42-260302-0003", "F1"), now);
+  state.settle();
+  const std::string text = m.exposition(now);
+  EXPECT_TRUE(
+      has_line(text, R"(tthc_dossiers_pending{field="F1",state="overdue",unit="000.31.01.H42"} 1)"))
+      << text;
+  EXPECT_TRUE(has_line(
+      text, R"(tthc_dossiers_resolved_total{field="F1",outcome="early",unit="000.31.01.H42"} 1)"))
+      << text;
+  EXPECT_EQ(text.find("000.20.31.H42"), std::string::npos) << text;
+  EXPECT_TRUE(has_line(text, "tthc_unknown_unit_dossiers 1")) << text;
+  EXPECT_TRUE(
+      has_line(text, R"(tthc_dossiers_pending{field="F1",state="overdue",unit="000.00.99.H42"} 1)"))
+      << text;
 }
 
 // The webhook's outcomes as recorded, each under its own label, every label there from the start.

@@ -780,6 +780,7 @@
     init(main) {
       setTitle(L('Tổng quan', 'Overview'));
       this.msg = messageBox();
+      this.unknownBox = h('div');
       this.tilesBox = h('div', { class: 'tiles-box' });
       this.monthBox = h('div');
       this.monthTitle = h('h2', { id: 'h-month' }, L('Trong tháng', 'This month'));
@@ -794,6 +795,7 @@
         h('div', { class: 'page-head' },
           h('h1', null, L('Tổng quan tình hình giải quyết hồ sơ', 'Overview of dossier processing'))),
         this.msg.el,
+        this.unknownBox,
         this.tilesBox,
         h('div', { class: 'layout-2' },
           h('div', { class: 'layout-2__main' },
@@ -817,6 +819,7 @@
       fill(this.freshBox, freshnessFacts(ov));
       fill(this.calBox, calendarFacts(ov.calendar));
       if (!changed) return;
+      this.showUnknownUnits(ov.unknown_units);
       const month = ov.month || {};
       const units = Array.isArray(ov.units) ? ov.units : [];
       // A new version need not change a figure shown here: redraw only what changed.
@@ -836,6 +839,31 @@
         this.trendAt = now;
         this.loadTrend();
       }
+    },
+    // Dossiers under unit codes the unit register lacks: a notice naming the codes, as the
+    // explanation of a dossier names an unknown procedure.
+    async showUnknownUnits(u) {
+      const count = u && isNum(u.dossiers) ? u.dossiers : 0;
+      if (!changedSince(this, 'sigUnknown', count)) return;
+      if (count === 0) {
+        fill(this.unknownBox);
+        return;
+      }
+      let codes = [];
+      try {
+        const list = await getJSON('/api/v1/units/unknown');
+        codes = Array.isArray(list.units) ? list.units : [];
+      } catch (e) {
+        codes = [];
+      }
+      const shown = codes.slice(0, 5).map((c, i) => [i ? ', ' : '', h('code', null, c.unit),
+        ` (${fmtInt(c.dossiers)})`]);
+      fill(this.unknownBox, h('div', { class: 'notice notice--warn', role: 'status', 'data-testid': 'unknown-units' },
+        h('strong', null, icon('⚠'), L(`${fmtInt(count)} hồ sơ thuộc mã đơn vị không có trong danh mục đơn vị`,
+          `${fmtInt(count)} dossiers under unit codes not in the unit register`)),
+        h('p', null, L('Các hồ sơ này được tính riêng theo mã nhận được; hãy bổ sung danh mục đơn vị (units.csv). ',
+          'They are counted under the code received; add the units to the register (units.csv). '),
+        shown.length ? [L('Mã: ', 'Codes: '), shown, codes.length > 5 ? ' …' : ''] : null)));
     },
     async fetchTrend(cur) {
       const tr = await getJSON(apiUrl('/api/v1/trend', { months: 12 }));
@@ -1115,6 +1143,7 @@
       this.msg = messageBox();
       this.h1 = h('h1', null, this.code);
       this.codeEl = h('p', { class: 'page-head__code' }, h('span', { class: 'code' }, this.code));
+      this.successorBox = h('div');
       this.tilesBox = h('div', { class: 'tiles-box' });
       this.monthTitle = h('h2', { id: 'h-unit-month' }, L('Trong tháng', 'This month'));
       this.monthBox = h('div');
@@ -1126,6 +1155,7 @@
         breadcrumb([[L('Tổng quan', 'Overview'), pageUrl('/')], [L('Đơn vị', 'Unit')]]),
         h('div', { class: 'page-head' }, this.h1, this.codeEl),
         this.msg.el,
+        this.successorBox,
         this.tilesBox,
         h('div', { class: 'layout-2' },
           h('div', { class: 'layout-2__main' },
@@ -1155,6 +1185,13 @@
       const name = u.name || u.unit || this.code;
       this.h1.textContent = name;
       setTitle(name);
+      // An ended unit's code shows the unit that took it over (the 2025 reorganisation).
+      fill(this.successorBox, u.requested && u.unit !== u.requested
+        ? h('div', { class: 'notice notice--warn', role: 'status', 'data-testid': 'unit-successor' },
+          h('p', null, L('Đơn vị ', 'Unit '), h('code', null, u.requested),
+            L(' đã kết thúc; hồ sơ của đơn vị này được tính cho đơn vị kế thừa ', ' has ended; its dossiers count under the unit that took it over, '),
+            link(pageUrl(`/units/${encodeURIComponent(u.unit)}`), h('code', null, u.unit)), '.'))
+        : null);
       const ovMonth = app.ov && app.ov.month ? app.ov.month.month : null;
       fill(this.tilesBox, tiles(u.now, u.month, { unit: this.code, month: ovMonth }));
       this.monthTitle.textContent = ovMonth ? capital(fmtMonth(ovMonth)) : L('Trong tháng', 'This month');
