@@ -80,6 +80,9 @@ struct ReportCommand {
   std::optional<std::string> as_of;     ///< --as-of: judge as of this moment
   std::optional<std::string> diff;      ///< --diff SNAPSHOT_DIR_OR_FILE
   std::optional<std::string> db;        ///< --db, overrides store.path
+  /// --merge [NAME=]DIR...: the provinces' snapshots (folders or report files) to merge.
+  std::vector<std::string> merge;
+  std::optional<std::string> merge_snapshot;  ///< --merge-snapshot OUT: a merged snapshot
 };
 
 /// Exit status of `report --diff` when the fresh report differs from the snapshot.

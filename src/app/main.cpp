@@ -175,7 +175,7 @@ Command add_simulate(CLI::App& cli, const SourceOptions& src) {
 Command add_report(CLI::App& cli, const SourceOptions& src) {
   struct State {
     ReportCommand cmd;
-    std::string out, as_of, diff, db;
+    std::string out, as_of, diff, db, merge_snapshot;
     int start_day = 0;
   };
   auto s = std::make_shared<State>();
@@ -183,9 +183,8 @@ Command add_report(CLI::App& cli, const SourceOptions& src) {
       "report",
       "a month's report: form II.06a (results), reduction, the 766 estimate, claimed statistics");
   sub->add_option("--kind", s->cmd.kind,
-                  "results, reduction, index766, claimed or dvcqg-stats (json only)")
-      ->required();
-  sub->add_option("--month", s->cmd.month, "the month, YYYY-MM")->required();
+                  "results, reduction, index766, claimed or dvcqg-stats (json only)");
+  sub->add_option("--month", s->cmd.month, "the month, YYYY-MM (not with --merge)");
   sub->add_option("--format", s->cmd.format, "json (default), csv, html or xlsx");
   sub->add_option("--period-start-day", s->start_day,
                   "periods from this day of the month before (default [reports] "
@@ -198,12 +197,17 @@ Command add_report(CLI::App& cli, const SourceOptions& src) {
                   "compare with a snapshot (its folder or JSON file); exit status 3 when "
                   "anything changed");
   sub->add_option("--db", s->db, kDbHelp);
+  sub->add_option("--merge", s->cmd.merge,
+                  "[NAME=]DIR...: merge the provinces' closed snapshots (folders or JSON files)");
+  sub->add_option("--merge-snapshot", s->merge_snapshot,
+                  "with --merge: write every merged kind and format into OUT/<period>/");
   return {sub, [s, &src] {
             if (s->start_day > 0) s->cmd.period_start_day = s->start_day;
             for (auto [target, value] : {std::pair{&s->cmd.out, &s->out},
                                          {&s->cmd.as_of, &s->as_of},
                                          {&s->cmd.diff, &s->diff},
-                                         {&s->cmd.db, &s->db}}) {
+                                         {&s->cmd.db, &s->db},
+                                         {&s->cmd.merge_snapshot, &s->merge_snapshot}}) {
               set_if_given(*target, *value);
             }
             return run_report(src, s->cmd, std::cout, std::cerr);

@@ -6,6 +6,7 @@
 
 #include "app/cli_support.hpp"
 #include "app/loading.hpp"
+#include "app/merge_command.hpp"
 #include "reports/diff.hpp"
 #include "reports/render.hpp"
 #include "reports/source.hpp"
@@ -132,6 +133,8 @@ int write_report(std::ostream& out, std::ostream& err, const std::string& bytes,
 
 int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream& out,
                std::ostream& err) {
+  if (cmd.merge_snapshot) return run_merge_snapshot(cmd, out, err);
+  if (cmd.kind.empty()) return usage(err, "--kind is required");
   const auto kind = reports::parse_kind(cmd.kind);
   if (!kind) {
     return usage(err, "--kind: not a report: \"" + cmd.kind + "\" (expected " +
@@ -145,6 +148,8 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
   if (!reports::available(*kind, *format)) {
     return usage(err, "--format: " + cmd.kind + " is written as json only");
   }
+  if (!cmd.merge.empty()) return run_report_merge(cmd, *kind, *format, out, err);
+  if (cmd.month.empty()) return usage(err, "--month is required (or --merge)");
   auto loaded = load_with_calendar(src, err);
   if (!loaded) return kExitFailure;
   if (cmd.db) loaded->settings.store.path = *cmd.db;

@@ -12,10 +12,19 @@ namespace tthc::reports {
 namespace fs = std::filesystem;
 
 Result<std::vector<SnapshotFile>> snapshot_files(const Reports& reports) {
+  return snapshot_files(
+      kKinds, [&reports](Kind k, Format f) { return render(reports, k, f); },
+      inputs_json_lines(reports.results.inputs));
+}
+
+Result<std::vector<SnapshotFile>> snapshot_files(
+    std::span<const Kind> kinds,
+    const std::function<Result<std::string>(Kind, Format)>& render_file,
+    std::string_view inputs_lines) {
   std::vector<SnapshotFile> files;
-  for (const Kind k : kKinds) {
+  for (const Kind k : kinds) {
     for (const Format f : kFormats) {
-      TTHC_TRY(std::string bytes, render(reports, k, f));
+      TTHC_TRY(std::string bytes, render_file(k, f));
       files.push_back(
           {std::string(to_string(k)) + "." + std::string(to_string(f)), std::move(bytes)});
     }
@@ -23,7 +32,7 @@ Result<std::vector<SnapshotFile>> snapshot_files(const Reports& reports) {
   std::sort(files.begin(), files.end(),
             [](const SnapshotFile& a, const SnapshotFile& b) { return a.name < b.name; });
   std::string manifest = "{\n";
-  manifest += inputs_json_lines(reports.results.inputs);
+  manifest += inputs_lines;
   manifest += "  \"files\": {";
   for (std::size_t i = 0; i < files.size(); ++i) {
     manifest += (i == 0 ? "\n    " : ",\n    ") + json_string(files[i].name) + ": " +

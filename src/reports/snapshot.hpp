@@ -9,7 +9,10 @@
 #include "reports/model.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tthc::reports {
@@ -21,6 +24,13 @@ struct SnapshotFile {
 
 /// Every kind in every format, by name, then manifest.json.
 Result<std::vector<SnapshotFile>> snapshot_files(const Reports& reports);
+/// The same for any reports: `kinds` in every format, as `render_file` writes them, by name, then
+/// manifest.json with `inputs_lines` (JSON lines of a top-level object, each ending with ",\n")
+/// and the SHA-256 of every file.
+Result<std::vector<SnapshotFile>> snapshot_files(
+    std::span<const Kind> kinds,
+    const std::function<Result<std::string>(Kind, Format)>& render_file,
+    std::string_view inputs_lines);
 
 /// `<dir>/<YYYY-MM>`.
 std::filesystem::path snapshot_dir(const std::filesystem::path& dir, const Period& period);
