@@ -304,6 +304,7 @@ describe('the board in chromium', { timeout: OVERALL_TIMEOUT_MS - 10000 }, () =>
       }, { timeout: 20000 }, api.periods.length);
       const shown = await page.$$eval('[data-testid="report-month"]', (cards) => cards.map((c) => c.dataset.month));
       assert.deepEqual(shown, api.periods.map((p) => p.period), 'the quarters shown against the API\'s');
+      await page.screenshot({ path: artefact('reports-quarters-1920.png') });
       const href = await page.$eval('[data-testid="report-link"][data-format="html"]', (a) => a.getAttribute('href'));
       assert.match(href, /[?&]period=\d{4}-Q[1-4]/, href);
       assert.match(href, /[?&]period_start_day=15/, href);

@@ -1679,9 +1679,11 @@
     fillDays() {
       const cur = this.startDay;
       const days = [...new Set([this.configuredDay || 1, 1, 15])];
+      const configured = this.configuredDay || 1;
       fill(this.daySelect,
-        h('option', { value: '', selected: cur === '' }, L(`Theo thiết lập (${dayName(this.configuredDay || 1)})`, `As configured (${dayName(this.configuredDay || 1)})`)),
-        days.map((d) => h('option', { value: String(d), selected: cur === String(d) }, dayName(d))));
+        h('option', { value: '', selected: cur === '' }, L(`Theo thiết lập (ngày ${configured})`, `As configured (day ${configured})`)),
+        days.map((d) => h('option', { value: String(d), selected: cur === String(d) },
+          d === 1 ? L('Tháng dương lịch', 'Calendar months') : L(`Từ ngày ${d} tháng trước`, `From day ${d} of the month before`))));
     },
     waiting(e) {
       this.msg.show(e && e.status === 503 ? 'loading' : 'error', describeError(e));
