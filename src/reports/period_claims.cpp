@@ -76,6 +76,7 @@ std::vector<store::StoredClaimedStats> combine_claims(
     }
   }
   std::vector<store::StoredClaimedStats> out;
+  out.reserve(grouped.size());
   for (const auto& [key, months] : grouped) out.push_back(combined(period, months));
   return out;
 }
