@@ -815,6 +815,7 @@
       this.msg.show(e && e.status === 503 ? 'loading' : 'error', describeError(e));
     },
     onPoll(ov, changed) {
+      this.msg.clear();
       fill(this.freshBox, freshnessFacts(ov));
       fill(this.calBox, calendarFacts(ov.calendar));
       if (!changed) return;
@@ -994,6 +995,7 @@
       this.msg.show(e && e.status === 503 ? 'loading' : 'error', describeError(e));
     },
     onPoll(ov, changed, first) {
+      this.msg.clear();
       this.title.textContent = ov.province ? `${PRODUCT} — ${ov.province}` : PRODUCT;
       const f = ov.freshness || {};
       const p = pollerWords(f.poller);
