@@ -13,6 +13,22 @@ http::Response bad(int status, const std::string& message) {
   return http::error_response(status, message);
 }
 
+// `period=` (any period) or `month=` (YYYY-MM), one of them; the error names the parameter.
+Result<reports::Period> period_param(const http::Request& req, int start_day) {
+  const auto month = req.query_param("month");
+  const auto period = req.query_param("period");
+  if (month && period) return Error{"month, period: give one of them, not both"};
+  if (!month && !period) {
+    return Error{
+        "period: required (2025-07, 2025-Q3, 2025-H1, 2025, 2025-01..2025-09, "
+        "2022..2025), or month: YYYY-MM"};
+  }
+  auto parsed = month ? reports::parse_period(*month, start_day)
+                      : reports::parse_period_spec(*period, start_day);
+  if (!parsed) return Error{std::string(month ? "month: " : "period: ") + parsed.error().message};
+  return parsed;
+}
+
 }  // namespace
 
 void add_report_api(http::Router& router, const Clock& clock, ReportApiOptions options) {
@@ -25,8 +41,6 @@ void add_report_api(http::Router& router, const Clock& clock, ReportApiOptions o
       return bad(404,
                  "no report \"" + kind_text + "\" (" + std::string(reports::kind_names()) + ")");
     }
-    const auto month = req.query_param("month");
-    if (!month) return bad(400, "month: required, YYYY-MM");
     const std::string format_text = req.query_param("format").value_or("json");
     const auto format = reports::parse_format(format_text);
     if (!format) return bad(400, "format: not json, csv, html or xlsx: \"" + format_text + "\"");
@@ -40,8 +54,11 @@ void add_report_api(http::Router& router, const Clock& clock, ReportApiOptions o
         return bad(400, "period_start_day: not a number from 1 to 28");
       }
     }
-    auto period = reports::parse_period(*month, start_day);
+    auto period = period_param(req, start_day);
     if (!period) return bad(400, period.error().message);
+    if (auto refused = reports::period_refusal(*kind, *period)) {
+      return bad(400, refused->message);
+    }
     std::optional<Moment> as_of;
     if (const auto a = req.query_param("as_of")) {
       auto m = parse_user_moment(*a);

@@ -74,6 +74,7 @@ int run_check_store(const SourceOptions& src, const CheckStoreCommand& cmd, std:
 struct ReportCommand {
   std::string kind;                     ///< --kind: results, reduction, index766
   std::string month;                    ///< --month YYYY-MM
+  std::string period;                   ///< --period: a month, 2025-Q3, 2025-H1, 2025, a range
   std::string format = "json";          ///< --format: json, csv, html, xlsx
   std::optional<int> period_start_day;  ///< --period-start-day, overrides [reports]
   std::optional<std::string> out;       ///< --out FILE (default standard output)

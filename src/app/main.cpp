@@ -181,10 +181,13 @@ Command add_report(CLI::App& cli, const SourceOptions& src) {
   auto s = std::make_shared<State>();
   auto* sub = cli.add_subcommand(
       "report",
-      "a month's report: form II.06a (results), reduction, the 766 estimate, claimed statistics");
+      "a period's report: form II.06a (results), reduction, the 766 estimate, claimed "
+      "statistics");
   sub->add_option("--kind", s->cmd.kind,
                   "results, reduction, index766, claimed or dvcqg-stats (json only)");
   sub->add_option("--month", s->cmd.month, "the month, YYYY-MM (not with --merge)");
+  sub->add_option("--period", s->cmd.period,
+                  "the period: 2025-07, 2025-Q3, 2025-H1, 2025, 2025-01..2025-09, 2022..2025");
   sub->add_option("--format", s->cmd.format, "json (default), csv, html or xlsx");
   sub->add_option("--period-start-day", s->start_day,
                   "periods from this day of the month before (default [reports] "

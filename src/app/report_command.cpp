@@ -1,7 +1,8 @@
-// `tthc-monitor report`: a month's report from the store — form II.06a, the processing-time
-// reduction, the Decision-766 estimate or the statistics the systems claimed beside ours — as
-// JSON, CSV, HTML or XLSX, or the DongBoThongKeHoSo payload of our figures (JSON); or, with
-// --diff, what a fresh run changes against a snapshot (exit status 3 when anything did).
+// `tthc-monitor report`: a period's report from the store (a month, a quarter, a half-year, a
+// year, a range of months or of years) — form II.06a, the processing-time reduction, the
+// Decision-766 estimate or the statistics the systems claimed beside ours — as JSON, CSV, HTML or
+// XLSX, or the DongBoThongKeHoSo payload of our figures (JSON, a month only); or, with --diff,
+// what a fresh run changes against a snapshot (exit status 3 when anything did).
 #include "app/commands.hpp"
 
 #include "app/cli_support.hpp"
@@ -114,6 +115,21 @@ int print_changes(std::ostream& out, std::ostream& err, const reports::Reports& 
   return kExitDifferent;
 }
 
+// The period of --month or --period (one of them, not both); the error names the option.
+Result<reports::Period> period_of_command(const ReportCommand& cmd, int start_day) {
+  if (!cmd.month.empty() && !cmd.period.empty()) {
+    return Error{"--month and --period: give one of them, not both"};
+  }
+  if (cmd.month.empty() && cmd.period.empty()) {
+    return Error{"--period (or --month) is required, unless --merge"};
+  }
+  const std::string option = cmd.month.empty() ? "--period" : "--month";
+  auto period = cmd.month.empty() ? reports::parse_period_spec(cmd.period, start_day)
+                                  : reports::parse_period(cmd.month, start_day);
+  if (!period) return Error{option + ": " + period.error().message};
+  return period;
+}
+
 // The rendered report to --out, or to standard output.
 int write_report(std::ostream& out, std::ostream& err, const std::string& bytes,
                  const std::optional<std::string>& file_name) {
@@ -149,15 +165,14 @@ int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
     return usage(err, "--format: " + cmd.kind + " is written as json only");
   }
   if (!cmd.merge.empty()) return run_report_merge(cmd, *kind, *format, out, err);
-  if (cmd.month.empty()) return usage(err, "--month is required (or --merge)");
   auto loaded = load_with_calendar(src, err);
   if (!loaded) return kExitFailure;
   if (cmd.db) loaded->settings.store.path = *cmd.db;
   const int start_day = cmd.period_start_day.value_or(loaded->settings.reports.period_start_day);
-  auto period = reports::parse_period(cmd.month, start_day);
-  if (!period) {
-    return usage(err, std::string(cmd.period_start_day ? "--period-start-day" : "--month") + ": " +
-                          period.error().message);
+  auto period = period_of_command(cmd, start_day);
+  if (!period) return usage(err, period.error().message);
+  if (auto refused = reports::period_refusal(*kind, *period)) {
+    return usage(err, "--kind: " + refused->message);
   }
   std::optional<Moment> as_of;
   if (cmd.as_of) {

@@ -4,6 +4,7 @@
 #include "engine/period.hpp"
 #include "reports/claimed.hpp"
 #include "reports/digest.hpp"
+#include "reports/period_claims.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -484,7 +485,7 @@ Result<Reports> build_reports(store::Reader& reader, const calendar::WorkingCale
     return true;
   }));
   Reports reports = collector.finish();
-  TTHC_TRY(const auto claims, reader.claimed_stats(inputs.period.year, inputs.period.month));
+  TTHC_TRY(const auto claims, claims_of_period(reader, inputs.period));
   add_claims(reports.claimed, claims);
   return reports;
 }

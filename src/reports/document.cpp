@@ -101,8 +101,11 @@ Document frame(Kind kind, const Inputs& in, std::string sheet) {
   Document d;
   d.sheet = std::move(sheet);
   d.title = std::string(title_of(kind));
-  d.period_line = "Kỳ báo cáo: từ ngày " + date_vi(day_of(in.period.start)) + " đến ngày " +
-                  date_vi(in.period.last_day()) + " (tháng " + in.period.label() + ")";
+  const std::string dates =
+      "từ ngày " + date_vi(day_of(in.period.start)) + " đến ngày " + date_vi(in.period.last_day());
+  d.period_line = in.period.is_month()
+                      ? "Kỳ báo cáo: " + dates + " (tháng " + in.period.label() + ")"
+                      : "Kỳ báo cáo: " + period_name_vi(in.period) + " (" + dates + ")";
   if (!in.closed()) {
     d.notice = "Kỳ báo cáo chưa kết thúc: số liệu tạm tính đến " + moment_vi(in.as_of) + ".";
   }

@@ -210,11 +210,12 @@ Result<std::string> province_code(const json::object& report, const std::string&
 // The period a report records, as a Period for the printable forms' period line.
 Result<Period> recorded_period(const json::object& period, const std::string& where) {
   Fields f(period, where);
-  const std::string label = f.text("month");
+  // A month's report names its month; a quarter's, half-year's, year's or range's its label.
+  const std::string label = f.text(period.contains("label") ? "label" : "month");
   const std::int64_t start_day = f.count("start_day");
   const std::string from = f.text("from");
   TTHC_TRY_VOID(f.error());
-  auto p = parse_period(label, static_cast<int>(start_day));
+  auto p = parse_period_spec(label, static_cast<int>(start_day));
   if (!p || format_iso(p->start) != from) {
     return Error{where + ": cannot read the period " + flat_json(period)};
   }

@@ -20,6 +20,12 @@ Result<std::string> render_one(const Report& report, Format format) {
 
 }  // namespace
 
+std::optional<Error> period_refusal(Kind kind, const Period& period) {
+  if (kind != Kind::DvcqgStats || period.is_month()) return std::nullopt;
+  return Error{"dvcqg-stats is the portal's monthly payload: give a month (YYYY-MM), not " +
+               period.label()};
+}
+
 Result<std::string> render(const Reports& reports, Kind kind, Format format) {
   switch (kind) {
     case Kind::Results: return render_one(reports.results, format);
@@ -28,6 +34,7 @@ Result<std::string> render(const Reports& reports, Kind kind, Format format) {
     case Kind::Claimed: return render_one(reports.claimed, format);
     case Kind::DvcqgStats:
       if (!available(kind, format)) return Error{"dvcqg-stats is written as json only"};
+      TTHC_TRY_VOID(period_refusal(kind, reports.results.inputs.period));
       return dvcqg_payload(reports.results);
   }
   return Error{"unknown report kind"};

@@ -9,10 +9,18 @@ namespace tthc::reports {
 
 namespace {
 
+// A month's object is as it always was; a longer period's says its kind, label and months.
 std::string period_json(const Period& p) {
-  return JsonObject()
-      .text("month", p.label())
-      .text("from", format_iso(p.start))
+  JsonObject o;
+  if (p.is_month()) {
+    o.text("month", p.label());
+  } else {
+    o.text("kind", to_string(p.kind))
+        .text("label", p.label())
+        .text("first_month", p.first_month_period().label())
+        .text("last_month", p.last_month_period().label());
+  }
+  return o.text("from", format_iso(p.start))
       .text("to", format_iso(p.end))
       .text("last_day", format_date(p.last_day()))
       .count("start_day", p.start_day)

@@ -8,6 +8,21 @@
 
 namespace tthc::reports {
 
+namespace {
+
+// Each month, then the quarter, half-year and year that close with it: they are due together
+// (the same E) and are written in that order.
+std::vector<Period> with_longer_periods(const std::vector<Period>& months) {
+  std::vector<Period> out;
+  for (const Period& month : months) {
+    out.push_back(month);
+    for (const Period& longer : periods_closing_with(month)) out.push_back(longer);
+  }
+  return out;
+}
+
+}  // namespace
+
 Scheduler::Scheduler(SchedulerOptions options, const Clock& clock)
     : options_(std::move(options)), clock_(clock) {}
 
@@ -44,7 +59,7 @@ std::vector<std::string> Scheduler::catch_up(Moment now) {
     p = previous(p);
   }
   std::reverse(periods.begin(), periods.end());
-  for (const Period& period : periods) {
+  for (const Period& period : with_longer_periods(periods)) {
     std::error_code ec;
     if (std::filesystem::exists(snapshot_dir(options_.dir, period), ec)) continue;
     auto reports = options_.build(period);

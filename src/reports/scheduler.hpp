@@ -1,8 +1,10 @@
 #pragma once
-// The daemon's monthly reports: once a period has closed — the day after its last day, at the
+// The daemon's periodic reports: once a month has closed — the day after its last day, at the
 // configured hour — its reports are built as of the period's end and written as a snapshot
-// (snapshot.hpp). At start-up it also writes the closed periods that are missing (the latest
-// `backfill_months` of them, none that ended before the store's first receipt). An existing
+// (snapshot.hpp); so are those of the quarter, half-year and year that close with it (the third,
+// sixth and twelfth month: the same E, so due at the same moment), written after the month's. At
+// start-up it also writes the closed periods that are missing (those closing with the latest
+// `backfill_months` months, none that ended before the store's first receipt). An existing
 // snapshot is never overwritten.
 //
 // Thread-safe: start and stop from the owner; catch_up may be called from tests without start.
@@ -50,7 +52,7 @@ class Scheduler {
   void stop();
 
   /// Writes every period due at `now` whose snapshot is missing, oldest first; gives their
-  /// labels ("2026-03"). A failure is logged and retried at the next look.
+  /// labels ("2026-03", "2026-Q1"). A failure is logged and retried at the next look.
   std::vector<std::string> catch_up(Moment now);
   /// When the snapshot of a period is due: the day after its last day, at the hour.
   Moment due(const Period& period) const;

@@ -1,7 +1,8 @@
 #pragma once
-// A month's frozen snapshot: every report in every format, and a manifest recording the inputs
+// A period's frozen snapshot: every report in every format, and a manifest recording the inputs
 // (calendar version, settings, as-of moment) and the SHA-256 of each file:
 //   <dir>/2026-03/results.json .csv .html .xlsx, reduction.*, index766.*, manifest.json
+// named by the period's label: 2026-03 (a month), 2026-Q1, 2026-H1, 2026 (a year).
 // A snapshot is never overwritten; rebuilding a closed month from the same data gives the same
 // bytes, and `report --diff` shows what a fresh run would change.
 
@@ -32,7 +33,7 @@ Result<std::vector<SnapshotFile>> snapshot_files(
     const std::function<Result<std::string>(Kind, Format)>& render_file,
     std::string_view inputs_lines);
 
-/// `<dir>/<YYYY-MM>`.
+/// `<dir>/<label>`: 2026-03, 2026-Q1, 2026-H1, 2026.
 std::filesystem::path snapshot_dir(const std::filesystem::path& dir, const Period& period);
 
 /// Writes the files into snapshot_dir(dir, period) unless it exists: false when it did. The

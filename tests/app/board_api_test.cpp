@@ -337,6 +337,27 @@ TEST_F(BoardApi, SnapshotsTheirFilesAndWhatALateSyncChanges) {
 
   auto diff = json::parse(get("/api/v1/reports/results/diff?month=2026-03").body).as_object();
   EXPECT_TRUE(diff.at("changes").as_array().empty()) << json::serialize(diff);
+  // March closes the first quarter: the daemon froze it too (just after the month), listed with
+  // the quarters.
+  const auto first_quarter = [&] {
+    return json::parse(get("/api/v1/reports?period_kind=quarter").body)
+        .at("periods")
+        .as_array()
+        .back()
+        .as_object();
+  };
+  ASSERT_TRUE(test::await([&] { return first_quarter().at("snapshot").is_object(); },
+                          std::chrono::seconds(20)));
+  const json::object q1 = first_quarter();
+  EXPECT_EQ(q1.at("period").as_string(), "2026-Q1");
+  EXPECT_EQ(q1.at("name").as_string(), "Quý I năm 2026");
+  EXPECT_EQ(q1.at("snapshot").at("as_of").as_string(), "2026-04-01T00:00:00+07:00");
+  EXPECT_EQ(get("/api/v1/snapshots/2026-Q1/results.xlsx").status, 200);
+  EXPECT_EQ(get("/api/v1/reports?period_kind=decade").status, 400);
+  // Under another cut-off the snapshots (made with the configured one) are not offered.
+  const json::object other =
+      json::parse(get("/api/v1/reports?period_kind=quarter&period_start_day=15").body).as_object();
+  EXPECT_TRUE(other.at("periods").as_array().back().at("snapshot").is_null());
   // A dossier received in March arrives late: the snapshot no longer agrees.
   const std::string late =
       R"({"service":"DongBoHoSoMC","data":[{"MaHoSo":"000.00.12.H42-260303-0009",)"
@@ -353,6 +374,10 @@ TEST_F(BoardApi, SnapshotsTheirFilesAndWhatALateSyncChanges) {
                                std::string_view::npos;
   }
   EXPECT_TRUE(received) << json::serialize(diff);
+  // The quarter's snapshot sees the same late sync.
+  diff = json::parse(get("/api/v1/reports/results/diff?period=2026-Q1").body).as_object();
+  EXPECT_EQ(diff.at("period").as_string(), "2026-Q1");
+  EXPECT_FALSE(diff.at("changes").as_array().empty()) << json::serialize(diff);
 }
 
 }  // namespace

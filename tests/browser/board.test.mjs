@@ -290,6 +290,33 @@ describe('the board in chromium', { timeout: OVERALL_TIMEOUT_MS - 10000 }, () =>
     await worklistMatchesApi('?state=overdue');
   });
 
+  test('the reports page lists the quarters when asked, with period= links and the chosen cut-off', async () => {
+    const api = await getJson(`${S.open.base}/api/v1/reports?period_kind=quarter&period_start_day=15`);
+    assert.ok(api.periods.length > 0, '/api/v1/reports?period_kind=quarter lists no quarter');
+    const { page, log } = await open(S.open, '/reports');
+    try {
+      await page.waitForSelector('[data-testid="report-month"]', { timeout: 20000 });
+      await page.select('[data-testid="period-kind"]', 'quarter');
+      await page.select('[data-testid="period-start-day"]', '15');
+      await page.waitForFunction((n) => {
+        const cards = document.querySelectorAll('[data-testid="report-month"]');
+        return cards.length === n && [...cards].every((c) => /^\d{4}-Q[1-4]$/.test(c.dataset.month));
+      }, { timeout: 20000 }, api.periods.length);
+      const shown = await page.$$eval('[data-testid="report-month"]', (cards) => cards.map((c) => c.dataset.month));
+      assert.deepEqual(shown, api.periods.map((p) => p.period), 'the quarters shown against the API\'s');
+      await page.screenshot({ path: artefact('reports-quarters-1920.png') });
+      const href = await page.$eval('[data-testid="report-link"][data-format="html"]', (a) => a.getAttribute('href'));
+      assert.match(href, /[?&]period=\d{4}-Q[1-4]/, href);
+      assert.match(href, /[?&]period_start_day=15/, href);
+      const report = await getJson(`${S.open.base}${href.replace('format=html', 'format=json')}`);
+      assert.equal(report.period.kind, 'quarter');
+      assert.equal(report.period.start_day, 15);
+      assert.deepEqual(log.problems, [], problemsReport(log.problems));
+    } finally {
+      await close(page);
+    }
+  });
+
   test('a unit page shows the unit\'s own figures', async () => {
     const unit = S.unit.unit;
     const { page, log } = await open(S.open, `/units/${encodeURIComponent(unit)}?refresh=1`);

@@ -11,6 +11,7 @@
 #include "reports/snapshot.hpp"
 #include "reports/source.hpp"
 
+#include "reports/command_support.hpp"
 #include "reports/generated.hpp"
 #include "support/moments.hpp"
 #include "support/temp_dir.hpp"
@@ -223,14 +224,8 @@ TEST_F(Generated, DiffFindsALateSyncAndAChangedHolidayTable) {
   test::TempDir work;
   fs::copy_file(db(), work.file("store.db"));
   const std::string src = TTHC_SOURCE_DIR;
-  const auto write_config = [&](const std::string& holidays) {
-    return work.write("monitor.toml", "[calendar]\nholidays_dir = \"" + holidays +
-                                          "\"\n[catalogue]\nfile = \"" + src +
-                                          "/config/procedures.csv\"\n[store]\npath = \"" +
-                                          work.file("store.db").string() + "\"\n");
-  };
   app::SourceOptions options;
-  options.config = write_config(src + "/config/holidays");
+  options.config = test::report_config(work, src + "/config/holidays");
   const Period march = period_of(2025, 3, 1);
   ReportSource s = source();
   s.db = work.file("store.db");
@@ -241,26 +236,16 @@ TEST_F(Generated, DiffFindsALateSyncAndAChangedHolidayTable) {
   cmd.kind = "results";
   cmd.month = "2025-03";
   cmd.diff = (work.path() / "reports" / "2025-03").string();
-  const auto run = [&](std::string& out) {
-    std::ostringstream o, e;
-    const int status = app::run_report(options, cmd, o, e);
-    out = o.str() + e.str();
-    return status;
-  };
+  const auto run = [&](std::string& out) { return test::run_report(options, cmd, out); };
   std::string out;
   EXPECT_EQ(run(out), 0) << out;
   EXPECT_NE(out.find("identical"), std::string::npos) << out;
 
   // A dossier received and finished in March arrives late.
-  {
-    auto writer = store::Writer::open(store::Options{work.file("store.db"), false, 5000}).value();
-    auto batch = ingest::parse_line(
-        R"({"MaHoSo":"000.00.12.H42-250310-9999","MaTTHC":"1.004227","MaLinhVuc":"ATBXHN",)"
-        R"("TrangThaiHoSo":9,"NgayTiepNhan":"20250310090000","NgayKetThucXuLy":"20250312090000"})",
-        1);
-    ASSERT_TRUE(batch);
-    ASSERT_TRUE(writer.apply(batch->dossiers, batch->progress, {"late", 2, {}, 0}));
-  }
+  test::apply_late(
+      work.file("store.db"),
+      R"({"MaHoSo":"000.00.12.H42-250310-9999","MaTTHC":"1.004227","MaLinhVuc":"ATBXHN",)"
+      R"("TrangThaiHoSo":9,"NgayTiepNhan":"20250310090000","NgayKetThucXuLy":"20250312090000"})");
   EXPECT_EQ(run(out), app::kExitDifferent) << out;
   const auto before = build_reports(source(), march, march.end).value().results;
   const auto unit = by_row(before).at({"000.00.12.H42", "ATBXHN"});
@@ -283,7 +268,7 @@ TEST_F(Generated, DiffFindsALateSyncAndAChangedHolidayTable) {
   std::string text = table.str();
   text.replace(text.find("  2025-04-07,"), 0, "  2025-03-14,\n");
   work.write("holidays/2025.toml", text);
-  options.config = write_config((work.path() / "holidays").string());
+  options.config = test::report_config(work, (work.path() / "holidays").string());
   EXPECT_EQ(run(out), app::kExitDifferent) << out;
   EXPECT_NE(out.find("calendar_version: \"" + cal_.version() + "\" → "), std::string::npos) << out;
   EXPECT_NE(out.find("resolved_"), std::string::npos) << out;  // some outcomes moved

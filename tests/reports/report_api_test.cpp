@@ -114,6 +114,44 @@ TEST_F(ReportApi, ServesEveryKindInEveryFormat) {
   EXPECT_EQ(po.at("data").as_array()[0].at("Thang").as_string(), "3");
 }
 
+// period= takes any period: the quarter holding March, with its kind and label, in every format.
+TEST_F(ReportApi, ServesAQuarterAndAYearThroughPeriod) {
+  const auto q = get("/api/v1/reports/results?period=2025-Q1");
+  ASSERT_EQ(q.status, 200) << q.body;
+  const json::object o = json::parse(q.body).as_object();
+  EXPECT_EQ(o.at("period").at("kind").as_string(), "quarter");
+  EXPECT_EQ(o.at("period").at("label").as_string(), "2025-Q1");
+  EXPECT_EQ(o.at("period").at("from").as_string(), "2025-01-01T00:00:00+07:00");
+  EXPECT_EQ(o.at("period").at("to").as_string(), "2025-04-01T00:00:00+07:00");
+  EXPECT_TRUE(o.at("closed").as_bool());
+  // Everything in the store was received in March: the quarter's figures are March's.
+  const json::object march =
+      json::parse(get("/api/v1/reports/results?month=2025-03").body).as_object();
+  EXPECT_EQ(o.at("total"), march.at("total"));
+  const auto html = get("/api/v1/reports/results?period=2025-Q1&format=html");
+  ASSERT_EQ(html.status, 200);
+  EXPECT_NE(html.body.find("Quý I năm 2025"), std::string::npos);
+  const auto xlsx = get("/api/v1/reports/claimed?period=2025-Q1&format=xlsx");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_TRUE(xlsx.body.starts_with("PK"));
+  // The year with the 15th cut-off is still running on 10/4: judged now, and says so.
+  const auto y = get("/api/v1/reports/index766?period=2025&period_start_day=15");
+  ASSERT_EQ(y.status, 200) << y.body;
+  const json::object yo = json::parse(y.body).as_object();
+  EXPECT_FALSE(yo.at("closed").as_bool());
+  EXPECT_EQ(yo.at("period").at("from").as_string(), "2024-12-15T00:00:00+07:00");
+  // The portal's monthly payload is refused for a quarter; month and period not together.
+  const auto payload = get("/api/v1/reports/dvcqg-stats?period=2025-Q1");
+  EXPECT_EQ(payload.status, 400);
+  EXPECT_NE(payload.body.find("monthly payload"), std::string::npos) << payload.body;
+  const auto both = get("/api/v1/reports/results?period=2025-Q1&month=2025-03");
+  EXPECT_EQ(both.status, 400);
+  EXPECT_NE(both.body.find("not both"), std::string::npos) << both.body;
+  const auto bad = get("/api/v1/reports/results?period=2025-Q7");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("period: not a period: \\\"2025-Q7\\\""), std::string::npos) << bad.body;
+}
+
 TEST_F(ReportApi, RefusesBadRequests) {
   EXPECT_EQ(get("/api/v1/reports/results?month=2025-03", false).status, 401);
   EXPECT_EQ(get("/api/v1/reports/nope?month=2025-03").status, 404);

@@ -1634,18 +1634,58 @@
 
   const FORMAT_NAMES = { html: 'HTML', xlsx: 'Excel (XLSX)', csv: 'CSV', json: 'JSON' };
 
+  /** The periods the reports page offers: the months, or the quarters, half-years or years. */
+  const PERIOD_KINDS = [
+    ['month', L('Tháng', 'Month')],
+    ['quarter', L('Quý', 'Quarter')],
+    ['half_year', L('6 tháng', 'Half-year')],
+    ['year', L('Năm', 'Year')],
+  ];
+
   const Reports = {
     init(main) {
       setTitle(L('Báo cáo', 'Reports'));
       this.msg = messageBox();
       this.list = h('div', { class: 'report-months' });
       this.intro = h('p', { class: 'muted' });
+      this.periodKind = 'month';
+      this.startDay = ''; // '': the configured cut-off
+      this.configuredDay = 0;
       main.append(
-        h('div', { class: 'page-head' }, h('h1', null, L('Báo cáo tháng', 'Monthly reports')), this.intro),
-        this.msg.el, this.list);
+        h('div', { class: 'page-head' }, h('h1', null, L('Báo cáo định kỳ', 'Periodic reports')), this.intro),
+        this.form(), this.msg.el, this.list);
       this.load = loader(this.msg, (cur) => this.fetch(cur));
       this.last = '';
       this.msg.show('loading', L('Đang tải…', 'Loading…'));
+    },
+    /** The kind of period and the cut-off: chosen here, the list follows. */
+    form() {
+      const field = (id, label, control) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
+      const kind = h('select', { name: 'period_kind', id: 'r-kind', 'data-testid': 'period-kind' },
+        PERIOD_KINDS.map(([v, t]) => h('option', { value: v, selected: v === this.periodKind }, t)));
+      this.daySelect = h('select', { name: 'period_start_day', id: 'r-day', 'data-testid': 'period-start-day' });
+      this.fillDays();
+      const changed = () => {
+        this.periodKind = kind.value;
+        this.startDay = this.daySelect.value;
+        this.last = '';
+        this.msg.show('loading', L('Đang tải…', 'Loading…'));
+        this.load();
+      };
+      kind.addEventListener('change', changed);
+      this.daySelect.addEventListener('change', changed);
+      return h('form', { class: 'filters card', 'aria-label': L('Chọn kỳ báo cáo', 'Choose the period') },
+        field('r-kind', L('Kỳ báo cáo', 'Period'), kind),
+        field('r-day', L('Cách chốt kỳ', 'Cut-off'), this.daySelect));
+    },
+    fillDays() {
+      const cur = this.startDay;
+      const days = [...new Set([this.configuredDay || 1, 1, 15])];
+      const configured = this.configuredDay || 1;
+      fill(this.daySelect,
+        h('option', { value: '', selected: cur === '' }, L(`Theo thiết lập (ngày ${configured})`, `As configured (day ${configured})`)),
+        days.map((d) => h('option', { value: String(d), selected: cur === String(d) },
+          d === 1 ? L('Tháng dương lịch', 'Calendar months') : L(`Từ ngày ${d} tháng trước`, `From day ${d} of the month before`))));
     },
     waiting(e) {
       this.msg.show(e && e.status === 503 ? 'loading' : 'error', describeError(e));
@@ -1660,60 +1700,86 @@
       }
     },
     async fetch(cur) {
-      const r = await getJSON('/api/v1/reports');
+      const params = { period_kind: this.periodKind === 'month' ? null : this.periodKind, period_start_day: this.startDay };
+      const r = await getJSON(apiUrl('/api/v1/reports', params));
       if (!cur()) return;
-      const sig = JSON.stringify([r.months, r.kinds, r.formats, r.period_start_day]);
+      const periods = Array.isArray(r.months) ? r.months : Array.isArray(r.periods) ? r.periods : [];
+      const sig = JSON.stringify([periods, r.kinds, r.formats, r.period_start_day, this.periodKind]);
       if (sig === this.last) return; // nothing new: keep any comparison on screen
       this.last = sig;
+      if (this.startDay === '' && r.period_start_day && r.period_start_day !== this.configuredDay) {
+        this.configuredDay = r.period_start_day;
+        this.fillDays();
+      }
       const kinds = Array.isArray(r.kinds) && r.kinds.length ? r.kinds : ['results', 'reduction', 'index766'];
       const formats = Array.isArray(r.formats) && r.formats.length ? r.formats : ['html', 'xlsx', 'csv', 'json'];
       this.intro.textContent = L(
-        `Mỗi kỳ báo cáo bắt đầu từ ngày ${r.period_start_day || 1} hằng tháng. Tháng đã khoá sổ có bản chốt số liệu; nút "So sánh với bản chốt" cho biết số liệu đã thay đổi thế nào kể từ khi chốt.`,
-        `Each period starts on day ${r.period_start_day || 1} of the month. A closed month has a frozen snapshot; "Compare with the snapshot" lists what changed since it was frozen.`);
-      const months = Array.isArray(r.months) ? r.months : [];
-      fill(this.list, ...(months.length ? months.map((m) => monthCard(m, kinds, formats))
-        : [h('p', { class: 'empty card' }, L('Chưa có tháng nào có số liệu.', 'No month with data yet.'))]));
+        `Mỗi kỳ báo cáo bắt đầu từ ${dayName(r.period_start_day || 1)}; quý, 6 tháng và năm gồm trọn các tháng của kỳ. Kỳ đã khoá sổ có bản chốt số liệu; nút "So sánh với bản chốt" cho biết số liệu đã thay đổi thế nào kể từ khi chốt.`,
+        `Each period starts on ${dayName(r.period_start_day || 1)}; quarters, half-years and years are whole months. A closed period has a frozen snapshot; "Compare with the snapshot" lists what changed since it was frozen.`);
+      const days = this.startDay ? { period_start_day: this.startDay } : {};
+      fill(this.list, ...(periods.length ? periods.map((m) => periodCard(m, kinds, formats, days))
+        : [h('p', { class: 'empty card' }, L('Chưa có kỳ nào có số liệu.', 'No period with data yet.'))]));
     },
   };
 
-  function monthCard(m, kinds, formats) {
-    const id = `m-${m.month}`;
+  /** "ngày 1 hằng tháng (tháng dương lịch)", "ngày 15 tháng trước". */
+  function dayName(d) {
+    return +d === 1 ? L('ngày 1 (tháng dương lịch)', 'day 1 (calendar months)')
+      : L(`ngày ${d} tháng trước`, `day ${d} of the month before`);
+  }
+
+  /** A period's name: a month's as the months are shown; the others' as the server names them. */
+  function periodName(m) {
+    if (m.month) return fmtMonth(m.month);
+    const y = /^(\d{4})(?:-([QH])(\d))?$/.exec(m.period || '');
+    if (!y) return m.name || m.period || '';
+    if (!y[2]) return L(`năm ${y[1]}`, `year ${y[1]}`);
+    if (y[2] === 'Q') return L(`quý ${['I', 'II', 'III', 'IV'][+y[3] - 1]} năm ${y[1]}`, `Q${y[3]} ${y[1]}`);
+    return L(`6 tháng ${y[3] === '1' ? 'đầu' : 'cuối'} năm ${y[1]}`, `${y[3] === '1' ? 'first' : 'second'} half of ${y[1]}`);
+  }
+
+  function periodCard(m, kinds, formats, days) {
+    const label = m.month || m.period;
+    const name = periodName(m);
+    // A month keeps its month= links; any other period is asked for by period=.
+    const which = m.month ? { month: label, ...days } : { period: label, ...days };
+    const id = `m-${label}`;
     const rows = kinds.map((k) => h('tr', { 'data-kind': k },
       h('th', { scope: 'row' }, kindName(k)),
       h('td', null, formats.includes('html')
-        ? h('a', { href: apiUrl(`/api/v1/reports/${k}`, { month: m.month, format: 'html' }), target: '_blank', rel: 'noopener', 'data-testid': 'report-link', 'data-kind': k, 'data-format': 'html' },
-          L('Xem', 'Open'), sr(L(` ${kindName(k)} ${fmtMonth(m.month)}, mở trong thẻ mới`, ` ${kindName(k)} ${fmtMonth(m.month)}, opens in a new tab`)), icon(' ↗'))
+        ? h('a', { href: apiUrl(`/api/v1/reports/${k}`, { ...which, format: 'html' }), target: '_blank', rel: 'noopener', 'data-testid': 'report-link', 'data-kind': k, 'data-format': 'html' },
+          L('Xem', 'Open'), sr(L(` ${kindName(k)} ${name}, mở trong thẻ mới`, ` ${kindName(k)} ${name}, opens in a new tab`)), icon(' ↗'))
         : '—'),
       h('td', { class: 'downloads' }, formats.filter((f) => f !== 'html').map((f) => h('a', {
-        href: apiUrl(`/api/v1/reports/${k}`, { month: m.month, format: f }),
-        download: `${k}-${m.month}.${f}`, class: 'chip', 'data-testid': 'report-link', 'data-kind': k, 'data-format': f,
-      }, f.toUpperCase(), sr(L(` — tải ${kindName(k)} ${fmtMonth(m.month)} dạng ${FORMAT_NAMES[f] || f}`, ` — download ${kindName(k)} ${fmtMonth(m.month)} as ${FORMAT_NAMES[f] || f}`)))))));
+        href: apiUrl(`/api/v1/reports/${k}`, { ...which, format: f }),
+        download: `${k}-${label}.${f}`, class: 'chip', 'data-testid': 'report-link', 'data-kind': k, 'data-format': f,
+      }, f.toUpperCase(), sr(L(` — tải ${kindName(k)} ${name} dạng ${FORMAT_NAMES[f] || f}`, ` — download ${kindName(k)} ${name} as ${FORMAT_NAMES[f] || f}`)))))));
     const snap = m.snapshot;
     const files = snap && Array.isArray(snap.files) ? snap.files : [];
     const diffBox = h('div', { class: 'diff', 'aria-live': 'polite' });
     let snapBlock;
     if (snap) {
-      const button = h('button', { type: 'button', class: 'button', 'data-testid': 'diff-button', 'data-month': m.month }, L('So sánh với bản chốt', 'Compare with the snapshot'));
-      button.addEventListener('click', () => runDiff(m.month, kinds, button, diffBox));
+      const button = h('button', { type: 'button', class: 'button', 'data-testid': 'diff-button', 'data-month': label }, L('So sánh với bản chốt', 'Compare with the snapshot'));
+      button.addEventListener('click', () => runDiff(m.month ? { month: label } : { period: label }, kinds, button, diffBox));
       snapBlock = h('div', { class: 'snapshot' },
         h('h3', null, L('Bản chốt số liệu', 'Frozen snapshot')),
         h('p', null, L('Chốt lúc ', 'Frozen at '), timeEl(snap.as_of)),
-        files.length ? snapshotFiles(m.month, files, kinds) : null,
+        files.length ? snapshotFiles(label, files, kinds) : null,
         button, diffBox);
     } else {
       snapBlock = h('p', { class: 'muted snapshot' }, m.closed
-        ? L('Chưa có bản chốt cho tháng này.', 'No snapshot for this month yet.')
-        : L('Tháng đang diễn ra: số liệu còn thay đổi, chưa có bản chốt.', 'The month is running: the figures still change; no snapshot yet.'));
+        ? L('Chưa có bản chốt cho kỳ này.', 'No snapshot for this period yet.')
+        : L('Kỳ đang diễn ra: số liệu còn thay đổi, chưa có bản chốt.', 'The period is running: the figures still change; no snapshot yet.'));
     }
-    return h('section', { class: 'card report-month', 'aria-labelledby': id, 'data-testid': 'report-month', 'data-month': m.month },
+    return h('section', { class: 'card report-month', 'aria-labelledby': id, 'data-testid': 'report-month', 'data-month': label },
       h('div', { class: 'report-month__head' },
-        h('h2', { id }, capital(fmtMonth(m.month))),
+        h('h2', { id }, capital(name)),
         h('span', { class: `badge ${m.closed ? 'badge--closed' : 'badge--open'}` }, m.closed ? L('Đã khoá sổ', 'Closed') : L('Đang diễn ra', 'Running')),
         h('span', { class: 'muted' }, L('Từ ', 'From '), timeEl(m.from, true), L(' đến hết ', ' to '), timeEl(dayBefore(m.to), true))),
       tableWrap(h('table', { class: 'data data--reports' },
-        h('caption', { class: 'sr-only' }, L(`Báo cáo ${fmtMonth(m.month)}`, `Reports for ${fmtMonth(m.month)}`)),
+        h('caption', { class: 'sr-only' }, L(`Báo cáo ${name}`, `Reports for ${name}`)),
         thead(L('Báo cáo', 'Report'), L('Xem (HTML)', 'View (HTML)'), L('Tải xuống', 'Download')),
-        h('tbody', null, rows)), L(`Báo cáo ${fmtMonth(m.month)}`, `Reports for ${fmtMonth(m.month)}`)),
+        h('tbody', null, rows)), L(`Báo cáo ${name}`, `Reports for ${name}`)),
       snapBlock);
   }
 
@@ -1744,7 +1810,7 @@
       other.length ? [h('dt', null, L('Khác', 'Other')), h('dd', null, other.map((f) => fileLink(f, f)))] : null);
   }
 
-  async function runDiff(month, kinds, button, box) {
+  async function runDiff(which, kinds, button, box) {
     button.disabled = true;
     const label = button.textContent;
     button.textContent = L('Đang so sánh…', 'Comparing…');
@@ -1752,7 +1818,7 @@
     const parts = [];
     for (const k of kinds) {
       try {
-        const d = await getJSON(apiUrl(`/api/v1/reports/${k}/diff`, { month }));
+        const d = await getJSON(apiUrl(`/api/v1/reports/${k}/diff`, which));
         const changes = Array.isArray(d.changes) ? d.changes : [];
         const shown = changes.slice(0, 300);
         parts.push(h('div', { class: 'diff__kind', 'data-testid': 'diff-result', 'data-kind': k, 'data-changes': String(changes.length) },
