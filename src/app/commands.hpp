@@ -74,6 +74,7 @@ int run_check_store(const SourceOptions& src, const CheckStoreCommand& cmd, std:
 struct ReportCommand {
   std::string kind;                     ///< --kind: results, reduction, index766
   std::string month;                    ///< --month YYYY-MM
+  std::optional<std::string> period;    ///< --period: review: YYYY or YYYY..YYYY
   std::string format = "json";          ///< --format: json, csv, html, xlsx
   std::optional<int> period_start_day;  ///< --period-start-day, overrides [reports]
   std::optional<std::string> out;       ///< --out FILE (default standard output)

@@ -175,7 +175,7 @@ Command add_simulate(CLI::App& cli, const SourceOptions& src) {
 Command add_report(CLI::App& cli, const SourceOptions& src) {
   struct State {
     ReportCommand cmd;
-    std::string out, as_of, diff, db, merge_snapshot;
+    std::string out, as_of, diff, db, merge_snapshot, period;
     int start_day = 0;
   };
   auto s = std::make_shared<State>();
@@ -183,8 +183,9 @@ Command add_report(CLI::App& cli, const SourceOptions& src) {
       "report",
       "a month's report: form II.06a (results), reduction, the 766 estimate, claimed statistics");
   sub->add_option("--kind", s->cmd.kind,
-                  "results, reduction, index766, claimed or dvcqg-stats (json only)");
+                  "results, reduction, index766, claimed, dvcqg-stats (json only) or review");
   sub->add_option("--month", s->cmd.month, "the month, YYYY-MM (not with --merge)");
+  sub->add_option("--period", s->period, "review: the years, YYYY or YYYY..YYYY");
   sub->add_option("--format", s->cmd.format, "json (default), csv, html or xlsx");
   sub->add_option("--period-start-day", s->start_day,
                   "periods from this day of the month before (default [reports] "
@@ -207,7 +208,8 @@ Command add_report(CLI::App& cli, const SourceOptions& src) {
                                          {&s->cmd.as_of, &s->as_of},
                                          {&s->cmd.diff, &s->diff},
                                          {&s->cmd.db, &s->db},
-                                         {&s->cmd.merge_snapshot, &s->merge_snapshot}}) {
+                                         {&s->cmd.merge_snapshot, &s->merge_snapshot},
+                                         {&s->cmd.period, &s->period}}) {
               set_if_given(*target, *value);
             }
             return run_report(src, s->cmd, std::cout, std::cerr);

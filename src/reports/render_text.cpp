@@ -64,7 +64,11 @@ std::string vi_number(double v, int decimals) {
 std::string html_cell(const Cell& c) {
   switch (c.type) {
     case Cell::Type::Empty: return "<td class=\"n\">–</td>";
-    case Cell::Type::Text: return "<td>" + escape(c.text) + "</td>";
+    case Cell::Type::Text:
+      if (!c.link.empty()) {
+        return "<td><a href=\"" + escape(c.link) + "\">" + escape(c.text) + "</a></td>";
+      }
+      return "<td>" + escape(c.text) + "</td>";
     case Cell::Type::Count:
       return "<td class=\"n\">" + vi_number(static_cast<double>(c.count), 0) + "</td>";
     case Cell::Type::Ratio: return "<td class=\"n\">" + vi_number(c.value * 100, 2) + "%</td>";
@@ -101,6 +105,8 @@ td.n { text-align: right; white-space: nowrap; }
 tr.group td, tr.total td { font-weight: bold; }
 tr.subgroup td { font-style: italic; }
 .inputs { font-size: 9pt; margin-top: 10pt; }
+.chart { display: inline-block; margin: 2pt; page-break-inside: avoid; }
+a { color: #000; }
 .inputs p { margin: 1pt 0; }
 )css";
 
@@ -171,6 +177,11 @@ std::string render_html(const Document& d) {
       out += "</tr>\n";
     }
     out += "</tbody>\n</table>\n";
+  }
+  if (!d.charts.empty()) {
+    out += "<h2>" + escape(d.charts_heading) + "</h2>\n<div>\n";
+    for (const LineChart& c : d.charts) out += "<div class=\"chart\">" + chart_svg(c) + "</div>\n";
+    out += "</div>\n";
   }
   out += "<div class=\"inputs\">\n";
   for (const auto& [label, value] : d.inputs) {

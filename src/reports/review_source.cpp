@@ -1,0 +1,68 @@
+// The phase review from a report source, with the late-sync caveat read from the snapshots: a
+// month's snapshot was judged as of its recorded moment, so a dossier received in the month but
+// first stored after that moment is one the snapshot could not count.
+#include "reports/review.hpp"
+
+#include "reports/diff.hpp"
+#include "reports/snapshot.hpp"
+#include "reports/source.hpp"
+#include "store/store.hpp"
+
+#include <fstream>
+#include <iterator>
+
+namespace tthc::reports {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The recorded moment of the month's results snapshot; none when there is none to read.
+std::optional<Moment> snapshot_moment(const fs::path& dir, const Period& month) {
+  std::ifstream in(snapshot_dir(dir, month) / "results.json", std::ios::binary);
+  if (!in) return std::nullopt;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto as_of = recorded_as_of(text);
+  if (!as_of) return std::nullopt;
+  return *as_of;
+}
+
+std::optional<Error> add_late_syncs(ReviewReport& r, store::Reader& reader, const fs::path& dir) {
+  std::error_code ec;
+  if (dir.empty() || !fs::is_directory(dir, ec)) return std::nullopt;
+  r.caveats.snapshots_read = true;
+  const Period first = year_period(r.span.first, r.start_day);
+  const Period last = year_period(r.span.last, r.start_day);
+  TTHC_TRY(const auto arrivals, reader.first_arrivals(first.start, last.end));
+  for (int y = r.span.first; y <= r.span.last; ++y) {
+    for (unsigned m = 1; m <= 12; ++m) {
+      const Period month = period_of(y, m, r.start_day);
+      const auto as_of = snapshot_moment(dir, month);
+      if (!as_of) continue;
+      LateSyncMonth late{month.label(), *as_of, 0};
+      for (const store::FirstArrivals& a : arrivals) {
+        if (a.day >= day_of(month.start) && a.day < day_of(month.end) &&
+            a.arrived_unix > to_unix(*as_of)) {
+          late.arrived_late += a.dossiers;
+        }
+      }
+      if (late.arrived_late > 0) r.caveats.late_syncs.push_back(std::move(late));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<ReviewReport> build_review(const ReportSource& source, const ReviewRequest& request,
+                                  const std::string& snapshots_dir) {
+  std::error_code ec;
+  if (!fs::exists(source.db, ec)) return Error{"no store at " + source.db.string()};
+  TTHC_TRY(auto reader, store::Reader::open(source.db));
+  TTHC_TRY(ReviewReport r,
+           build_review(reader, *source.calendar, *source.catalogue, source.settings, request));
+  TTHC_TRY_VOID(add_late_syncs(r, reader, snapshots_dir));
+  return r;
+}
+
+}  // namespace tthc::reports
