@@ -149,11 +149,13 @@ void add_dossier(std::vector<YearSlot>& slots, const DossierTimeline& tl, std::s
   record(last, tl, e, key);
   if (!e.counted || !e.received) return;
   const Moment received = *e.received;
-  const std::optional<Moment> end = e.ended ? e.end : std::nullopt;
+  // Not ended: as if it ended at the end of time (a plain Moment: GCC's -O2 sees an optional
+  // here as maybe uninitialised).
+  const Moment end = e.ended && e.end ? *e.end : Moment::max();
   for (std::size_t i = slots.size() - 1; i-- > 0;) {
     YearSlot& s = slots[i];
     if (received >= s.period.end) break;  // and every earlier year ended before it came
-    if (end && *end < s.period.start) continue;
+    if (end < s.period.start) continue;
     s.collector->add(tl);
     ++judgements;
     record(s, tl, s.collector->last_evaluation(), key);
