@@ -160,6 +160,7 @@ int run_review(const SourceOptions& src, const ReportCommand& cmd, std::ostream&
   const auto opened = open_source(*loaded, start_day, err);
   if (!opened) return kExitFailure;
   const reports::ReviewRequest request{*span, start_day, now_in_vietnam()};
+  if (auto e = reports::check_request(request)) return usage(err, "--period: " + e->message);
   auto built =
       reports::build_review(opened->source, request, loaded->settings.reports.dir.string());
   if (!built) return failure(err, built.error().message);

@@ -12,7 +12,7 @@ namespace tthc::reports {
 namespace {
 
 constexpr int kWidth = 250, kHeight = 150;
-constexpr double kLeft = 34, kRight = 8, kTop = 20, kBottom = 36;
+constexpr double kLeft = 34, kRight = 16, kTop = 20, kBottom = 36;
 
 std::string num(double v) {
   char buf[32];
@@ -55,7 +55,7 @@ std::string chart_svg(const LineChart& c) {
                     "font-size=\"8\">\n<title>" +
                     escape_markup(c.title) + "</title>\n";
   out += "<text x=\"" + num(kWidth / 2.0) + "\" y=\"11\" text-anchor=\"middle\" " +
-         "font-weight=\"bold\">" + escape_markup(c.title) + "</text>\n";
+         "font-weight=\"bold\" font-size=\"7\">" + escape_markup(c.title) + "</text>\n";
   out += axes(c, plot_w, plot_h);
   const std::size_t n = c.categories.size();
   for (std::size_t s = 0; s < c.series.size(); ++s) {

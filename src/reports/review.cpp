@@ -298,9 +298,22 @@ void assemble(ReviewReport& out, std::vector<YearSlot>& slots, std::size_t n_bef
 
 }  // namespace
 
+std::optional<Error> check_request(const ReviewRequest& request) {
+  if (request.start_day < 1 || request.start_day > kMaxPeriodStartDay) {
+    return Error{"period start day " + std::to_string(request.start_day) + " is not in 1-28"};
+  }
+  const Period last = year_period(request.span.last, request.start_day);
+  if (request.now <= last.start) {
+    return Error{"the year " + std::to_string(request.span.last) + " starts " +
+                 format_iso(last.start) + ": nothing to review yet"};
+  }
+  return std::nullopt;
+}
+
 Result<ReviewReport> build_review(store::Reader& reader, const calendar::WorkingCalendar& calendar,
                                   const engine::Catalogue& catalogue,
                                   const engine::Settings& settings, const ReviewRequest& request) {
+  TTHC_TRY_VOID(check_request(request));
   const YearSpan& span = request.span;
   const int n_before = span.years();
   std::vector<YearSlot> slots;
@@ -308,10 +321,6 @@ Result<ReviewReport> build_review(store::Reader& reader, const calendar::Working
     YearSlot s;
     s.period = year_period(y, request.start_day);
     const Moment as_of = std::min(s.period.end, request.now);
-    if (as_of <= s.period.start) {
-      return Error{"the year " + std::to_string(y) + " starts " + format_iso(s.period.start) +
-                   ": nothing to review yet"};
-    }
     s.inputs = make_inputs(s.period, as_of, calendar, catalogue, settings);
     s.collector = std::make_unique<Collector>(calendar, catalogue, s.inputs);
     slots.push_back(std::move(s));

@@ -129,6 +129,10 @@ struct ReviewRequest {
   Moment now{};  ///< a year not over is judged as of now (and said so); one not begun is refused
 };
 
+/// The request's error before any store is read: a start day outside 1..28, or a year not begun
+/// at `now` (the error names it); none when it can be built.
+std::optional<Error> check_request(const ReviewRequest& request);
+
 /// One scan of the store over the span and the span before: each dossier judged once per year
 /// end it can count in.
 Result<ReviewReport> build_review(store::Reader& reader, const calendar::WorkingCalendar& calendar,

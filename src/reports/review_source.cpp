@@ -56,6 +56,7 @@ std::optional<Error> add_late_syncs(ReviewReport& r, store::Reader& reader, cons
 
 Result<ReviewReport> build_review(const ReportSource& source, const ReviewRequest& request,
                                   const std::string& snapshots_dir) {
+  TTHC_TRY_VOID(check_request(request));
   std::error_code ec;
   if (!fs::exists(source.db, ec)) return Error{"no store at " + source.db.string()};
   TTHC_TRY(auto reader, store::Reader::open(source.db));

@@ -118,6 +118,16 @@ TEST_F(Review, EveryYearOfASpanJudgedInOneScanEqualsItsOwnReport) {
   }
 }
 
+TEST_F(Review, AThreeYearSpanCountsItsFirstYearToo) {
+  // 2023's dossiers ended before 2024 began: judged at 2025's end first, then at 2023's.
+  const ReviewReport r = review("2023..2025", 1);
+  for (int y = 2023; y <= 2025; ++y) {
+    SCOPED_TRACE(y);
+    expect_year_equals_reports(r, static_cast<std::size_t>(y - 2023), year_reports(y, 1));
+  }
+  EXPECT_FALSE(r.before_has_data);  // 2020..2022: nothing stored
+}
+
 TEST_F(Review, ASpanBeforeWithoutDataSaysSo) {
   const ReviewReport r = review("2022", 1);
   EXPECT_FALSE(r.before_has_data);
