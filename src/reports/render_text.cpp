@@ -105,9 +105,13 @@ td.n { text-align: right; white-space: nowrap; }
 tr.group td, tr.total td { font-weight: bold; }
 tr.subgroup td { font-style: italic; }
 .inputs { font-size: 9pt; margin-top: 10pt; }
-.chart { display: inline-block; margin: 2pt; page-break-inside: avoid; }
-a { color: #000; }
 .inputs p { margin: 1pt 0; }
+)css";
+
+// Only documents with charts (the phase review) carry these: the monthly reports keep their bytes.
+constexpr std::string_view kChartStyle =
+    R"css(.chart { display: inline-block; margin: 2pt; page-break-inside: avoid; }
+a { color: #000; }
 )css";
 
 }  // namespace
@@ -147,7 +151,8 @@ std::string render_csv(const Document& d) {
 std::string render_html(const Document& d) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-      escape(d.title) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+      escape(d.title) + "</title>\n<style>" + std::string(kStyle) +
+      (d.charts.empty() ? "" : std::string(kChartStyle)) + "</style>\n</head>\n<body>\n";
   if (!d.form_code.empty()) out += "<div class=\"form\">" + escape(d.form_code) + "</div>\n";
   out += "<h1>" + escape(d.title) + "</h1>\n";
   out += "<p class=\"period\">" + escape(d.period_line) + "</p>\n";
