@@ -89,10 +89,10 @@ struct ReviewRow {
   OverdueList worst_overdue;
 };
 
-/// Months of the span whose snapshot was taken before some of their dossiers arrived.
+/// Months of the span whose snapshot was written before some of their dossiers arrived.
 struct LateSyncMonth {
   std::string month;              ///< "2025-03"
-  Moment snapshot_as_of{};        ///< the snapshot's recorded moment
+  Moment snapshot_written{};      ///< when the snapshot's results.json was written
   std::int64_t arrived_late = 0;  ///< received in the month, first stored after the snapshot
 };
 

@@ -21,7 +21,7 @@ std::optional<double> minus(std::optional<double> a, std::optional<double> b) {
 }
 
 std::string unit_label(const ReviewRow& r) {
-  if (r.department) return "   " + (r.department->empty() ? "(không rõ phòng ban)" : *r.department);
+  if (r.department) return "– " + (r.department->empty() ? "(không rõ phòng ban)" : *r.department);
   return r.unit_name.empty() ? r.unit : r.unit_name + " (" + r.unit + ")";
 }
 
@@ -190,8 +190,8 @@ std::vector<std::string> caveat_lines(const ReviewReport& r) {
   }
   for (const LateSyncMonth& m : r.caveats.late_syncs) {
     out.push_back("Tháng " + m.month + ": " + std::to_string(m.arrived_late) +
-                  " hồ sơ tiếp nhận trong tháng được đồng bộ sau khi báo cáo tháng chốt lúc " +
-                  format_iso(m.snapshot_as_of) + ".");
+                  " hồ sơ tiếp nhận trong tháng được đồng bộ sau khi báo cáo tháng được chốt lúc " +
+                  format_iso(m.snapshot_written) + ".");
   }
   for (std::size_t i = 0; i < r.caveats.unknown_procedures.size(); ++i) {
     if (r.caveats.unknown_procedures[i] == 0) continue;

@@ -101,7 +101,7 @@ std::string caveats_json(const ReviewReport& r) {
   for (const LateSyncMonth& m : r.caveats.late_syncs) {
     late.push_back(JsonObject()
                        .text("month", m.month)
-                       .text("snapshot_as_of", format_iso(m.snapshot_as_of))
+                       .text("snapshot_written", format_iso(m.snapshot_written))
                        .count("arrived_late", m.arrived_late)
                        .str());
   }

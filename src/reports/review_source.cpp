@@ -1,15 +1,13 @@
 // The phase review from a report source, with the late-sync caveat read from the snapshots: a
-// month's snapshot was judged as of its recorded moment, so a dossier received in the month but
-// first stored after that moment is one the snapshot could not count.
+// month's snapshot counted what the store held when it was written, so a dossier received in the
+// month but first stored after that is one the snapshot could not count.
 #include "reports/review.hpp"
 
-#include "reports/diff.hpp"
 #include "reports/snapshot.hpp"
 #include "reports/source.hpp"
 #include "store/store.hpp"
 
-#include <fstream>
-#include <iterator>
+#include <chrono>
 
 namespace tthc::reports {
 
@@ -17,14 +15,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The recorded moment of the month's results snapshot; none when there is none to read.
-std::optional<Moment> snapshot_moment(const fs::path& dir, const Period& month) {
-  std::ifstream in(snapshot_dir(dir, month) / "results.json", std::ios::binary);
-  if (!in) return std::nullopt;
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto as_of = recorded_as_of(text);
-  if (!as_of) return std::nullopt;
-  return *as_of;
+// When the month's results snapshot was written (Unix seconds): the store's state then is what
+// the snapshot counted, whatever moment it was judged as of. None when there is none.
+std::optional<std::int64_t> snapshot_written(const fs::path& dir, const Period& month) {
+  std::error_code ec;
+  const auto t = fs::last_write_time(snapshot_dir(dir, month) / "results.json", ec);
+  if (ec) return std::nullopt;
+  const auto sys = std::chrono::file_clock::to_sys(t);
+  return std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count();
 }
 
 std::optional<Error> add_late_syncs(ReviewReport& r, store::Reader& reader, const fs::path& dir) {
@@ -37,12 +35,12 @@ std::optional<Error> add_late_syncs(ReviewReport& r, store::Reader& reader, cons
   for (int y = r.span.first; y <= r.span.last; ++y) {
     for (unsigned m = 1; m <= 12; ++m) {
       const Period month = period_of(y, m, r.start_day);
-      const auto as_of = snapshot_moment(dir, month);
-      if (!as_of) continue;
-      LateSyncMonth late{month.label(), *as_of, 0};
+      const auto written = snapshot_written(dir, month);
+      if (!written) continue;
+      LateSyncMonth late{month.label(), from_unix(*written), 0};
       for (const store::FirstArrivals& a : arrivals) {
         if (a.day >= day_of(month.start) && a.day < day_of(month.end) &&
-            a.arrived_unix > to_unix(*as_of)) {
+            a.arrived_unix > *written) {
           late.arrived_late += a.dossiers;
         }
       }

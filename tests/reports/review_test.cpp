@@ -232,19 +232,27 @@ TEST_F(Review, AMonthWhoseSnapshotMissedALateSyncIsNamed) {
                              snapshot_files(build_reports(s, feb, feb.end).value()).value()));
   const ReviewRequest req{YearSpan{2025, 2025}, 1, at(2025, 6, 1)};
   const std::string dir = (work.path() / "reports").string();
-  // The fill's batches carry arrival 1 (1970): none arrived after the snapshot.
+  // The fill's batches carry arrival 1 (1970): none arrived after the snapshot was written.
+  const auto mtime = fs::last_write_time(work.path() / "reports" / "2025-02" / "results.json");
+  const std::int64_t written = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::file_clock::to_sys(mtime).time_since_epoch())
+                                   .count();
   ReviewReport r = build_review(s, req, dir).value();
   EXPECT_TRUE(r.caveats.snapshots_read);
   EXPECT_TRUE(r.caveats.late_syncs.empty());
+  // One dossier of February stored just before the snapshot was written, one an hour after.
   {
     auto writer = store::Writer::open(store::Options{s.db, false, 5000}).value();
-    auto batch = ingest::parse_line(
-        R"({"MaHoSo":"000.00.12.H42-250210-9999","MaTTHC":"1.004227","MaLinhVuc":"ATBXHN",)"
-        R"("TrangThaiHoSo":9,"NgayTiepNhan":"20250210090000","NgayKetThucXuLy":"20250212090000"})",
-        1);
-    ASSERT_TRUE(batch);
-    ASSERT_TRUE(
-        writer.apply(batch->dossiers, batch->progress, {"late", to_unix(feb.end) + 86400, {}, 0}));
+    for (const auto& [code, arrived] :
+         {std::pair{"9998", written - 60}, {"9999", written + 3600}}) {
+      auto batch = ingest::parse_line(
+          std::string(R"({"MaHoSo":"000.00.12.H42-250210-)") + code +
+              R"(","MaTTHC":"1.004227","MaLinhVuc":"ATBXHN","TrangThaiHoSo":9,)"
+              R"("NgayTiepNhan":"20250210090000","NgayKetThucXuLy":"20250212090000"})",
+          1);
+      ASSERT_TRUE(batch);
+      ASSERT_TRUE(writer.apply(batch->dossiers, batch->progress, {"late", arrived, {}, 0}));
+    }
   }
   r = build_review(s, req, dir).value();
   ASSERT_EQ(r.caveats.late_syncs.size(), 1U);
