@@ -85,7 +85,8 @@ std::optional<Opened> open_source(const Loaded& loaded, int start_day, std::ostr
   auto units = load_units_for(settings, err, warn);
   if (!units) return std::nullopt;
   Opened o{std::make_unique<engine::Catalogue>(*rules),
-           std::make_unique<engine::UnitRegister>(std::move(*units)), {}};
+           std::make_unique<engine::UnitRegister>(std::move(*units)),
+           {}};
   if (!upgrade_store(settings.store, err)) return std::nullopt;
   o.source.db = settings.store.path;
   o.source.calendar = &loaded.calendar;

@@ -113,6 +113,7 @@ namespace {
 // steps its departments closed in it.
 struct YearSlot {
   Period period;
+  const engine::UnitRegister* units = nullptr;
   Inputs inputs;
   std::unique_ptr<Collector> collector;
   std::unordered_map<std::string, ReviewCounts> departments;  // unit '\x1f' department
@@ -127,7 +128,10 @@ void record(YearSlot& slot, const DossierTimeline& tl, const engine::Evaluation&
   if (c.handled() && e.has(engine::kFlagUnknownProcedure)) ++slot.unknown_procedures;
   for (const engine::Step& s : e.steps) {
     if (!s.end || *s.end < slot.period.start || *s.end >= slot.period.end) continue;
-    key = tl.dossier.unit_code();
+    // The unit the collector counts the dossier under, so departments sit under their unit.
+    const engine::UnitOptions& o = slot.inputs.units.options;
+    key = slot.units->shown_as(slot.units->counting_unit(tl.dossier, o.count_under),
+                               slot.period.last_day(), o.successors);
     key += '\x1f';
     key += tl.progress[s.entry].department;
     auto it = slot.departments.find(key);
@@ -251,6 +255,18 @@ ReviewRow make_row(const std::string& unit, const std::string& name,
   return row;
 }
 
+// The register's unknown codes of a year into the span's list (sorted, capped as the months').
+void add_unknown_units(ReviewCaveats& c, const UnitInputs& year) {
+  c.unit_register = year.recorded();
+  c.unknown_unit_dossiers.push_back(year.unknown_dossiers);
+  for (const std::string& u : year.unknown_units) {
+    const auto at = std::lower_bound(c.unknown_units.begin(), c.unknown_units.end(), u);
+    if (at == c.unknown_units.end() || *at != u) c.unknown_units.insert(at, u);
+  }
+  if (c.unknown_units.size() > kMaxUnknownUnitsListed)
+    c.unknown_units.resize(kMaxUnknownUnitsListed);
+}
+
 void assemble(ReviewReport& out, std::vector<YearSlot>& slots, std::size_t n_before) {
   const std::size_t n_span = slots.size() - n_before;
   std::map<std::string, Grouped> units;
@@ -288,7 +304,7 @@ void assemble(ReviewReport& out, std::vector<YearSlot>& slots, std::size_t n_bef
           slots[n_before + static_cast<std::size_t>(*row.worst_year)].reports.claimed.overdue;
       if (auto it = overdue.find(code); it != overdue.end()) row.worst_overdue = it->second;
     }
-    if (g.name.empty()) out.caveats.unknown_units.push_back(code);
+    if (!out.caveats.unit_register && g.name.empty()) out.caveats.unknown_units.push_back(code);
     for (auto& [dept, d] : g.depts) {
       out.rows.push_back(make_row(code, g.name, dept, d.first, d.second, out.before_has_data));
     }
@@ -312,7 +328,9 @@ std::optional<Error> check_request(const ReviewRequest& request) {
 
 Result<ReviewReport> build_review(store::Reader& reader, const calendar::WorkingCalendar& calendar,
                                   const engine::Catalogue& catalogue,
-                                  const engine::Settings& settings, const ReviewRequest& request) {
+                                  const engine::Settings& settings, const ReviewRequest& request,
+                                  const engine::UnitRegister& units,
+                                  const engine::UnitOptions& unit_options) {
   TTHC_TRY_VOID(check_request(request));
   const YearSpan& span = request.span;
   const int n_before = span.years();
@@ -321,8 +339,9 @@ Result<ReviewReport> build_review(store::Reader& reader, const calendar::Working
     YearSlot s;
     s.period = year_period(y, request.start_day);
     const Moment as_of = std::min(s.period.end, request.now);
-    s.inputs = make_inputs(s.period, as_of, calendar, catalogue, settings);
-    s.collector = std::make_unique<Collector>(calendar, catalogue, s.inputs);
+    s.units = &units;
+    s.inputs = make_inputs(s.period, as_of, calendar, catalogue, settings, units, unit_options);
+    s.collector = std::make_unique<Collector>(calendar, catalogue, s.inputs, units);
     slots.push_back(std::move(s));
   }
   ReviewReport out;
@@ -343,6 +362,7 @@ Result<ReviewReport> build_review(store::Reader& reader, const calendar::Working
   for (std::size_t i = b; i < slots.size(); ++i) {
     out.years.push_back(slots[i].inputs);
     out.caveats.unknown_procedures.push_back(slots[i].unknown_procedures);
+    add_unknown_units(out.caveats, slots[i].reports.results.inputs.units);
     for (const int y : slots[i].inputs.provisional_years) {
       auto& p = out.caveats.provisional_years;
       if (std::find(p.begin(), p.end(), y) == p.end()) p.push_back(y);

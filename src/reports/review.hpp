@@ -9,6 +9,7 @@
 #include "base/result.hpp"
 #include "calendar/working_calendar.hpp"
 #include "engine/catalogue.hpp"
+#include "reports/collect.hpp"
 #include "reports/model.hpp"
 
 #include <cstdint>
@@ -102,9 +103,12 @@ struct ReviewCaveats {
   bool snapshots_read = false;            ///< a snapshot folder was given and read
   std::vector<std::int64_t> unknown_procedures;  ///< per span year: counted dossiers, MaTTHC
                                                  ///< not in the catalogue
-  /// Units no register names: today, units none of whose dossiers carries a name (DonViXuLy);
-  /// a unit register will fill this from its own list.
+  /// With a unit register: the unit codes it lacks that dossiers of the span counted under
+  /// (the first kMaxUnknownUnitsListed), and how many dossiers counted under them, per year.
+  /// Without one: the units none of whose dossiers carries a name (DonViXuLy).
+  bool unit_register = false;
   std::vector<std::string> unknown_units;
+  std::vector<std::int64_t> unknown_unit_dossiers;
 };
 
 struct ReviewReport {
@@ -134,10 +138,13 @@ struct ReviewRequest {
 std::optional<Error> check_request(const ReviewRequest& request);
 
 /// One scan of the store over the span and the span before: each dossier judged once per year
-/// end it can count in.
+/// end it can count in, under the unit the register shows it in that year (as the monthly
+/// reports).
 Result<ReviewReport> build_review(store::Reader& reader, const calendar::WorkingCalendar& calendar,
                                   const engine::Catalogue& catalogue,
-                                  const engine::Settings& settings, const ReviewRequest& request);
+                                  const engine::Settings& settings, const ReviewRequest& request,
+                                  const engine::UnitRegister& units = no_units(),
+                                  const engine::UnitOptions& unit_options = {});
 /// The same from a report source; `snapshots_dir` (the `[reports] dir`, may be empty) is read
 /// for the late-sync caveat.
 Result<ReviewReport> build_review(const ReportSource& source, const ReviewRequest& request,

@@ -201,7 +201,14 @@ std::vector<std::string> caveat_lines(const ReviewReport& r) {
   }
   std::string units;
   for (const std::string& u : r.caveats.unknown_units) units += (units.empty() ? "" : ", ") + u;
-  if (!units.empty()) out.push_back("Đơn vị chưa xác định tên: " + units + ".");
+  std::int64_t unknown_dossiers = 0;
+  for (const std::int64_t n : r.caveats.unknown_unit_dossiers) unknown_dossiers += n;
+  if (r.caveats.unit_register && !units.empty()) {
+    out.push_back("Mã đơn vị không có trong danh mục đơn vị: " + units + " (" +
+                  std::to_string(unknown_dossiers) + " lượt hồ sơ trong các năm).");
+  } else if (!units.empty()) {
+    out.push_back("Đơn vị chưa xác định tên (không có danh mục đơn vị): " + units + ".");
+  }
   if (!r.years.empty() && !r.years.back().closed()) {
     out.push_back("Năm " + std::to_string(r.span.last) + " chưa kết thúc: số liệu tạm tính đến " +
                   format_iso(r.years.back().as_of) + ".");

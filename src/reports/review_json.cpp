@@ -107,13 +107,19 @@ std::string caveats_json(const ReviewReport& r) {
   }
   for (const std::int64_t n : r.caveats.unknown_procedures) unknown.push_back(std::to_string(n));
   for (const std::string& u : r.caveats.unknown_units) units.push_back(json_string(u));
+  std::vector<std::string> unknown_dossiers;
+  for (const std::int64_t n : r.caveats.unknown_unit_dossiers) {
+    unknown_dossiers.push_back(std::to_string(n));
+  }
   for (const std::string& line : caveat_lines(r)) text.push_back(json_string(line));
   return JsonObject()
       .raw("provisional_years", list(provisional))
       .boolean("snapshots_read", r.caveats.snapshots_read)
       .raw("late_syncs", list(late))
       .raw("unknown_procedures", list(unknown))
+      .boolean("unit_register", r.caveats.unit_register)
       .raw("unknown_units", list(units))
+      .raw("unknown_unit_dossiers", list(unknown_dossiers))
       .raw("text", list(text))
       .str();
 }

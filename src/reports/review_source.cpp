@@ -59,7 +59,8 @@ Result<ReviewReport> build_review(const ReportSource& source, const ReviewReques
   if (!fs::exists(source.db, ec)) return Error{"no store at " + source.db.string()};
   TTHC_TRY(auto reader, store::Reader::open(source.db));
   TTHC_TRY(ReviewReport r,
-           build_review(reader, *source.calendar, *source.catalogue, source.settings, request));
+           build_review(reader, *source.calendar, *source.catalogue, source.settings, request,
+                        source.unit_register(), source.unit_options));
   TTHC_TRY_VOID(add_late_syncs(r, reader, snapshots_dir));
   return r;
 }

@@ -12,10 +12,12 @@
 #include "reports/generated.hpp"
 #include "support/moments.hpp"
 #include "support/temp_dir.hpp"
+#include "support/units.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace tthc::reports {
@@ -126,6 +128,31 @@ TEST_F(Review, AThreeYearSpanCountsItsFirstYearToo) {
     expect_year_equals_reports(r, static_cast<std::size_t>(y - 2023), year_reports(y, 1));
   }
   EXPECT_FALSE(r.before_has_data);  // 2020..2022: nothing stored
+}
+
+TEST_F(Review, UnderAUnitRegisterTheUnitsAreTheMonthlyReportsOnes) {
+  const engine::UnitRegister units = test::sample_units();
+  ReportSource s = source();
+  s.units = &units;
+  const ReviewReport r = build_review(s, {YearSpan{2024, 2024}, 1, at(2025, 6, 1)}, "").value();
+  const Period y = year_period(2024, 1);
+  const Reports year = build_reports(s, y, y.end).value();
+  expect_year_equals_reports(r, 0, year);
+  std::set<std::string> unit_rows;
+  for (const ReviewRow& row : r.rows) {
+    if (!row.department) unit_rows.insert(row.unit);
+  }
+  for (const ReviewRow& row : r.rows) EXPECT_TRUE(unit_rows.count(row.unit)) << row.unit;
+  // The simulated province's codes the sample register lacks are named, as the months name them.
+  EXPECT_TRUE(r.caveats.unit_register);
+  EXPECT_EQ(r.caveats.unknown_units, year.results.inputs.units.unknown_units);
+  ASSERT_FALSE(r.caveats.unknown_units.empty());
+  EXPECT_EQ(r.caveats.unknown_unit_dossiers,
+            std::vector<std::int64_t>{year.results.inputs.units.unknown_dossiers});
+  EXPECT_NE(render_review(r, Format::Html)
+                .value()
+                .find("không có trong danh mục đơn vị: " + r.caveats.unknown_units.front()),
+            std::string::npos);
 }
 
 TEST_F(Review, ASpanBeforeWithoutDataSaysSo) {
