@@ -124,6 +124,7 @@ struct YearSlot {
 // What a dossier judged at the slot's end adds besides the collector's counts.
 void record(YearSlot& slot, const DossierTimeline& tl, const engine::Evaluation& e,
             std::string& key) {
+  if (!e.counted) return;  // refused, never received...: neither its steps nor its procedure
   const engine::PeriodCounts c = engine::count_in_period(e, slot.period.start);
   if (c.handled() && e.has(engine::kFlagUnknownProcedure)) ++slot.unknown_procedures;
   for (const engine::Step& s : e.steps) {
