@@ -2,14 +2,17 @@
 // a range (2025-09, 2025-Q3, 2025-H1, 2025, 2025-01..2025-09) — from a stored database, as
 // `tthc-monitor report` does — the restricted store scan, every candidate judged by the engine,
 // the reports counted — then renders each kind; with --full, also the same reports from a scan
-// of every stored dossier (the cost the restriction avoids).
-//   build/bench/report_bench DB [--runs N] [--full] [--start-day D] PERIOD...
+// of every stored dossier (the cost the restriction avoids). With --review SPAN, the phase
+// review of the span (one scan over it and the span before, each dossier judged once per year
+// end it can count in), both cut-offs, and every format rendered.
+//   build/bench/report_bench DB [--runs N] [--full] [--start-day D] [--review SPAN]... PERIOD...
 // Prints the median of N runs (the first run warms the page cache and is not counted), wall
 // time and the process's CPU time.
 #include "config/catalogue.hpp"
 #include "config/settings.hpp"
 #include "reports/collect.hpp"
 #include "reports/render.hpp"
+#include "reports/review.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -40,24 +43,66 @@ double median(std::vector<double> v) {
   std::exit(1);
 }
 
+// The phase review of each span, judged as of the span's ends (the bench's "now" is far ahead).
+void bench_reviews(store::Reader& reader, const calendar::WorkingCalendar& calendar,
+                   const engine::Catalogue& catalogue, const std::vector<std::string>& spans,
+                   int runs) {
+  const Moment now = Moment(Date(std::chrono::year{2100} / 1 / 1));
+  for (const std::string& text : spans) {
+    auto span = reports::parse_year_span(text);
+    if (!span) fail(span.error().message);
+    for (const int start_day : {1, 15}) {
+      std::vector<double> build_times, render_times[std::size(reports::kFormats)];
+      std::size_t read = 0, judged = 0;
+      std::int64_t resolved = 0;
+      for (int run = 0; run <= runs; ++run) {
+        const auto t0 = Steady::now();
+        auto r = reports::build_review(reader, calendar, catalogue, engine::Settings{},
+                                       {*span, start_day, now});
+        if (!r) fail(r.error().message);
+        if (run > 0) build_times.push_back(seconds_since(t0));
+        read = r->dossiers_read;
+        judged = r->judgements;
+        resolved = r->total_span.resolved;
+        for (std::size_t f = 0; f < std::size(reports::kFormats); ++f) {
+          const auto t1 = Steady::now();
+          if (!reports::render_review(*r, reports::kFormats[f])) fail("render failed");
+          if (run > 0) render_times[f].push_back(seconds_since(t1));
+        }
+      }
+      std::printf(
+          "%s (start day %d): %zu dossiers read, %zu judgements, %lld resolved in the "
+          "span; build median %.3f s of %d runs; render json %.0f ms, csv %.0f ms, "
+          "html %.0f ms, xlsx %.0f ms\n",
+          text.c_str(), start_day, read, judged, static_cast<long long>(resolved),
+          median(build_times), runs, median(render_times[0]) * 1000, median(render_times[1]) * 1000,
+          median(render_times[2]) * 1000, median(render_times[3]) * 1000);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: report_bench DB [--runs N] [--full] [--start-day D] PERIOD...\n");
+    std::fprintf(stderr,
+                 "usage: report_bench DB [--runs N] [--full] [--start-day D] [--review SPAN]... "
+                 "PERIOD...\n");
     return 2;
   }
   const std::string db = argv[1];
   int runs = 5;
   bool full = false;
   int start_day = 1;
-  std::vector<std::string> months;
+  std::vector<std::string> months, spans;
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) {
       runs = std::atoi(argv[++i]);
     } else if (a == "--start-day" && i + 1 < argc) {
       start_day = std::atoi(argv[++i]);
+    } else if (a == "--review" && i + 1 < argc) {
+      spans.emplace_back(argv[++i]);
     } else if (a == "--full") {
       full = true;
     } else {
@@ -151,5 +196,6 @@ int main(int argc, char** argv) {
               : "NO");
     }
   }
+  bench_reviews(*reader, *cal, catalogue, spans, runs);
   return 0;
 }

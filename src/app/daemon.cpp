@@ -263,6 +263,7 @@ void Daemon::add_read_apis(http::Router& router) {
   api::ReportApiOptions report_api;
   report_api.source = report_source_;
   report_api.token = settings.http.read_token;
+  report_api.snapshots_dir = settings.reports.dir;
   api::add_report_api(router, system_clock(), std::move(report_api));
 }
 

@@ -184,10 +184,11 @@ Command add_report(CLI::App& cli, const SourceOptions& src) {
       "a period's report: form II.06a (results), reduction, the 766 estimate, claimed "
       "statistics");
   sub->add_option("--kind", s->cmd.kind,
-                  "results, reduction, index766, claimed or dvcqg-stats (json only)");
+                  "results, reduction, index766, claimed, dvcqg-stats (json only) or review");
   sub->add_option("--month", s->cmd.month, "the month, YYYY-MM (not with --merge)");
   sub->add_option("--period", s->cmd.period,
-                  "the period: 2025-07, 2025-Q3, 2025-H1, 2025, 2025-01..2025-09, 2022..2025");
+                  "the period: 2025-07, 2025-Q3, 2025-H1, 2025, 2025-01..2025-09, 2022..2025 "
+                  "(review: YYYY or YYYY..YYYY)");
   sub->add_option("--format", s->cmd.format, "json (default), csv, html or xlsx");
   sub->add_option("--period-start-day", s->start_day,
                   "periods from this day of the month before (default [reports] "

@@ -10,10 +10,12 @@
 #include "app/merge_command.hpp"
 #include "reports/diff.hpp"
 #include "reports/render.hpp"
+#include "reports/review.hpp"
 #include "reports/source.hpp"
 
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <ostream>
 
 namespace tthc::app {
@@ -66,30 +68,44 @@ Result<Snapshot> read_snapshot(const std::string& diff, reports::Kind kind,
   return snapshot;
 }
 
-// The reports of `period` as of `moment`, from the store with the configured catalogue;
-// nullopt (the error written) on failure.
-std::optional<reports::Reports> build(const Loaded& loaded, int start_day,
-                                      const reports::Period& period, Moment moment,
-                                      std::ostream& err) {
+// The store, calendar, configured catalogue and unit register put together; nullopt (the error
+// written) on failure. Catalogue and register are held by pointer: the source points at them.
+struct Opened {
+  std::unique_ptr<engine::Catalogue> catalogue;
+  std::unique_ptr<engine::UnitRegister> units;
+  reports::ReportSource source;
+};
+
+std::optional<Opened> open_source(const Loaded& loaded, int start_day, std::ostream& err) {
   const config::Settings& settings = loaded.settings;
   const auto warn = [&err](const std::string& warning) {
     err << "tthc-monitor: warning: " << warning << "\n";
   };
   const auto rules = load_catalogue_for(settings, err, warn);
   if (!rules) return std::nullopt;
-  const auto units = load_units_for(settings, err, warn);
+  auto units = load_units_for(settings, err, warn);
   if (!units) return std::nullopt;
-  const engine::Catalogue catalogue(*rules);
+  Opened o{std::make_unique<engine::Catalogue>(*rules),
+           std::make_unique<engine::UnitRegister>(std::move(*units)),
+           {}};
   if (!upgrade_store(settings.store, err)) return std::nullopt;
-  reports::ReportSource source;
-  source.db = settings.store.path;
-  source.calendar = &loaded.calendar;
-  source.catalogue = &catalogue;
-  source.settings = settings.engine;
-  source.period_start_day = start_day;
-  source.units = &*units;
-  source.unit_options = settings.units;
-  auto built = reports::build_reports(source, period, moment);
+  o.source.db = settings.store.path;
+  o.source.calendar = &loaded.calendar;
+  o.source.catalogue = o.catalogue.get();
+  o.source.settings = settings.engine;
+  o.source.period_start_day = start_day;
+  o.source.units = o.units.get();
+  o.source.unit_options = settings.units;
+  return o;
+}
+
+// The reports of `period` as of `moment`; nullopt (the error written) on failure.
+std::optional<reports::Reports> build(const Loaded& loaded, int start_day,
+                                      const reports::Period& period, Moment moment,
+                                      std::ostream& err) {
+  const auto opened = open_source(loaded, start_day, err);
+  if (!opened) return std::nullopt;
+  auto built = reports::build_reports(opened->source, period, moment);
   if (!built) {
     failure(err, built.error().message);
     return std::nullopt;
@@ -145,12 +161,38 @@ int write_report(std::ostream& out, std::ostream& err, const std::string& bytes,
   return kExitOk;
 }
 
+// The phase review of a span of years (`--kind review --period 2022..2025`).
+int run_review(const SourceOptions& src, const ReportCommand& cmd, std::ostream& out,
+               std::ostream& err) {
+  const auto format = reports::parse_format(cmd.format);
+  if (!format) return usage(err, "--format: not a format: \"" + cmd.format + "\"");
+  if (cmd.period.empty()) return usage(err, "--period: required for review, YYYY or YYYY..YYYY");
+  if (cmd.as_of || cmd.diff) return usage(err, "--as-of and --diff do not apply to review");
+  const auto span = reports::parse_year_span(cmd.period);
+  if (!span) return usage(err, "--period: " + span.error().message);
+  auto loaded = load_with_calendar(src, err);
+  if (!loaded) return kExitFailure;
+  if (cmd.db) loaded->settings.store.path = *cmd.db;
+  const int start_day = cmd.period_start_day.value_or(loaded->settings.reports.period_start_day);
+  const auto opened = open_source(*loaded, start_day, err);
+  if (!opened) return kExitFailure;
+  const reports::ReviewRequest request{*span, start_day, now_in_vietnam()};
+  if (auto e = reports::check_request(request)) return usage(err, "--period: " + e->message);
+  auto built =
+      reports::build_review(opened->source, request, loaded->settings.reports.dir.string());
+  if (!built) return failure(err, built.error().message);
+  auto bytes = reports::render_review(*built, *format);
+  if (!bytes) return failure(err, bytes.error().message);
+  return write_report(out, err, *bytes, cmd.out);
+}
+
 }  // namespace
 
 int run_report(const SourceOptions& src, const ReportCommand& cmd, std::ostream& out,
                std::ostream& err) {
   if (cmd.merge_snapshot) return run_merge_snapshot(cmd, out, err);
   if (cmd.kind.empty()) return usage(err, "--kind is required");
+  if (cmd.kind == "review") return run_review(src, cmd, out, err);
   const auto kind = reports::parse_kind(cmd.kind);
   if (!kind) {
     return usage(err, "--kind: not a report: \"" + cmd.kind + "\" (expected " +

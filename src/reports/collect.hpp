@@ -53,6 +53,9 @@ class Collector {
 
   /// Judges the dossier as of the inputs' moment and counts it where it belongs.
   void add(const DossierTimeline& timeline);
+  /// The evaluation the last add made (the phase review reads its steps and flags from it
+  /// rather than judging the dossier twice).
+  const engine::Evaluation& last_evaluation() const { return eval_; }
   /// The reports; the collector is spent.
   Reports finish();
 

@@ -4,8 +4,6 @@
 
 namespace tthc::reports {
 
-namespace {
-
 std::string date_vi(Date d) {
   const std::chrono::year_month_day ymd{d};
   char buf[16];
@@ -13,6 +11,8 @@ std::string date_vi(Date d) {
                 static_cast<unsigned>(ymd.month()), static_cast<int>(ymd.year()));
   return buf;
 }
+
+namespace {
 
 std::string moment_vi(Moment m) {
   const auto tod = std::chrono::hh_mm_ss<Duration>(time_of_day(m));

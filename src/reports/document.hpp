@@ -18,6 +18,8 @@ namespace tthc::reports {
 /// Form II.06a of the reporting regime, as its header names it (domain.md §6.1).
 inline constexpr std::string_view kFormCode = "II.06a/VPCP/KSTT";
 std::string_view title_of(Kind kind);
+/// "31/03/2025", as the forms write dates.
+std::string date_vi(Date d);
 
 struct HeaderCell {
   std::string text;
@@ -31,6 +33,7 @@ struct Cell {
   std::string text;
   std::int64_t count = 0;
   double value = 0;  ///< Ratio (0..1) or Days
+  std::string link;  ///< HTML only: the text links here (the board's page of a dossier)
 
   static Cell of(std::string text);
   static Cell of(std::int64_t count);
@@ -53,6 +56,21 @@ struct Section {
   std::vector<Row> rows;
 };
 
+/// A small line chart: one line per series over the categories (values 0..1, shown as percent);
+/// HTML draws it as inline SVG, XLSX as a chart on a sheet of its own beside its figures.
+struct LineChart {
+  std::string title;
+  std::vector<std::string> categories;
+  struct Series {
+    std::string name;
+    std::vector<std::optional<double>> values;  ///< none: a gap
+  };
+  std::vector<Series> series;
+};
+
+/// The chart as a standalone <svg> (pure: same chart, same bytes).
+std::string chart_svg(const LineChart& c);
+
 struct Document {
   std::string sheet;      ///< XLSX sheet name
   std::string form_code;  ///< "Biểu số II.06a/VPCP/KSTT"; empty for the other reports
@@ -61,6 +79,8 @@ struct Document {
   std::optional<std::string> notice;  ///< the period is not closed
   std::vector<Section> sections;
   std::vector<std::pair<std::string, std::string>> inputs;  ///< recorded inputs, labelled
+  std::vector<LineChart> charts;  ///< HTML and XLSX; none in the monthly reports
+  std::string charts_heading;
   Moment as_of{};
 };
 

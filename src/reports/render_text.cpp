@@ -64,7 +64,11 @@ std::string vi_number(double v, int decimals) {
 std::string html_cell(const Cell& c) {
   switch (c.type) {
     case Cell::Type::Empty: return "<td class=\"n\">–</td>";
-    case Cell::Type::Text: return "<td>" + escape(c.text) + "</td>";
+    case Cell::Type::Text:
+      if (!c.link.empty()) {
+        return "<td><a href=\"" + escape(c.link) + "\">" + escape(c.text) + "</a></td>";
+      }
+      return "<td>" + escape(c.text) + "</td>";
     case Cell::Type::Count:
       return "<td class=\"n\">" + vi_number(static_cast<double>(c.count), 0) + "</td>";
     case Cell::Type::Ratio: return "<td class=\"n\">" + vi_number(c.value * 100, 2) + "%</td>";
@@ -104,6 +108,12 @@ tr.subgroup td { font-style: italic; }
 .inputs p { margin: 1pt 0; }
 )css";
 
+// Only documents with charts (the phase review) carry these: the monthly reports keep their bytes.
+constexpr std::string_view kChartStyle =
+    R"css(.chart { display: inline-block; margin: 2pt; page-break-inside: avoid; }
+a { color: #000; }
+)css";
+
 }  // namespace
 
 std::string render_csv(const Document& d) {
@@ -141,7 +151,8 @@ std::string render_csv(const Document& d) {
 std::string render_html(const Document& d) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-      escape(d.title) + "</title>\n<style>" + std::string(kStyle) + "</style>\n</head>\n<body>\n";
+      escape(d.title) + "</title>\n<style>" + std::string(kStyle) +
+      (d.charts.empty() ? "" : std::string(kChartStyle)) + "</style>\n</head>\n<body>\n";
   if (!d.form_code.empty()) out += "<div class=\"form\">" + escape(d.form_code) + "</div>\n";
   out += "<h1>" + escape(d.title) + "</h1>\n";
   out += "<p class=\"period\">" + escape(d.period_line) + "</p>\n";
@@ -171,6 +182,11 @@ std::string render_html(const Document& d) {
       out += "</tr>\n";
     }
     out += "</tbody>\n</table>\n";
+  }
+  if (!d.charts.empty()) {
+    out += "<h2>" + escape(d.charts_heading) + "</h2>\n<div>\n";
+    for (const LineChart& c : d.charts) out += "<div class=\"chart\">" + chart_svg(c) + "</div>\n";
+    out += "</div>\n";
   }
   out += "<div class=\"inputs\">\n";
   for (const auto& [label, value] : d.inputs) {

@@ -215,6 +215,46 @@ void set_page(lxw_worksheet* ws) {
   worksheet_fit_to_pages(ws, 1, 0);
 }
 
+// Each chart's figures (categories, then a row per series) at the left of a sheet of their own,
+// the line chart drawn from them beside, one chart under the other.
+void write_charts(lxw_workbook* wb, const Document& d, const Formats& fmt) {
+  if (d.charts.empty()) return;
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "Biểu đồ");
+  worksheet_set_column(ws, 0, 0, 30, nullptr);
+  lxw_row_t row = 0;
+  constexpr lxw_row_t kChartRows = 16;
+  for (const LineChart& c : d.charts) {
+    const lxw_row_t top = row;
+    worksheet_write_string(ws, row, 0, c.title.c_str(), fmt.heading);
+    for (std::size_t i = 0; i < c.categories.size(); ++i) {
+      worksheet_write_string(ws, row + 1, static_cast<lxw_col_t>(i + 1), c.categories[i].c_str(),
+                             fmt.header);
+    }
+    lxw_chart* chart = workbook_add_chart(wb, LXW_CHART_LINE);
+    chart_title_set_name(chart, c.title.c_str());
+    const auto last_col = static_cast<lxw_col_t>(c.categories.size());
+    for (std::size_t s = 0; s < c.series.size(); ++s) {
+      const auto r = static_cast<lxw_row_t>(row + 2 + s);
+      worksheet_write_string(ws, r, 0, c.series[s].name.c_str(), nullptr);
+      for (std::size_t i = 0; i < c.series[s].values.size(); ++i) {
+        if (c.series[s].values[i]) {
+          worksheet_write_number(ws, r, static_cast<lxw_col_t>(i + 1), *c.series[s].values[i],
+                                 fmt.cells.at({Cell::Type::Ratio, RowLevel::Item}));
+        }
+      }
+      lxw_chart_series* series = chart_add_series(chart, nullptr, nullptr);
+      chart_series_set_categories(series, "Biểu đồ", row + 1, 1, row + 1, last_col);
+      chart_series_set_values(series, "Biểu đồ", r, 1, r, last_col);
+      chart_series_set_name_range(series, "Biểu đồ", r, 0);
+    }
+    chart_axis_set_num_format(chart->y_axis, "0%");
+    worksheet_insert_chart(ws, top, last_col + 2, chart);
+    row = static_cast<lxw_row_t>(
+        top + std::max<lxw_row_t>(kChartRows, static_cast<lxw_row_t>(c.series.size() + 3)));
+  }
+  set_page(ws);
+}
+
 }  // namespace
 
 Result<std::string> render_xlsx(const Document& d) {
@@ -238,6 +278,7 @@ Result<std::string> render_xlsx(const Document& d) {
   for (const Section& s : d.sections) sheet.section(s);
   for (const auto& [label, value] : d.inputs) sheet.line(label + ": " + value, fmt.input);
   set_page(ws);
+  write_charts(wb, d, fmt);
 
   const lxw_error err = workbook_close(wb);
   if (err != LXW_NO_ERROR) {

@@ -1083,6 +1083,22 @@ Result<std::vector<Row>> named_counts(sql::Stmt& st) {
 
 }  // namespace
 
+Result<std::vector<FirstArrivals>> Reader::first_arrivals(Moment from, Moment to) {
+  TTHC_TRY(sql::Stmt st,
+           sql::Stmt::prepare(impl_->db,
+                              "SELECT d.received / 86400, b.arrived, count(*) FROM dossiers d "
+                              "JOIN batches b ON b.id = d.first_batch WHERE d.received >= ? AND "
+                              "d.received < ? GROUP BY 1, 2 ORDER BY 1, 2"));
+  st.bind(1, to_db(from)).bind(2, to_db(to));
+  std::vector<FirstArrivals> out;
+  while (true) {
+    TTHC_TRY(const bool row, st.step());
+    if (!row) break;
+    out.push_back({Date{std::chrono::days{st.int64(0)}}, st.int64(1), st.int64(2)});
+  }
+  return out;
+}
+
 Result<std::vector<UnknownProcedure>> Reader::unknown_procedures() {
   TTHC_TRY(
       auto st,

@@ -96,6 +96,13 @@ struct ScanOptions {
   bool with_text = false;
 };
 
+/// Dossiers received on `day` whose first snapshot arrived at `arrived_unix` (Unix seconds).
+struct FirstArrivals {
+  Date day{};
+  std::int64_t arrived_unix = 0;
+  std::int64_t dossiers = 0;
+};
+
 /// The dossiers that can count in a report period [start, end) (src/reports).
 struct PeriodFilter {
   Moment start{};
@@ -181,6 +188,10 @@ class Reader {
   Result<std::int64_t> last_arrival();
   /// The earliest NgayTiepNhan stored; none when no dossier has one.
   Result<std::optional<Moment>> first_received();
+  /// How many dossiers received in [from, to) were first stored by each batch, by day of
+  /// receipt: what a snapshot taken before the batch could not count (the phase review's late
+  /// syncs). One read of the dossiers, grouped.
+  Result<std::vector<FirstArrivals>> first_arrivals(Moment from, Moment to);
   /// Procedure codes of stored dossiers missing from the catalogue, most dossiers first.
   Result<std::vector<UnknownProcedure>> unknown_procedures();
   /// Each (unit code, DonViXuLy) of the stored dossiers, by code then name: what the unit

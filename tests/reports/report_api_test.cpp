@@ -164,6 +164,26 @@ TEST_F(ReportApi, RefusesBadRequests) {
   EXPECT_EQ(get("/api/v1/reports/results?month=2025-06").status, 400);  // not started
 }
 
+TEST_F(ReportApi, ServesThePhaseReview) {
+  const auto j = get("/api/v1/reports/review?period=2025");
+  ASSERT_EQ(j.status, 200) << j.body;
+  const json::object o = json::parse(j.body).as_object();
+  EXPECT_EQ(o.at("report").as_string(), "review");
+  EXPECT_FALSE(o.at("years").as_array()[0].at("closed").as_bool());  // judged as of 10 April
+  EXPECT_FALSE(o.at("rows").as_array().empty());
+  const auto xlsx = get("/api/v1/reports/review?period=2024..2025&format=xlsx");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_TRUE(xlsx.body.starts_with("PK"));
+  EXPECT_NE(get("/api/v1/reports/review?period=2025&format=html").body.find("<svg"),
+            std::string::npos);
+  EXPECT_EQ(get("/api/v1/reports/review?period=2025", false).status, 401);
+  EXPECT_EQ(get("/api/v1/reports/review").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/review?period=2025-03").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/review?period=2025..2024").status, 400);
+  EXPECT_EQ(get("/api/v1/reports/review?period=2026").status, 400);  // not begun
+  EXPECT_EQ(get("/api/v1/reports/review?period=2025&period_start_day=31").status, 400);
+}
+
 // The daemon serves the same once run_daemon registers add_report_api (skipped before).
 TEST(ReportApiDaemon, TheDaemonServesReports) {
   test::TempDir dir;
