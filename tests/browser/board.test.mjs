@@ -317,6 +317,32 @@ describe('the board in chromium', { timeout: OVERALL_TIMEOUT_MS - 10000 }, () =>
     }
   });
 
+  test('the reports page offers the phase review of the years listed, in every format', async () => {
+    const api = await getJson(`${S.open.base}/api/v1/reports?period_kind=year`);
+    const years = api.periods.map((p) => p.period).sort();
+    assert.ok(years.length > 0, '/api/v1/reports?period_kind=year lists no year');
+    const { page, log } = await open(S.open, '/reports');
+    try {
+      await page.waitForSelector('[data-testid="report-month"]', { timeout: 20000 });
+      await page.select('[data-testid="period-kind"]', 'year');
+      await page.waitForSelector('[data-testid="review-card"]', { timeout: 20000 });
+      await page.select('[data-testid="review-first"]', years[0]);
+      await page.select('[data-testid="review-last"]', years[years.length - 1]);
+      const span = years.length > 1 ? `${years[0]}..${years[years.length - 1]}` : years[0];
+      await page.screenshot({ path: artefact('reports-review-1920.png') });
+      if (readmeShots) fs.copyFileSync(artefact('reports-review-1920.png'), path.join(readmeShots, 'reports-1920.png'));
+      const hrefs = await page.$$eval('[data-testid="review-link"]', (as) => as.map((a) => a.getAttribute('href')));
+      assert.equal(hrefs.length, 4, hrefs.join(' '));
+      for (const href of hrefs) assert.ok(href.includes(`period=${encodeURIComponent(span)}`), href);
+      const json = hrefs.find((x) => /format=json/.test(x));
+      const review = await getJson(`${S.open.base}${json}`);
+      assert.equal(review.report, 'review');
+      assert.deepEqual(log.problems, [], problemsReport(log.problems));
+    } finally {
+      await close(page);
+    }
+  });
+
   test('a unit page shows the unit\'s own figures', async () => {
     const unit = S.unit.unit;
     const { page, log } = await open(S.open, `/units/${encodeURIComponent(unit)}?refresh=1`);

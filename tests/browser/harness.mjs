@@ -83,6 +83,8 @@ export function writeDaemonConfig(dir, name, { port, simPort, tokenFile, provinc
     `path = ${toml(path.join(dir, `${name}.db`))}`,
     '[catalogue]',
     `file = ${toml(path.join(sourceDir, 'config', 'procedures.csv'))}`,
+    '[units]',
+    `file = ${toml(path.join(sourceDir, 'config', 'units.csv'))}`,
     '[http]',
     `listen = "127.0.0.1:${port}"`,
     ...(tokenFile ? [`read_token_file = ${toml(tokenFile)}`] : []),

@@ -1717,8 +1717,11 @@
         `Mỗi kỳ báo cáo bắt đầu từ ${dayName(r.period_start_day || 1)}; quý, 6 tháng và năm gồm trọn các tháng của kỳ. Kỳ đã khoá sổ có bản chốt số liệu; nút "So sánh với bản chốt" cho biết số liệu đã thay đổi thế nào kể từ khi chốt.`,
         `Each period starts on ${dayName(r.period_start_day || 1)}; quarters, half-years and years are whole months. A closed period has a frozen snapshot; "Compare with the snapshot" lists what changed since it was frozen.`);
       const days = this.startDay ? { period_start_day: this.startDay } : {};
-      fill(this.list, ...(periods.length ? periods.map((m) => periodCard(m, kinds, formats, days))
-        : [h('p', { class: 'empty card' }, L('Chưa có kỳ nào có số liệu.', 'No period with data yet.'))]));
+      // Years listed: the phase review of a span of them comes first (the commendation council's).
+      const years = this.periodKind === 'year' ? periods.map((m) => m.period).filter((y) => /^\d{4}$/.test(y)) : [];
+      fill(this.list, ...(years.length ? [reviewCard(years, formats, days)] : []),
+        ...(periods.length ? periods.map((m) => periodCard(m, kinds, formats, days))
+          : [h('p', { class: 'empty card' }, L('Chưa có kỳ nào có số liệu.', 'No period with data yet.'))]));
     },
   };
 
@@ -1736,6 +1739,38 @@
     if (!y[2]) return L(`năm ${y[1]}`, `year ${y[1]}`);
     if (y[2] === 'Q') return L(`quý ${['I', 'II', 'III', 'IV'][+y[3] - 1]} năm ${y[1]}`, `Q${y[3]} ${y[1]}`);
     return L(`6 tháng ${y[3] === '1' ? 'đầu' : 'cuối'} năm ${y[1]}`, `${y[3] === '1' ? 'first' : 'second'} half of ${y[1]}`);
+  }
+
+  /** The phase review (sơ kết) of the years from one chosen to another: its files in every format. */
+  function reviewCard(years, formats, days) {
+    const sorted = [...years].sort();
+    const choose = (id, testid, selected) => h('select', { id, 'data-testid': testid },
+      sorted.map((y) => h('option', { value: y, selected: y === selected }, y)));
+    const first = choose('rv-first', 'review-first', sorted[Math.max(0, sorted.length - 4)]);
+    const last = choose('rv-last', 'review-last', sorted[sorted.length - 1]);
+    const links = h('p', { class: 'downloads' });
+    const update = () => {
+      const [a, b] = [first.value, last.value].sort();
+      const span = a === b ? a : `${a}..${b}`;
+      const name = a === b ? L(`năm ${a}`, `year ${a}`) : L(`giai đoạn ${a}–${b}`, `${a}–${b}`);
+      fill(links, formats.map((f) => h('a', {
+        href: apiUrl('/api/v1/reports/review', { period: span, format: f, ...days }),
+        ...(f === 'html' ? { target: '_blank', rel: 'noopener' } : { download: `review-${span}.${f}` }),
+        class: 'chip', 'data-testid': 'review-link', 'data-format': f,
+      }, f.toUpperCase(), sr(L(` — sơ kết ${name}`, ` — the review of ${name}`)))));
+    };
+    first.addEventListener('change', update);
+    last.addEventListener('change', update);
+    update();
+    const field = (id, label, control) => h('div', { class: 'field' }, h('label', { for: id }, label), control);
+    return h('section', { class: 'card report-month', 'aria-labelledby': 'rv-head', 'data-testid': 'review-card' },
+      h('div', { class: 'report-month__head' }, h('h2', { id: 'rv-head' }, L('Sơ kết giai đoạn', 'Phase review'))),
+      h('p', { class: 'muted' }, L(
+        'Từng đơn vị và phòng ban qua các năm: tỷ lệ đúng hạn, hồ sơ quá hạn trên 1.000 hồ sơ đã giải quyết, mức rút ngắn thời gian thực tế; xếp hạng và các lưu ý về số liệu.',
+        'Each unit and department year by year: on-time rate, overdue per 1,000 resolved, the actual reduction; the ranking and the caveats on the figures.')),
+      h('form', { class: 'filters', 'aria-label': L('Chọn giai đoạn', 'Choose the span') },
+        field('rv-first', L('Từ năm', 'From'), first), field('rv-last', L('Đến năm', 'To'), last)),
+      links);
   }
 
   function periodCard(m, kinds, formats, days) {
