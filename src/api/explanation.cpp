@@ -4,6 +4,7 @@
 #include "calendar/limit.hpp"
 #include "domain/text.hpp"
 #include "engine/evaluate.hpp"
+#include "reports/collect.hpp"
 
 #include <boost/json.hpp>
 
@@ -343,7 +344,7 @@ json::object units_object(const UnitsExplained& u, const UnitView& view) {
       {"shown_as", json::object{{"code", u.shown_now}, {"name", u.shown_now_name}}},
       {"shown_as_when_received", opt_string(u.shown_then)},
       {"register_version", view.units != nullptr && !view.units->empty()
-                               ? json::value(view.units->version())
+                               ? json::value(reports::units_version(*view.units))
                                : json::value(nullptr)}};
 }
 

@@ -6,6 +6,7 @@
 #include "app/loading.hpp"
 #include "config/catalogue.hpp"
 #include "config/units.hpp"
+#include "reports/collect.hpp"
 #include "store/store.hpp"
 
 #include <fstream>
@@ -117,7 +118,7 @@ void check_units(Report& r, const fs::path& file) {
     return;
   }
   r.ok("units.file " + file.string() + ": " + std::to_string(units->units().size()) + " units, " +
-       units->version());
+       reports::units_version(*units));
 }
 
 void check_store(Report& r, const config::StoreSettings& store) {

@@ -2,8 +2,6 @@
 
 #include "domain/text.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -167,7 +165,7 @@ std::string_view UnitRegister::name_of(std::string_view code) const {
   return u == nullptr ? std::string_view() : std::string_view(u->name);
 }
 
-std::string UnitRegister::version() const {
+std::string UnitRegister::content() const {
   std::string text;
   for (const auto& u : units_) {
     text += u.code + '\t' + u.name + '\t' + std::string(to_string(u.level)) + '\t' + u.parent +
@@ -176,16 +174,7 @@ std::string UnitRegister::version() const {
     for (const auto& s : u.successors) text += s + ';';
     text += '\n';
   }
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < 8 && i < len; ++i) {
-    char byte[3];
-    std::snprintf(byte, sizeof byte, "%02x", md[i]);
-    out += byte;
-  }
-  return out;
+  return text;
 }
 
 }  // namespace tthc::engine

@@ -77,8 +77,9 @@ class UnitRegister {
   /// Display name of a register unit; empty when unknown (callers fall back to DonViXuLy).
   std::string_view name_of(std::string_view code) const;
 
-  /// "sha256:<16 hex>" of the register's content: recorded in reports like catalogue_version.
-  std::string version() const;
+  /// The register as one canonical text (by code, every column): what its version is the digest
+  /// of (reports::units_version), so the same units give the same version in any order.
+  std::string content() const;
 
  private:
   std::vector<UnitRecord> units_;

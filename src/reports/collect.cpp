@@ -447,6 +447,10 @@ std::string catalogue_version(const engine::Catalogue& catalogue) {
   return "sha256:" + sha256_hex(text).substr(0, 16);
 }
 
+std::string units_version(const engine::UnitRegister& units) {
+  return "sha256:" + sha256_hex(units.content()).substr(0, 16);
+}
+
 const engine::UnitRegister& no_units() {
   static const engine::UnitRegister none;
   return none;
@@ -467,7 +471,7 @@ Inputs make_inputs(const Period& period, Moment as_of, const calendar::WorkingCa
   in.catalogue_version = catalogue_version(catalogue);
   in.settings = settings;
   in.day_length = calendar.day_length();
-  if (!units.empty()) in.units.register_version = units.version();
+  if (!units.empty()) in.units.register_version = units_version(units);
   in.units.options = unit_options;
   return in;
 }

@@ -39,6 +39,9 @@ Inputs make_inputs(const Period& period, Moment as_of, const calendar::WorkingCa
 /// "sha256:<16 hex>" of the catalogue's codes and limits, in code order.
 std::string catalogue_version(const engine::Catalogue& catalogue);
 
+/// "sha256:<16 hex>" of the unit register's content: recorded in reports and by check-config.
+std::string units_version(const engine::UnitRegister& units);
+
 /// Accumulates the three reports from timelines given in any order (the result does not depend
 /// on it). Each dossier counts under one unit: the register's counting unit as shown for the
 /// period (so a period across 1 July 2025 counts a dossier once, under the successor). Not

@@ -89,6 +89,17 @@ class UnitsReportTest : public ::testing::Test {
   engine::UnitRegister units_ = test::sample_units();
 };
 
+TEST(UnitsVersion, FollowsTheRegistersContentNotItsRowOrder) {
+  const engine::UnitRegister units = test::sample_units();
+  std::vector<engine::UnitRecord> reversed(units.units().rbegin(), units.units().rend());
+  const auto same = engine::UnitRegister::make(reversed).value();
+  reversed.back().name += " (đổi tên)";
+  const auto renamed = engine::UnitRegister::make(reversed).value();
+  EXPECT_EQ(units_version(units), units_version(same));
+  EXPECT_NE(units_version(units), units_version(renamed));
+  EXPECT_EQ(units_version(units).size(), std::string("sha256:").size() + 16);
+}
+
 TEST_F(UnitsReportTest, SuccessorsShowOnlyTodaysUnitsWithTheSameTotals) {
   const Period june = period_of(2025, 6, 1);
   const Reports now = build(june, {true, engine::CountUnder::Resolving});
@@ -104,7 +115,7 @@ TEST_F(UnitsReportTest, SuccessorsShowOnlyTodaysUnitsWithTheSameTotals) {
   // Names come from the register.
   EXPECT_EQ(now.results.rows.front().unit_name, "Sở Tư pháp tỉnh Ninh Bình");
   EXPECT_EQ(then.results.rows.front().unit_name, "Sở Tư pháp tỉnh Hà Nam");
-  EXPECT_EQ(now.results.inputs.units.register_version, units_.version());
+  EXPECT_EQ(now.results.inputs.units.register_version, units_version(units_));
 }
 
 TEST_F(UnitsReportTest, TheReductionComparesAProcedureAcrossTheChangeOnce) {
@@ -149,7 +160,7 @@ TEST_F(UnitsReportTest, UnknownUnitsAreCountedListedAndStillShown) {
   EXPECT_EQ(r.results.inputs.units.unknown_units, std::vector<std::string>{"000.99.99.H42"});
   EXPECT_TRUE(unit_rows(r.results).contains("000.99.99.H42"));
   const std::string json = render(r, Kind::Results, Format::Json).value();
-  EXPECT_NE(json.find("\"units\": {\"register_version\": \"" + units_.version() +
+  EXPECT_NE(json.find("\"units\": {\"register_version\": \"" + units_version(units_) +
                       "\", \"successors\": true, \"count_under\": \"resolving\", "
                       "\"unknown_dossiers\": 1, \"unknown_units\": [\"000.99.99.H42\"]}"),
             std::string::npos)

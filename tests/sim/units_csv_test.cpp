@@ -58,7 +58,8 @@ TEST(UnitsCsv, EveryRowIsWellFormed) {
 TEST(UnitsCsv, TheRegisterShowsTheProvinceBeforeAndAfterTheReorganisation) {
   const Date change = *parse_date("2025-07-01");
   std::map<engine::UnitLevel, std::size_t> ended, started, current;
-  for (const engine::UnitRecord& u : read_register().units()) {
+  const engine::UnitRegister reg = read_register();
+  for (const engine::UnitRecord& u : reg.units()) {
     if (u.valid_until == change) ++ended[u.level];
     if (u.valid_from == change) ++started[u.level];
     if (!u.valid_until) ++current[u.level];
