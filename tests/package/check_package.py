@@ -112,6 +112,7 @@ def check_files(deb, ctrl, source):
         "/usr/bin/tthc-monitor": "-rwxr-xr-x",
         "/etc/tthc-monitor/tthc-monitor.toml": "-rw-r--r--",
         "/etc/tthc-monitor/procedures.csv": "-rw-r--r--",
+        "/etc/tthc-monitor/units.csv": "-rw-r--r--",
         "/lib/systemd/system/tthc-monitor.service": "-rw-r--r--",
         "/usr/lib/sysusers.d/tthc-monitor.conf": "-rw-r--r--",
         "/usr/lib/tmpfiles.d/tthc-monitor.conf": "-rw-r--r--",
