@@ -12,8 +12,6 @@
 #include <boost/json.hpp>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 namespace tthc::api {
 
@@ -22,18 +20,10 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-std::optional<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A snapshot's manifest: its as-of moment and its files; none when the month has none.
 std::optional<json::object> snapshot_json(const fs::path& dir, const std::string& month) {
   if (dir.empty()) return std::nullopt;
-  const auto text = read_file(dir / month / "manifest.json");
+  const auto text = reports::read_snapshot_file(dir / month / "manifest.json");
   if (!text) return std::nullopt;
   boost::system::error_code ec;
   const json::value v = json::parse(*text, ec);
@@ -156,7 +146,7 @@ http::Response snapshot_file(const BoardOptions& o, const http::Request& req) {
     return http::error_response(
         404, "no file " + quote_for_error(file) + " in the snapshot of " + period->label());
   }
-  auto bytes = read_file(o.reports_dir / period->label() / file);
+  auto bytes = reports::read_snapshot_file(o.reports_dir / period->label() / file);
   if (!bytes) return http::error_response(404, "cannot read " + file);
   const std::string ext = file.substr(file.rfind('.') + 1);
   const auto format = reports::parse_format(ext);
@@ -188,9 +178,10 @@ http::Response snapshot_diff(const BoardOptions& o, const http::Request& req) {
     return http::error_response(400, "period: required (2025-07, 2025-Q3, 2025-H1, 2025)");
   auto period = month_param(o, *named, month ? "month" : "period");
   if (!period) return http::error_response(400, period.error().message);
-  const auto snapshot = o.reports_dir.empty()
-                            ? std::nullopt
-                            : read_file(o.reports_dir / period->label() /
+  const auto snapshot =
+      o.reports_dir.empty()
+          ? std::nullopt
+          : reports::read_snapshot_file(o.reports_dir / period->label() /
                                         (std::string(reports::to_string(*kind)) + ".json"));
   if (!snapshot) return http::error_response(404, "no snapshot of " + period->label());
   auto as_of = reports::recorded_as_of(*snapshot);

@@ -11,10 +11,10 @@
 #include "reports/diff.hpp"
 #include "reports/render.hpp"
 #include "reports/review.hpp"
+#include "reports/snapshot.hpp"
 #include "reports/source.hpp"
 
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <ostream>
 
@@ -23,12 +23,6 @@ namespace tthc::app {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::optional<std::string> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 int usage(std::ostream& err, const std::string& message) {
   err << "tthc-monitor: error: " << message << "\n";
@@ -55,7 +49,7 @@ Result<Snapshot> read_snapshot(const std::string& diff, reports::Kind kind,
   if (fs::is_directory(snapshot.path, ec)) {
     snapshot.path /= std::string(reports::to_string(kind)) + ".json";
   }
-  auto text = read_file(snapshot.path);
+  auto text = reports::read_snapshot_file(snapshot.path);
   if (!text) return Error{"--diff: cannot read " + snapshot.path.string()};
   snapshot.text = std::move(*text);
   if (!as_of) {

@@ -2,11 +2,10 @@
 
 #include "reports/digest.hpp"
 #include "reports/json_text.hpp"
+#include "reports/snapshot.hpp"
 
 #include <boost/json.hpp>
 
-#include <fstream>
-#include <iterator>
 #include <map>
 
 namespace tthc::reports {
@@ -15,12 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-std::optional<std::string> read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // A recorded value as the reports write it ({"a": 1, "b": "x"}, [1, 2]): what the merged report
 // copies and the messages show.
@@ -227,7 +220,7 @@ using Hashes = std::map<std::string, std::string>;
 
 Result<Hashes> read_manifest(const fs::path& file) {
   const std::string where = file.string();
-  const auto bytes = read_bytes(file);
+  const auto bytes = read_snapshot_file(file);
   if (!bytes) return Error{where + ": missing or unreadable (not a snapshot folder?)"};
   TTHC_TRY(const json::object o, parse_object(*bytes, where));
   Fields f(o, where);
@@ -303,7 +296,7 @@ std::optional<Error> read_figures(const json::object& o, Kind kind, const std::s
 std::optional<Error> read_report(const fs::path& file, Kind kind, const Hashes* hashes,
                                  ProvinceReports& p) {
   const std::string where = file.string();
-  const auto bytes = read_bytes(file);
+  const auto bytes = read_snapshot_file(file);
   if (!bytes) return Error{where + ": missing or unreadable"};
   const std::string hash = "sha256:" + sha256_hex(*bytes);
   if (hashes != nullptr) {

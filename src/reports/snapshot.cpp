@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 
 namespace tthc::reports {
 
@@ -41,6 +42,12 @@ Result<std::vector<SnapshotFile>> snapshot_files(
   manifest += "\n  }\n}\n";
   files.push_back({"manifest.json", std::move(manifest)});
   return files;
+}
+
+std::optional<std::string> read_snapshot_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 fs::path snapshot_dir(const fs::path& dir, const Period& period) {

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ Result<std::vector<SnapshotFile>> snapshot_files(
     std::span<const Kind> kinds,
     const std::function<Result<std::string>(Kind, Format)>& render_file,
     std::string_view inputs_lines);
+
+/// A snapshot's file (or any report file) whole, as bytes; none when it cannot be opened. What
+/// `--diff`, the board's reports page and `--merge` read snapshots with.
+std::optional<std::string> read_snapshot_file(const std::filesystem::path& file);
 
 /// `<dir>/<label>`: 2026-03, 2026-Q1, 2026-H1, 2026.
 std::filesystem::path snapshot_dir(const std::filesystem::path& dir, const Period& period);
