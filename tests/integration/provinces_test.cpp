@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -449,11 +450,12 @@ TEST(ProvincesIntegration, NationalDashboardGivesEachProvinceItsOwnFiguresAndThe
         << "tell them apart; change the provinces' sizes";
   }
 
-  // 6. Sizing figures: the series a province sends, and VictoriaMetrics' ingestion at this
-  // scrape interval (1 s; rows a second scale as 1 / interval), measured over at least 10 s of
-  // steady remote write (each Prometheus sends a batch every few seconds).
-  constexpr auto kWindow = 10s;
-  std::this_thread::sleep_until(landed + kWindow);
+  // 6. Sizing figures, printed, not judged: the series a province sends, and (with
+  // TTHC_MEASURE_INGESTION set) VictoriaMetrics' ingestion at this scrape interval (1 s; rows a
+  // second scale as 1 / interval) over at least 10 s of steady remote write (each Prometheus
+  // sends a batch every few seconds) — a window the suite does not wait for by default.
+  const bool measure = std::getenv("TTHC_MEASURE_INGESTION") != nullptr;
+  if (measure) std::this_thread::sleep_until(landed + 10s);
   const double seconds = std::chrono::duration<double>(Clock::now() - landed).count();
   const double rows_per_second = (vm_rows() - rows_at_landing) / seconds;
   double series = 0;
@@ -469,10 +471,12 @@ TEST(ProvincesIntegration, NationalDashboardGivesEachProvinceItsOwnFiguresAndThe
               << " series, of which " << count(R"(, __name__=~"tthc:.*")")
               << " recorded by rules.yml\n";
   }
-  std::cout << "VictoriaMetrics ingested " << show(rows_per_second) << " rows/s over "
-            << show(seconds) << " s at a 1 s scrape interval (" << series
-            << " series of the three provinces)\n";
-  RecordProperty("vm_rows_per_second", static_cast<int>(rows_per_second));
+  std::cout << series << " series of the three provinces\n";
+  if (measure) {
+    std::cout << "VictoriaMetrics ingested " << show(rows_per_second) << " rows/s over "
+              << show(seconds) << " s at a 1 s scrape interval\n";
+    RecordProperty("vm_rows_per_second", static_cast<int>(rows_per_second));
+  }
 
   // 7. Everything stops cleanly (on an early return, the destructors kill what is left).
   for (Province& p : provinces) {
